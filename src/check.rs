@@ -1,0 +1,108 @@
+//! The check stage: QA flags on each aligned unit.
+//!
+//! Runs after translation and before writing, so that every writer renders
+//! the same flags. It also removes the characters XML 1.0 forbids (C0
+//! controls other than tab, U+FFFE, U+FFFF) from source and target, and flags
+//! the unit when it does, so that no output can be made invalid by its text.
+
+use crate::document::{Flag, FlagKind, TermMatch, Unit};
+use crate::glossary::Glossary;
+use crate::segment::is_han;
+
+/// Flag `unit` (whose `terms` were found by `glossary`), and clean its texts.
+/// `translated` is false when the backend gave no translation for it.
+pub fn check(unit: &mut Unit, glossary: &Glossary, translated: bool) {
+    let mut flags = Vec::new();
+    for (text, side) in [(&mut unit.source, "source"), (&mut unit.target, "target")] {
+        let removed = remove_forbidden(text);
+        if !removed.is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::ControlCharRemoved,
+                detail: format!("{side}: {removed}"),
+            });
+        }
+    }
+    if !translated {
+        flags.push(Flag {
+            kind: FlagKind::Untranslated,
+            detail: format!("no translation from {}", unit.backend),
+        });
+    } else if unit.target.trim().is_empty() {
+        if !unit.source.trim().is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::Empty,
+                detail: String::new(),
+            });
+        }
+    } else {
+        let han: String = unit.target.chars().filter(|&c| is_han(c)).collect();
+        if !han.is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::Untranslated,
+                detail: format!("Han characters left: {han}"),
+            });
+        }
+    }
+    if translated {
+        for term in missing_terms(glossary, &unit.terms, &unit.target) {
+            flags.push(Flag {
+                kind: FlagKind::GlossaryMiss,
+                detail: format!("{} → {}", term.source, term.target),
+            });
+        }
+    }
+    unit.flags = flags;
+}
+
+/// The matched terms whose glossary target the translation lacks.
+pub fn missing_terms<'a>(
+    glossary: &Glossary,
+    terms: &'a [TermMatch],
+    target: &str,
+) -> Vec<&'a TermMatch> {
+    let mut missing: Vec<&TermMatch> = Vec::new();
+    for term in terms {
+        let already = missing.iter().any(|m| m.term_id == term.term_id);
+        if !already && !glossary.is_rendered(term, target) {
+            missing.push(term);
+        }
+    }
+    missing
+}
+
+/// Remove what XML 1.0 cannot carry, even as a character reference: C0
+/// controls other than tab, LF and CR, and the non-characters U+FFFE and
+/// U+FFFF. Returns the removed characters as `U+XXXX` codes.
+pub fn remove_forbidden(text: &mut String) -> String {
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+    };
+    if !text.chars().any(forbidden) {
+        return String::new();
+    }
+    let mut codes: Vec<String> = Vec::new();
+    text.retain(|c| {
+        if forbidden(c) {
+            let code = format!("U+{:04X}", c as u32);
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+            false
+        } else {
+            true
+        }
+    });
+    codes.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_control_characters() {
+        let mut text = "a\u{0}b\u{1b}c\td\u{ffff}".to_string();
+        assert_eq!(remove_forbidden(&mut text), "U+0000 U+001B U+FFFF");
+        assert_eq!(text, "abc\td");
+    }
+}

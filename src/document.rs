@@ -1,0 +1,195 @@
+//! The data model that flows through the pipeline: a [`Document`] of
+//! [`Paragraph`]s of [`Segment`]s, and the aligned [`Unit`]s every writer renders.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// A decoded input text, split into paragraphs and segments.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// Where the text came from: a path as given, or `-` for standard input.
+    pub source: String,
+    /// The encoding the text was decoded from (`UTF-8`, `GBK`, …).
+    pub encoding: String,
+    /// The non-blank paragraphs, in order.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Document {
+    /// All segments of the document, in order.
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.paragraphs.iter().flat_map(|p| p.segments.iter())
+    }
+
+    /// The number of segments.
+    pub fn segment_count(&self) -> usize {
+        self.paragraphs.iter().map(|p| p.segments.len()).sum()
+    }
+}
+
+/// A non-blank line of the input (leading and trailing white space excluded).
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    /// 1-based index among the document's non-blank paragraphs.
+    pub index: usize,
+    /// 1-based line number in the input file.
+    pub line: usize,
+    /// Byte range of the paragraph in the decoded text.
+    pub span: Range<usize>,
+    /// The segments; their texts concatenate back to the paragraph exactly.
+    pub segments: Vec<Segment>,
+}
+
+/// The identifier of a segment: its 1-based position in its document.
+///
+/// Ids, never positions in a batch, are how translations find their source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct SegmentId(pub u32);
+
+impl fmt::Display for SegmentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One translation unit of the source: a sentence or clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    /// The segment's id, unique within its document.
+    pub id: SegmentId,
+    /// 1-based index of its paragraph.
+    pub paragraph: usize,
+    /// 1-based index within its paragraph.
+    pub index: usize,
+    /// 1-based line number in the input file.
+    pub line: usize,
+    /// The exact source text (may end in white space that separated it from the next).
+    pub text: String,
+    /// Byte range of `text` in the decoded input.
+    pub span: Range<usize>,
+}
+
+impl Segment {
+    /// The text to translate and display: `text` without surrounding white space.
+    pub fn content(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+/// A glossary term found in a segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TermMatch {
+    /// Index of the entry in its glossary.
+    pub term_id: usize,
+    /// The source term as it stands in the segment.
+    pub source: String,
+    /// The target the glossary prescribes.
+    pub target: String,
+    /// Byte range of the term in the segment's [`Segment::content`].
+    pub span: Range<usize>,
+}
+
+/// Where a translation came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Produced by a backend in this run.
+    Machine,
+    /// Taken from the translation memory.
+    Cache,
+    /// A translation a person reviewed.
+    Reviewed,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Machine => "machine",
+            Origin::Cache => "cache",
+            Origin::Reviewed => "reviewed",
+        })
+    }
+}
+
+/// The kinds of QA [`Flag`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FlagKind {
+    /// The segment has no translation, or Han characters are left in it.
+    Untranslated,
+    /// The target is empty although the source is not.
+    Empty,
+    /// A glossary term's prescribed target is missing from the target.
+    GlossaryMiss,
+    /// Control characters that XML 1.0 forbids were removed.
+    ControlCharRemoved,
+}
+
+impl FlagKind {
+    /// The flag's name as written in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Untranslated => "untranslated",
+            FlagKind::Empty => "empty",
+            FlagKind::GlossaryMiss => "glossary-miss",
+            FlagKind::ControlCharRemoved => "control-char-removed",
+        }
+    }
+}
+
+impl fmt::Display for FlagKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A QA finding on a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// What kind of problem.
+    pub kind: FlagKind,
+    /// Details: the missing term, the characters removed, …
+    pub detail: String,
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.detail.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.kind, self.detail)
+        }
+    }
+}
+
+/// One aligned row: a source segment, its translation, and what was found
+/// about it. Every writer renders a slice of units and computes nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unit {
+    /// The source segment's id.
+    pub id: SegmentId,
+    /// 1-based paragraph index.
+    pub paragraph: usize,
+    /// 1-based index within the paragraph.
+    pub index: usize,
+    /// 1-based line in the input file.
+    pub line: usize,
+    /// The source text (surrounding white space removed).
+    pub source: String,
+    /// The translation; empty when there is none (and then flagged).
+    pub target: String,
+    /// The backend that produced the translation.
+    pub backend: String,
+    /// The backend's model, where it has one.
+    pub model: Option<String>,
+    /// Where the translation came from.
+    pub origin: Origin,
+    /// Glossary terms matched in the source.
+    pub terms: Vec<TermMatch>,
+    /// QA flags.
+    pub flags: Vec<Flag>,
+}

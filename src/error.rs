@@ -1,0 +1,170 @@
+//! The library's error type.
+//!
+//! Every error names the thing it is about (a file and line, a segment, a
+//! backend) and, where there is one, what the user can do about it. The
+//! binary prints the message as one line and maps [`Error::exit_code`] to the
+//! process exit status.
+
+use std::path::{Path, PathBuf};
+
+/// A `bitext` error: a boxed [`ErrorKind`] so that `Result<T, Error>` stays small.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The process exit code for this error: 2 for bad input, configuration or
+    /// usage (the user must change something), 1 for a failure during a run.
+    pub fn exit_code(&self) -> i32 {
+        match *self.kind {
+            ErrorKind::Backend { .. } => 1,
+            _ => 2,
+        }
+    }
+
+    /// An I/O error while reading `path`.
+    pub(crate) fn read(path: &Path, source: std::io::Error) -> Self {
+        let path = path.to_path_buf();
+        match source.kind() {
+            std::io::ErrorKind::NotFound => ErrorKind::NotFound { path }.into(),
+            _ => ErrorKind::Read { path, source }.into(),
+        }
+    }
+
+    /// An I/O error while writing `path`.
+    pub(crate) fn write(path: &Path, source: std::io::Error) -> Self {
+        ErrorKind::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The kinds of [`Error`]. Each message is one line that names the file,
+/// line, segment or backend concerned and says what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An input path does not exist.
+    #[error("{}: no such file or directory; check the path", path.display())]
+    NotFound {
+        /// The missing path.
+        path: PathBuf,
+    },
+    /// An input could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A directory given as input holds no `*.txt` file.
+    #[error("{}: directory has no .txt files; pass text files or a directory that holds some", path.display())]
+    NoTextFiles {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// An input holds no text.
+    #[error("{}: file is empty or only whitespace; nothing to translate", path.display())]
+    EmptyInput {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An input looks like a binary file.
+    #[error("{}: looks like a binary file (binary data at line {line}); pass a plain-text file", path.display())]
+    BinaryInput {
+        /// The file.
+        path: PathBuf,
+        /// The line of the first NUL (or other control) byte.
+        line: usize,
+    },
+    /// An input cannot be decoded.
+    #[error("{}:{line}: not valid {encoding} (bad byte at offset {offset}); convert the file to UTF-8 or pass --encoding", path.display())]
+    Decode {
+        /// The file.
+        path: PathBuf,
+        /// The line of the first bad byte (1-based).
+        line: usize,
+        /// The byte offset of the first bad byte.
+        offset: usize,
+        /// The encoding that was tried.
+        encoding: String,
+    },
+    /// `--encoding` names an encoding that does not exist.
+    #[error(
+        "unknown encoding '{name}'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le"
+    )]
+    UnknownEncoding {
+        /// The label given.
+        name: String,
+    },
+    /// A glossary file is malformed.
+    #[error("{}:{line}: {message}", path.display())]
+    Glossary {
+        /// The glossary file.
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// `--backend` names no known backend.
+    #[error("unknown backend '{name}'; run `bitext backends` to list the backends")]
+    UnknownBackend {
+        /// The name given.
+        name: String,
+    },
+    /// A backend failed in a way that retrying will not fix.
+    #[error("backend {backend}: {message}")]
+    Backend {
+        /// The backend's name.
+        backend: String,
+        /// What went wrong, and what to do.
+        message: String,
+    },
+    /// An output file exists and `--force` was not given.
+    #[error("{}: already exists; pass --force to overwrite it", path.display())]
+    OutputExists {
+        /// The output file.
+        path: PathBuf,
+    },
+    /// The output directory cannot be created or written.
+    #[error("{}: cannot write to the output directory: {source}; choose another with -o", path.display())]
+    OutputDir {
+        /// The directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An output file could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A command-line value is invalid.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

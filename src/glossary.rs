@@ -1,0 +1,436 @@
+//! The glossary stage: load terminology, find its terms in segments, and check
+//! that translations render them.
+//!
+//! A glossary is a UTF-8 TSV or CSV file with a header row. Columns, by name,
+//! in any order: `source` and `target` (required), `variants` (other accepted
+//! renderings, separated by `;`), `note`, `case_sensitive` and
+//! `do_not_translate` (`true`/`false`, `yes`/`no`, `1`/`0`). Terms are found
+//! longest-leftmost, so `创先争优` wins over `争优` inside it.
+//!
+//! ```
+//! use bitext::glossary::Glossary;
+//!
+//! let glossary = Glossary::from_tsv_str(
+//!     "example.tsv",
+//!     "source\ttarget\n创先争优\tStrive for Excellence\n争优\tstrive\n",
+//! )?;
+//! let terms = glossary.annotate("开展创先争优活动");
+//! assert_eq!(terms.len(), 1);
+//! assert_eq!(terms[0].target, "Strive for Excellence");
+//! # Ok::<(), bitext::Error>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::document::TermMatch;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
+pub const BUNDLED: &str = include_str!("../glossary/glossary.tsv");
+
+/// The name the bundled glossary goes by in messages and outputs.
+pub const BUNDLED_NAME: &str = "glossary/glossary.tsv";
+
+/// One glossary entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Entry {
+    /// The source term.
+    pub source: String,
+    /// The prescribed target.
+    pub target: String,
+    /// Other accepted target renderings.
+    pub variants: Vec<String>,
+    /// A note for translators and reviewers.
+    pub note: String,
+    /// Whether the target must match with its case.
+    pub case_sensitive: bool,
+    /// Whether the term stays as it is in the target.
+    pub do_not_translate: bool,
+    /// The file and line the entry came from.
+    pub origin: String,
+}
+
+/// A loaded glossary: entries and the automaton that finds them.
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    entries: Vec<Entry>,
+    names: Vec<String>,
+    matcher: Option<AhoCorasick>,
+    hash: u64,
+}
+
+impl Glossary {
+    /// A glossary with no entries.
+    pub fn empty() -> Self {
+        Glossary::default()
+    }
+
+    /// The glossary shipped with bitext.
+    pub fn bundled() -> Result<Self> {
+        Glossary::from_tsv_str(BUNDLED_NAME, BUNDLED)
+    }
+
+    /// Load one glossary file (`.tsv`, `.csv`; anything else is read as TSV).
+    pub fn load(path: &Path) -> Result<Self> {
+        Glossary::load_all(std::slice::from_ref(&path.to_path_buf()))
+    }
+
+    /// Load and merge several glossary files. A source term defined twice with
+    /// different targets is an error naming both places.
+    pub fn load_all(paths: &[PathBuf]) -> Result<Self> {
+        let mut entries = Vec::new();
+        let mut names = Vec::new();
+        for path in paths {
+            let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| {
+                let line = 1 + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                glossary_error(path, line, "not valid UTF-8; save the glossary as UTF-8")
+            })?;
+            let csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            entries.extend(parse(path, text, if csv { b',' } else { b'\t' })?);
+            names.push(path.display().to_string());
+        }
+        Glossary::from_entries(names, entries)
+    }
+
+    /// Parse a TSV glossary held in memory; `name` stands for its file in messages.
+    pub fn from_tsv_str(name: &str, text: &str) -> Result<Self> {
+        let entries = parse(Path::new(name), text, b'\t')?;
+        Glossary::from_entries(vec![name.to_string()], entries)
+    }
+
+    fn from_entries(names: Vec<String>, entries: Vec<Entry>) -> Result<Self> {
+        let mut unique: Vec<Entry> = Vec::with_capacity(entries.len());
+        let mut seen = std::collections::HashMap::new();
+        for entry in entries {
+            match seen.get(&entry.source) {
+                Some(&i) => {
+                    let first: &Entry = &unique[i];
+                    if first.target != entry.target {
+                        let (path, line) = split_origin(&entry.origin);
+                        return Err(glossary_error(
+                            Path::new(path),
+                            line,
+                            &format!(
+                                "'{}' is already defined as '{}' at {}; keep one target and list the other under variants",
+                                entry.source, first.target, first.origin
+                            ),
+                        ));
+                    }
+                }
+                None => {
+                    seen.insert(entry.source.clone(), unique.len());
+                    unique.push(entry);
+                }
+            }
+        }
+        let matcher = if unique.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(unique.iter().map(|e| e.source.as_str()))
+                    .map_err(|e| Error::from(ErrorKind::Usage(format!("glossary: {e}"))))?,
+            )
+        };
+        let mut hash = Fnv::default();
+        for e in &unique {
+            for field in [&e.source, &e.target, &e.variants.join(";")] {
+                hash.write(field.as_bytes());
+                hash.write(&[0]);
+            }
+            hash.write(&[u8::from(e.case_sensitive), u8::from(e.do_not_translate)]);
+        }
+        Ok(Glossary {
+            entries: unique,
+            names,
+            matcher,
+            hash: hash.0,
+        })
+    }
+
+    /// The entries, in the order they were loaded.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the glossary has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The files the glossary was loaded from.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// A content hash that identifies this glossary's terms (16 hex digits).
+    pub fn id(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// Find the glossary terms in `text`, longest-leftmost, without overlaps.
+    pub fn annotate(&self, text: &str) -> Vec<TermMatch> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        matcher
+            .find_iter(text)
+            .map(|m| {
+                let entry = &self.entries[m.pattern().as_usize()];
+                TermMatch {
+                    term_id: m.pattern().as_usize(),
+                    source: entry.source.clone(),
+                    target: entry.target.clone(),
+                    span: m.range(),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `translation` renders the matched term: its target, or one of
+    /// its variants, appears (ignoring case unless the entry is case-sensitive).
+    pub fn is_rendered(&self, term: &TermMatch, translation: &str) -> bool {
+        let entry = &self.entries[term.term_id];
+        let haystack = normalize(translation, entry.case_sensitive);
+        std::iter::once(&entry.target)
+            .chain(&entry.variants)
+            .any(|t| haystack.contains(&normalize(t, entry.case_sensitive)))
+    }
+}
+
+/// Fold what a glossary check must not be fooled by: case (unless
+/// case-sensitive), runs of white space, and curly against straight quotes.
+fn normalize(text: &str, case_sensitive: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '“' | '”' | '„' => '"',
+            '‘' | '’' => '\'',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if case_sensitive {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Entry>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(delimiter == b',')
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| csv_error(path, &e))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    let column = |name: &str| header.iter().position(|h| h == name);
+    const KNOWN: &[&str] = &[
+        "source",
+        "target",
+        "variants",
+        "note",
+        "case_sensitive",
+        "do_not_translate",
+    ];
+    if let Some(unknown) = header.iter().find(|h| !KNOWN.contains(&h.as_str())) {
+        return Err(glossary_error(
+            path,
+            1,
+            &format!(
+                "unknown column '{unknown}'; the columns are {}",
+                KNOWN.join(", ")
+            ),
+        ));
+    }
+    let (Some(source_col), Some(target_col)) = (column("source"), column("target")) else {
+        return Err(glossary_error(
+            path,
+            1,
+            "the header must name the columns 'source' and 'target'",
+        ));
+    };
+    let mut entries = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim();
+        let flag = |name: &str| -> Result<bool> {
+            match field(column(name)).to_ascii_lowercase().as_str() {
+                "" | "false" | "no" | "0" => Ok(false),
+                "true" | "yes" | "1" => Ok(true),
+                other => Err(glossary_error(
+                    path,
+                    line,
+                    &format!("{name} is '{other}'; write true or false"),
+                )),
+            }
+        };
+        let source = field(Some(source_col));
+        let target = field(Some(target_col));
+        if source.is_empty() {
+            return Err(glossary_error(
+                path,
+                line,
+                "empty source; fill it in or delete the row",
+            ));
+        }
+        let do_not_translate = flag("do_not_translate")?;
+        if target.is_empty() && !do_not_translate {
+            return Err(glossary_error(
+                path,
+                line,
+                &format!("'{source}' has an empty target; fill it in or delete the row"),
+            ));
+        }
+        entries.push(Entry {
+            source: source.to_string(),
+            target: if target.is_empty() { source } else { target }.to_string(),
+            variants: field(column("variants"))
+                .split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect(),
+            note: field(column("note")).to_string(),
+            case_sensitive: flag("case_sensitive")?,
+            do_not_translate,
+            origin: format!("{}:{line}", path.display()),
+        });
+    }
+    Ok(entries)
+}
+
+fn split_origin(origin: &str) -> (&str, usize) {
+    match origin.rsplit_once(':') {
+        Some((path, line)) => (path, line.parse().unwrap_or(0)),
+        None => (origin, 0),
+    }
+}
+
+fn csv_error(path: &Path, error: &csv::Error) -> Error {
+    let line = error.position().map_or(0, |p| p.line() as usize);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "{len} columns where the header has {expected_len}; check for a missing or extra tab"
+        ),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8; save the glossary as UTF-8".to_string(),
+        _ => error.to_string(),
+    };
+    glossary_error(path, line, &message)
+}
+
+fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
+    ErrorKind::Glossary {
+        path: path.to_path_buf(),
+        line,
+        message: message.to_string(),
+    }
+    .into()
+}
+
+/// FNV-1a, 64 bits: a stable content hash (unlike `DefaultHasher`, whose
+/// output may change between Rust releases).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(text: &str) -> Result<Glossary> {
+        Glossary::from_tsv_str("g.tsv", text)
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let g =
+            glossary("source\ttarget\n争优\tstrive\n创先争优\tStrive for Excellence\n").unwrap();
+        let found: Vec<_> = g
+            .annotate("创先争优和争优")
+            .into_iter()
+            .map(|m| m.target)
+            .collect();
+        assert_eq!(found, ["Strive for Excellence", "strive"]);
+    }
+
+    #[test]
+    fn rendered_ignores_case_and_accepts_variants() {
+        let g =
+            glossary("source\ttarget\tvariants\n国土资源部\tMinistry of Land and Resources\tMLR\n")
+                .unwrap();
+        let m = &g.annotate("国土资源部")[0];
+        assert!(g.is_rendered(m, "the ministry of land  and resources said"));
+        assert!(g.is_rendered(m, "The MLR said"));
+        assert!(!g.is_rendered(m, "The ministry said"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let err = glossary("source\ttarget\na\tb\n\tc\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "g.tsv:3: empty source; fill it in or delete the row"
+        );
+        let err = glossary("source\ttarget\na\tb\tc\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "g.tsv:2: 3 columns where the header has 2; check for a missing or extra tab"
+        );
+        let err = glossary("source\ttarget\na\tb\na\tc\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "g.tsv:3: 'a' is already defined as 'b' at g.tsv:2; keep one target and list the other under variants"
+        );
+        let err = glossary("source\tziel\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("g.tsv:1: unknown column 'ziel'")
+        );
+    }
+}

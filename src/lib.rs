@@ -1,0 +1,52 @@
+//! # bitext
+//!
+//! Turn Chinese articles into aligned Chinese–English bitext for review and
+//! for CAT tools.
+//!
+//! The pipeline has one module per stage, each with a small typed interface:
+//!
+//! ```text
+//! input files ─read/decode─▶ segment ─▶ glossary.annotate ─▶ translate (Backend)
+//!            ─▶ check (flags) ─▶ write (Writer: TMX 1.4, Markdown, JSONL)
+//! ```
+//!
+//! - [`input`] expands directories and decodes files (UTF-8, UTF-16, GBK, …);
+//! - [`segment`] splits paragraphs into clauses and sentences on the text's
+//!   own punctuation (normalised or standard Chinese), losslessly;
+//! - [`glossary`] finds terminology longest-first and checks that
+//!   translations render it;
+//! - [`backend`] is the plug-in point for translation ([`backend::Backend`]);
+//!   the offline default is a CC-CEDICT dictionary gloss;
+//! - [`check`] puts QA flags on each aligned [`document::Unit`];
+//! - [`output`] is the plug-in point for formats ([`output::Writer`]).
+//!
+//! [`Pipeline`] ties them together; [`config::TranslateConfig`] builds one
+//! from command-line arguments. Translations are aligned to their source
+//! segments by id, never by position, and every source segment appears in
+//! every output exactly once, in order.
+//!
+//! ```
+//! use bitext::segment::Segmenter;
+//!
+//! let doc = Segmenter::default().document("-", "UTF-8", "记者们说.'徐绍史部长不避讳敏感问题.'这种务实作风.");
+//! let texts: Vec<&str> = doc.segments().map(|s| s.text.as_str()).collect();
+//! assert_eq!(texts, ["记者们说.", "'徐绍史部长不避讳敏感问题.'", "这种务实作风."]);
+//! ```
+
+pub mod backend;
+pub mod check;
+pub mod cli;
+mod cmd;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod glossary;
+pub mod input;
+pub mod numbers;
+pub mod output;
+pub mod pipeline;
+pub mod segment;
+
+pub use cmd::run;
+pub use error::{Error, ErrorKind, Result};
+pub use pipeline::Pipeline;

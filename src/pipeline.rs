@@ -1,0 +1,354 @@
+//! The pipeline: read → segment → glossary → translate → check → write.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::backend::{Backend, SegmentRequest, TranslateContext};
+use crate::check;
+use crate::document::{Document, FlagKind, Origin, Unit};
+use crate::error::{Error, ErrorKind, Result};
+use crate::glossary::Glossary;
+use crate::input::{self, Input};
+use crate::output::{GlossaryInfo, WriteContext, Writer};
+use crate::segment::Segmenter;
+
+/// Settings of a pipeline that are not plug-ins.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+    /// Where outputs go.
+    pub output_dir: PathBuf,
+    /// Overwrite existing outputs.
+    pub force: bool,
+    /// Decode inputs with this encoding instead of detecting it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            source_lang: "zh-CN".to_string(),
+            target_lang: "en-US".to_string(),
+            output_dir: PathBuf::from("output"),
+            force: false,
+            encoding: None,
+        }
+    }
+}
+
+/// A configured pipeline. Build it from a [`crate::config::TranslateConfig`],
+/// or assemble it by hand (tests inject backends and writers with
+/// [`Pipeline::with_backend`] and [`Pipeline::with_writer`]).
+pub struct Pipeline {
+    segmenter: Segmenter,
+    glossary: Glossary,
+    use_glossary: bool,
+    backend: Box<dyn Backend>,
+    writers: Vec<Box<dyn Writer>>,
+    options: Options,
+}
+
+/// What a run did with one input.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FileReport {
+    /// The input, as named on the command line.
+    pub input: String,
+    /// The files written.
+    pub outputs: Vec<PathBuf>,
+    /// The number of paragraphs.
+    pub paragraphs: usize,
+    /// The number of segments.
+    pub segments: usize,
+    /// Glossary term occurrences found in the source.
+    pub term_hits: usize,
+    /// Flag counts by kind.
+    pub flags: BTreeMap<FlagKind, usize>,
+    /// Segments the backend gave no translation for.
+    pub untranslated: usize,
+}
+
+/// What a whole run did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct Report {
+    /// The inputs that were translated and written.
+    pub files: Vec<FileReport>,
+    /// The inputs that failed, with why. Nothing was written for them.
+    pub failures: Vec<Error>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// The exit code: 2 when an input failed, 1 when a segment is left
+    /// without translation, 0 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if !self.failures.is_empty() {
+            2
+        } else if self.files.iter().any(|f| f.untranslated > 0) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+impl Pipeline {
+    /// A pipeline with the given stages and no writer.
+    pub fn new(
+        segmenter: Segmenter,
+        glossary: Option<Glossary>,
+        backend: Box<dyn Backend>,
+        options: Options,
+    ) -> Self {
+        Pipeline {
+            segmenter,
+            use_glossary: glossary.is_some(),
+            glossary: glossary.unwrap_or_default(),
+            backend,
+            writers: Vec::new(),
+            options,
+        }
+    }
+
+    /// Replace the backend.
+    pub fn with_backend(mut self, backend: Box<dyn Backend>) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// Add a writer.
+    pub fn with_writer(mut self, writer: Box<dyn Writer>) -> Self {
+        self.writers.push(writer);
+        self
+    }
+
+    /// The glossary in use (empty when the run uses none).
+    pub fn glossary(&self) -> &Glossary {
+        &self.glossary
+    }
+
+    /// Read, decode and segment one input.
+    pub fn segment(&self, input: &Input) -> Result<Document> {
+        let decoded = input::read(input, self.options.encoding)?;
+        Ok(self
+            .segmenter
+            .document(&input.display(), decoded.encoding, &decoded.text))
+    }
+
+    /// Annotate, translate and check a segmented document: one [`Unit`] per
+    /// segment, in order, each aligned to its source by id.
+    pub async fn translate(&self, doc: &Document) -> Result<Vec<Unit>> {
+        let ctx = TranslateContext::new(
+            &self.options.source_lang,
+            &self.options.target_lang,
+            &doc.source,
+        );
+        let requests: Vec<SegmentRequest> = doc
+            .segments()
+            .map(|s| SegmentRequest {
+                id: s.id,
+                text: s.content().to_string(),
+                terms: self.glossary.annotate(s.content()),
+            })
+            .collect();
+        let wanted: HashSet<_> = requests.iter().map(|r| r.id).collect();
+        let mut replies = HashMap::with_capacity(requests.len());
+        let batch_size = self.backend.capabilities().max_batch.max(1);
+        for batch in requests.chunks(batch_size) {
+            for reply in self.backend.translate(&ctx, batch).await? {
+                // A reply for a segment not asked for is dropped, never shifted.
+                if wanted.contains(&reply.id) {
+                    replies.entry(reply.id).or_insert(reply.text);
+                }
+            }
+        }
+        let mut units = Vec::with_capacity(requests.len());
+        for (segment, request) in doc.segments().zip(requests) {
+            let reply = replies.remove(&segment.id);
+            let translated = reply.is_some();
+            let mut unit = Unit {
+                id: segment.id,
+                paragraph: segment.paragraph,
+                index: segment.index,
+                line: segment.line,
+                source: request.text,
+                target: reply.map(|t| t.trim().to_string()).unwrap_or_default(),
+                backend: self.backend.name().to_string(),
+                model: self.backend.model().map(str::to_string),
+                origin: Origin::Machine,
+                terms: request.terms,
+                flags: Vec::new(),
+            };
+            check::check(&mut unit, &self.glossary, translated);
+            units.push(unit);
+        }
+        Ok(units)
+    }
+
+    /// Translate every input and write its outputs. An input that fails is
+    /// reported and skipped; the others still run. Existing outputs are an
+    /// error before anything is translated, unless `force` is set.
+    pub async fn run(&self, inputs: &[Input]) -> Result<Report> {
+        let start = Instant::now();
+        let dir = &self.options.output_dir;
+        std::fs::create_dir_all(dir).map_err(|source| ErrorKind::OutputDir {
+            path: dir.clone(),
+            source,
+        })?;
+        let stems = output_stems(inputs);
+        if !self.options.force {
+            for stem in &stems {
+                for writer in &self.writers {
+                    let path = dir.join(format!("{stem}.{}", writer.extension()));
+                    if path.exists() {
+                        return Err(ErrorKind::OutputExists { path }.into());
+                    }
+                }
+            }
+        }
+        let mut report = Report::default();
+        for (input, stem) in inputs.iter().zip(&stems) {
+            match self.run_one(input, stem).await {
+                Ok(file) => report.files.push(file),
+                Err(e) => report.failures.push(e),
+            }
+        }
+        report.elapsed = start.elapsed();
+        Ok(report)
+    }
+
+    async fn run_one(&self, input: &Input, stem: &str) -> Result<FileReport> {
+        let doc = self.segment(input)?;
+        let units = self.translate(&doc).await?;
+        let ctx = self.write_context(input, &doc);
+        let outputs = self.write(&ctx, &units, stem)?;
+        let mut flags = BTreeMap::new();
+        for flag in units.iter().flat_map(|u| &u.flags) {
+            *flags.entry(flag.kind).or_insert(0) += 1;
+        }
+        Ok(FileReport {
+            input: input.display(),
+            outputs,
+            paragraphs: doc.paragraphs.len(),
+            segments: units.len(),
+            term_hits: units.iter().map(|u| u.terms.len()).sum(),
+            untranslated: units
+                .iter()
+                .filter(|u| {
+                    u.target.is_empty() && u.flags.iter().any(|f| f.kind == FlagKind::Untranslated)
+                })
+                .count(),
+            flags,
+        })
+    }
+
+    /// The context writers get for `doc`.
+    pub fn write_context(&self, input: &Input, doc: &Document) -> WriteContext {
+        let name = match input {
+            Input::File(path) => path
+                .file_name()
+                .map_or_else(|| input.display(), |n| n.to_string_lossy().into_owned()),
+            Input::Stdin => "-".to_string(),
+        };
+        let mut ctx = WriteContext::new(
+            &name,
+            &self.options.source_lang,
+            &self.options.target_lang,
+            self.backend.name(),
+        );
+        ctx.model = self.backend.model().map(str::to_string);
+        ctx.paragraphs = doc.paragraphs.len();
+        if self.use_glossary {
+            ctx.glossary = Some(GlossaryInfo {
+                names: self.glossary.names().to_vec(),
+                entries: self.glossary.len(),
+                id: self.glossary.id(),
+            });
+        }
+        ctx
+    }
+
+    /// Render `units` with every writer into temporary files beside the
+    /// outputs, and move them into place only when all are complete.
+    fn write(&self, ctx: &WriteContext, units: &[Unit], stem: &str) -> Result<Vec<PathBuf>> {
+        let dir = &self.options.output_dir;
+        let mut done = Vec::with_capacity(self.writers.len());
+        for writer in &self.writers {
+            let path = dir.join(format!("{stem}.{}", writer.extension()));
+            let prefix = format!(".{stem}.");
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(&prefix).suffix(".tmp");
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            let tmp = builder
+                .tempfile_in(dir)
+                .map_err(|source| ErrorKind::OutputDir {
+                    path: dir.clone(),
+                    source,
+                })?;
+            let mut out = BufWriter::new(tmp);
+            writer
+                .write(ctx, units, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::write(&path, e))?;
+            let tmp = out
+                .into_inner()
+                .map_err(|e| Error::write(&path, e.into_error()))?;
+            done.push((tmp, path));
+        }
+        let mut written = Vec::with_capacity(done.len());
+        for (tmp, path) in done {
+            tmp.persist(&path)
+                .map_err(|e| Error::write(&path, e.error))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Output stems for the inputs: each input's file stem, with `-2`, `-3`, …
+/// appended when two inputs of the run share one (`a/x.txt`, `b/x.txt`).
+pub fn output_stems(inputs: &[Input]) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let base = sanitize_stem(&input.stem());
+            let mut stem = base.clone();
+            let mut n = 2;
+            while !used.insert(stem.clone()) {
+                stem = format!("{base}-{n}");
+                n += 1;
+            }
+            stem
+        })
+        .collect()
+}
+
+/// Keep a stem to one safe path component.
+fn sanitize_stem(stem: &str) -> String {
+    let cleaned: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches('.').to_string();
+    if cleaned.is_empty() || Path::new(&cleaned).components().count() != 1 {
+        "output".to_string()
+    } else {
+        cleaned
+    }
+}

@@ -1,0 +1,153 @@
+//! A small fluent harness around the `bitext` binary.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A `bitext` invocation in a fresh temporary directory.
+pub struct Bitext {
+    dir: tempfile::TempDir,
+    args: Vec<OsString>,
+    stdin: Option<Vec<u8>>,
+}
+
+/// What an invocation did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub dir: PathBuf,
+}
+
+impl Bitext {
+    pub fn new() -> Self {
+        Bitext {
+            dir: tempfile::tempdir().expect("temporary directory"),
+            args: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Write a file (creating folders) relative to the working directory.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Copy a fixture (a path under `tests/fixtures`) into the working directory.
+    pub fn fixture(self, fixture: &str, name: &str) -> Self {
+        let contents = std::fs::read(fixture_path(fixture)).unwrap();
+        self.file(name, contents)
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Run and keep the working directory for inspection.
+    pub fn run(self) -> (Run, tempfile::TempDir) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+            .args(&self.args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn bitext");
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(bytes) = &self.stdin {
+            stdin.write_all(bytes).unwrap();
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+            dir: self.dir.path().to_path_buf(),
+        };
+        (run, self.dir)
+    }
+}
+
+impl Run {
+    /// Files in the working directory below `sub`, relative, sorted.
+    pub fn files(&self, sub: &str) -> Vec<String> {
+        let root = self.dir.join(sub);
+        let mut found = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&root) {
+            for e in entries.flatten() {
+                found.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+        found.sort();
+        found
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}\nstderr: {}", self.stderr))
+    }
+}
+
+/// A path under `tests/fixtures`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A path under the repository root.
+pub fn repo_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+/// Validate a TMX file against the TMX 1.4 DTD with xmllint. Panics (never
+/// skips) when xmllint is missing: CI installs libxml2-utils.
+pub fn assert_valid_tmx(path: &Path) {
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(repo_path("tests/standards/tmx14.dtd"))
+        .arg(path)
+        .output()
+        .expect("xmllint is needed for the TMX tests: apt-get install libxml2-utils");
+    assert!(
+        out.status.success(),
+        "{} is not valid TMX 1.4:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "xmllint warned: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Snapshot text with the run's temporary directory and timings filtered out.
+#[macro_export]
+macro_rules! bitext_snapshot {
+    ($run:expr, $value:expr) => {{
+        let dir = $run.dir.display().to_string();
+        insta::with_settings!({filters => vec![
+            (dir.as_str(), "[TMP]"),
+            (r"in \d+\.\d\d s", "in [TIME] s"),
+        ]}, {
+            insta::assert_snapshot!($value);
+        });
+    }};
+}

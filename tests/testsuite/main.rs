@@ -1,0 +1,13 @@
+//! The integration test suite: one binary, one module per area.
+//!
+//! Tests run the real `bitext` binary in a temporary directory (see
+//! [`harness`]) or call the library. None reaches the network. Snapshots are
+//! insta's; review changed ones with `cargo insta review`, or rerun with
+//! `INSTA_UPDATE=always` and read the diff.
+
+mod harness;
+
+mod cli;
+mod glossary;
+mod output;
+mod segment;

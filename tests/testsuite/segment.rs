@@ -1,0 +1,126 @@
+//! Segmentation against hand-made gold segmentations, snapshots, properties.
+
+use bitext::segment::{Punctuation, Segmenter};
+use proptest::prelude::*;
+
+use crate::bitext_snapshot;
+use crate::harness::{Bitext, fixture_path};
+
+/// Segment `source` and compare with `gold` (one segment per line, a blank
+/// line between paragraphs): every boundary must match.
+fn assert_matches_gold(source: &str, gold: &str) {
+    let text = std::fs::read_to_string(fixture_path(source)).unwrap();
+    let gold = std::fs::read_to_string(fixture_path(gold)).unwrap();
+    let doc = Segmenter::default().document(source, "UTF-8", &text);
+    let got: Vec<String> = doc
+        .paragraphs
+        .iter()
+        .map(|p| {
+            p.segments
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let want: Vec<&str> = gold.trim_end_matches('\n').split("\n\n").collect();
+    assert_eq!(got.len(), want.len(), "{source}: paragraph count");
+    for (n, (got, want)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(got, want, "{source}: paragraph {}", n + 1);
+    }
+}
+
+#[test]
+fn reference_article_matches_gold() {
+    assert_matches_gold("article.txt", "segment/article.gold.txt");
+}
+
+#[test]
+fn normalized_sample_matches_gold() {
+    assert_matches_gold("segment/normalized.txt", "segment/normalized.gold.txt");
+}
+
+#[test]
+fn standard_sample_matches_gold() {
+    assert_matches_gold("segment/standard.txt", "segment/standard.gold.txt");
+}
+
+#[test]
+fn segment_jsonl_on_the_reference_article() {
+    let (run, _dir) = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .args(["segment", "article.txt", "--format", "jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
+    // Each paragraph's texts concatenate back to it, and spans point at them.
+    let mut by_paragraph: Vec<String> = Vec::new();
+    for line in run.stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let p = v["paragraph"].as_u64().unwrap() as usize;
+        let seg = v["text"].as_str().unwrap();
+        let (start, end) = (
+            v["start"].as_u64().unwrap() as usize,
+            v["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], seg);
+        if by_paragraph.len() < p {
+            by_paragraph.push(String::new());
+        }
+        by_paragraph[p - 1].push_str(seg);
+    }
+    let paragraphs: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(by_paragraph, paragraphs);
+    bitext_snapshot!(run, run.stdout);
+}
+
+#[test]
+fn segment_text_on_the_standard_sample() {
+    let (run, _dir) = Bitext::new()
+        .fixture("segment/standard.txt", "standard.txt")
+        .args(["segment", "standard.txt"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    bitext_snapshot!(run, run.stdout);
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    // Arbitrary Unicode, and text dense in the characters the rules look at.
+    let tricky = prop::collection::vec(
+        prop::sample::select(vec![
+            "中", "文", ".", "。", "'", "\"", "“", "”", "…", "1", "2", "a", "Z", " ", "\u{3000}",
+            "！", "？", "\n", "\r\n", "\r", "（", "）", "一", ":", "%", "「", "」", "!", "?",
+            "\u{feff}", "\0",
+        ]),
+        0..80,
+    )
+    .prop_map(|v| v.concat());
+    prop_oneof![any::<String>(), tricky]
+}
+
+proptest! {
+    #[test]
+    fn segmentation_is_lossless(text in any_text(), mode in prop::sample::select(vec![
+        Punctuation::Auto, Punctuation::Normalized, Punctuation::Standard,
+    ])) {
+        let doc = Segmenter::new(mode).document("-", "UTF-8", &text);
+        for p in &doc.paragraphs {
+            let joined: String = p.segments.iter().map(|s| s.text.as_str()).collect();
+            prop_assert_eq!(&joined, &text[p.span.clone()]);
+            prop_assert!(!p.segments.is_empty());
+            for s in &p.segments {
+                prop_assert_eq!(&text[s.span.clone()], s.text.as_str());
+                prop_assert!(!s.text.is_empty());
+            }
+        }
+        // Every non-blank character lands in exactly one segment.
+        let covered: usize = doc.segments().map(|s| s.text.chars().filter(|c| !c.is_whitespace()).count()).sum();
+        let expected = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').count();
+        let boms_inside: usize = doc.segments().map(|s| s.text.matches('\u{feff}').count()).sum();
+        prop_assert_eq!(covered, expected + boms_inside);
+    }
+}
