@@ -29,13 +29,13 @@ impl Writer for Tmx {
     }
 
     fn write(&self, ctx: &WriteContext, units: &[Unit], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = quick_xml::Writer::new_with_indent(out, b' ', 2);
-        let mut ev = |e: Event<'_>| w.write_event(e).map_err(io::Error::other);
-        ev(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        ev(Event::Start(
+        let mut xml = Xml(quick_xml::Writer::new_with_indent(out, b' ', 2));
+        let ev = &mut xml;
+        ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        ev.event(Event::Start(
             BytesStart::new("tmx").with_attributes([("version", "1.4")]),
         ))?;
-        ev(Event::Start(BytesStart::new("header").with_attributes([
+        ev.event(Event::Start(BytesStart::new("header").with_attributes([
             ("creationtool", "bitext"),
             ("creationtoolversion", env!("CARGO_PKG_VERSION")),
             ("segtype", "sentence"),
@@ -44,68 +44,70 @@ impl Writer for Tmx {
             ("srclang", ctx.source_lang.as_str()),
             ("datatype", "plaintext"),
         ])))?;
-        prop(&mut ev, "x-source-file", &ctx.source_name)?;
-        prop(&mut ev, "x-backend", &ctx.backend)?;
+        prop(ev, "x-source-file", &ctx.source_name)?;
+        prop(ev, "x-backend", &ctx.backend)?;
         if let Some(glossary) = &ctx.glossary {
-            prop(&mut ev, "x-glossary", &glossary.names.join(", "))?;
-            prop(&mut ev, "x-glossary-id", &glossary.id)?;
+            prop(ev, "x-glossary", &glossary.names.join(", "))?;
+            prop(ev, "x-glossary-id", &glossary.id)?;
         }
-        ev(Event::End(BytesEnd::new("header")))?;
-        ev(Event::Start(BytesStart::new("body")))?;
+        ev.event(Event::End(BytesEnd::new("header")))?;
+        ev.event(Event::Start(BytesStart::new("body")))?;
         for unit in units {
             let tuid = unit.id.to_string();
-            ev(Event::Start(
+            ev.event(Event::Start(
                 BytesStart::new("tu").with_attributes([("tuid", tuid.as_str())]),
             ))?;
-            prop(&mut ev, "x-paragraph", &unit.paragraph.to_string())?;
-            prop(&mut ev, "x-backend", &unit.backend)?;
+            prop(ev, "x-paragraph", &unit.paragraph.to_string())?;
+            prop(ev, "x-backend", &unit.backend)?;
             if let Some(model) = &unit.model {
-                prop(&mut ev, "x-model", model)?;
+                prop(ev, "x-model", model)?;
             }
-            prop(&mut ev, "x-origin", &unit.origin.to_string())?;
+            prop(ev, "x-origin", &unit.origin.to_string())?;
             for term in &unit.terms {
                 prop(
-                    &mut ev,
+                    ev,
                     "x-glossary-term",
                     &format!("{} = {}", term.source, term.target),
                 )?;
             }
             for flag in &unit.flags {
-                prop(&mut ev, "x-flag", &flag.to_string())?;
+                prop(ev, "x-flag", &flag.to_string())?;
             }
-            tuv(&mut ev, &ctx.source_lang, &unit.source)?;
+            tuv(ev, &ctx.source_lang, &unit.source)?;
             if !unit.target.is_empty() {
-                tuv(&mut ev, &ctx.target_lang, &unit.target)?;
+                tuv(ev, &ctx.target_lang, &unit.target)?;
             }
-            ev(Event::End(BytesEnd::new("tu")))?;
+            ev.event(Event::End(BytesEnd::new("tu")))?;
         }
-        ev(Event::End(BytesEnd::new("body")))?;
-        ev(Event::End(BytesEnd::new("tmx")))?;
-        drop(ev);
-        w.into_inner().write_all(b"\n")
+        ev.event(Event::End(BytesEnd::new("body")))?;
+        ev.event(Event::End(BytesEnd::new("tmx")))?;
+        xml.0.into_inner().write_all(b"\n")
     }
 }
 
-fn prop<F>(ev: &mut F, kind: &str, value: &str) -> io::Result<()>
-where
-    F: FnMut(Event<'_>) -> io::Result<()>,
-{
-    ev(Event::Start(
-        BytesStart::new("prop").with_attributes([("type", kind)]),
-    ))?;
-    ev(Event::Text(BytesText::new(value)))?;
-    ev(Event::End(BytesEnd::new("prop")))
+/// The XML writer, with errors as `io::Error`.
+struct Xml<'a>(quick_xml::Writer<&'a mut dyn Write>);
+
+impl Xml<'_> {
+    fn event(&mut self, event: Event<'_>) -> io::Result<()> {
+        self.0.write_event(event).map_err(io::Error::other)
+    }
 }
 
-fn tuv<F>(ev: &mut F, lang: &str, text: &str) -> io::Result<()>
-where
-    F: FnMut(Event<'_>) -> io::Result<()>,
-{
-    ev(Event::Start(
+fn prop(ev: &mut Xml<'_>, kind: &str, value: &str) -> io::Result<()> {
+    ev.event(Event::Start(
+        BytesStart::new("prop").with_attributes([("type", kind)]),
+    ))?;
+    ev.event(Event::Text(BytesText::new(value)))?;
+    ev.event(Event::End(BytesEnd::new("prop")))
+}
+
+fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
+    ev.event(Event::Start(
         BytesStart::new("tuv").with_attributes([("xml:lang", lang)]),
     ))?;
-    ev(Event::Start(BytesStart::new("seg")))?;
-    ev(Event::Text(BytesText::new(text)))?;
-    ev(Event::End(BytesEnd::new("seg")))?;
-    ev(Event::End(BytesEnd::new("tuv")))
+    ev.event(Event::Start(BytesStart::new("seg")))?;
+    ev.event(Event::Text(BytesText::new(text)))?;
+    ev.event(Event::End(BytesEnd::new("seg")))?;
+    ev.event(Event::End(BytesEnd::new("tuv")))
 }

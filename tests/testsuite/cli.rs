@@ -46,7 +46,9 @@ fn existing_outputs_need_force() {
 /// output file left behind.
 #[test]
 fn bad_input_is_one_clear_line_and_writes_nothing() {
-    let cases: &[(&str, &[&str], &[(&str, &[u8])], &str)] = &[
+    /// Name, arguments, files to create, expected stderr.
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a [u8])], &'a str);
+    let cases: &[Case<'_>] = &[
         (
             "missing file",
             &["translate", "nope.txt"],
