@@ -164,16 +164,19 @@ fn backends() -> Result<i32> {
         let caps = info.capabilities;
         writeln!(
             out,
-            "{}\n  {}\n  needs: {}\n  supports: glossary {}, batches of up to {} segments{}",
+            "{}\n  {}\n  needs: {}\n  glossary: {}\n  batches: up to {} segments, {} characters{}",
             info.name,
             info.summary,
             info.needs,
-            if caps.glossary {
-                "yes (terms rendered by the backend)"
-            } else {
-                "via placeholders"
+            match caps.terms {
+                backend::TermSupport::Native => "native (the backend renders the terms)",
+                backend::TermSupport::Prompt =>
+                    "as constraints in the prompt, checked and repaired",
+                backend::TermSupport::Placeholder =>
+                    "via placeholders restored to the glossary target",
             },
             caps.max_batch,
+            caps.max_chars,
             if caps.network {
                 ", network"
             } else {

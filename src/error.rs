@@ -131,9 +131,19 @@ pub enum ErrorKind {
         /// The name given.
         name: String,
     },
-    /// A backend failed in a way that retrying will not fix.
+    /// A backend request failed; retrying it (or its segments one by one)
+    /// may succeed.
     #[error("backend {backend}: {message}")]
     Backend {
+        /// The backend's name.
+        backend: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A backend failed in a way that retrying will not fix (bad or missing
+    /// key, quota exhausted, no such model): the run stops.
+    #[error("backend {backend}: {message}")]
+    BackendFatal {
         /// The backend's name.
         backend: String,
         /// What went wrong, and what to do.

@@ -156,6 +156,7 @@ impl Pipeline {
             .map(|s| SegmentRequest {
                 id: s.id,
                 text: s.content().to_string(),
+                markup: false,
                 terms: self.glossary.annotate(s.content()),
             })
             .collect();

@@ -17,13 +17,30 @@ use crate::error::{ErrorKind, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Capabilities {
-    /// The backend renders the glossary terms it is given in
-    /// [`SegmentRequest::terms`] itself (no placeholders needed).
-    pub glossary: bool,
+    /// How the backend is made to render glossary terms.
+    pub terms: TermSupport,
     /// The most segments one request may carry.
     pub max_batch: usize,
+    /// The most source characters one request may carry.
+    pub max_chars: usize,
     /// The backend needs network access.
     pub network: bool,
+}
+
+/// How glossary terms reach a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TermSupport {
+    /// The backend renders [`SegmentRequest::terms`] itself (the dictionary
+    /// gloss; DeepL with a glossary created through its API).
+    Native,
+    /// The backend is told the terms as constraints (an LLM prompt); the
+    /// pipeline checks the result and repairs with placeholders.
+    Prompt,
+    /// The backend cannot be told terms: the pipeline replaces each term in
+    /// the text by a placeholder tag `<x id="N"/>` (see [`SegmentRequest::markup`]),
+    /// and restores the glossary target in its place afterwards.
+    Placeholder,
 }
 
 /// Everything a backend may want to know about the run besides the segments.
@@ -54,9 +71,16 @@ impl TranslateContext {
 pub struct SegmentRequest {
     /// The segment's id; the reply must carry it.
     pub id: SegmentId,
-    /// The source text (surrounding white space removed).
+    /// The source text (surrounding white space removed). When `markup` is
+    /// set, it is XML: text escaped (`&amp;`, `&lt;`, `&gt;`) with placeholder
+    /// tags `<x id="N"/>` standing for glossary terms, and the reply must be
+    /// XML in the same way, keeping the tags (DeepL `tag_handling=xml`,
+    /// Google and LibreTranslate `format=html`).
     pub text: String,
-    /// Glossary terms found in `text`, with spans into it.
+    /// Whether `text` is XML with placeholder tags.
+    pub markup: bool,
+    /// Glossary terms found in the source, with byte spans into the plain
+    /// source text (not into `text` when `markup` is set).
     pub terms: Vec<TermMatch>,
 }
 
@@ -84,8 +108,11 @@ pub trait Backend: Send + Sync {
     fn capabilities(&self) -> Capabilities;
 
     /// Translate a batch. Replies are matched to requests by id: a reply may
-    /// come in any order, and a segment without a reply is flagged
-    /// `untranslated`.
+    /// come in any order, and a reply may leave segments out (the pipeline
+    /// retries those in smaller batches, then flags them `untranslated`).
+    /// An error fails the whole batch: the pipeline retries its segments one
+    /// by one unless [`crate::ErrorKind::Backend`] says the failure is fatal
+    /// (bad key, quota).
     async fn translate(
         &self,
         ctx: &TranslateContext,

@@ -10,7 +10,7 @@ pub mod gloss;
 
 use async_trait::async_trait;
 
-use super::{Backend, Capabilities, SegmentReply, SegmentRequest, TranslateContext};
+use super::{Backend, Capabilities, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
 use crate::error::Result;
 use gloss::{FixedTerm, Glosser};
 
@@ -19,8 +19,9 @@ pub const NAME: &str = "dictionary";
 
 /// What the backend can do: it renders glossary terms itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
-    glossary: true,
+    terms: TermSupport::Native,
     max_batch: 64,
+    max_chars: 16_384,
     network: false,
 };
 
