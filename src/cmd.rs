@@ -44,7 +44,9 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
     let mut out = io::stdout().lock();
     let segments: usize = report.files.iter().map(|f| f.segments).sum();
     let paragraphs: usize = report.files.iter().map(|f| f.paragraphs).sum();
-    let hits: usize = report.files.iter().map(|f| f.term_hits).sum();
+    let hits: usize = report.files.iter().map(|f| f.terms.occurrences()).sum();
+    let rendered: usize = report.files.iter().map(|f| f.terms.rendered()).sum();
+    let repaired: usize = report.files.iter().map(|f| f.terms.repaired()).sum();
     let files = report.files.len();
     writeln!(
         out,
@@ -57,8 +59,9 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
     } else {
         writeln!(
             out,
-            "  glossary: {}, {hits} term occurrences",
-            glossary.join(", ")
+            "  glossary: {}, {hits} term occurrences, {rendered} rendered ({repaired} after repair), {} missed",
+            glossary.join(", "),
+            hits - rendered
         )?;
     }
     let mut flags = std::collections::BTreeMap::new();

@@ -96,6 +96,7 @@ impl TranslateConfig {
             output_dir: args.output.clone(),
             force: args.force,
             encoding: None,
+            concurrency: 4,
         };
         let read = ReadConfig::from_args(&args.inputs, &args.read)?;
         Ok(TranslateConfig {

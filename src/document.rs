@@ -190,6 +190,10 @@ pub struct Unit {
     pub origin: Origin,
     /// Glossary terms matched in the source.
     pub terms: Vec<TermMatch>,
+    /// Whether the translation needed a glossary repair (a resend with
+    /// placeholders) to render every term.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub repaired: bool,
     /// QA flags.
     pub flags: Vec<Flag>,
 }

@@ -46,6 +46,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod segment;
+pub mod translate;
 
 pub use cmd::run;
 pub use error::{Error, ErrorKind, Result};

@@ -1,6 +1,6 @@
 //! The pipeline: read → segment → glossary → translate → check → write.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,10 +9,11 @@ use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
 use crate::document::{Document, FlagKind, Origin, Unit};
 use crate::error::{Error, ErrorKind, Result};
-use crate::glossary::Glossary;
+use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input};
 use crate::output::{GlossaryInfo, WriteContext, Writer};
 use crate::segment::Segmenter;
+use crate::translate::TranslateStage;
 
 /// Settings of a pipeline that are not plug-ins.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Options {
     pub force: bool,
     /// Decode inputs with this encoding instead of detecting it.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// How many batches may be in flight at once.
+    pub concurrency: usize,
 }
 
 impl Default for Options {
@@ -38,6 +41,7 @@ impl Default for Options {
             output_dir: PathBuf::from("output"),
             force: false,
             encoding: None,
+            concurrency: 4,
         }
     }
 }
@@ -66,8 +70,8 @@ pub struct FileReport {
     pub paragraphs: usize,
     /// The number of segments.
     pub segments: usize,
-    /// Glossary term occurrences found in the source.
-    pub term_hits: usize,
+    /// What happened to each glossary term.
+    pub terms: TermReport,
     /// Flag counts by kind.
     pub flags: BTreeMap<FlagKind, usize>,
     /// Segments the backend gave no translation for.
@@ -160,20 +164,18 @@ impl Pipeline {
                 terms: self.glossary.annotate(s.content()),
             })
             .collect();
-        let wanted: HashSet<_> = requests.iter().map(|r| r.id).collect();
-        let mut replies = HashMap::with_capacity(requests.len());
-        let batch_size = self.backend.capabilities().max_batch.max(1);
-        for batch in requests.chunks(batch_size) {
-            for reply in self.backend.translate(&ctx, batch).await? {
-                // A reply for a segment not asked for is dropped, never shifted.
-                if wanted.contains(&reply.id) {
-                    replies.entry(reply.id).or_insert(reply.text);
-                }
-            }
-        }
+        let mut translations = TranslateStage::new(
+            self.backend.as_ref(),
+            &self.glossary,
+            self.options.concurrency,
+        )
+        .run(&ctx, &requests)
+        .await?;
         let mut units = Vec::with_capacity(requests.len());
         for (segment, request) in doc.segments().zip(requests) {
-            let reply = replies.remove(&segment.id);
+            let translation = translations.remove(&segment.id);
+            let repaired = translation.as_ref().is_some_and(|t| t.repaired);
+            let reply = translation.and_then(|t| t.text);
             let translated = reply.is_some();
             let mut unit = Unit {
                 id: segment.id,
@@ -186,6 +188,7 @@ impl Pipeline {
                 model: self.backend.model().map(str::to_string),
                 origin: Origin::Machine,
                 terms: request.terms,
+                repaired,
                 flags: Vec::new(),
             };
             check::check(&mut unit, &self.glossary, translated);
@@ -229,7 +232,10 @@ impl Pipeline {
     async fn run_one(&self, input: &Input, stem: &str) -> Result<FileReport> {
         let doc = self.segment(input)?;
         let units = self.translate(&doc).await?;
-        let ctx = self.write_context(input, &doc);
+        let mut ctx = self.write_context(input, &doc);
+        if self.use_glossary {
+            ctx.terms = Some(TermReport::from_units(&self.glossary, &units));
+        }
         let outputs = self.write(&ctx, &units, stem)?;
         let mut flags = BTreeMap::new();
         for flag in units.iter().flat_map(|u| &u.flags) {
@@ -240,7 +246,7 @@ impl Pipeline {
             outputs,
             paragraphs: doc.paragraphs.len(),
             segments: units.len(),
-            term_hits: units.iter().map(|u| u.terms.len()).sum(),
+            terms: ctx.terms.take().unwrap_or_default(),
             untranslated: units
                 .iter()
                 .filter(|u| {

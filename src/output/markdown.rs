@@ -87,6 +87,39 @@ impl Writer for Markdown {
                 notes_cell(unit)
             )?;
         }
+        if let Some(report) = ctx.terms.as_ref().filter(|r| !r.terms.is_empty()) {
+            writeln!(out)?;
+            writeln!(out, "## Terminology")?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} term occurrences: {} rendered with the glossary target ({} after a repair), {} missed.",
+                report.occurrences(),
+                report.rendered(),
+                report.repaired(),
+                report.missed()
+            )?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "| Term | Target | Occurrences | Rendered | Repaired | Missed | Missed in |"
+            )?;
+            writeln!(out, "|---|---|---:|---:|---:|---:|---|")?;
+            for t in &report.terms {
+                let missed_in: Vec<String> = t.missed_in.iter().map(ToString::to_string).collect();
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    escape(&t.source),
+                    escape(&t.target),
+                    t.occurrences,
+                    t.rendered,
+                    t.repaired,
+                    t.missed,
+                    missed_in.join(", ")
+                )?;
+            }
+        }
         Ok(())
     }
 }

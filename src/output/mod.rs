@@ -14,6 +14,7 @@ pub use markdown::Markdown;
 pub use tmx::Tmx;
 
 use crate::document::Unit;
+use crate::glossary::TermReport;
 
 /// What a writer may want to know about the run besides the units.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct WriteContext {
     pub glossary: Option<GlossaryInfo>,
     /// The number of paragraphs in the input.
     pub paragraphs: usize,
+    /// The terminology report; `None` when the run used no glossary.
+    pub terms: Option<TermReport>,
 }
 
 /// What the outputs say about the glossary that was applied.
@@ -58,6 +61,7 @@ impl WriteContext {
             model: None,
             glossary: None,
             paragraphs: 0,
+            terms: None,
         }
     }
 }

@@ -1,11 +1,18 @@
 //! The glossary stage: load terminology, find its terms in segments, and check
 //! that translations render them.
 //!
-//! A glossary is a UTF-8 TSV or CSV file with a header row. Columns, by name,
-//! in any order: `source` and `target` (required), `variants` (other accepted
-//! renderings, separated by `;`), `note`, `case_sensitive` and
-//! `do_not_translate` (`true`/`false`, `yes`/`no`, `1`/`0`). Terms are found
-//! longest-leftmost, so `创先争优` wins over `争优` inside it.
+//! A glossary is a UTF-8 TSV or CSV file with a header row, or a TBX file
+//! (see [`tbx`](self#tbx)). Columns, by name, in any order: `source` and
+//! `target` (required), `variants` (other accepted renderings, separated by
+//! `;`), `note`, `case_sensitive` and `do_not_translate` (`true`/`false`,
+//! `yes`/`no`, `1`/`0`). Terms are found longest-leftmost, so `创先争优` wins
+//! over `争优` inside it, and never across segments (each segment is matched
+//! on its own).
+//!
+//! # TBX
+//!
+//! Files ending in `.tbx` (or XML files whose root is `<tbx>` or `<martif>`)
+//! are read as TBX v3 / TBX-Basic or TBX 2008; see [`Glossary::load_all_with`].
 //!
 //! ```
 //! use bitext::glossary::Glossary;
@@ -20,15 +27,23 @@
 //! # Ok::<(), bitext::Error>(())
 //! ```
 
+pub mod placeholder;
+mod report;
+mod tbx;
+
+pub use report::{TermReport, TermRow};
+
+use std::fmt;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::document::TermMatch;
+use crate::document::{Document, SegmentId, TermMatch};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
-pub const BUNDLED: &str = include_str!("../glossary/glossary.tsv");
+pub const BUNDLED: &str = include_str!("../../glossary/glossary.tsv");
 
 /// The name the bundled glossary goes by in messages and outputs.
 pub const BUNDLED_NAME: &str = "glossary/glossary.tsv";
@@ -77,9 +92,18 @@ impl Glossary {
         Glossary::load_all(std::slice::from_ref(&path.to_path_buf()))
     }
 
-    /// Load and merge several glossary files. A source term defined twice with
-    /// different targets is an error naming both places.
+    /// Load and merge several glossary files (TBX entries from `zh` to `en`).
+    /// A source term defined twice with different targets is an error naming
+    /// both places; nothing is loaded from a set with any error.
     pub fn load_all(paths: &[PathBuf]) -> Result<Self> {
+        Glossary::load_all_with(paths, "zh-CN", "en-US")
+    }
+
+    /// Like [`Glossary::load_all`], taking TBX entries from the languages of
+    /// `source_lang` to `target_lang` (matched on their primary subtag: a
+    /// `zh-CN` run reads TBX `zh`, `zh-CN` and `zh-Hans` terms).
+    pub fn load_all_with(paths: &[PathBuf], source_lang: &str, target_lang: &str) -> Result<Self> {
+        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_string();
         let mut entries = Vec::new();
         let mut names = Vec::new();
         for path in paths {
@@ -91,10 +115,23 @@ impl Glossary {
                     .count();
                 glossary_error(path, line, "not valid UTF-8; save the glossary as UTF-8")
             })?;
-            let csv = path
+            let ext = path
                 .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            entries.extend(parse(path, text, if csv { b',' } else { b'\t' })?);
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let head = text.trim_start_matches('\u{feff}').trim_start();
+            if ext == "tbx"
+                || (head.starts_with('<') && (head.contains("<martif") || head.contains("<tbx")))
+            {
+                entries.extend(tbx::parse(
+                    path,
+                    text,
+                    &primary(source_lang),
+                    &primary(target_lang),
+                )?);
+            } else {
+                entries.extend(parse(path, text, if ext == "csv" { b',' } else { b'\t' })?);
+            }
             names.push(path.display().to_string());
         }
         Glossary::from_entries(names, entries)
@@ -202,14 +239,129 @@ impl Glossary {
     }
 
     /// Whether `translation` renders the matched term: its target, or one of
-    /// its variants, appears (ignoring case unless the entry is case-sensitive).
+    /// its variants, appears (ignoring case unless the entry is
+    /// case-sensitive, white space runs, curly against straight quotes, and a
+    /// leading article: "two dilemmas" renders "the two dilemmas").
     pub fn is_rendered(&self, term: &TermMatch, translation: &str) -> bool {
-        let entry = &self.entries[term.term_id];
+        let Some(entry) = self.entries.get(term.term_id) else {
+            return false;
+        };
         let haystack = normalize(translation, entry.case_sensitive);
         std::iter::once(&entry.target)
             .chain(&entry.variants)
-            .any(|t| haystack.contains(&normalize(t, entry.case_sensitive)))
+            .any(|t| {
+                let needle = normalize(t, entry.case_sensitive);
+                let needle = strip_article(&needle);
+                !needle.is_empty() && haystack.contains(needle)
+            })
     }
+
+    /// The terms found in each segment of `doc`, in a stable form for review
+    /// and snapshot tests (`Display` is one line per match; it also serialises).
+    pub fn annotate_document(&self, doc: &Document) -> Annotations {
+        let segments = doc
+            .segments()
+            .filter_map(|s| {
+                let terms = self.annotate(s.content());
+                (!terms.is_empty()).then(|| SegmentTerms {
+                    id: s.id,
+                    paragraph: s.paragraph,
+                    index: s.index,
+                    text: s.content().to_string(),
+                    terms,
+                })
+            })
+            .collect();
+        Annotations {
+            source: doc.source.clone(),
+            segments,
+        }
+    }
+
+    /// Write the glossary as TSV with the full header.
+    pub fn write_tsv(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "source\ttarget\tvariants\tnote\tcase_sensitive\tdo_not_translate"
+        )?;
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        for e in &self.entries {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                clean(&e.source),
+                clean(&e.target),
+                clean(&e.variants.join(";")),
+                clean(&e.note),
+                e.case_sensitive,
+                e.do_not_translate
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Write the glossary as TBX 2008 (`<martif>`), readable by
+    /// translate-toolkit and CAT tools.
+    pub fn write_tbx(
+        &self,
+        source_lang: &str,
+        target_lang: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        tbx::write(&self.entries, source_lang, target_lang, out)
+    }
+}
+
+/// The glossary terms found in a document's segments.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Annotations {
+    /// The document's source name.
+    pub source: String,
+    /// The segments with at least one term, in order.
+    pub segments: Vec<SegmentTerms>,
+}
+
+/// The glossary terms found in one segment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SegmentTerms {
+    /// The segment's id.
+    pub id: SegmentId,
+    /// 1-based paragraph.
+    pub paragraph: usize,
+    /// 1-based index within the paragraph.
+    pub index: usize,
+    /// The segment's text.
+    pub text: String,
+    /// The terms, in order.
+    pub terms: Vec<TermMatch>,
+}
+
+impl fmt::Display for Annotations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.segments {
+            for t in &s.terms {
+                let chars = s.text[..t.span.start].chars().count();
+                writeln!(
+                    f,
+                    "{}:{} [{}.{}] @{} {} → {}",
+                    self.source, s.id, s.paragraph, s.index, chars, t.source, t.target
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `needle` without a leading English article.
+fn strip_article(needle: &str) -> &str {
+    for article in ["the ", "a ", "an "] {
+        if let Some(rest) = needle.strip_prefix(article) {
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    needle
 }
 
 /// Fold what a glossary check must not be fooled by: case (unless
@@ -351,7 +503,7 @@ fn csv_error(path: &Path, error: &csv::Error) -> Error {
     glossary_error(path, line, &message)
 }
 
-fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
+pub(crate) fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
     ErrorKind::Glossary {
         path: path.to_path_buf(),
         line,

@@ -1,0 +1,262 @@
+//! TBX: import from TBX v3 (`<tbx>`, TBX-Basic) and TBX 2008 (`<martif>`,
+//! as translate-toolkit and most CAT tools export it), export as TBX 2008.
+//!
+//! An entry (`conceptEntry` / `termEntry`) holds language sections
+//! (`langSec` / `langSet`) with terms (`term`, inside `termSec`, `tig` or
+//! `ntig`). Each source-language term becomes a glossary entry whose target is
+//! the first target-language term; further target terms become variants.
+//! `note` and `descrip` texts become the note. Entries lacking either language
+//! are skipped, since a TBX file may hold other languages too.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use super::{Entry, glossary_error};
+use crate::error::Result;
+
+/// Parse a TBX document: entries from `source_lang` (a language prefix such
+/// as `zh`) to `target_lang` (`en`).
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    source_lang: &str,
+    target_lang: &str,
+) -> Result<Vec<Entry>> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let line_at = |pos: u64| {
+        1 + text.as_bytes()[..(pos as usize).min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
+    let mut entries = Vec::new();
+    let mut root_seen = false;
+    // State of the entry being read.
+    let mut in_entry = false;
+    let mut entry_line = 0;
+    let mut lang = String::new();
+    let mut sources: Vec<String> = Vec::new();
+    let mut targets: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut capture: Option<&'static str> = None;
+    let mut buffer = String::new();
+    loop {
+        let pos = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| {
+            glossary_error(
+                path,
+                line_at(reader.error_position()),
+                &format!("not well-formed TBX: {e}"),
+            )
+        })?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if !root_seen => {
+                let name = e.local_name();
+                if !matches!(name.as_ref(), b"tbx" | b"martif") {
+                    return Err(glossary_error(
+                        path,
+                        line_at(pos),
+                        "not a TBX file: the root element must be <tbx> or <martif>",
+                    ));
+                }
+                root_seen = true;
+            }
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"conceptEntry" | b"termEntry" => {
+                    in_entry = true;
+                    entry_line = line_at(pos);
+                    sources.clear();
+                    targets.clear();
+                    notes.clear();
+                }
+                b"langSec" | b"langSet" if in_entry => {
+                    lang = language_of(&e).unwrap_or_default();
+                }
+                b"term" if in_entry => {
+                    capture = Some("term");
+                    buffer.clear();
+                }
+                b"note" | b"descrip" | b"definition" if in_entry => {
+                    capture = Some("note");
+                    buffer.clear();
+                }
+                _ => {}
+            },
+            Event::Text(t) if capture.is_some() => {
+                buffer.push_str(
+                    &t.decode()
+                        .map_err(|e| glossary_error(path, line_at(pos), &e.to_string()))?,
+                );
+            }
+            Event::GeneralRef(r) if capture.is_some() => {
+                let name = String::from_utf8_lossy(&r);
+                buffer.push_str(match name.as_ref() {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                });
+                if let Some(c) = r.resolve_char_ref().ok().flatten() {
+                    buffer.push(c);
+                }
+            }
+            Event::CData(t) if capture.is_some() => {
+                buffer.push_str(&String::from_utf8_lossy(&t));
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"term" if capture == Some("term") => {
+                    capture = None;
+                    let term = buffer.trim().to_string();
+                    if term.is_empty() {
+                        continue;
+                    }
+                    if lang_matches(&lang, source_lang) {
+                        sources.push(term);
+                    } else if lang_matches(&lang, target_lang) {
+                        targets.push(term);
+                    }
+                }
+                b"note" | b"descrip" | b"definition" if capture == Some("note") => {
+                    capture = None;
+                    let note = buffer.trim().to_string();
+                    if !note.is_empty() {
+                        notes.push(note);
+                    }
+                }
+                b"langSec" | b"langSet" => lang.clear(),
+                b"conceptEntry" | b"termEntry" => {
+                    in_entry = false;
+                    if let Some((target, variants)) = targets.split_first() {
+                        for source in &sources {
+                            entries.push(Entry {
+                                source: source.clone(),
+                                target: target.clone(),
+                                variants: variants.to_vec(),
+                                note: notes.join(" "),
+                                case_sensitive: false,
+                                do_not_translate: false,
+                                origin: format!("{}:{entry_line}", path.display()),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        return Err(glossary_error(
+            path,
+            1,
+            "not a TBX file: no <tbx> or <martif> root element",
+        ));
+    }
+    Ok(entries)
+}
+
+fn language_of(e: &BytesStart<'_>) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        matches!(a.key.as_ref(), b"xml:lang" | b"lang")
+            .then(|| String::from_utf8_lossy(&a.value).into_owned())
+    })
+}
+
+/// Whether a TBX language code (`zh`, `zh-CN`, `zh_Hans`) belongs to `prefix` (`zh`).
+fn lang_matches(lang: &str, prefix: &str) -> bool {
+    let lang = lang.to_ascii_lowercase().replace('_', "-");
+    let prefix = prefix.to_ascii_lowercase();
+    lang == prefix || lang.starts_with(&format!("{prefix}-"))
+}
+
+/// Write `entries` as a TBX 2008 (`<martif>`) document from `source_lang`
+/// to `target_lang` (hyphenated tags).
+pub(super) fn write(
+    entries: &[Entry],
+    source_lang: &str,
+    target_lang: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut w = quick_xml::Writer::new_with_indent(out, b' ', 2);
+    let mut ev = |w: &mut quick_xml::Writer<&mut dyn Write>, e: Event<'_>| {
+        w.write_event(e).map_err(io::Error::other)
+    };
+    ev(
+        &mut w,
+        Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)),
+    )?;
+    ev(
+        &mut w,
+        Event::Start(
+            BytesStart::new("martif").with_attributes([("type", "TBX"), ("xml:lang", "en")]),
+        ),
+    )?;
+    ev(&mut w, Event::Start(BytesStart::new("martifHeader")))?;
+    ev(&mut w, Event::Start(BytesStart::new("fileDesc")))?;
+    ev(&mut w, Event::Start(BytesStart::new("sourceDesc")))?;
+    ev(&mut w, Event::Start(BytesStart::new("p")))?;
+    ev(&mut w, Event::Text(BytesText::new("Exported by bitext")))?;
+    ev(&mut w, Event::End(BytesEnd::new("p")))?;
+    ev(&mut w, Event::End(BytesEnd::new("sourceDesc")))?;
+    ev(&mut w, Event::End(BytesEnd::new("fileDesc")))?;
+    ev(&mut w, Event::End(BytesEnd::new("martifHeader")))?;
+    ev(&mut w, Event::Start(BytesStart::new("text")))?;
+    ev(&mut w, Event::Start(BytesStart::new("body")))?;
+    for (n, entry) in entries.iter().enumerate() {
+        let id = format!("e{}", n + 1);
+        ev(
+            &mut w,
+            Event::Start(BytesStart::new("termEntry").with_attributes([("id", id.as_str())])),
+        )?;
+        if !entry.note.is_empty() {
+            simple(&mut w, &mut ev, BytesStart::new("note"), &entry.note)?;
+        }
+        let sides: [(&str, Vec<&String>); 2] = [
+            (source_lang, vec![&entry.source]),
+            (
+                target_lang,
+                std::iter::once(&entry.target)
+                    .chain(&entry.variants)
+                    .collect(),
+            ),
+        ];
+        for (lang, terms) in sides {
+            ev(
+                &mut w,
+                Event::Start(BytesStart::new("langSet").with_attributes([("xml:lang", lang)])),
+            )?;
+            for term in terms {
+                ev(&mut w, Event::Start(BytesStart::new("tig")))?;
+                simple(&mut w, &mut ev, BytesStart::new("term"), term)?;
+                ev(&mut w, Event::End(BytesEnd::new("tig")))?;
+            }
+            ev(&mut w, Event::End(BytesEnd::new("langSet")))?;
+        }
+        ev(&mut w, Event::End(BytesEnd::new("termEntry")))?;
+    }
+    ev(&mut w, Event::End(BytesEnd::new("body")))?;
+    ev(&mut w, Event::End(BytesEnd::new("text")))?;
+    ev(&mut w, Event::End(BytesEnd::new("martif")))?;
+    w.into_inner().write_all(b"\n")
+}
+
+fn simple<F>(
+    w: &mut quick_xml::Writer<&mut dyn Write>,
+    ev: &mut F,
+    start: BytesStart<'_>,
+    text: &str,
+) -> io::Result<()>
+where
+    F: FnMut(&mut quick_xml::Writer<&mut dyn Write>, Event<'_>) -> io::Result<()>,
+{
+    let end = start.to_end().into_owned();
+    ev(w, Event::Start(start))?;
+    ev(w, Event::Text(BytesText::new(text)))?;
+    ev(w, Event::End(end))
+}
