@@ -26,6 +26,81 @@ pub enum Command {
     Segment(SegmentArgs),
     /// List the translation backends, what they need and what they support.
     Backends,
+    /// Validate glossaries, show where their terms match, export them.
+    #[command(subcommand)]
+    Glossary(GlossaryCommand),
+}
+
+/// `bitext glossary` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum GlossaryCommand {
+    /// Validate glossaries and print every term match per segment of the inputs.
+    Check(GlossaryCheckArgs),
+    /// Write the glossary out as TSV or TBX.
+    Export(GlossaryExportArgs),
+}
+
+/// Which glossaries a `bitext glossary` command works on.
+#[derive(Debug, Args)]
+pub struct GlossaryFiles {
+    /// Glossary file (TSV, CSV or TBX); repeat for several. Default: the bundled glossary.
+    #[arg(short, long = "glossary", value_name = "FILE")]
+    pub glossaries: Vec<PathBuf>,
+    /// Source language tag (selects TBX terms).
+    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
+    pub source_lang: String,
+    /// Target language tag (selects TBX terms).
+    #[arg(long, default_value = "en-US", value_name = "TAG")]
+    pub target_lang: String,
+}
+
+/// Arguments of `bitext glossary check`.
+#[derive(Debug, Args)]
+pub struct GlossaryCheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub files: GlossaryFiles,
+    /// Texts to match the glossary against (files, directories, or -).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub read: ReadArgs,
+}
+
+/// How `bitext glossary check` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per match: `FILE:SEGMENT [PARAGRAPH.INDEX] @CHAR SOURCE → TARGET`.
+    Text,
+    /// One JSON document with the glossary and the matches of each input.
+    Json,
+}
+
+/// Arguments of `bitext glossary export`.
+#[derive(Debug, Args)]
+pub struct GlossaryExportArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub files: GlossaryFiles,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Tsv)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Glossary export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Tab-separated values with the full header.
+    Tsv,
+    /// TBX 2008 (`<martif>`).
+    Tbx,
 }
 
 /// Arguments of `bitext translate`.

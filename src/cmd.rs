@@ -4,10 +4,14 @@
 use std::io::{self, Write};
 
 use crate::backend;
-use crate::cli::{Cli, Command, SegmentArgs, SegmentFormat, TranslateArgs};
-use crate::config::{ReadConfig, TranslateConfig};
+use crate::cli::{
+    CheckFormat, Cli, Command, ExportFormat, GlossaryCommand, GlossaryFiles, SegmentArgs,
+    SegmentFormat, TranslateArgs,
+};
+use crate::config::{GlossaryChoice, ReadConfig, TranslateConfig, language_tag};
 use crate::error::{Error, Result};
 use crate::input;
+use crate::output::AtomicFile;
 use crate::pipeline::Report;
 use crate::segment::Segmenter;
 
@@ -19,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Translate(args) => translate(&args).await,
         Command::Segment(args) => segment(&args),
         Command::Backends => backends(),
+        Command::Glossary(command) => glossary(&command),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(0),
@@ -196,4 +201,100 @@ fn is_broken_pipe(error: &Error) -> bool {
         crate::ErrorKind::Write { source, .. } => source.kind() == io::ErrorKind::BrokenPipe,
         _ => false,
     }
+}
+
+fn glossary(command: &GlossaryCommand) -> Result<i32> {
+    let stdout = std::path::Path::new("-");
+    match command {
+        GlossaryCommand::Check(args) => {
+            let files = &args.files;
+            let (source_lang, target_lang) = languages(files)?;
+            let glossary = GlossaryChoice::from_files(&files.glossaries)
+                .load(&source_lang, &target_lang)?
+                .unwrap_or_default();
+            let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+            let segmenter = Segmenter::new(read.punctuation);
+            let mut documents = Vec::new();
+            for input in &read.inputs {
+                let decoded = input::read(input, read.encoding)?;
+                let doc = segmenter.document(&input.display(), decoded.encoding, &decoded.text);
+                documents.push(glossary.annotate_document(&doc));
+            }
+            let mut out = io::stdout().lock();
+            let written = match args.format {
+                CheckFormat::Text => (|| {
+                    writeln!(
+                        out,
+                        "{}: {} entries, id {}",
+                        glossary.names().join(", "),
+                        glossary.len(),
+                        glossary.id()
+                    )?;
+                    for doc in &documents {
+                        write!(out, "{doc}")?;
+                        let matches: usize = doc.segments.iter().map(|s| s.terms.len()).sum();
+                        let terms: std::collections::HashSet<usize> = doc
+                            .segments
+                            .iter()
+                            .flat_map(|s| s.terms.iter().map(|t| t.term_id))
+                            .collect();
+                        writeln!(
+                            out,
+                            "{}: {matches} matches of {} terms in {} segments",
+                            doc.source,
+                            terms.len(),
+                            doc.segments.len()
+                        )?;
+                    }
+                    Ok(())
+                })(),
+                CheckFormat::Json => {
+                    let value = serde_json::json!({
+                        "glossary": {
+                            "files": glossary.names(),
+                            "entries": glossary.len(),
+                            "id": glossary.id(),
+                        },
+                        "documents": documents,
+                    });
+                    serde_json::to_writer_pretty(&mut out, &value)
+                        .map_err(io::Error::from)
+                        .and_then(|()| writeln!(out))
+                }
+            };
+            written.map_err(|e| Error::write(stdout, e))?;
+            Ok(0)
+        }
+        GlossaryCommand::Export(args) => {
+            let (source_lang, target_lang) = languages(&args.files)?;
+            let glossary = GlossaryChoice::from_files(&args.files.glossaries)
+                .load(&source_lang, &target_lang)?
+                .unwrap_or_default();
+            let mut buffer = Vec::new();
+            match args.format {
+                ExportFormat::Tsv => glossary.write_tsv(&mut buffer),
+                ExportFormat::Tbx => glossary.write_tbx(&source_lang, &target_lang, &mut buffer),
+            }
+            .map_err(|e| Error::write(stdout, e))?;
+            match &args.output {
+                Some(path) => {
+                    let mut file = AtomicFile::create(path)?;
+                    file.write_all(&buffer).map_err(|e| Error::write(path, e))?;
+                    file.commit()?;
+                }
+                None => io::stdout()
+                    .lock()
+                    .write_all(&buffer)
+                    .map_err(|e| Error::write(stdout, e))?,
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn languages(files: &GlossaryFiles) -> Result<(String, String)> {
+    Ok((
+        language_tag(&files.source_lang, "--source-lang")?,
+        language_tag(&files.target_lang, "--target-lang")?,
+    ))
 }

@@ -79,10 +79,8 @@ impl TranslateConfig {
         }
         let glossary = if args.no_glossary {
             GlossaryChoice::None
-        } else if args.glossaries.is_empty() {
-            GlossaryChoice::Bundled
         } else {
-            GlossaryChoice::Files(args.glossaries.clone())
+            GlossaryChoice::from_files(&args.glossaries)
         };
         let mut formats = Vec::new();
         for &f in &args.formats {
@@ -114,11 +112,9 @@ impl TranslateConfig {
 
     /// Load the glossary and the backend, and build the pipeline.
     pub fn pipeline(&self) -> Result<Pipeline> {
-        let glossary = match &self.glossary {
-            GlossaryChoice::Bundled => Some(Glossary::bundled()?),
-            GlossaryChoice::Files(paths) => Some(Glossary::load_all(paths)?),
-            GlossaryChoice::None => None,
-        };
+        let glossary = self
+            .glossary
+            .load(&self.options.source_lang, &self.options.target_lang)?;
         let backend = backend::build(&self.backend)?;
         let mut pipeline = Pipeline::new(
             Segmenter::new(self.read.punctuation),
@@ -130,6 +126,30 @@ impl TranslateConfig {
             pipeline = pipeline.with_writer(format.writer());
         }
         Ok(pipeline)
+    }
+}
+
+impl GlossaryChoice {
+    /// The choice for a list of `--glossary` files: the bundled glossary when
+    /// there are none.
+    pub fn from_files(files: &[PathBuf]) -> Self {
+        if files.is_empty() {
+            GlossaryChoice::Bundled
+        } else {
+            GlossaryChoice::Files(files.to_vec())
+        }
+    }
+
+    /// Load the chosen glossary; TBX terms are taken from `source_lang` to
+    /// `target_lang`. `None` when no glossary is to be used.
+    pub fn load(&self, source_lang: &str, target_lang: &str) -> Result<Option<Glossary>> {
+        Ok(match self {
+            GlossaryChoice::Bundled => Some(Glossary::bundled()?),
+            GlossaryChoice::Files(paths) => {
+                Some(Glossary::load_all_with(paths, source_lang, target_lang)?)
+            }
+            GlossaryChoice::None => None,
+        })
     }
 }
 

@@ -1,7 +1,6 @@
 //! The pipeline: read → segment → glossary → translate → check → write.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,7 +10,7 @@ use crate::document::{Document, FlagKind, Origin, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input};
-use crate::output::{GlossaryInfo, WriteContext, Writer};
+use crate::output::{AtomicFile, GlossaryInfo, WriteContext, Writer};
 use crate::segment::Segmenter;
 use crate::translate::TranslateStage;
 
@@ -290,34 +289,13 @@ impl Pipeline {
         let mut done = Vec::with_capacity(self.writers.len());
         for writer in &self.writers {
             let path = dir.join(format!("{stem}.{}", writer.extension()));
-            let prefix = format!(".{stem}.");
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(&prefix).suffix(".tmp");
-            #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-            let tmp = builder
-                .tempfile_in(dir)
-                .map_err(|source| ErrorKind::OutputDir {
-                    path: dir.clone(),
-                    source,
-                })?;
-            let mut out = BufWriter::new(tmp);
+            let mut file = AtomicFile::create(&path)?;
             writer
-                .write(ctx, units, &mut out)
-                .and_then(|()| out.flush())
+                .write(ctx, units, &mut file)
                 .map_err(|e| Error::write(&path, e))?;
-            let tmp = out
-                .into_inner()
-                .map_err(|e| Error::write(&path, e.into_error()))?;
-            done.push((tmp, path));
+            done.push(file);
         }
-        let mut written = Vec::with_capacity(done.len());
-        for (tmp, path) in done {
-            tmp.persist(&path)
-                .map_err(|e| Error::write(&path, e.error))?;
-            written.push(path);
-        }
-        Ok(written)
+        done.into_iter().map(AtomicFile::commit).collect()
     }
 }
 

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
 use crate::document::SegmentId;
@@ -23,8 +23,8 @@ use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
 
-/// How often a single segment is sent before it is given up (after the
-/// transport's own retries of each request).
+/// How often a segment is sent on its own before it is given up (after the
+/// batches that carried it, and the transport's own retries of each request).
 const SINGLE_ATTEMPTS: u32 = 2;
 
 /// The translation of one segment.
@@ -77,17 +77,18 @@ impl<'a> TranslateStage<'a> {
             })
             .collect();
         let batches = batches(&prepared, caps.max_batch, caps.max_chars);
-        let results: Vec<Result<Vec<(SegmentId, Option<String>, u32)>>> = stream::iter(batches)
+        // The first fatal error ends the run and cancels the batches in flight.
+        let results: Vec<Vec<(SegmentId, Option<String>, u32)>> = stream::iter(batches)
             .map(|batch| self.translate_group(ctx, batch))
             .buffer_unordered(self.concurrency)
-            .collect()
-            .await;
+            .try_collect()
+            .await?;
         let by_id: HashMap<SegmentId, &SegmentRequest> =
             requests.iter().map(|r| (r.id, r)).collect();
         let mut out = HashMap::with_capacity(requests.len());
         let mut repairs = Vec::new();
         for result in results {
-            for (id, reply, attempts) in result? {
+            for (id, reply, attempts) in result {
                 let request = by_id[&id];
                 let text = reply.map(|t| {
                     if placeholders {
@@ -139,10 +140,8 @@ impl<'a> TranslateStage<'a> {
                 }
             })
             .buffer_unordered(self.concurrency)
-            .collect::<Vec<Result<_>>>()
-            .await
-            .into_iter()
-            .collect::<Result<_>>()?;
+            .try_collect()
+            .await?;
         for (id, text) in repaired.into_iter().flatten() {
             let request = by_id[&id];
             if request
@@ -170,10 +169,15 @@ impl<'a> TranslateStage<'a> {
     ) -> Result<Vec<(SegmentId, Option<String>, u32)>> {
         let mut done = Vec::with_capacity(batch.len());
         let mut attempts: HashMap<SegmentId, u32> = HashMap::new();
+        // Requests that carried each segment on its own.
+        let mut alone: HashMap<SegmentId, u32> = HashMap::new();
         let mut pending = vec![batch];
         while let Some(group) = pending.pop() {
             for r in &group {
                 *attempts.entry(r.id).or_insert(0) += 1;
+            }
+            if let [single] = group.as_slice() {
+                *alone.entry(single.id).or_insert(0) += 1;
             }
             let mut missing: Vec<SegmentRequest> = match self.backend.translate(ctx, &group).await {
                 Ok(replies) => {
@@ -202,7 +206,7 @@ impl<'a> TranslateStage<'a> {
                 pending.push(second);
                 pending.push(missing);
             } else if let Some(single) = missing.pop() {
-                if attempts[&single.id] < SINGLE_ATTEMPTS {
+                if alone.get(&single.id).copied().unwrap_or(0) < SINGLE_ATTEMPTS {
                     pending.push(vec![single]);
                 } else {
                     done.push((single.id, None, attempts[&single.id]));

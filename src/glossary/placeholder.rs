@@ -56,34 +56,44 @@ pub fn restore(reply: &str, terms: &[TermMatch]) -> Restored {
     let mut seen = vec![false; terms.len()];
     let mut text = String::with_capacity(reply.len());
     let mut rest = reply;
+    // Set after a target was put in, until the next text: a word that follows
+    // (even after a closing `</x>`) must not run into it.
+    let mut after_target = false;
     while let Some(lt) = rest.find('<') {
-        unescape_into(&mut text, &rest[..lt]);
+        let before = &rest[..lt];
+        if after_target && needs_space(text.chars().last(), before.chars().next()) {
+            text.push(' ');
+        }
+        if !before.is_empty() {
+            after_target = false;
+        }
+        unescape_into(&mut text, before);
         let after = &rest[lt..];
         match parse_tag(after) {
             Some((len, id)) => {
-                if let Some(term) = id.and_then(|i| i.checked_sub(1)).and_then(|i| {
-                    terms.get(i).map(|t| {
-                        seen[i] = true;
-                        t
-                    })
-                }) {
+                let term = id
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| terms.get(i).map(|t| (i, t)));
+                if let Some((i, term)) = term {
+                    seen[i] = true;
                     let target = term.target.as_str();
                     if needs_space(text.chars().last(), target.chars().next()) {
                         text.push(' ');
                     }
                     text.push_str(target);
-                    let next = after[len..].chars().next();
-                    if needs_space(target.chars().last(), next) {
-                        text.push(' ');
-                    }
+                    after_target = true;
                 }
                 rest = &after[len..];
             }
             None => {
                 text.push('<');
+                after_target = false;
                 rest = &after[1..];
             }
         }
+    }
+    if after_target && needs_space(text.chars().last(), rest.chars().next()) {
+        text.push(' ');
     }
     unescape_into(&mut text, rest);
     let missing = (0..terms.len()).filter(|&i| !seen[i]).collect();

@@ -25,7 +25,6 @@ pub(super) fn parse(
     target_lang: &str,
 ) -> Result<Vec<Entry>> {
     let mut reader = quick_xml::Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     let line_at = |pos: u64| {
         1 + text.as_bytes()[..(pos as usize).min(text.len())]
             .iter()

@@ -3,12 +3,14 @@
 //! A [`Writer`] renders a slice of aligned [`Unit`]s; it computes nothing
 //! about them. [`Format`] names the built-in writers for `--formats`.
 
+mod atomic;
 mod jsonl;
 mod markdown;
 mod tmx;
 
 use std::io::{self, Write};
 
+pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::Tmx;

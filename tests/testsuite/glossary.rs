@@ -36,3 +36,146 @@ fn longest_match_wins_over_contained_entries() {
         .collect();
     assert_eq!(found, ["创先争优", "争优"]);
 }
+
+fn entries(g: &Glossary) -> Vec<(String, String, Vec<String>, String)> {
+    g.entries()
+        .iter()
+        .map(|e| {
+            (
+                e.source.clone(),
+                e.target.clone(),
+                e.variants.clone(),
+                e.note.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn tbx_2008_and_tbx_basic_load_into_one_glossary() {
+    let g = Glossary::load_all(&[
+        fixture_path("glossary/martif.tbx"),
+        fixture_path("glossary/basic.tbx"),
+    ])
+    .unwrap();
+    insta::assert_debug_snapshot!(entries(&g));
+}
+
+#[test]
+fn export_round_trips_through_tsv_and_tbx() {
+    let g = Glossary::bundled().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut tsv = Vec::new();
+    g.write_tsv(&mut tsv).unwrap();
+    let tsv_path = dir.path().join("g.tsv");
+    std::fs::write(&tsv_path, &tsv).unwrap();
+    let mut tbx = Vec::new();
+    g.write_tbx("zh-CN", "en-US", &mut tbx).unwrap();
+    let tbx_path = dir.path().join("g.tbx");
+    std::fs::write(&tbx_path, &tbx).unwrap();
+    for path in [tsv_path, tbx_path] {
+        let back = Glossary::load(&path).unwrap();
+        assert_eq!(entries(&back), entries(&g), "{}", path.display());
+        assert_eq!(back.id(), g.id());
+    }
+}
+
+#[test]
+fn loader_errors_name_file_and_line() {
+    let cases: &[(&str, &str)] = &[
+        ("columns.tsv", "source\ttarget\tnote\n创先争优\tStrive\n"),
+        ("empty-target.tsv", "source\ttarget\n创先争优\t\n"),
+        (
+            "conflict.tsv",
+            "source\ttarget\n两难\tthe two dilemmas\n两难\ttwo difficulties\n",
+        ),
+        ("header.tsv", "term\ttranslation\n两难\tdilemma\n"),
+        (
+            "flag.csv",
+            "source,target,case_sensitive\n两难,dilemma,maybe\n",
+        ),
+        (
+            "broken.tbx",
+            "<martif type=\"TBX\"><text><body><termEntry>\n<langSet xml:lang=\"zh\"></tig>\n",
+        ),
+        ("html.tbx", "<html><body>not a glossary</body></html>"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = String::new();
+    for (name, text) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let err = Glossary::load(&path).unwrap_err();
+        let message = err
+            .to_string()
+            .replace(&dir.path().display().to_string(), "[DIR]");
+        report.push_str(&message);
+        report.push('\n');
+    }
+    std::fs::write(
+        dir.path().join("latin1.tsv"),
+        b"source\ttarget\n\xe9t\xe9\tsummer\n",
+    )
+    .unwrap();
+    let err = Glossary::load(&dir.path().join("latin1.tsv")).unwrap_err();
+    report.push_str(
+        &err.to_string()
+            .replace(&dir.path().display().to_string(), "[DIR]"),
+    );
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn placeholder_round_trip_on_the_reference_article() {
+    use bitext::glossary::placeholder::{protect, restore};
+    let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
+    let doc = Segmenter::default().document("article.txt", "UTF-8", &text);
+    let glossary = Glossary::bundled().unwrap();
+    let mut lines = Vec::new();
+    for segment in doc.segments().take(40) {
+        let terms = glossary.annotate(segment.content());
+        if terms.is_empty() {
+            continue;
+        }
+        let xml = protect(segment.content(), &terms);
+        // A backend that keeps the tags and "translates" the rest to nothing.
+        let reply: String = xml
+            .split_inclusive("/>")
+            .filter_map(|p| p.find("<x").map(|i| &p[i..]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let restored = restore(&reply, &terms);
+        assert!(restored.missing.is_empty());
+        lines.push(format!(
+            "{}\n  {xml}\n  {}",
+            segment.content(),
+            restored.text
+        ));
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
+#[test]
+fn glossary_check_cli_prints_each_match() {
+    let (run, _dir) = crate::harness::Bitext::new()
+        .file("in.txt", "开展创先争优活动.破解'两难'.\n国土资源部.")
+        .fixture("glossary/basic.tbx", "g.tbx")
+        .args(["glossary", "check", "-g", "g.tbx", "--glossary", "g2.tsv", "in.txt"])
+        .file("g2.tsv", "source\ttarget\n创先争优\tStrive for Excellence\n国土资源部\tMinistry of Land and Resources\n")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    crate::bitext_snapshot!(run, run.stdout);
+    let (run, _dir) = crate::harness::Bitext::new()
+        .file("in.txt", "破解两难.")
+        .fixture("glossary/basic.tbx", "g.tbx")
+        .args([
+            "glossary", "check", "-g", "g.tbx", "in.txt", "--format", "json",
+        ])
+        .run();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["documents"][0]["segments"][0]["terms"][0]["target"],
+        "the two dilemmas"
+    );
+    assert_eq!(json["glossary"]["entries"], 1);
+}

@@ -11,3 +11,4 @@ mod cli;
 mod glossary;
 mod output;
 mod segment;
+mod translate;

@@ -1,0 +1,296 @@
+//! The translate stage through the library: alignment by id against
+//! misbehaving backends, and glossary enforcement for each kind of backend.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use bitext::backend::{
+    Backend, Capabilities, SegmentReply, SegmentRequest, TermSupport, TranslateContext,
+};
+use bitext::document::{FlagKind, SegmentId, Unit};
+use bitext::glossary::{Glossary, TermReport};
+use bitext::pipeline::{Options, Pipeline};
+use bitext::segment::Segmenter;
+use bitext::{ErrorKind, Result};
+
+use crate::harness::fixture_path;
+
+/// What a scripted backend does with one call: the batch and the call's
+/// number (0-based, over all calls).
+type Script = dyn Fn(&[SegmentRequest], usize) -> Result<Vec<SegmentReply>> + Send + Sync;
+
+/// A backend whose behaviour a test writes, which logs every call.
+struct Scripted {
+    terms: TermSupport,
+    max_batch: usize,
+    script: Box<Script>,
+    calls: Arc<Mutex<Vec<Vec<SegmentRequest>>>>,
+}
+
+impl Scripted {
+    fn new(
+        terms: TermSupport,
+        script: impl Fn(&[SegmentRequest], usize) -> Result<Vec<SegmentReply>> + Send + Sync + 'static,
+    ) -> (Self, Arc<Mutex<Vec<Vec<SegmentRequest>>>>) {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let backend = Scripted {
+            terms,
+            max_batch: 16,
+            script: Box::new(script),
+            calls: Arc::clone(&calls),
+        };
+        (backend, calls)
+    }
+}
+
+#[async_trait]
+impl Backend for Scripted {
+    fn name(&self) -> &str {
+        "scripted"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut caps = bitext::backend::dictionary::CAPABILITIES;
+        caps.terms = self.terms;
+        caps.max_batch = self.max_batch;
+        caps
+    }
+
+    async fn translate(
+        &self,
+        _ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        let n = {
+            let mut calls = self.calls.lock().unwrap();
+            calls.push(batch.to_vec());
+            calls.len() - 1
+        };
+        (self.script)(batch, n)
+    }
+}
+
+/// A stand-in translation that ignores any glossary: Han characters become
+/// `h`, everything else (including placeholder tags) stays.
+fn fake(text: &str) -> String {
+    let body: String = text
+        .chars()
+        .map(|c| if bitext::segment::is_han(c) { 'h' } else { c })
+        .collect();
+    format!("EN[{body}]")
+}
+
+fn reply(r: &SegmentRequest, text: String) -> SegmentReply {
+    SegmentReply { id: r.id, text }
+}
+
+fn article() -> bitext::document::Document {
+    let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
+    Segmenter::default().document("article.txt", "UTF-8", &text)
+}
+
+async fn run(backend: Scripted, glossary: Option<Glossary>) -> Result<Vec<Unit>> {
+    let pipeline = Pipeline::new(
+        Segmenter::default(),
+        glossary,
+        Box::new(backend),
+        Options::default(),
+    );
+    pipeline.translate(&article()).await
+}
+
+fn by_source(units: &[Unit]) -> HashMap<String, &Unit> {
+    units.iter().map(|u| (u.source.clone(), u)).collect()
+}
+
+#[tokio::test]
+async fn replies_out_of_order_missing_or_extra_stay_aligned() {
+    let (backend, calls) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        let mut replies: Vec<SegmentReply> = batch
+            .iter()
+            .enumerate()
+            // Batches of several segments lose every third one ...
+            .filter(|(i, _)| batch.len() == 1 || i % 3 != 1)
+            .map(|(_, r)| reply(r, fake(&r.text)))
+            .collect();
+        // ... come back reversed, with a reply for a segment never asked for.
+        replies.reverse();
+        replies.push(SegmentReply {
+            id: SegmentId(99_999),
+            text: "stray".into(),
+        });
+        Ok(replies)
+    });
+    let units = run(backend, None).await.unwrap();
+    assert_eq!(units.len(), 438);
+    for (n, unit) in units.iter().enumerate() {
+        assert_eq!(unit.id, SegmentId(n as u32 + 1));
+        assert_eq!(unit.target, fake(&unit.source), "segment {}", unit.id);
+        assert!(unit.flags.iter().all(|f| f.kind != FlagKind::Untranslated));
+    }
+    // The lost segments were asked for again, in smaller batches.
+    let calls = calls.lock().unwrap();
+    assert!(calls.len() > 438_usize.div_ceil(16));
+    assert!(calls.iter().any(|c| c.len() == 1));
+}
+
+#[tokio::test]
+async fn a_segment_that_never_comes_back_is_flagged_untranslated() {
+    let (backend, calls) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        Ok(batch
+            .iter()
+            .filter(|r| r.id != SegmentId(7))
+            .map(|r| reply(r, fake(&r.text)))
+            .collect())
+    });
+    let units = run(backend, None).await.unwrap();
+    let seven = &units[6];
+    assert_eq!(seven.target, "");
+    assert_eq!(seven.flags[0].kind, FlagKind::Untranslated);
+    assert!(
+        units
+            .iter()
+            .filter(|u| u.id != SegmentId(7))
+            .all(|u| u.target == fake(&u.source))
+    );
+    // Bounded retries: halving down to one, then one more attempt.
+    let asked = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|c| c.iter().any(|r| r.id == SegmentId(7)))
+        .count();
+    assert!((2..=7).contains(&asked), "segment 7 was sent {asked} times");
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_and_fatal_ones_stop_the_run() {
+    let (backend, _) = Scripted::new(TermSupport::Placeholder, |batch, n| {
+        if n % 2 == 0 {
+            Err(ErrorKind::Backend {
+                backend: "scripted".into(),
+                message: "HTTP 503".into(),
+            }
+            .into())
+        } else {
+            Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+        }
+    });
+    let units = run(backend, None).await.unwrap();
+    assert!(units.iter().all(|u| u.target == fake(&u.source)));
+
+    let (backend, calls) = Scripted::new(TermSupport::Placeholder, |_, _| {
+        Err(ErrorKind::BackendFatal {
+            backend: "scripted".into(),
+            message: "bad key".into(),
+        }
+        .into())
+    });
+    let err = run(backend, None).await.unwrap_err();
+    assert_eq!(err.to_string(), "backend scripted: bad key");
+    assert!(
+        calls.lock().unwrap().len() <= 4,
+        "a fatal error must not be retried"
+    );
+}
+
+#[tokio::test]
+async fn placeholders_keep_every_term_when_the_backend_ignores_the_glossary() {
+    let (backend, calls) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    let report = TermReport::from_units(&glossary, &units);
+    assert!(report.occurrences() > 400);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    assert!(
+        units
+            .iter()
+            .all(|u| u.flags.iter().all(|f| f.kind != FlagKind::GlossaryMiss))
+    );
+    // The backend saw placeholders, never the source terms.
+    let calls = calls.lock().unwrap();
+    let sent: Vec<&SegmentRequest> = calls.iter().flatten().collect();
+    assert!(sent.iter().all(|r| r.markup));
+    assert!(sent.iter().all(|r| !r.text.contains("创先争优")));
+    let units = by_source(&units);
+    assert_eq!(
+        units["国土资源部创先争优活动记略"].target,
+        "EN[Ministry of Land and Resources Strive for Excellence campaign hh]"
+    );
+}
+
+#[tokio::test]
+async fn lost_placeholders_are_flagged_and_nothing_else_is() {
+    // A backend that drops every tag: each segment with a term is flagged,
+    // once per term, and no segment without one is.
+    let (backend, _) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        Ok(batch
+            .iter()
+            .map(|r| {
+                let mut text = r.text.clone();
+                while let Some(start) = text.find("<x") {
+                    let end = start + text[start..].find("/>").unwrap() + 2;
+                    text.replace_range(start..end, "");
+                }
+                reply(r, fake(&text))
+            })
+            .collect())
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary)).await.unwrap();
+    for unit in &units {
+        let misses = unit
+            .flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::GlossaryMiss)
+            .count();
+        let distinct: std::collections::HashSet<usize> =
+            unit.terms.iter().map(|t| t.term_id).collect();
+        assert_eq!(
+            misses,
+            distinct.len(),
+            "segment {}: {:?}",
+            unit.id,
+            unit.flags
+        );
+    }
+}
+
+#[tokio::test]
+async fn prompt_backends_that_ignore_terms_are_repaired() {
+    // Ignores the terms it is told, but keeps placeholder tags.
+    let (backend, calls) = Scripted::new(TermSupport::Prompt, |batch, _| {
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    let report = TermReport::from_units(&glossary, &units);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    // Repaired: exactly the segments whose plain translation missed a term
+    // (a target such as 12336 survives even a backend that ignores terms).
+    let missed_first = units
+        .iter()
+        .filter(|u| {
+            u.terms
+                .iter()
+                .any(|t| !glossary.is_rendered(t, &fake(&u.source)))
+        })
+        .count();
+    assert!(missed_first > 200);
+    assert_eq!(units.iter().filter(|u| u.repaired).count(), missed_first);
+    // The first requests carry plain text and the terms; repairs are single
+    // segments with placeholders.
+    let calls = calls.lock().unwrap();
+    assert!(
+        calls
+            .iter()
+            .flatten()
+            .any(|r| !r.markup && r.text.contains("创先争优"))
+    );
+    let repairs: Vec<&Vec<SegmentRequest>> = calls.iter().filter(|c| c[0].markup).collect();
+    assert_eq!(repairs.len(), missed_first);
+    assert!(repairs.iter().all(|c| c.len() == 1));
+}
