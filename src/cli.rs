@@ -141,6 +141,12 @@ pub struct TranslateArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Translation memory file (default: bitext/tm.redb in the user's cache directory; used for network backends).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Use no translation memory: translate every segment again.
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,

@@ -59,6 +59,12 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
         if files == 1 { "" } else { "s" },
         report.elapsed.as_secs_f64()
     )?;
+    let from_memory: usize = report.files.iter().map(|f| f.from_memory).sum();
+    writeln!(
+        out,
+        "  requests: {}, from translation memory: {from_memory} segments",
+        report.requests
+    )?;
     if glossary.is_empty() {
         writeln!(out, "  glossary: none")?;
     } else {

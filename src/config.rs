@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::backend;
+use crate::cache::Cache;
 use crate::cli::{ReadArgs, TranslateArgs};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
@@ -20,6 +21,18 @@ pub enum GlossaryChoice {
     /// These files, merged.
     Files(Vec<PathBuf>),
     /// No glossary.
+    None,
+}
+
+/// Which translation memory a run uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheChoice {
+    /// The default file in the user's cache directory, for network backends
+    /// (the offline dictionary is cheaper to run than to look up).
+    Default,
+    /// This file, whatever the backend.
+    File(PathBuf),
+    /// None.
     None,
 }
 
@@ -66,6 +79,8 @@ pub struct TranslateConfig {
     pub options: Options,
     /// Print nothing but errors.
     pub quiet: bool,
+    /// The translation memory.
+    pub cache: CacheChoice,
 }
 
 impl TranslateConfig {
@@ -107,6 +122,11 @@ impl TranslateConfig {
             glossary,
             formats,
             quiet: args.quiet,
+            cache: match (&args.cache, args.no_cache) {
+                (_, true) => CacheChoice::None,
+                (Some(path), false) => CacheChoice::File(path.clone()),
+                (None, false) => CacheChoice::Default,
+            },
         })
     }
 
@@ -122,6 +142,16 @@ impl TranslateConfig {
             backend,
             self.options.clone(),
         );
+        let cache_path = match &self.cache {
+            CacheChoice::File(path) => Some(path.clone()),
+            CacheChoice::Default if pipeline.backend().capabilities().network => {
+                Cache::default_path()
+            }
+            _ => None,
+        };
+        if let Some(path) = cache_path {
+            pipeline = pipeline.with_cache(Cache::open(&path)?);
+        }
         for format in &self.formats {
             pipeline = pipeline.with_writer(format.writer());
         }

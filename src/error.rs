@@ -171,6 +171,14 @@ pub enum ErrorKind {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The translation memory cannot be opened, read or written.
+    #[error("{}: translation memory: {message}; pass --cache FILE for another, or --no-cache", path.display())]
+    Cache {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),

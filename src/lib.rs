@@ -34,6 +34,7 @@
 //! ```
 
 pub mod backend;
+pub mod cache;
 pub mod check;
 pub mod cli;
 mod cmd;

@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
+use crate::cache::Cache;
 use crate::check;
 use crate::document::{Document, FlagKind, Origin, Unit};
 use crate::error::{Error, ErrorKind, Result};
@@ -49,6 +51,8 @@ impl Default for Options {
 /// or assemble it by hand (tests inject backends and writers with
 /// [`Pipeline::with_backend`] and [`Pipeline::with_writer`]).
 pub struct Pipeline {
+    requests: AtomicUsize,
+    cache: Option<Cache>,
     segmenter: Segmenter,
     glossary: Glossary,
     use_glossary: bool,
@@ -75,6 +79,8 @@ pub struct FileReport {
     pub flags: BTreeMap<FlagKind, usize>,
     /// Segments the backend gave no translation for.
     pub untranslated: usize,
+    /// Segments taken from the translation memory (machine or reviewed).
+    pub from_memory: usize,
 }
 
 /// What a whole run did.
@@ -87,6 +93,8 @@ pub struct Report {
     pub failures: Vec<Error>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Requests sent to the backend.
+    pub requests: usize,
 }
 
 impl Report {
@@ -112,6 +120,8 @@ impl Pipeline {
         options: Options,
     ) -> Self {
         Pipeline {
+            requests: AtomicUsize::new(0),
+            cache: None,
             segmenter,
             use_glossary: glossary.is_some(),
             glossary: glossary.unwrap_or_default(),
@@ -125,6 +135,22 @@ impl Pipeline {
     pub fn with_backend(mut self, backend: Box<dyn Backend>) -> Self {
         self.backend = backend;
         self
+    }
+
+    /// Use a translation memory.
+    pub fn with_cache(mut self, cache: Cache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The translation memory in use, if any.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
     }
 
     /// Add a writer.
@@ -163,17 +189,20 @@ impl Pipeline {
                 terms: self.glossary.annotate(s.content()),
             })
             .collect();
-        let mut translations = TranslateStage::new(
+        let stage = TranslateStage::new(
             self.backend.as_ref(),
             &self.glossary,
             self.options.concurrency,
         )
-        .run(&ctx, &requests)
-        .await?;
+        .with_cache(self.cache.as_ref());
+        let result = stage.run(&ctx, &requests).await;
+        self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
+        let mut translations = result?;
         let mut units = Vec::with_capacity(requests.len());
         for (segment, request) in doc.segments().zip(requests) {
             let translation = translations.remove(&segment.id);
             let repaired = translation.as_ref().is_some_and(|t| t.repaired);
+            let origin = translation.as_ref().map_or(Origin::Machine, |t| t.origin);
             let reply = translation.and_then(|t| t.text);
             let translated = reply.is_some();
             let mut unit = Unit {
@@ -185,7 +214,7 @@ impl Pipeline {
                 target: reply.map(|t| t.trim().to_string()).unwrap_or_default(),
                 backend: self.backend.name().to_string(),
                 model: self.backend.model().map(str::to_string),
-                origin: Origin::Machine,
+                origin,
                 terms: request.terms,
                 repaired,
                 flags: Vec::new(),
@@ -225,6 +254,7 @@ impl Pipeline {
             }
         }
         report.elapsed = start.elapsed();
+        report.requests = self.requests.load(Ordering::Relaxed);
         Ok(report)
     }
 
@@ -252,6 +282,7 @@ impl Pipeline {
                     u.target.is_empty() && u.flags.iter().any(|f| f.kind == FlagKind::Untranslated)
                 })
                 .count(),
+            from_memory: units.iter().filter(|u| u.origin != Origin::Machine).count(),
             flags,
         })
     }

@@ -1,6 +1,8 @@
 //! The translate stage: batch the segments, send the batches to the backend
-//! concurrently, align the replies by id, and make the glossary hold.
+//! concurrently, align the replies by id, make the glossary hold, and keep
+//! every result in the translation memory as it lands.
 //!
+//! - Segments found in the translation memory are not sent again.
 //! - Batches respect the backend's segment and character limits, and up to
 //!   `concurrency` of them are in flight at once.
 //! - A reply that leaves segments out (or a batch that fails) is retried in
@@ -11,14 +13,20 @@
 //!   [`TermSupport::Placeholder`] each term travels as a `<x id="N"/>` tag and
 //!   comes back as its glossary target. For [`TermSupport::Prompt`] the terms
 //!   go along as constraints; a translation that misses one is *repaired*: the
-//!   segment is sent again alone with placeholders.
+//!   segment is sent again alone with placeholders, and the repair is kept if
+//!   it renders every term.
+//! - A fatal backend error (bad key, quota) stops the stage at once and
+//!   cancels the batches in flight; what was translated so far is already in
+//!   the translation memory.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
-use crate::document::SegmentId;
+use crate::cache::{Cache, CacheKey, CachedTranslation};
+use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
@@ -32,17 +40,21 @@ const SINGLE_ATTEMPTS: u32 = 2;
 pub struct Translated {
     /// The translation (plain text); `None` when the backend gave none.
     pub text: Option<String>,
+    /// Where it came from.
+    pub origin: Origin,
     /// Whether a glossary repair (a resend with placeholders) was needed.
     pub repaired: bool,
-    /// Requests that carried this segment.
+    /// Requests that carried this segment in this run.
     pub attempts: u32,
 }
 
 /// The translate stage for one backend.
 pub struct TranslateStage<'a> {
+    requests: AtomicUsize,
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
     concurrency: usize,
+    cache: Option<&'a Cache>,
 }
 
 impl<'a> TranslateStage<'a> {
@@ -50,24 +62,60 @@ impl<'a> TranslateStage<'a> {
     /// `glossary` is the one that produced the requests' terms.
     pub fn new(backend: &'a dyn Backend, glossary: &'a Glossary, concurrency: usize) -> Self {
         TranslateStage {
+            requests: AtomicUsize::new(0),
             backend,
             glossary,
             concurrency: concurrency.max(1),
+            cache: None,
         }
     }
 
+    /// Use a translation memory.
+    pub fn with_cache(mut self, cache: Option<&'a Cache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
     /// Translate `requests` (plain text, with their terms). Every request's id
-    /// is in the result. Fails only on a fatal backend error.
+    /// is in the result. Fails only on a fatal backend error or a broken
+    /// translation memory.
     pub async fn run(
         &self,
         ctx: &TranslateContext,
         requests: &[SegmentRequest],
     ) -> Result<HashMap<SegmentId, Translated>> {
+        let mut out = HashMap::with_capacity(requests.len());
+        let keys: Vec<CacheKey> = requests.iter().map(|r| self.key(ctx, r)).collect();
+        let mut todo: Vec<(SegmentRequest, CacheKey)> = Vec::with_capacity(requests.len());
+        let found = match self.cache {
+            Some(cache) => cache.get_many(&keys)?,
+            None => vec![None; requests.len()],
+        };
+        for ((request, key), hit) in requests.iter().zip(keys).zip(found) {
+            match hit {
+                Some((cached, origin)) => {
+                    out.insert(
+                        request.id,
+                        Translated {
+                            text: Some(cached.text),
+                            origin,
+                            repaired: cached.repaired,
+                            attempts: 0,
+                        },
+                    );
+                }
+                None => todo.push((request.clone(), key)),
+            }
+        }
         let caps = self.backend.capabilities();
         let placeholders =
-            caps.terms == TermSupport::Placeholder && requests.iter().any(|r| !r.terms.is_empty());
-        let prepared: Vec<SegmentRequest> = requests
-            .iter()
+            caps.terms == TermSupport::Placeholder && todo.iter().any(|(r, _)| !r.terms.is_empty());
+        let keys: HashMap<SegmentId, CacheKey> =
+            todo.iter().map(|(r, k)| (r.id, k.clone())).collect();
+        let plain: HashMap<SegmentId, SegmentRequest> =
+            todo.into_iter().map(|(r, _)| (r.id, r)).collect();
+        let mut prepared: Vec<SegmentRequest> = plain
+            .values()
             .map(|r| {
                 if placeholders {
                     with_placeholders(r)
@@ -76,87 +124,142 @@ impl<'a> TranslateStage<'a> {
                 }
             })
             .collect();
+        prepared.sort_by_key(|r| r.id);
+        let (plain, keys) = (&plain, &keys);
         let batches = batches(&prepared, caps.max_batch, caps.max_chars);
-        // The first fatal error ends the run and cancels the batches in flight.
-        let results: Vec<Vec<(SegmentId, Option<String>, u32)>> = stream::iter(batches)
-            .map(|batch| self.translate_group(ctx, batch))
-            .buffer_unordered(self.concurrency)
-            .try_collect()
-            .await?;
-        let by_id: HashMap<SegmentId, &SegmentRequest> =
-            requests.iter().map(|r| (r.id, r)).collect();
-        let mut out = HashMap::with_capacity(requests.len());
-        let mut repairs = Vec::new();
-        for result in results {
-            for (id, reply, attempts) in result {
-                let request = by_id[&id];
-                let text = reply.map(|t| {
-                    if placeholders {
-                        restore(&t, &request.terms).text
-                    } else {
-                        t.trim().to_string()
-                    }
-                });
-                let needs_repair = text.as_ref().is_some_and(|t| {
-                    caps.terms != TermSupport::Native
-                        && request
-                            .terms
-                            .iter()
-                            .any(|term| !self.glossary.is_rendered(term, t))
-                });
-                if needs_repair {
-                    repairs.push(id);
-                }
-                out.insert(
-                    id,
-                    Translated {
-                        text,
+        let done: Vec<Vec<(SegmentId, Translated)>> = stream::iter(batches)
+            .map(|batch| async move {
+                let raw = self.translate_group(ctx, batch).await?;
+                let mut results = Vec::with_capacity(raw.len());
+                for (id, reply, attempts) in raw {
+                    let request = &plain[&id];
+                    let mut translated = Translated {
+                        text: reply.map(|t| {
+                            if placeholders {
+                                restore(&t, &request.terms).text
+                            } else {
+                                t.trim().to_string()
+                            }
+                        }),
+                        origin: Origin::Machine,
                         repaired: false,
                         attempts,
-                    },
-                );
-            }
-        }
-        // Repair: resend each segment whose translation misses a term, alone
-        // and with placeholders; keep the repair only if it renders every term.
-        let by_id = &by_id;
-        let repaired: Vec<Option<(SegmentId, String)>> = stream::iter(repairs)
-            .map(|id| async move {
-                let request = with_placeholders(by_id[&id]);
-                let reply = self
-                    .backend
-                    .translate(ctx, std::slice::from_ref(&request))
-                    .await;
-                match reply {
-                    Ok(replies) => replies
-                        .into_iter()
-                        .find(|r| r.id == id)
-                        .map(|r| (id, restore(&r.text, &by_id[&id].terms)))
-                        .filter(|(_, restored)| restored.missing.is_empty())
-                        .map(|(id, restored)| Ok((id, restored.text)))
-                        .transpose(),
-                    Err(e) if is_fatal(&e) => Err(e),
-                    Err(_) => Ok(None),
+                    };
+                    if caps.terms != TermSupport::Native && !self.renders_all(request, &translated)
+                    {
+                        self.repair(ctx, request, &mut translated).await?;
+                    }
+                    results.push((id, translated));
                 }
+                self.journal(keys, &results)?;
+                Ok::<_, crate::Error>(results)
             })
             .buffer_unordered(self.concurrency)
             .try_collect()
             .await?;
-        for (id, text) in repaired.into_iter().flatten() {
-            let request = by_id[&id];
-            if request
+        out.extend(done.into_iter().flatten());
+        Ok(out)
+    }
+
+    /// The requests sent to the backend so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Send one request, counting it.
+    async fn send(
+        &self,
+        ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.backend.translate(ctx, batch).await
+    }
+
+    fn key(&self, ctx: &TranslateContext, request: &SegmentRequest) -> CacheKey {
+        CacheKey::new(
+            &ctx.source_lang,
+            &ctx.target_lang,
+            &self.backend.fingerprint(),
+            &request.terms,
+            |t| {
+                self.glossary
+                    .entries()
+                    .get(t.term_id)
+                    .map(|e| e.variants.join(";"))
+                    .unwrap_or_default()
+            },
+            &request.text,
+        )
+    }
+
+    fn renders_all(&self, request: &SegmentRequest, translated: &Translated) -> bool {
+        translated.text.as_ref().is_none_or(|text| {
+            request
                 .terms
                 .iter()
-                .all(|t| self.glossary.is_rendered(t, &text))
-            {
-                if let Some(t) = out.get_mut(&id) {
-                    t.text = Some(text);
-                    t.repaired = true;
-                    t.attempts += 1;
-                }
+                .all(|t| self.glossary.is_rendered(t, text))
+        })
+    }
+
+    /// Send `request` again alone with placeholders; keep the result if it
+    /// renders every term.
+    async fn repair(
+        &self,
+        ctx: &TranslateContext,
+        request: &SegmentRequest,
+        translated: &mut Translated,
+    ) -> Result<()> {
+        let protected = with_placeholders(request);
+        translated.attempts += 1;
+        let replies = match self.send(ctx, std::slice::from_ref(&protected)).await {
+            Ok(replies) => replies,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(_) => return Ok(()),
+        };
+        if let Some(reply) = replies.into_iter().find(|r| r.id == request.id) {
+            let restored = restore(&reply.text, &request.terms);
+            let complete = restored.missing.is_empty()
+                && request
+                    .terms
+                    .iter()
+                    .all(|t| self.glossary.is_rendered(t, &restored.text));
+            if complete {
+                translated.text = Some(restored.text);
+                translated.repaired = true;
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Store a batch's translations in the translation memory.
+    fn journal(
+        &self,
+        keys: &HashMap<SegmentId, CacheKey>,
+        results: &[(SegmentId, Translated)],
+    ) -> Result<()> {
+        let Some(cache) = self.cache else {
+            return Ok(());
+        };
+        let items: Vec<(CacheKey, CachedTranslation)> = results
+            .iter()
+            .filter_map(|(id, t)| {
+                let text = t.text.clone()?;
+                Some((
+                    keys[id].clone(),
+                    CachedTranslation {
+                        text,
+                        backend: self.backend.name().to_string(),
+                        model: self.backend.model().map(str::to_string),
+                        repaired: t.repaired,
+                    },
+                ))
+            })
+            .collect();
+        if items.is_empty() {
+            return Ok(());
+        }
+        cache.put_machine(&items)
     }
 
     /// Translate one batch, retrying what comes back missing in halves down
@@ -179,7 +282,7 @@ impl<'a> TranslateStage<'a> {
             if let [single] = group.as_slice() {
                 *alone.entry(single.id).or_insert(0) += 1;
             }
-            let mut missing: Vec<SegmentRequest> = match self.backend.translate(ctx, &group).await {
+            let mut missing: Vec<SegmentRequest> = match self.send(ctx, &group).await {
                 Ok(replies) => {
                     let mut replies: HashMap<SegmentId, String> = replies
                         .into_iter()
@@ -256,4 +359,30 @@ pub fn batches(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(id: u32, text: &str) -> SegmentRequest {
+        SegmentRequest {
+            id: SegmentId(id),
+            text: text.into(),
+            markup: false,
+            terms: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn batches_respect_count_and_characters() {
+        let reqs: Vec<_> = (1..=7)
+            .map(|i| request(i, &"字".repeat(i as usize)))
+            .collect();
+        let sizes: Vec<Vec<u32>> = batches(&reqs, 3, 9)
+            .iter()
+            .map(|b| b.iter().map(|r| r.id.0).collect())
+            .collect();
+        assert_eq!(sizes, [vec![1, 2, 3], vec![4, 5], vec![6], vec![7]]);
+    }
 }

@@ -107,6 +107,13 @@ pub trait Backend: Send + Sync {
     /// What the backend can do.
     fn capabilities(&self) -> Capabilities;
 
+    /// What the translation memory keys this backend's translations by: its
+    /// name and model, plus anything else that changes what it returns (a
+    /// backend whose prompt changes bumps a version here).
+    fn fingerprint(&self) -> String {
+        format!("{}|{}", self.name(), self.model().unwrap_or(""))
+    }
+
     /// Translate a batch. Replies are matched to requests by id: a reply may
     /// come in any order, and a reply may leave segments out (the pipeline
     /// retries those in smaller batches, then flags them `untranslated`).

@@ -63,6 +63,12 @@ impl Bitext {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bitext"))
             .args(&self.args)
             .current_dir(self.dir.path())
+            // Keep the translation memory and any keys of the machine out.
+            .env("XDG_CACHE_HOME", self.dir.path().join(".cache"))
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("DEEPL_AUTH_KEY")
+            .env_remove("GOOGLE_API_KEY")
+            .env_remove("LIBRETRANSLATE_API_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

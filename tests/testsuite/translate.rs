@@ -294,3 +294,53 @@ async fn prompt_backends_that_ignore_terms_are_repaired() {
     assert_eq!(repairs.len(), missed_first);
     assert!(repairs.iter().all(|c| c.len() == 1));
 }
+
+#[tokio::test]
+async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tm.redb");
+    let glossary = Glossary::bundled().unwrap();
+    let run_with_cache = |fail_after: Option<usize>| {
+        let (backend, calls) = Scripted::new(TermSupport::Placeholder, move |batch, n| {
+            if fail_after.is_some_and(|k| n >= k) {
+                return Err(ErrorKind::BackendFatal {
+                    backend: "scripted".into(),
+                    message: "quota".into(),
+                }
+                .into());
+            }
+            Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+        });
+        let pipeline = Pipeline::new(
+            Segmenter::default(),
+            Some(glossary.clone()),
+            Box::new(backend),
+            Options::default(),
+        )
+        .with_cache(bitext::cache::Cache::open(&path).unwrap());
+        (pipeline, calls)
+    };
+    // A run that dies after 10 requests keeps what those brought back ...
+    let (pipeline, _) = run_with_cache(Some(10));
+    assert!(pipeline.translate(&article()).await.is_err());
+    drop(pipeline);
+    // ... so the rerun asks only for the rest,
+    let (pipeline, calls) = run_with_cache(None);
+    let units = pipeline.translate(&article()).await.unwrap();
+    let sent: usize = calls.lock().unwrap().iter().map(Vec::len).sum();
+    let cached = units
+        .iter()
+        .filter(|u| u.origin == bitext::document::Origin::Cache)
+        .count();
+    assert!(cached >= 10 * 16 - 16 * 4, "only {cached} from the memory");
+    assert_eq!(sent + cached, 438);
+    drop(pipeline);
+    // and a third run sends nothing and gives the same translations.
+    let (pipeline, calls) = run_with_cache(None);
+    let again = pipeline.translate(&article()).await.unwrap();
+    assert!(calls.lock().unwrap().is_empty());
+    for (a, b) in units.iter().zip(&again) {
+        assert_eq!(a.target, b.target);
+        assert_eq!(b.origin, bitext::document::Origin::Cache);
+    }
+}
