@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::output::AtomicFile;
 use crate::pipeline::Report;
-use crate::segment::Segmenter;
+use crate::segment::{Position, Segmenter};
 
 /// Run a parsed command line; returns the process exit code. Errors that
 /// stop the whole run are returned; an input that fails in a batch is
@@ -118,57 +118,76 @@ fn segment(args: &SegmentArgs) -> Result<i32> {
     let config = ReadConfig::from_args(&args.inputs, &args.read)?;
     let segmenter = Segmenter::new(config.punctuation);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let stdout = std::path::Path::new("-");
     let many = config.inputs.len() > 1;
     let mut failed = false;
     for (n, input) in config.inputs.iter().enumerate() {
-        let decoded = match input::read(input, config.encoding) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-                continue;
+        if many && args.format == SegmentFormat::Text {
+            let gap = if n > 0 { "\n" } else { "" };
+            writeln!(out, "{gap}==> {} <==", input.display()).map_err(stdout_error)?;
+        }
+        if let Err(e) = print_segments(&segmenter, input, &config, args.format, &mut out) {
+            if is_broken_pipe(&e) {
+                return Err(e);
             }
-        };
-        let doc = segmenter.document(&input.display(), decoded.encoding, &decoded.text);
-        let result = match args.format {
-            SegmentFormat::Text => (|| {
-                if many {
-                    writeln!(
-                        out,
-                        "{}==> {} <==",
-                        if n > 0 { "\n" } else { "" },
-                        input.display()
-                    )?;
-                }
-                for (i, paragraph) in doc.paragraphs.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(out)?;
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    }
+    out.flush().map_err(stdout_error)?;
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// Stream the segments of one input to `out`.
+fn print_segments(
+    segmenter: &Segmenter,
+    input: &input::Input,
+    config: &ReadConfig,
+    format: SegmentFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut source = input::TextSource::open(input, config.encoding)?;
+    let mut position = Position::default();
+    let name = input.display();
+    while let Some(chunk) = source.next_chunk()? {
+        for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
+            match format {
+                SegmentFormat::Text => {
+                    if paragraph.index > 1 {
+                        writeln!(out).map_err(stdout_error)?;
                     }
                     for s in &paragraph.segments {
-                        writeln!(out, "{}", s.text)?;
+                        writeln!(out, "{}", s.text).map_err(stdout_error)?;
                     }
                 }
-                Ok(())
-            })(),
-            SegmentFormat::Jsonl => doc.segments().try_for_each(|s| {
-                let line = serde_json::json!({
-                    "file": doc.source,
-                    "id": s.id,
-                    "paragraph": s.paragraph,
-                    "index": s.index,
-                    "line": s.line,
-                    "start": s.span.start,
-                    "end": s.span.end,
-                    "text": s.text,
-                });
-                writeln!(out, "{line}")
-            }),
-        };
-        result.map_err(|e| Error::write(stdout, e))?;
+                SegmentFormat::Jsonl => {
+                    for s in &paragraph.segments {
+                        let line = serde_json::json!({
+                            "file": name,
+                            "id": s.id,
+                            "paragraph": s.paragraph,
+                            "index": s.index,
+                            "line": s.line,
+                            "start": s.span.start,
+                            "end": s.span.end,
+                            "text": s.text,
+                        });
+                        writeln!(out, "{line}").map_err(stdout_error)?;
+                    }
+                }
+            }
+        }
     }
-    out.flush().map_err(|e| Error::write(stdout, e))?;
-    Ok(if failed { 2 } else { 0 })
+    if position.paragraphs == 0 {
+        return Err(crate::ErrorKind::EmptyInput {
+            path: input.path().to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn stdout_error(e: io::Error) -> Error {
+    Error::write(std::path::Path::new("-"), e)
 }
 
 fn backends() -> Result<i32> {

@@ -6,7 +6,8 @@
 //! accepted when it decodes cleanly to Chinese text in the guessed encoding
 //! (GBK/GB18030 and Big5 files are common); `--encoding` overrides detection.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
@@ -101,6 +102,198 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
     Ok(())
 }
 
+/// Decoded text per chunk, in bytes. A chunk always ends at a line break, so
+/// a line longer than this makes a longer chunk; memory stays bounded by the
+/// longer of the two.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// How many bytes are read at a time.
+const READ_BYTES: usize = 1 << 16;
+
+/// A stretch of decoded text that ends at a line break (or the end of the
+/// input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// The text.
+    pub text: String,
+    /// Byte offset of the text in the whole decoded input.
+    pub offset: usize,
+    /// 1-based line number of the chunk's first line.
+    pub first_line: usize,
+}
+
+trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// An input being decoded, chunk by chunk, in bounded memory.
+///
+/// Opening it settles the encoding: a byte-order mark, or `--encoding`, or
+/// valid UTF-8 (checked over the whole input in a streaming pass), or else
+/// the legacy encoding `chardetng` guesses, when it decodes to Chinese text.
+pub struct TextSource {
+    path: PathBuf,
+    reader: Box<dyn ReadSeek>,
+    encoding: &'static Encoding,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    /// Raw bytes consumed by the decoder so far.
+    consumed: usize,
+    pending: String,
+    /// Decoded bytes handed out in chunks so far.
+    offset: usize,
+    /// Line breaks handed out so far.
+    lines: usize,
+    eof: bool,
+}
+
+impl TextSource {
+    /// Open an input; `forced` overrides encoding detection.
+    pub fn open(input: &Input, forced: Option<&'static Encoding>) -> Result<Self> {
+        let path = input.path().to_path_buf();
+        let reader: Box<dyn ReadSeek> = match input {
+            Input::File(p) => Box::new(File::open(p).map_err(|e| Error::read(p, e))?),
+            Input::Stdin => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| Error::read(&path, e))?;
+                Box::new(Cursor::new(buf))
+            }
+        };
+        TextSource::from_reader(path, reader, forced)
+    }
+
+    /// Decode bytes held in memory; `path` names them in errors.
+    pub fn from_bytes(
+        path: &Path,
+        bytes: Vec<u8>,
+        forced: Option<&'static Encoding>,
+    ) -> Result<Self> {
+        TextSource::from_reader(path.to_path_buf(), Box::new(Cursor::new(bytes)), forced)
+    }
+
+    fn from_reader(
+        path: PathBuf,
+        mut reader: Box<dyn ReadSeek>,
+        forced: Option<&'static Encoding>,
+    ) -> Result<Self> {
+        let encoding = sniff(&path, reader.as_mut(), forced)?;
+        reader
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::read(&path, e))?;
+        Ok(TextSource {
+            path,
+            reader,
+            encoding,
+            // Strips a BOM of `encoding` (and only of it).
+            decoder: encoding.new_decoder_with_bom_removal(),
+            raw: vec![0; READ_BYTES],
+            consumed: 0,
+            pending: String::new(),
+            offset: 0,
+            lines: 0,
+            eof: false,
+        })
+    }
+
+    /// The encoding the input is decoded from.
+    pub fn encoding(&self) -> &'static str {
+        self.encoding.name()
+    }
+
+    /// The next chunk of text, or `None` at the end.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        loop {
+            let cut = if self.eof {
+                (!self.pending.is_empty()).then_some(self.pending.len())
+            } else if self.pending.len() >= CHUNK_BYTES {
+                last_line_break(&self.pending)
+            } else {
+                None
+            };
+            if let Some(cut) = cut {
+                let rest = self.pending.split_off(cut);
+                let text = std::mem::replace(&mut self.pending, rest);
+                let chunk = Chunk {
+                    offset: self.offset,
+                    first_line: self.lines + 1,
+                    text,
+                };
+                self.offset += chunk.text.len();
+                self.lines += crate::segment::line_breaks(&chunk.text);
+                return Ok(Some(chunk));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Read and decode the rest of the input into one string.
+    pub fn read_to_string(mut self) -> Result<String> {
+        let mut text = String::new();
+        while let Some(chunk) = self.next_chunk()? {
+            text.push_str(&chunk.text);
+        }
+        Ok(text)
+    }
+
+    /// Read one block and decode it onto `pending`.
+    fn fill(&mut self) -> Result<()> {
+        let n = loop {
+            match self.reader.read(&mut self.raw) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::read(&self.path, e)),
+            }
+        };
+        let last = n == 0;
+        let mut src = &self.raw[..n];
+        loop {
+            let need = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(src.len())
+                .unwrap_or(src.len() * 4 + 16);
+            self.pending.reserve(need);
+            let (result, read) =
+                self.decoder
+                    .decode_to_string_without_replacement(src, &mut self.pending, last);
+            self.consumed += read;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => src = &src[read..],
+                encoding_rs::DecoderResult::Malformed(bad, _) => {
+                    let line = self.lines + 1 + crate::segment::line_breaks(&self.pending);
+                    return Err(ErrorKind::Decode {
+                        path: self.path.clone(),
+                        line,
+                        offset: self.consumed - bad as usize,
+                        encoding: self.encoding.name().to_string(),
+                    }
+                    .into());
+                }
+            }
+        }
+        self.eof = last;
+        Ok(())
+    }
+}
+
+/// The byte index just after the last line break of `text` that can be cut
+/// at (a `\r` at the very end might be the first half of `\r\n`).
+fn last_line_break(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let n = bytes.iter().rposition(|&b| b == b'\n' || b == b'\r')?;
+    if bytes[n] == b'\r' && n + 1 == bytes.len() {
+        return bytes[..n]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map(|i| i + 1);
+    }
+    Some(n + 1)
+}
+
 /// A decoded input.
 #[derive(Debug, Clone)]
 pub struct Decoded {
@@ -110,113 +303,124 @@ pub struct Decoded {
     pub encoding: &'static str,
 }
 
-/// Read and decode an input. `encoding`, when given, overrides detection.
+/// Read and decode a whole input. `encoding`, when given, overrides detection.
 pub fn read(input: &Input, encoding: Option<&'static Encoding>) -> Result<Decoded> {
-    let path = input.path();
-    let bytes = match input {
-        Input::File(p) => std::fs::read(p).map_err(|e| Error::read(p, e))?,
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::read(path, e))?;
-            buf
-        }
-    };
-    let decoded = decode(path, &bytes, encoding)?;
-    if decoded
-        .text
-        .chars()
-        .all(|c| c.is_whitespace() || c == '\u{feff}')
-    {
+    let source = TextSource::open(input, encoding)?;
+    let encoding = source.encoding();
+    let text = source.read_to_string()?;
+    if text.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
         return Err(ErrorKind::EmptyInput {
-            path: path.to_path_buf(),
+            path: input.path().to_path_buf(),
         }
         .into());
     }
-    Ok(decoded)
+    Ok(Decoded { text, encoding })
 }
 
-/// Decode `bytes` read from `path`.
+/// Decode `bytes` read from `path`, whole.
 pub fn decode(path: &Path, bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded> {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return decode_as(path, &bytes[bom..], forced.unwrap_or(encoding));
+    let source = TextSource::from_bytes(path, bytes.to_vec(), forced)?;
+    let encoding = source.encoding();
+    Ok(Decoded {
+        text: source.read_to_string()?,
+        encoding,
+    })
+}
+
+/// Choose the encoding of an input, reading it (once) if need be.
+fn sniff(
+    path: &Path,
+    reader: &mut dyn ReadSeek,
+    forced: Option<&'static Encoding>,
+) -> Result<&'static Encoding> {
+    let mut head = vec![0; 8192];
+    let n = read_full(reader, &mut head).map_err(|e| Error::read(path, e))?;
+    head.truncate(n);
+    if let Some((encoding, _)) = Encoding::for_bom(&head) {
+        return Ok(forced.unwrap_or(encoding));
     }
     if let Some(encoding) = forced {
-        return decode_as(path, bytes, encoding);
+        return Ok(encoding);
     }
-    if let Some(line) = binary_line(bytes) {
+    if let Some(line) = binary_line(&head) {
         return Err(ErrorKind::BinaryInput {
             path: path.to_path_buf(),
             line,
         }
         .into());
     }
-    let utf8_error = match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            return Ok(Decoded {
-                text: text.to_string(),
-                encoding: "UTF-8",
-            });
+    // Validate UTF-8 over the whole input, carrying split sequences over.
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Error::read(path, e))?;
+    let mut buf = vec![0; READ_BYTES];
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut offset, mut lines) = (0usize, 0usize);
+    let newlines = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count();
+    let (bad_offset, bad_line) = loop {
+        let n = read_full(reader, &mut buf).map_err(|e| Error::read(path, e))?;
+        carry.extend_from_slice(&buf[..n]);
+        match std::str::from_utf8(&carry) {
+            Ok(_) if n == 0 => return Ok(encoding_rs::UTF_8),
+            Ok(_) => {
+                lines += newlines(&carry);
+                offset += carry.len();
+                carry.clear();
+            }
+            // A sequence split at the end of the block: keep it for the next.
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                let good = e.valid_up_to();
+                lines += newlines(&carry[..good]);
+                offset += good;
+                carry.drain(..good);
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                break (offset + good, lines + newlines(&carry[..good]) + 1);
+            }
         }
-        Err(e) => e,
     };
+    // Not UTF-8: let chardetng guess from the first megabytes, and accept the
+    // guess if it decodes them cleanly to Chinese text.
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Error::read(path, e))?;
+    let mut sample = vec![0; 4 << 20];
+    let n = read_full(reader, &mut sample).map_err(|e| Error::read(path, e))?;
+    sample.truncate(n);
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(&sample, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     if guess != encoding_rs::UTF_8 {
-        if let Ok(decoded) = decode_as(path, bytes, guess) {
-            if mostly_han(&decoded.text) {
-                return Ok(decoded);
-            }
+        let mut decoder = guess.new_decoder_without_bom_handling();
+        let mut text = String::with_capacity(sample.len() * 2);
+        // The sample may end inside a character: decode it as not the last.
+        let (result, _) = decoder.decode_to_string_without_replacement(&sample, &mut text, false);
+        if matches!(result, encoding_rs::DecoderResult::InputEmpty) && mostly_han(&text) {
+            return Ok(guess);
         }
     }
-    let offset = utf8_error.valid_up_to();
-    Err(decode_error(path, bytes, offset, "UTF-8"))
-}
-
-fn decode_as(path: &Path, bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(bytes.len())
-            .unwrap_or(bytes.len() * 3),
-    );
-    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(Decoded {
-            text,
-            encoding: encoding.name(),
-        }),
-        encoding_rs::DecoderResult::Malformed(len, _) => {
-            let offset = read.saturating_sub(len as usize);
-            Err(decode_error(path, bytes, offset, encoding.name()))
-        }
-        encoding_rs::DecoderResult::OutputFull => {
-            // The buffer was sized for the worst case; fall back to a lossless retry.
-            let (cow, bad) = encoding.decode_without_bom_handling(bytes);
-            if bad {
-                Err(decode_error(path, bytes, 0, encoding.name()))
-            } else {
-                Ok(Decoded {
-                    text: cow.into_owned(),
-                    encoding: encoding.name(),
-                })
-            }
-        }
-    }
-}
-
-fn decode_error(path: &Path, bytes: &[u8], offset: usize, encoding: &str) -> Error {
-    let offset = offset.min(bytes.len());
-    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
-    ErrorKind::Decode {
+    Err(ErrorKind::Decode {
         path: path.to_path_buf(),
-        line,
-        offset,
-        encoding: encoding.to_string(),
+        line: bad_line,
+        offset: bad_offset,
+        encoding: "UTF-8".to_string(),
     }
-    .into()
+    .into())
+}
+
+/// Fill `buf` as far as the reader allows; the number of bytes read.
+fn read_full(reader: &mut dyn ReadSeek, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// The line of the first NUL byte when the start of the file looks binary:

@@ -15,11 +15,17 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) => {
-            eprintln!("error: {err:#}");
-            let code = err
-                .downcast_ref::<bitext::Error>()
-                .map_or(2, bitext::Error::exit_code);
-            ExitCode::from(code as u8)
+            // The library's messages already name their cause: one line.
+            match err.downcast_ref::<bitext::Error>() {
+                Some(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code() as u8)
+                }
+                None => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::cache::Cache;
 use crate::check;
-use crate::document::{Document, FlagKind, Origin, Unit};
+use crate::document::{Document, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
-use crate::input::{self, Input};
-use crate::output::{AtomicFile, GlossaryInfo, WriteContext, Writer};
-use crate::segment::Segmenter;
+use crate::input::{self, Input, TextSource};
+use crate::output::{AtomicFile, GlossaryInfo, Summary, WriteContext, Writer};
+use crate::segment::{Position, Segmenter};
 use crate::translate::TranslateStage;
 
 /// Settings of a pipeline that are not plug-ins.
@@ -164,7 +164,8 @@ impl Pipeline {
         &self.glossary
     }
 
-    /// Read, decode and segment one input.
+    /// Read, decode and segment one whole input (in memory; [`Pipeline::run`]
+    /// streams instead).
     pub fn segment(&self, input: &Input) -> Result<Document> {
         let decoded = input::read(input, self.options.encoding)?;
         Ok(self
@@ -175,13 +176,20 @@ impl Pipeline {
     /// Annotate, translate and check a segmented document: one [`Unit`] per
     /// segment, in order, each aligned to its source by id.
     pub async fn translate(&self, doc: &Document) -> Result<Vec<Unit>> {
-        let ctx = TranslateContext::new(
-            &self.options.source_lang,
-            &self.options.target_lang,
-            &doc.source,
-        );
-        let requests: Vec<SegmentRequest> = doc
-            .segments()
+        self.translate_paragraphs(&doc.source, &doc.paragraphs)
+            .await
+    }
+
+    /// Annotate, translate and check some paragraphs of the input `source`.
+    pub async fn translate_paragraphs(
+        &self,
+        source: &str,
+        paragraphs: &[Paragraph],
+    ) -> Result<Vec<Unit>> {
+        let ctx =
+            TranslateContext::new(&self.options.source_lang, &self.options.target_lang, source);
+        let segments = || paragraphs.iter().flat_map(|p| &p.segments);
+        let requests: Vec<SegmentRequest> = segments()
             .map(|s| SegmentRequest {
                 id: s.id,
                 text: s.content().to_string(),
@@ -199,7 +207,7 @@ impl Pipeline {
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
         let mut units = Vec::with_capacity(requests.len());
-        for (segment, request) in doc.segments().zip(requests) {
+        for (segment, request) in segments().zip(requests) {
             let translation = translations.remove(&segment.id);
             let repaired = translation.as_ref().is_some_and(|t| t.repaired);
             let origin = translation.as_ref().map_or(Origin::Machine, |t| t.origin);
@@ -258,37 +266,85 @@ impl Pipeline {
         Ok(report)
     }
 
+    /// Translate one input chunk by chunk, streaming the units into every
+    /// writer's temporary file; the files are moved into place only when all
+    /// are complete.
     async fn run_one(&self, input: &Input, stem: &str) -> Result<FileReport> {
-        let doc = self.segment(input)?;
-        let units = self.translate(&doc).await?;
-        let mut ctx = self.write_context(input, &doc);
-        if self.use_glossary {
-            ctx.terms = Some(TermReport::from_units(&self.glossary, &units));
+        let mut source = TextSource::open(input, self.options.encoding)?;
+        let ctx = self.write_context(input);
+        let dir = &self.options.output_dir;
+        let mut files = Vec::with_capacity(self.writers.len());
+        for writer in &self.writers {
+            files.push(AtomicFile::create(
+                &dir.join(format!("{stem}.{}", writer.extension())),
+            )?);
         }
-        let outputs = self.write(&ctx, &units, stem)?;
-        let mut flags = BTreeMap::new();
-        for flag in units.iter().flat_map(|u| &u.flags) {
-            *flags.entry(flag.kind).or_insert(0) += 1;
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
+        let write_error = |i: usize| {
+            let path = paths[i].clone();
+            move |e| Error::write(&path, e)
+        };
+        let mut summary = Summary::default();
+        let mut terms = TermReport::default();
+        let mut untranslated = 0;
+        let mut from_memory = 0;
+        {
+            let mut documents = Vec::with_capacity(files.len());
+            for (i, (writer, file)) in self.writers.iter().zip(files.iter_mut()).enumerate() {
+                documents.push(writer.start(&ctx, file).map_err(write_error(i))?);
+            }
+            let mut position = Position::default();
+            while let Some(chunk) = source.next_chunk()? {
+                let paragraphs = self.segmenter.paragraphs(&chunk.text, &mut position);
+                if paragraphs.is_empty() {
+                    continue;
+                }
+                let units = self
+                    .translate_paragraphs(&input.display(), &paragraphs)
+                    .await?;
+                summary.add(&units);
+                terms.add(&self.glossary, &units);
+                untranslated += units
+                    .iter()
+                    .filter(|u| {
+                        u.target.is_empty()
+                            && u.flags.iter().any(|f| f.kind == FlagKind::Untranslated)
+                    })
+                    .count();
+                from_memory += units.iter().filter(|u| u.origin != Origin::Machine).count();
+                for (i, document) in documents.iter_mut().enumerate() {
+                    document.units(&units).map_err(write_error(i))?;
+                }
+            }
+            if position.paragraphs == 0 {
+                return Err(ErrorKind::EmptyInput {
+                    path: input.path().to_path_buf(),
+                }
+                .into());
+            }
+            summary.terms = self.use_glossary.then(|| terms.clone());
+            for (i, document) in documents.into_iter().enumerate() {
+                document.finish(&summary).map_err(write_error(i))?;
+            }
         }
+        let outputs = files
+            .into_iter()
+            .map(AtomicFile::commit)
+            .collect::<Result<Vec<_>>>()?;
         Ok(FileReport {
             input: input.display(),
             outputs,
-            paragraphs: doc.paragraphs.len(),
-            segments: units.len(),
-            terms: ctx.terms.take().unwrap_or_default(),
-            untranslated: units
-                .iter()
-                .filter(|u| {
-                    u.target.is_empty() && u.flags.iter().any(|f| f.kind == FlagKind::Untranslated)
-                })
-                .count(),
-            from_memory: units.iter().filter(|u| u.origin != Origin::Machine).count(),
-            flags,
+            paragraphs: summary.paragraphs,
+            segments: summary.segments,
+            terms,
+            untranslated,
+            from_memory,
+            flags: summary.flags,
         })
     }
 
-    /// The context writers get for `doc`.
-    pub fn write_context(&self, input: &Input, doc: &Document) -> WriteContext {
+    /// The context writers get for `input`.
+    pub fn write_context(&self, input: &Input) -> WriteContext {
         let name = match input {
             Input::File(path) => path
                 .file_name()
@@ -302,7 +358,6 @@ impl Pipeline {
             self.backend.name(),
         );
         ctx.model = self.backend.model().map(str::to_string);
-        ctx.paragraphs = doc.paragraphs.len();
         if self.use_glossary {
             ctx.glossary = Some(GlossaryInfo {
                 names: self.glossary.names().to_vec(),
@@ -311,22 +366,6 @@ impl Pipeline {
             });
         }
         ctx
-    }
-
-    /// Render `units` with every writer into temporary files beside the
-    /// outputs, and move them into place only when all are complete.
-    fn write(&self, ctx: &WriteContext, units: &[Unit], stem: &str) -> Result<Vec<PathBuf>> {
-        let dir = &self.options.output_dir;
-        let mut done = Vec::with_capacity(self.writers.len());
-        for writer in &self.writers {
-            let path = dir.join(format!("{stem}.{}", writer.extension()));
-            let mut file = AtomicFile::create(&path)?;
-            writer
-                .write(ctx, units, &mut file)
-                .map_err(|e| Error::write(&path, e))?;
-            done.push(file);
-        }
-        done.into_iter().map(AtomicFile::commit).collect()
     }
 }
 

@@ -65,41 +65,52 @@ impl Segmenter {
     /// `source` names the input (a path, or `-`) and `encoding` what it was
     /// decoded from; both are only recorded.
     pub fn document(&self, source: &str, encoding: &str, text: &str) -> Document {
+        let mut position = Position::default();
+        Document {
+            source: source.to_string(),
+            encoding: encoding.to_string(),
+            paragraphs: self.paragraphs(text, &mut position),
+        }
+    }
+
+    /// Split the next stretch of a text (which must end at a line break or
+    /// the end of the text) into paragraphs. `position` says where the
+    /// stretch starts and is moved past it, so that a text read in chunks
+    /// gets the same paragraphs, ids, lines and spans as read whole.
+    pub fn paragraphs(&self, text: &str, position: &mut Position) -> Vec<Paragraph> {
         let mut paragraphs = Vec::new();
-        let mut next_id = 1u32;
         for line in lines(text) {
             let para_text = &text[line.span.clone()];
-            let index = paragraphs.len() + 1;
+            position.paragraphs += 1;
+            let index = position.paragraphs;
+            let number = position.line + line.number - 1;
+            let base = position.offset + line.span.start;
             let segments = self
                 .split(para_text)
                 .into_iter()
                 .enumerate()
                 .map(|(i, range)| {
-                    let id = SegmentId(next_id);
-                    next_id += 1;
-                    let start = line.span.start + range.start;
+                    position.segments += 1;
                     Segment {
-                        id,
+                        id: SegmentId(position.segments),
                         paragraph: index,
                         index: i + 1,
-                        line: line.number,
+                        line: number,
                         text: para_text[range.clone()].to_string(),
-                        span: start..start + range.len(),
+                        span: base + range.start..base + range.end,
                     }
                 })
                 .collect();
             paragraphs.push(Paragraph {
                 index,
-                line: line.number,
-                span: line.span,
+                line: number,
+                span: base..base + line.span.len(),
                 segments,
             });
         }
-        Document {
-            source: source.to_string(),
-            encoding: encoding.to_string(),
-            paragraphs,
-        }
+        position.offset += text.len();
+        position.line += line_breaks(text);
+        paragraphs
     }
 
     /// Split one paragraph into segments, returned as byte ranges of `text`
@@ -118,6 +129,7 @@ impl Segmenter {
         quotes.pairs.retain(|&(o, c)| {
             c - o - 1 <= SHORT_QUOTE_CHARS && !is_terminator(&chars, c - 1, normalized)
         });
+        quotes.pairs.sort_unstable();
         let mut cuts = Vec::new();
         let mut k = 0;
         while k < chars.len() {
@@ -141,6 +153,41 @@ impl Segmenter {
         push_segment(&mut ranges, text, start..text.len());
         ranges
     }
+}
+
+/// Where the next stretch of a text starts: its byte offset and line, and how
+/// many paragraphs and segments came before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Byte offset in the whole text.
+    pub offset: usize,
+    /// 1-based line number.
+    pub line: usize,
+    /// Paragraphs so far.
+    pub paragraphs: usize,
+    /// Segments so far (the last segment id given out).
+    pub segments: u32,
+}
+
+impl Default for Position {
+    fn default() -> Self {
+        Position {
+            offset: 0,
+            line: 1,
+            paragraphs: 0,
+            segments: 0,
+        }
+    }
+}
+
+/// Line breaks in `text` (`\r\n` counts once).
+pub fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// A non-blank line: its 1-based number and the byte span of its text without
@@ -328,6 +375,9 @@ fn is_abbreviation(chars: &[(usize, char)], k: usize) -> bool {
 /// Whether `before` (the paragraph up to a dot) is an enumerator: up to three
 /// digits or Chinese numerals, possibly in brackets or after 第.
 fn is_enumerator(before: &[(usize, char)]) -> bool {
+    if before.is_empty() || before.len() > 5 {
+        return false;
+    }
     let inner: Vec<char> = before
         .iter()
         .map(|&(_, c)| c)
@@ -335,7 +385,6 @@ fn is_enumerator(before: &[(usize, char)]) -> bool {
         .collect();
     !inner.is_empty()
         && inner.len() <= 3
-        && before.len() <= 5
         && inner.iter().all(|&c| is_digit(c) || is_chinese_numeral(c))
 }
 
@@ -488,7 +537,15 @@ impl Quotes {
     /// Whether a cut after the run `k..end` falls inside a unit quotation
     /// that is still open at `end`.
     fn suppresses(&self, k: usize, end: usize) -> bool {
-        self.pairs.iter().any(|&(o, c)| o < k && k < c && c >= end)
+        // Unit quotations are short: only those opening shortly before `k`
+        // can hold it. `pairs` is sorted by opening position.
+        let from = self
+            .pairs
+            .partition_point(|&(o, _)| o + SHORT_QUOTE_CHARS + 2 < k);
+        self.pairs[from..]
+            .iter()
+            .take_while(|&&(o, _)| o < k)
+            .any(|&(o, c)| k < c && c >= end)
     }
 }
 

@@ -2,6 +2,7 @@
 //! source, how often it occurred, how often its target is in the
 //! translation, how many of those needed a repair, and where it was missed.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -12,8 +13,11 @@ use crate::document::{SegmentId, Unit};
 /// The terminology report of one document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TermReport {
-    /// One row per term that occurs, in glossary order.
+    /// One row per term that occurs, in order of first occurrence.
     pub terms: Vec<TermRow>,
+    /// Row index by glossary entry.
+    #[serde(skip)]
+    rows: HashMap<usize, usize>,
 }
 
 /// What happened to one term.
@@ -41,22 +45,30 @@ impl TermReport {
     /// Build the report from checked units; `glossary` is the one that
     /// annotated them.
     pub fn from_units(glossary: &Glossary, units: &[Unit]) -> Self {
-        let mut rows: Vec<Option<TermRow>> = vec![None; glossary.len()];
+        let mut report = TermReport::default();
+        report.add(glossary, units);
+        report
+    }
+
+    /// Count in more units (in source order).
+    pub fn add(&mut self, glossary: &Glossary, units: &[Unit]) {
         for unit in units {
             for term in &unit.terms {
-                let Some(slot) = rows.get_mut(term.term_id) else {
-                    continue;
-                };
-                let row = slot.get_or_insert_with(|| TermRow {
-                    source: term.source.clone(),
-                    target: term.target.clone(),
-                    occurrences: 0,
-                    rendered: 0,
-                    repaired: 0,
-                    missed: 0,
-                    segments: Vec::new(),
-                    missed_in: Vec::new(),
-                });
+                let next = self.terms.len();
+                let index = *self.rows.entry(term.term_id).or_insert(next);
+                if index == next {
+                    self.terms.push(TermRow {
+                        source: term.source.clone(),
+                        target: term.target.clone(),
+                        occurrences: 0,
+                        rendered: 0,
+                        repaired: 0,
+                        missed: 0,
+                        segments: Vec::new(),
+                        missed_in: Vec::new(),
+                    });
+                }
+                let row = &mut self.terms[index];
                 row.occurrences += 1;
                 if row.segments.last() != Some(&unit.id) {
                     row.segments.push(unit.id);
@@ -73,9 +85,6 @@ impl TermReport {
                     }
                 }
             }
-        }
-        TermReport {
-            terms: rows.into_iter().flatten().collect(),
         }
     }
 

@@ -2,12 +2,12 @@
 
 use std::io::{self, Write};
 
-use super::{WriteContext, Writer};
+use super::{DocumentWriter, Summary, WriteContext, Writer};
 use crate::document::Unit;
 
 /// Writes one JSON object per unit: `id`, `paragraph`, `index`, `line`,
 /// `source`, `target`, `backend`, `model`, `origin`, `terms` (with byte spans
-/// into `source`) and `flags`.
+/// into `source`), `repaired` (when true) and `flags`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Jsonl;
 
@@ -20,11 +20,29 @@ impl Writer for Jsonl {
         "jsonl"
     }
 
-    fn write(&self, _ctx: &WriteContext, units: &[Unit], out: &mut dyn Write) -> io::Result<()> {
+    fn start<'a>(
+        &self,
+        _ctx: &WriteContext,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+        Ok(Box::new(JsonlDocument { out }))
+    }
+}
+
+struct JsonlDocument<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl DocumentWriter for JsonlDocument<'_> {
+    fn units(&mut self, units: &[Unit]) -> io::Result<()> {
         for unit in units {
-            serde_json::to_writer(&mut *out, unit)?;
-            out.write_all(b"\n")?;
+            serde_json::to_writer(&mut *self.out, unit)?;
+            self.out.write_all(b"\n")?;
         }
         Ok(())
+    }
+
+    fn finish(self: Box<Self>, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
     }
 }

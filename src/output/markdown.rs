@@ -1,16 +1,19 @@
 //! A Markdown review file that renders on GitHub.
 
-use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
-use super::{WriteContext, Writer};
+use super::{DocumentWriter, Summary, WriteContext, Writer};
 use crate::document::Unit;
+use crate::glossary::TermReport;
 
 /// Writes a title, a short summary (segments, backend, glossary, flags), then
 /// one GFM table `| # | 中文 | English | Notes |` per paragraph with one row
-/// per unit. Glossary terms are set in bold in the source cell and listed in
-/// Notes with their flags. Cell text is escaped so that nothing in it can end
-/// a row, start a new one or become HTML.
+/// per unit, and a terminology table at the end. Glossary terms are set in
+/// bold in the source cell and listed in Notes with their flags. Cell text is
+/// escaped so that nothing in it can end a row, start a new one or become
+/// HTML. The tables are written to a temporary file while the units stream
+/// in, so that the summary, known only at the end, can come first.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
 
@@ -23,57 +26,35 @@ impl Writer for Markdown {
         "md"
     }
 
-    fn write(&self, ctx: &WriteContext, units: &[Unit], out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "# Review: {}", escape(&ctx.source_name))?;
-        writeln!(out)?;
-        let paragraphs = units.last().map_or(0, |u| u.paragraph);
-        writeln!(
+    fn start<'a>(
+        &self,
+        ctx: &WriteContext,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+        Ok(Box::new(MarkdownDocument {
             out,
-            "- **Languages:** {} → {}",
-            escape(&ctx.source_lang),
-            escape(&ctx.target_lang)
-        )?;
-        writeln!(
-            out,
-            "- **Segments:** {} in {} paragraphs",
-            units.len(),
-            paragraphs
-        )?;
-        let model = ctx
-            .model
-            .as_deref()
-            .map(|m| format!(" ({})", escape(m)))
-            .unwrap_or_default();
-        writeln!(out, "- **Backend:** {}{model}", escape(&ctx.backend))?;
-        match &ctx.glossary {
-            Some(g) => {
-                let hits: usize = units.iter().map(|u| u.terms.len()).sum();
-                writeln!(
-                    out,
-                    "- **Glossary:** {} ({} entries, id {}), {hits} term occurrences",
-                    escape(&g.names.join(", ")),
-                    g.entries,
-                    g.id
-                )?;
-            }
-            None => writeln!(out, "- **Glossary:** none")?,
-        }
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for flag in units.iter().flat_map(|u| &u.flags) {
-            *counts.entry(flag.kind.as_str()).or_default() += 1;
-        }
-        if counts.is_empty() {
-            writeln!(out, "- **Flags:** none")?;
-        } else {
-            let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            writeln!(out, "- **Flags:** {}", list.join(", "))?;
-        }
-        let mut current = 0;
+            ctx: ctx.clone(),
+            body: BufWriter::new(tempfile::tempfile()?),
+            paragraph: 0,
+        }))
+    }
+}
+
+struct MarkdownDocument<'a> {
+    out: &'a mut dyn Write,
+    ctx: WriteContext,
+    body: BufWriter<File>,
+    paragraph: usize,
+}
+
+impl DocumentWriter for MarkdownDocument<'_> {
+    fn units(&mut self, units: &[Unit]) -> io::Result<()> {
+        let out = &mut self.body;
         for unit in units {
-            if unit.paragraph != current {
-                current = unit.paragraph;
+            if unit.paragraph != self.paragraph {
+                self.paragraph = unit.paragraph;
                 writeln!(out)?;
-                writeln!(out, "## Paragraph {current}")?;
+                writeln!(out, "## Paragraph {}", unit.paragraph)?;
                 writeln!(out)?;
                 writeln!(out, "| # | 中文 | English | Notes |")?;
                 writeln!(out, "|---:|---|---|---|")?;
@@ -87,41 +68,101 @@ impl Writer for Markdown {
                 notes_cell(unit)
             )?;
         }
-        if let Some(report) = ctx.terms.as_ref().filter(|r| !r.terms.is_empty()) {
-            writeln!(out)?;
-            writeln!(out, "## Terminology")?;
-            writeln!(out)?;
-            writeln!(
-                out,
-                "{} term occurrences: {} rendered with the glossary target ({} after a repair), {} missed.",
-                report.occurrences(),
-                report.rendered(),
-                report.repaired(),
-                report.missed()
-            )?;
-            writeln!(out)?;
-            writeln!(
-                out,
-                "| Term | Target | Occurrences | Rendered | Repaired | Missed | Missed in |"
-            )?;
-            writeln!(out, "|---|---|---:|---:|---:|---:|---|")?;
-            for t in &report.terms {
-                let missed_in: Vec<String> = t.missed_in.iter().map(ToString::to_string).collect();
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    escape(&t.source),
-                    escape(&t.target),
-                    t.occurrences,
-                    t.rendered,
-                    t.repaired,
-                    t.missed,
-                    missed_in.join(", ")
-                )?;
-            }
-        }
         Ok(())
     }
+
+    fn finish(self: Box<Self>, summary: &Summary) -> io::Result<()> {
+        let MarkdownDocument { out, ctx, body, .. } = *self;
+        write_head(out, &ctx, summary)?;
+        let mut body = body.into_inner().map_err(io::IntoInnerError::into_error)?;
+        body.seek(SeekFrom::Start(0))?;
+        io::copy(&mut body, out)?;
+        if let Some(report) = summary.terms.as_ref().filter(|r| !r.terms.is_empty()) {
+            write_terms(out, report)?;
+        }
+        out.flush()
+    }
+}
+
+fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io::Result<()> {
+    writeln!(out, "# Review: {}", escape(&ctx.source_name))?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "- **Languages:** {} → {}",
+        escape(&ctx.source_lang),
+        escape(&ctx.target_lang)
+    )?;
+    writeln!(
+        out,
+        "- **Segments:** {} in {} paragraphs",
+        summary.segments, summary.paragraphs
+    )?;
+    let model = ctx
+        .model
+        .as_deref()
+        .map(|m| format!(" ({})", escape(m)))
+        .unwrap_or_default();
+    writeln!(out, "- **Backend:** {}{model}", escape(&ctx.backend))?;
+    match (&ctx.glossary, &summary.terms) {
+        (Some(g), terms) => {
+            let hits = terms.as_ref().map_or(0, TermReport::occurrences);
+            writeln!(
+                out,
+                "- **Glossary:** {} ({} entries, id {}), {hits} term occurrences",
+                escape(&g.names.join(", ")),
+                g.entries,
+                g.id
+            )?;
+        }
+        (None, _) => writeln!(out, "- **Glossary:** none")?,
+    }
+    if summary.flags.is_empty() {
+        writeln!(out, "- **Flags:** none")?;
+    } else {
+        let list: Vec<String> = summary
+            .flags
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(out, "- **Flags:** {}", list.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_terms(out: &mut dyn Write, report: &TermReport) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "## Terminology")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} term occurrences: {} rendered with the glossary target ({} after a repair), {} missed.",
+        report.occurrences(),
+        report.rendered(),
+        report.repaired(),
+        report.missed()
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| Term | Target | Occurrences | Rendered | Repaired | Missed | Missed in |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---|")?;
+    for t in &report.terms {
+        let missed_in: Vec<String> = t.missed_in.iter().map(ToString::to_string).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            escape(&t.source),
+            escape(&t.target),
+            t.occurrences,
+            t.rendered,
+            t.repaired,
+            t.missed,
+            missed_in.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The source text, escaped, with glossary terms in bold (adjacent terms

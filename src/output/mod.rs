@@ -1,13 +1,19 @@
 //! The write stage's plug-in point: output formats.
 //!
-//! A [`Writer`] renders a slice of aligned [`Unit`]s; it computes nothing
-//! about them. [`Format`] names the built-in writers for `--formats`.
+//! A [`Writer`] renders aligned [`Unit`]s and computes nothing about them.
+//! It writes a document as a stream: [`Writer::start`] writes the head and
+//! returns a [`DocumentWriter`], which takes the units in order, chunk by
+//! chunk, and at [`DocumentWriter::finish`] gets the [`Summary`] of the
+//! document; so a large input never has to be held in memory whole.
+//! [`write_document`] does all three for units already in memory. [`Format`]
+//! names the built-in writers for `--formats`.
 
 mod atomic;
 mod jsonl;
 mod markdown;
 mod tmx;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub use atomic::AtomicFile;
@@ -15,10 +21,10 @@ pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::Tmx;
 
-use crate::document::Unit;
+use crate::document::{FlagKind, Unit};
 use crate::glossary::TermReport;
 
-/// What a writer may want to know about the run besides the units.
+/// What a writer may want to know about the run before the units.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WriteContext {
@@ -35,10 +41,6 @@ pub struct WriteContext {
     /// The glossary files, its entry count and content hash; `None` when the
     /// run used no glossary.
     pub glossary: Option<GlossaryInfo>,
-    /// The number of paragraphs in the input.
-    pub paragraphs: usize,
-    /// The terminology report; `None` when the run used no glossary.
-    pub terms: Option<TermReport>,
 }
 
 /// What the outputs say about the glossary that was applied.
@@ -62,8 +64,33 @@ impl WriteContext {
             backend: backend.to_string(),
             model: None,
             glossary: None,
-            paragraphs: 0,
-            terms: None,
+        }
+    }
+}
+
+/// What is known of a document once all its units are written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Paragraphs.
+    pub paragraphs: usize,
+    /// Segments (units).
+    pub segments: usize,
+    /// Flag counts by kind.
+    pub flags: BTreeMap<FlagKind, usize>,
+    /// The terminology report; `None` when the run used no glossary.
+    pub terms: Option<TermReport>,
+}
+
+impl Summary {
+    /// Count in the next units.
+    pub fn add(&mut self, units: &[Unit]) {
+        self.segments += units.len();
+        if let Some(last) = units.last() {
+            self.paragraphs = self.paragraphs.max(last.paragraph);
+        }
+        for flag in units.iter().flat_map(|u| &u.flags) {
+            *self.flags.entry(flag.kind).or_insert(0) += 1;
         }
     }
 }
@@ -76,8 +103,39 @@ pub trait Writer: Send + Sync {
     /// The file extension of its outputs, without the dot.
     fn extension(&self) -> &str;
 
-    /// Render `units` (in source order) to `out`.
-    fn write(&self, ctx: &WriteContext, units: &[Unit], out: &mut dyn Write) -> io::Result<()>;
+    /// Begin a document: write its head to `out` and return the writer that
+    /// takes its units.
+    fn start<'a>(
+        &self,
+        ctx: &WriteContext,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Box<dyn DocumentWriter + 'a>>;
+}
+
+/// A document being written by a [`Writer`].
+pub trait DocumentWriter {
+    /// Write the next units, in source order.
+    fn units(&mut self, units: &[Unit]) -> io::Result<()>;
+
+    /// Write the end of the document.
+    fn finish(self: Box<Self>, summary: &Summary) -> io::Result<()>;
+}
+
+/// Write a whole document of `units` with `writer`; `terms` is the
+/// terminology report, if a glossary was used.
+pub fn write_document(
+    writer: &dyn Writer,
+    ctx: &WriteContext,
+    units: &[Unit],
+    terms: Option<TermReport>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut summary = Summary::default();
+    summary.add(units);
+    summary.terms = terms;
+    let mut document = writer.start(ctx, out)?;
+    document.units(units)?;
+    document.finish(&summary)
 }
 
 /// The built-in output formats.

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{WriteContext, Writer};
+use super::{DocumentWriter, Summary, WriteContext, Writer};
 use crate::document::Unit;
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
@@ -28,7 +28,11 @@ impl Writer for Tmx {
         "tmx"
     }
 
-    fn write(&self, ctx: &WriteContext, units: &[Unit], out: &mut dyn Write) -> io::Result<()> {
+    fn start<'a>(
+        &self,
+        ctx: &WriteContext,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
         let mut xml = Xml(quick_xml::Writer::new_with_indent(out, b' ', 2));
         let ev = &mut xml;
         ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -52,6 +56,23 @@ impl Writer for Tmx {
         }
         ev.event(Event::End(BytesEnd::new("header")))?;
         ev.event(Event::Start(BytesStart::new("body")))?;
+        Ok(Box::new(TmxDocument {
+            xml,
+            source_lang: ctx.source_lang.clone(),
+            target_lang: ctx.target_lang.clone(),
+        }))
+    }
+}
+
+struct TmxDocument<'a> {
+    xml: Xml<'a>,
+    source_lang: String,
+    target_lang: String,
+}
+
+impl DocumentWriter for TmxDocument<'_> {
+    fn units(&mut self, units: &[Unit]) -> io::Result<()> {
+        let ev = &mut self.xml;
         for unit in units {
             let tuid = unit.id.to_string();
             ev.event(Event::Start(
@@ -73,15 +94,21 @@ impl Writer for Tmx {
             for flag in &unit.flags {
                 prop(ev, "x-flag", &flag.to_string())?;
             }
-            tuv(ev, &ctx.source_lang, &unit.source)?;
+            tuv(ev, &self.source_lang, &unit.source)?;
             if !unit.target.is_empty() {
-                tuv(ev, &ctx.target_lang, &unit.target)?;
+                tuv(ev, &self.target_lang, &unit.target)?;
             }
             ev.event(Event::End(BytesEnd::new("tu")))?;
         }
-        ev.event(Event::End(BytesEnd::new("body")))?;
-        ev.event(Event::End(BytesEnd::new("tmx")))?;
-        xml.0.into_inner().write_all(b"\n")
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, _summary: &Summary) -> io::Result<()> {
+        self.xml.event(Event::End(BytesEnd::new("body")))?;
+        self.xml.event(Event::End(BytesEnd::new("tmx")))?;
+        let out = self.xml.0.into_inner();
+        out.write_all(b"\n")?;
+        out.flush()
     }
 }
 

@@ -53,26 +53,36 @@ fn tmx_segs(path: &Path) -> (Vec<String>, Vec<String>) {
     (src, tgt)
 }
 
-/// The body rows of every GFM table, as cell texts; panics on raw HTML.
+/// The body rows of every segment table (`| # | 中文 | English | Notes |`),
+/// as cell texts; panics on raw HTML.
 fn md_rows(markdown: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row: Option<Vec<String>> = None;
     let mut cell = String::new();
     let mut in_head = false;
+    let mut head: Vec<String> = Vec::new();
+    let mut segment_table = false;
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in Markdown: {h}"),
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                head.clear();
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                segment_table = head == ["#", "中文", "English", "Notes"];
+            }
             Event::Start(Tag::TableRow) => row = Some(Vec::new()),
-            Event::End(TagEnd::TableRow) => rows.extend(row.take()),
+            Event::End(TagEnd::TableRow) if segment_table => rows.extend(row.take()),
             Event::Start(Tag::TableCell) => cell.clear(),
+            Event::End(TagEnd::TableCell) if in_head => head.push(cell.clone()),
             Event::End(TagEnd::TableCell) => {
                 if let Some(r) = row.as_mut() {
                     r.push(cell.clone());
                 }
             }
-            Event::Text(t) | Event::Code(t) if !in_head => cell.push_str(&t),
+            Event::Text(t) | Event::Code(t) => cell.push_str(&t),
             _ => {}
         }
     }

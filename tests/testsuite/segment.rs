@@ -124,3 +124,37 @@ proptest! {
         prop_assert_eq!(covered, expected + boms_inside);
     }
 }
+
+/// A text read in chunks (inputs over a megabyte are) segments exactly as the
+/// same text read whole: ids, paragraphs, lines and byte spans.
+#[test]
+fn chunked_reading_matches_whole_reading() {
+    let article = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
+    let mut text = String::new();
+    let endings = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n"];
+    let mut n = 0;
+    while text.len() < 3 << 20 {
+        for line in article.lines() {
+            text.push_str(line);
+            text.push_str(endings[n % endings.len()]);
+            n += 1;
+        }
+    }
+    let (run, _dir) = Bitext::new()
+        .file("big.txt", &text)
+        .args(["segment", "big.txt", "--format", "jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = Segmenter::default().document("big.txt", "UTF-8", &text);
+    let mut lines = run.stdout.lines();
+    for s in doc.segments() {
+        let v: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(v["id"], s.id.0);
+        assert_eq!(v["paragraph"], s.paragraph);
+        assert_eq!(v["line"], s.line);
+        assert_eq!(v["start"], s.span.start);
+        assert_eq!(v["text"], s.text.as_str());
+    }
+    assert!(lines.next().is_none());
+    assert!(doc.segment_count() > 80_000);
+}
