@@ -545,7 +545,7 @@ impl Quotes {
         self.pairs[from..]
             .iter()
             .take_while(|&&(o, _)| o < k)
-            .any(|&(o, c)| k < c && c >= end)
+            .any(|&(_, c)| k < c && c >= end)
     }
 }
 
