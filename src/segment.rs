@@ -424,8 +424,9 @@ struct Quotes {
 impl Quotes {
     fn find(chars: &[(usize, char)]) -> Quotes {
         let mut quotes = Quotes::default();
-        // Directional marks pair with a stack per kind.
-        const PAIRS: &[(char, char)] = &[
+        // Directional marks pair with a stack per kind, in one pass that also
+        // collects the ASCII quotes.
+        const PAIRS: [(char, char); 7] = [
             ('“', '”'),
             ('‘', '’'),
             ('「', '」'),
@@ -434,32 +435,38 @@ impl Quotes {
             ('（', '）'),
             ('(', ')'),
         ];
-        for &(open, close) in PAIRS {
-            let mut stack = Vec::new();
-            for (i, &(_, c)) in chars.iter().enumerate() {
-                if c == open {
-                    stack.push(i);
-                } else if c == close {
-                    if let Some(o) = stack.pop() {
-                        quotes.pairs.push((o, i));
+        let mut stacks: [Vec<usize>; 7] = Default::default();
+        let (mut single, mut double) = (Vec::new(), Vec::new());
+        for (i, &(_, c)) in chars.iter().enumerate() {
+            if c.is_alphanumeric() {
+                continue;
+            }
+            match c {
+                '\'' if !is_apostrophe(chars, i) => single.push(i),
+                '"' => double.push(i),
+                _ => {
+                    for (kind, &(open, close)) in PAIRS.iter().enumerate() {
+                        if c == open {
+                            stacks[kind].push(i);
+                        } else if c == close {
+                            if let Some(o) = stacks[kind].pop() {
+                                quotes.pairs.push((o, i));
+                            }
+                        }
                     }
                 }
             }
         }
-        for mark in ['\'', '"'] {
-            quotes.pair_ascii(chars, mark);
-        }
+        quotes.pair_ascii(chars, &single);
+        quotes.pair_ascii(chars, &double);
         quotes.closing.sort_unstable();
         quotes
     }
 
-    /// Pair the ASCII quotes `mark`, which look the same whether they open or
+    /// Pair the ASCII quotes at `marks` (all `'` or all `"`), which look the same whether they open or
     /// close. Each mark opens, closes, or is left stray; the dynamic programme
     /// leaves the fewest strays and, among those, the shortest quotations.
-    fn pair_ascii(&mut self, chars: &[(usize, char)], mark: char) {
-        let marks: Vec<usize> = (0..chars.len())
-            .filter(|&i| chars[i].1 == mark && !is_apostrophe(chars, i))
-            .collect();
+    fn pair_ascii(&mut self, chars: &[(usize, char)], marks: &[usize]) {
         if marks.is_empty() {
             return;
         }
@@ -476,7 +483,7 @@ impl Quotes {
         // and state, the role taken and the state it came from.
         let mut cost: [Cost; 2] = [(0, 0), NONE];
         let mut back: Vec<[(Role, usize); 2]> = Vec::with_capacity(marks.len());
-        for &i in &marks {
+        for &i in marks {
             let pos = i as i64;
             let prev = chars[..i].last().map(|&(_, c)| c);
             let next = chars.get(i + 1).map(|&(_, c)| c);
