@@ -2,9 +2,12 @@
 //! the pipeline.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::backend;
-use crate::cli::{ReadArgs, TranslateArgs};
+use crate::backend::{self, BackendSettings};
+use crate::cli::{BackendArgs, ReadArgs, TranslateArgs};
+use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
@@ -66,6 +69,12 @@ pub struct TranslateConfig {
     pub options: Options,
     /// Print nothing but errors.
     pub quiet: bool,
+    /// How to reach the backend: the config file's `[backend.NAME]`
+    /// overridden by the command line. The glossary is added by
+    /// [`TranslateConfig::pipeline`].
+    pub backend_settings: BackendSettings,
+    /// Warnings to show the user (from the config file).
+    pub warnings: Vec<String>,
 }
 
 impl TranslateConfig {
@@ -98,6 +107,7 @@ impl TranslateConfig {
             encoding: None,
         };
         let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+        let (backend_settings, warnings) = backend_settings(&args.backend, &args.connect)?;
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
@@ -108,6 +118,8 @@ impl TranslateConfig {
             glossary,
             formats,
             quiet: args.quiet,
+            backend_settings,
+            warnings,
         })
     }
 
@@ -118,7 +130,11 @@ impl TranslateConfig {
             GlossaryChoice::Files(paths) => Some(Glossary::load_all(paths)?),
             GlossaryChoice::None => None,
         };
-        let backend = backend::build(&self.backend)?;
+        let settings = BackendSettings {
+            glossary: glossary.clone().map(Arc::new),
+            ..self.backend_settings.clone()
+        };
+        let backend = backend::build(&self.backend, &settings)?;
         let mut pipeline = Pipeline::new(
             Segmenter::new(self.read.punctuation),
             glossary,
@@ -130,6 +146,39 @@ impl TranslateConfig {
         }
         Ok(pipeline)
     }
+}
+
+/// The settings of backend `name`: defaults, then `[backend.NAME]` of the
+/// config file (`--config`, or `bitext.toml` here), then the flags.
+fn backend_settings(name: &str, args: &BackendArgs) -> Result<(BackendSettings, Vec<String>)> {
+    let mut settings = BackendSettings::default();
+    let mut warnings = Vec::new();
+    if let Some(file) = ConfigFile::discover(args.config.as_deref())? {
+        file.apply(name, &mut settings)?;
+        warnings = file.warnings;
+    }
+    if let Some(v) = &args.base_url {
+        settings.base_url = Some(v.clone());
+    }
+    if let Some(v) = &args.model {
+        settings.model = Some(v.clone());
+    }
+    if let Some(v) = &args.command {
+        settings.command = Some(backend::command::split_command_line(v)?);
+    }
+    if let Some(v) = args.concurrency {
+        settings.concurrency = v as usize;
+    }
+    if let Some(v) = args.rpm {
+        settings.requests_per_minute = Some(v);
+    }
+    if let Some(v) = args.timeout {
+        settings.timeout = Duration::from_secs(v);
+    }
+    if args.allow_http {
+        settings.allow_http = true;
+    }
+    Ok((settings, warnings))
 }
 
 /// Check a BCP 47 language tag and write it hyphenated: `zh_CN` becomes

@@ -38,6 +38,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod config;
+pub mod config_file;
 pub mod document;
 pub mod error;
 pub mod glossary;
