@@ -96,13 +96,11 @@ impl DeepL {
                 format!("no API key: set {key_var} to your DeepL authentication key"),
             ));
         };
-        let default_base = if key.secret().expose().ends_with(":fx") {
-            FREE_BASE_URL
-        } else {
-            PRO_BASE_URL
-        };
         let base = http::base_url(
-            settings.base_url.as_deref().unwrap_or(default_base),
+            settings
+                .base_url
+                .as_deref()
+                .unwrap_or(default_base_url(key.secret().expose())),
             settings.allow_http,
         )?;
         let glossary = settings.glossary.clone().filter(|g| !g.is_empty());
@@ -309,6 +307,16 @@ struct GlossaryInfo {
     target_lang: String,
 }
 
+/// The API's address for `key`: the free API for keys ending in `:fx`, the
+/// Pro API otherwise.
+pub fn default_base_url(key: &str) -> &'static str {
+    if key.ends_with(":fx") {
+        FREE_BASE_URL
+    } else {
+        PRO_BASE_URL
+    }
+}
+
 /// DeepL's source language code for a BCP 47 tag: the language alone,
 /// upper-case (`zh-CN` → `ZH`).
 pub fn source_code(tag: &str) -> String {
@@ -367,6 +375,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_keys_go_to_the_free_api() {
+        assert_eq!(default_base_url("abc:fx"), "https://api-free.deepl.com");
+        assert_eq!(default_base_url("abc"), "https://api.deepl.com");
+    }
 
     #[test]
     fn language_codes() {

@@ -752,6 +752,30 @@ mod tests {
         }
     }
 
+    /// On tokio's paused clock (virtual time, no waiting): the limiter
+    /// spaces requests `60/rpm` apart, however many tasks ask at once.
+    #[tokio::test(start_paused = true)]
+    async fn rate_limiter_spaces_requests() {
+        let limiter = Arc::new(RateLimiter::per_minute(120));
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move {
+                    limiter.wait().await;
+                    Instant::now() - start
+                })
+            })
+            .collect();
+        let mut times = Vec::new();
+        for task in tasks {
+            times.push(task.await.unwrap());
+        }
+        times.sort();
+        let ms: Vec<u128> = times.iter().map(|t| t.as_millis()).collect();
+        assert_eq!(ms, [0, 500, 1000, 1500]);
+    }
+
     #[test]
     fn error_detail_finds_the_message() {
         assert_eq!(

@@ -46,7 +46,8 @@ pub(crate) fn html_to_xml(html: &str) -> String {
 
 /// A character reference at the start of `s`: the character and its length.
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    // `;` is ASCII, so its position is a char boundary.
+    let end = s.bytes().take(12).position(|b| b == b';')?;
     let name = &s[1..end];
     let c = if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
@@ -102,6 +103,7 @@ mod tests {
             "Xi's \"plan\" &amp; more &lt;b&gt; 中\u{a0}"
         );
         assert_eq!(html_to_xml("a & b"), "a &amp; b");
+        assert_eq!(html_to_xml("&中文字"), "&amp;中文字");
         assert_eq!(html_to_xml("&#60;"), "&lt;");
     }
 
