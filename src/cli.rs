@@ -113,7 +113,7 @@ pub enum SegmentFormat {
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Backend options")]
 pub struct BackendArgs {
-    /// The backend server's base URL (openai: https://api.openai.com/v1; libretranslate: http://localhost:5000).
+    /// The backend server's base URL (openai: `https://api.openai.com/v1`; libretranslate: `http://localhost:5000`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// The model (openai; default gpt-4o-mini).
