@@ -115,7 +115,7 @@ pub struct TranslateArgs {
     /// Translation backend; `bitext backends` lists them.
     #[arg(short, long, value_name = "NAME", default_value = "dictionary")]
     pub backend: String,
-    /// Glossary file (TSV or CSV with a header); repeat for several. Default: the bundled glossary.
+    /// Glossary file (TSV or CSV with a header, or TBX); repeat for several. Default: the bundled glossary.
     #[arg(
         short,
         long = "glossary",
@@ -141,7 +141,7 @@ pub struct TranslateArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Translation memory file (default: bitext/tm.redb in the user's cache directory; used for network backends).
+    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, for every backend but dictionary).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
     pub cache: Option<PathBuf>,
     /// Use no translation memory: translate every segment again.
@@ -150,6 +150,9 @@ pub struct TranslateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub connect: Box<BackendArgs>,
 }
 
 /// How inputs are read and segmented.
@@ -184,4 +187,35 @@ pub enum SegmentFormat {
     Text,
     /// One JSON object per segment.
     Jsonl,
+}
+
+/// How to reach and pace the translation backend. Each flag overrides the
+/// same key of `[backend.NAME]` in the config file.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Backend options")]
+pub struct BackendArgs {
+    /// The backend server's base URL (openai: `https://api.openai.com/v1`; libretranslate: `http://localhost:5000`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The model (openai; default gpt-4o-mini).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// The program for `--backend command`, with its arguments, as one string.
+    #[arg(long, value_name = "PROGRAM ARGS")]
+    pub command: Option<String>,
+    /// The most requests in flight at once [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: Option<u32>,
+    /// The most requests per minute [default: no limit].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rpm: Option<u32>,
+    /// Seconds one request may take [default: 120].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Allow an http:// base URL on another machine (the text and the key travel unencrypted).
+    #[arg(long)]
+    pub allow_http: bool,
+    /// A config file with [backend.NAME] tables [default: bitext.toml in the current directory, if any].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

@@ -33,6 +33,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
 
 async fn translate(args: &TranslateArgs) -> Result<i32> {
     let config = TranslateConfig::from_args(args)?;
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
     let pipeline = config.pipeline()?;
     let report = pipeline.run(&config.read.inputs).await?;
     for failure in &report.failures {

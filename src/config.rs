@@ -2,10 +2,13 @@
 //! the pipeline.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::backend;
+use crate::backend::{self, BackendSettings};
 use crate::cache::Cache;
-use crate::cli::{ReadArgs, TranslateArgs};
+use crate::cli::{BackendArgs, ReadArgs, TranslateArgs};
+use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
@@ -27,8 +30,8 @@ pub enum GlossaryChoice {
 /// Which translation memory a run uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CacheChoice {
-    /// The default file in the user's cache directory, for network backends
-    /// (the offline dictionary is cheaper to run than to look up).
+    /// The default file in the user's cache directory, for every backend but
+    /// the offline dictionary (which is cheaper to run than to look up).
     Default,
     /// This file, whatever the backend.
     File(PathBuf),
@@ -81,6 +84,12 @@ pub struct TranslateConfig {
     pub quiet: bool,
     /// The translation memory.
     pub cache: CacheChoice,
+    /// How to reach the backend: the config file's `[backend.NAME]`
+    /// overridden by the command line. The glossary is added by
+    /// [`TranslateConfig::pipeline`].
+    pub backend_settings: BackendSettings,
+    /// Warnings to show the user (from the config file).
+    pub warnings: Vec<String>,
 }
 
 impl TranslateConfig {
@@ -112,9 +121,11 @@ impl TranslateConfig {
             concurrency: 4,
         };
         let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+        let (backend_settings, warnings) = backend_settings(&args.backend, &args.connect)?;
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
+                concurrency: backend_settings.concurrency,
                 ..options
             },
             read,
@@ -127,6 +138,8 @@ impl TranslateConfig {
                 (Some(path), false) => CacheChoice::File(path.clone()),
                 (None, false) => CacheChoice::Default,
             },
+            backend_settings,
+            warnings,
         })
     }
 
@@ -135,7 +148,11 @@ impl TranslateConfig {
         let glossary = self
             .glossary
             .load(&self.options.source_lang, &self.options.target_lang)?;
-        let backend = backend::build(&self.backend)?;
+        let settings = BackendSettings {
+            glossary: glossary.clone().map(Arc::new),
+            ..self.backend_settings.clone()
+        };
+        let backend = backend::build(&self.backend, &settings)?;
         let mut pipeline = Pipeline::new(
             Segmenter::new(self.read.punctuation),
             glossary,
@@ -144,7 +161,9 @@ impl TranslateConfig {
         );
         let cache_path = match &self.cache {
             CacheChoice::File(path) => Some(path.clone()),
-            CacheChoice::Default if pipeline.backend().capabilities().network => {
+            // Every backend but the offline gloss, which is faster to run
+            // than to look up.
+            CacheChoice::Default if self.backend != backend::dictionary::NAME => {
                 Cache::default_path()
             }
             _ => None,
@@ -181,6 +200,39 @@ impl GlossaryChoice {
             GlossaryChoice::None => None,
         })
     }
+}
+
+/// The settings of backend `name`: defaults, then `[backend.NAME]` of the
+/// config file (`--config`, or `bitext.toml` here), then the flags.
+fn backend_settings(name: &str, args: &BackendArgs) -> Result<(BackendSettings, Vec<String>)> {
+    let mut settings = BackendSettings::default();
+    let mut warnings = Vec::new();
+    if let Some(file) = ConfigFile::discover(args.config.as_deref())? {
+        file.apply(name, &mut settings)?;
+        warnings = file.warnings;
+    }
+    if let Some(v) = &args.base_url {
+        settings.base_url = Some(v.clone());
+    }
+    if let Some(v) = &args.model {
+        settings.model = Some(v.clone());
+    }
+    if let Some(v) = &args.command {
+        settings.command = Some(backend::command::split_command_line(v)?);
+    }
+    if let Some(v) = args.concurrency {
+        settings.concurrency = v as usize;
+    }
+    if let Some(v) = args.rpm {
+        settings.requests_per_minute = Some(v);
+    }
+    if let Some(v) = args.timeout {
+        settings.timeout = Duration::from_secs(v);
+    }
+    if args.allow_http {
+        settings.allow_http = true;
+    }
+    Ok((settings, warnings))
 }
 
 /// Check a BCP 47 language tag and write it hyphenated: `zh_CN` becomes

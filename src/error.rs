@@ -125,6 +125,16 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// The config file (`bitext.toml`) is malformed.
+    #[error("{}:{line}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// `--backend` names no known backend.
     #[error("unknown backend '{name}'; run `bitext backends` to list the backends")]
     UnknownBackend {

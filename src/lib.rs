@@ -16,7 +16,10 @@
 //! - [`glossary`] finds terminology longest-first and checks that
 //!   translations render it;
 //! - [`backend`] is the plug-in point for translation ([`backend::Backend`]);
-//!   the offline default is a CC-CEDICT dictionary gloss;
+//!   the offline default is a CC-CEDICT dictionary gloss, and `openai`,
+//!   `deepl`, `google`, `libretranslate` and `command` call real MT over one
+//!   shared HTTP transport ([`backend::http`]), configured by flags and
+//!   [`config_file`];
 //! - [`check`] puts QA flags on each aligned [`document::Unit`];
 //! - [`output`] is the plug-in point for formats ([`output::Writer`]).
 //!
@@ -39,6 +42,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod config;
+pub mod config_file;
 pub mod document;
 pub mod error;
 pub mod glossary;

@@ -48,6 +48,48 @@ pub struct Translated {
     pub attempts: u32,
 }
 
+/// How many segments on each side of a batch go along as read-only context.
+const CONTEXT_SEGMENTS: usize = 2;
+
+/// The source texts around each segment of a run, for
+/// [`TranslateContext::with_neighbours`].
+struct Neighbours<'r> {
+    texts: Vec<&'r str>,
+    position: HashMap<SegmentId, usize>,
+}
+
+impl<'r> Neighbours<'r> {
+    fn new(requests: &'r [SegmentRequest]) -> Self {
+        Neighbours {
+            texts: requests.iter().map(|r| r.text.as_str()).collect(),
+            position: requests
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id, i))
+                .collect(),
+        }
+    }
+
+    /// `ctx` with the segments just before and after `group`.
+    fn context(&self, ctx: &TranslateContext, group: &[SegmentRequest]) -> TranslateContext {
+        let first = group.iter().filter_map(|r| self.position.get(&r.id)).min();
+        let last = group.iter().filter_map(|r| self.position.get(&r.id)).max();
+        let (Some(&first), Some(&last)) = (first, last) else {
+            return ctx.clone();
+        };
+        let before = self.texts[first.saturating_sub(CONTEXT_SEGMENTS)..first]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let end = (last + 1 + CONTEXT_SEGMENTS).min(self.texts.len());
+        let after = self.texts[last + 1..end]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        ctx.clone().with_neighbours(before, after)
+    }
+}
+
 /// The translate stage for one backend.
 pub struct TranslateStage<'a> {
     requests: AtomicUsize,
@@ -125,11 +167,12 @@ impl<'a> TranslateStage<'a> {
             })
             .collect();
         prepared.sort_by_key(|r| r.id);
-        let (plain, keys) = (&plain, &keys);
+        let neighbours = Neighbours::new(requests);
+        let (plain, keys, neighbours) = (&plain, &keys, &neighbours);
         let batches = batches(&prepared, caps.max_batch, caps.max_chars);
         let done: Vec<Vec<(SegmentId, Translated)>> = stream::iter(batches)
             .map(|batch| async move {
-                let raw = self.translate_group(ctx, batch).await?;
+                let raw = self.translate_group(ctx, neighbours, batch).await?;
                 let mut results = Vec::with_capacity(raw.len());
                 for (id, reply, attempts) in raw {
                     let request = &plain[&id];
@@ -147,7 +190,8 @@ impl<'a> TranslateStage<'a> {
                     };
                     if caps.terms != TermSupport::Native && !self.renders_all(request, &translated)
                     {
-                        self.repair(ctx, request, &mut translated).await?;
+                        let ctx = neighbours.context(ctx, std::slice::from_ref(request));
+                        self.repair(&ctx, request, &mut translated).await?;
                     }
                     results.push((id, translated));
                 }
@@ -268,6 +312,7 @@ impl<'a> TranslateStage<'a> {
     async fn translate_group(
         &self,
         ctx: &TranslateContext,
+        neighbours: &Neighbours<'_>,
         batch: Vec<SegmentRequest>,
     ) -> Result<Vec<(SegmentId, Option<String>, u32)>> {
         let mut done = Vec::with_capacity(batch.len());
@@ -282,7 +327,8 @@ impl<'a> TranslateStage<'a> {
             if let [single] = group.as_slice() {
                 *alone.entry(single.id).or_insert(0) += 1;
             }
-            let mut missing: Vec<SegmentRequest> = match self.send(ctx, &group).await {
+            let group_ctx = neighbours.context(ctx, &group);
+            let mut missing: Vec<SegmentRequest> = match self.send(&group_ctx, &group).await {
                 Ok(replies) => {
                     let mut replies: HashMap<SegmentId, String> = replies
                         .into_iter()

@@ -3,15 +3,41 @@
 //! A [`Backend`] translates a batch of [`SegmentRequest`]s and answers with
 //! translations keyed by [`SegmentId`]; the pipeline aligns them by id, never
 //! by position, and flags any segment left without one. Built-in backends are
-//! listed by [`builtins`] and built by [`build`]; tests and library users can
-//! plug in their own with [`crate::Pipeline::with_backend`].
+//! listed by [`builtins`] and built by [`build`] from [`BackendSettings`];
+//! tests and library users can plug in their own with
+//! [`crate::Pipeline::with_backend`].
+//!
+//! | name | protocol | key |
+//! |---|---|---|
+//! | `dictionary` | offline CC-CEDICT gloss | none |
+//! | `openai` | OpenAI-compatible `POST {base}/chat/completions` | `OPENAI_API_KEY` (none for a server on this machine) |
+//! | `deepl` | DeepL API v2 `POST /v2/translate`, glossaries via `/v2/glossaries` | `DEEPL_AUTH_KEY` |
+//! | `google` | Cloud Translation v2 `POST /language/translate/v2` | `GOOGLE_API_KEY` |
+//! | `libretranslate` | LibreTranslate `POST {base}/translate` | `LIBRETRANSLATE_API_KEY` (optional) |
+//! | `command` | an external program, one JSON batch on stdin, JSON on stdout | none |
+//!
+//! The network backends share one transport ([`http::Transport`]): timeouts,
+//! concurrency and rate limits, retries with backoff, and errors that say
+//! what to do.
 
+pub mod command;
+pub mod deepl;
 pub mod dictionary;
+pub mod google;
+pub mod http;
+pub mod libretranslate;
+mod markup;
+pub mod openai;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::document::{SegmentId, TermMatch};
 use crate::error::{ErrorKind, Result};
+use crate::glossary::Glossary;
+pub use http::{ApiKey, Secret};
 
 /// What a backend can do, so the pipeline can prepare requests for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -53,6 +79,14 @@ pub struct TranslateContext {
     pub target_lang: String,
     /// The input being translated (a path, or `-`).
     pub file: String,
+    /// Source texts of the segments just before the batch, oldest first:
+    /// read-only context for backends that can use it (`openai`, `command`),
+    /// never translated. Empty unless the caller fills it per batch with
+    /// [`TranslateContext::with_neighbours`].
+    pub context_before: Vec<String>,
+    /// Source texts of the segments just after the batch, in order; see
+    /// [`TranslateContext::context_before`].
+    pub context_after: Vec<String>,
 }
 
 impl TranslateContext {
@@ -62,7 +96,18 @@ impl TranslateContext {
             source_lang: source_lang.to_string(),
             target_lang: target_lang.to_string(),
             file: file.to_string(),
+            context_before: Vec::new(),
+            context_after: Vec::new(),
         }
+    }
+
+    /// This context with the source texts of the segments around a batch
+    /// (a couple on each side is plenty), for one call of
+    /// [`Backend::translate`].
+    pub fn with_neighbours(mut self, before: Vec<String>, after: Vec<String>) -> Self {
+        self.context_before = before;
+        self.context_after = after;
+        self
     }
 }
 
@@ -142,21 +187,143 @@ pub struct BackendInfo {
 
 /// The built-in backends.
 pub fn builtins() -> Vec<BackendInfo> {
-    vec![BackendInfo {
-        name: dictionary::NAME,
-        summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation); a reviewer's aid, not a translation",
-        needs: "nothing: no key, no network",
-        capabilities: dictionary::CAPABILITIES,
-    }]
+    vec![
+        BackendInfo {
+            name: dictionary::NAME,
+            summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation); a reviewer's aid, not a translation",
+            needs: "nothing: no key, no network",
+            capabilities: dictionary::CAPABILITIES,
+        },
+        BackendInfo {
+            name: openai::NAME,
+            summary: "any OpenAI-compatible chat server (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp, LM Studio); JSON batches with neighbouring context",
+            needs: "OPENAI_API_KEY (none for a server on this machine); --base-url, --model",
+            capabilities: openai::CAPABILITIES,
+        },
+        BackendInfo {
+            name: deepl::NAME,
+            summary: "DeepL API v2; the glossary becomes a DeepL glossary",
+            needs: "DEEPL_AUTH_KEY (a key ending in :fx uses the free API)",
+            capabilities: deepl::CAPABILITIES,
+        },
+        BackendInfo {
+            name: google::NAME,
+            summary: "Google Cloud Translation v2 (Basic)",
+            needs: "GOOGLE_API_KEY",
+            capabilities: google::CAPABILITIES,
+        },
+        BackendInfo {
+            name: libretranslate::NAME,
+            summary: "a LibreTranslate server (self-hosted or a public instance)",
+            needs: "--base-url (default http://localhost:5000); LIBRETRANSLATE_API_KEY if the server wants one",
+            capabilities: libretranslate::CAPABILITIES,
+        },
+        BackendInfo {
+            name: command::NAME,
+            summary: "an external program: one JSON batch on stdin, JSON translations on stdout",
+            needs: "--command \"PROGRAM ARGS\"",
+            capabilities: command::CAPABILITIES,
+        },
+    ]
 }
 
-/// Build the built-in backend called `name`.
-pub fn build(name: &str) -> Result<Box<dyn Backend>> {
-    match name {
-        dictionary::NAME => Ok(Box::new(dictionary::Dictionary::load())),
-        _ => Err(ErrorKind::UnknownBackend {
-            name: name.to_string(),
+/// How to reach and pace a backend: the settings common to the built-in
+/// backends, from the command line and `[backend.NAME]` in the config file.
+/// Each backend uses the ones that apply to it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BackendSettings {
+    /// The server's base URL (`https://api.openai.com/v1`,
+    /// `https://api.deepl.com`); each backend has a default.
+    pub base_url: Option<String>,
+    /// The model (`openai`).
+    pub model: Option<String>,
+    /// The API key itself, for callers that do not use the environment (the
+    /// config file's `api_key`, tests). When `None`, the key is read from
+    /// `api_key_env` or the backend's own variable.
+    pub api_key: Option<ApiKey>,
+    /// The environment variable holding the API key, instead of the
+    /// backend's own (`OPENAI_API_KEY`, …).
+    pub api_key_env: Option<String>,
+    /// The program and its arguments (`command`).
+    pub command: Option<Vec<String>>,
+    /// The vendor's code for the source language, instead of the one mapped
+    /// from the source tag (LibreTranslate: `zh` or `zh-Hans`).
+    pub source_code: Option<String>,
+    /// The most requests in flight at once.
+    pub concurrency: usize,
+    /// The most requests per minute, if limited.
+    pub requests_per_minute: Option<u32>,
+    /// How long one request (or one run of the command) may take.
+    pub timeout: Duration,
+    /// How many times a failed request is retried.
+    pub max_retries: u32,
+    /// The first backoff ceiling; it doubles with every retry.
+    pub retry_base: Duration,
+    /// Allow `http://` base URLs to hosts other than this machine.
+    pub allow_http: bool,
+    /// The run's glossary, for backends that upload it (DeepL).
+    pub glossary: Option<Arc<Glossary>>,
+}
+
+impl Default for BackendSettings {
+    fn default() -> Self {
+        BackendSettings {
+            base_url: None,
+            model: None,
+            api_key: None,
+            api_key_env: None,
+            command: None,
+            source_code: None,
+            concurrency: 4,
+            requests_per_minute: None,
+            timeout: Duration::from_secs(120),
+            max_retries: 4,
+            retry_base: Duration::from_millis(500),
+            allow_http: false,
+            glossary: None,
         }
-        .into()),
     }
+}
+
+impl BackendSettings {
+    /// The API key: [`BackendSettings::api_key`], else the variable
+    /// [`BackendSettings::api_key_env`], else `default_var`.
+    pub fn key(&self, default_var: &str) -> Option<ApiKey> {
+        self.api_key
+            .clone()
+            .or_else(|| ApiKey::from_env(self.key_var(default_var)))
+    }
+
+    /// The environment variable the key is read from.
+    pub fn key_var<'a>(&'a self, default_var: &'a str) -> &'a str {
+        self.api_key_env.as_deref().unwrap_or(default_var)
+    }
+}
+
+/// Build the built-in backend called `name`. Network backends check their
+/// base URL and key here, before anything is translated.
+pub fn build(name: &str, settings: &BackendSettings) -> Result<Box<dyn Backend>> {
+    Ok(match name {
+        dictionary::NAME => Box::new(dictionary::Dictionary::load()),
+        openai::NAME => Box::new(openai::OpenAi::new(settings)?),
+        deepl::NAME => Box::new(deepl::DeepL::new(settings)?),
+        google::NAME => Box::new(google::Google::new(settings)?),
+        libretranslate::NAME => Box::new(libretranslate::LibreTranslate::new(settings)?),
+        command::NAME => Box::new(command::Command::new(settings)?),
+        _ => {
+            return Err(ErrorKind::UnknownBackend {
+                name: name.to_string(),
+            }
+            .into());
+        }
+    })
+}
+
+/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
+fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
 }

@@ -10,7 +10,17 @@ pub struct Bitext {
     dir: tempfile::TempDir,
     args: Vec<OsString>,
     stdin: Option<Vec<u8>>,
+    env: Vec<(OsString, OsString)>,
 }
+
+/// Environment variables that would make a run depend on the machine it runs
+/// on (API keys): removed from every run unless a test sets them.
+const CLEARED_ENV: &[&str] = &[
+    "OPENAI_API_KEY",
+    "DEEPL_AUTH_KEY",
+    "GOOGLE_API_KEY",
+    "LIBRETRANSLATE_API_KEY",
+];
 
 /// What an invocation did.
 #[derive(Debug)]
@@ -27,6 +37,7 @@ impl Bitext {
             dir: tempfile::tempdir().expect("temporary directory"),
             args: Vec::new(),
             stdin: None,
+            env: Vec::new(),
         }
     }
 
@@ -47,10 +58,25 @@ impl Bitext {
         self
     }
 
+    /// Set the permission bits of a file written with [`Bitext::file`].
+    #[cfg(unix)]
+    pub fn mode(self, name: &str, mode: u32) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.path().join(name);
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        self
+    }
+
     /// Copy a fixture (a path under `tests/fixtures`) into the working directory.
     pub fn fixture(self, fixture: &str, name: &str) -> Self {
         let contents = std::fs::read(fixture_path(fixture)).unwrap();
         self.file(name, contents)
+    }
+
+    /// Set an environment variable for the run.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
     }
 
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
@@ -60,15 +86,16 @@ impl Bitext {
 
     /// Run and keep the working directory for inspection.
     pub fn run(self) -> (Run, tempfile::TempDir) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bitext"));
+        for key in CLEARED_ENV {
+            command.env_remove(key);
+        }
+        // The translation memory goes in the run's directory, not the user's.
+        command.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
+        let mut child = command
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
             .current_dir(self.dir.path())
-            // Keep the translation memory and any keys of the machine out.
-            .env("XDG_CACHE_HOME", self.dir.path().join(".cache"))
-            .env_remove("OPENAI_API_KEY")
-            .env_remove("DEEPL_AUTH_KEY")
-            .env_remove("GOOGLE_API_KEY")
-            .env_remove("LIBRETRANSLATE_API_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod backend;
 mod cli;
 mod glossary;
 mod output;

@@ -1,0 +1,289 @@
+//! An external program as a backend, for anything bitext does not build in.
+//!
+//! For each batch the program (`--command "PROGRAM ARGS"`, or `command =
+//! ["PROGRAM", "ARG"]` in `[backend.command]`) is started once, reads one
+//! JSON object on standard input and writes one on standard output:
+//!
+//! ```json
+//! {"source_lang": "zh-CN", "target_lang": "en-US",
+//!  "context_before": ["…"], "context_after": ["…"],
+//!  "segments": [{"id": 1, "text": "…", "markup": false,
+//!                "terms": [{"source": "…", "target": "…"}]}]}
+//! ```
+//!
+//! ```json
+//! {"translations": [{"id": 1, "text": "…"}]}
+//! ```
+//!
+//! Replies are matched by id. A non-zero exit fails the batch (retryable)
+//! with the first line of the program's standard error in the message; so
+//! does a run longer than `--timeout`, after which the program is killed. A
+//! program that cannot be started stops the run.
+
+use std::process::Stdio;
+
+use async_trait::async_trait;
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Semaphore;
+
+use super::http::{backend_error, fatal_error};
+use super::openai::{match_ids, parse_translations};
+use super::{
+    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    TranslateContext,
+};
+use crate::error::{ErrorKind, Result};
+
+/// The backend's name.
+pub const NAME: &str = "command";
+
+/// What the backend can do: the program gets the terms.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    terms: TermSupport::Prompt,
+    max_batch: 50,
+    max_chars: 20_000,
+    network: false,
+};
+
+/// The external-program backend.
+#[derive(Debug)]
+pub struct Command {
+    argv: Vec<String>,
+    model: Option<String>,
+    timeout: std::time::Duration,
+    permits: Semaphore,
+}
+
+impl Command {
+    /// The program of `settings.command`; an error when there is none.
+    pub fn new(settings: &BackendSettings) -> Result<Self> {
+        let argv = settings
+            .command
+            .clone()
+            .filter(|argv| argv.first().is_some_and(|p| !p.trim().is_empty()))
+            .ok_or_else(|| {
+                ErrorKind::Usage(
+                    "--backend command needs a program: pass --command \"PROGRAM ARGS\" \
+                     or set command = [\"PROGRAM\", \"ARG\"] in [backend.command]"
+                        .to_string(),
+                )
+            })?;
+        Ok(Command {
+            argv,
+            model: settings.model.clone(),
+            timeout: settings.timeout,
+            permits: Semaphore::new(settings.concurrency.max(1)),
+        })
+    }
+
+    fn program(&self) -> &str {
+        &self.argv[0]
+    }
+}
+
+#[async_trait]
+impl Backend for Command {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    /// The `model` setting, if given: the program's own notion of a model.
+    fn model(&self) -> Option<&str> {
+        self.model.as_deref()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    async fn translate(
+        &self,
+        ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let input = request_json(ctx, batch);
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| backend_error(NAME, "shut down"))?;
+        let program = self.program();
+        let mut child = tokio::process::Command::new(program)
+            .args(&self.argv[1..])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "not found".to_string(),
+                    std::io::ErrorKind::PermissionDenied => "not executable".to_string(),
+                    _ => e.to_string(),
+                };
+                fatal_error(
+                    NAME,
+                    format!("cannot run '{program}': {why}; check --command"),
+                )
+            })?;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // Write while the program runs, so that neither side blocks on a
+        // full pipe; a program that exits without reading is not our error.
+        let writer = tokio::spawn(async move {
+            let _ = stdin.write_all(input.as_bytes()).await;
+            let _ = stdin.shutdown().await;
+        });
+        let output = match tokio::time::timeout(self.timeout, child.wait_with_output()).await {
+            Ok(output) => output.map_err(|e| backend_error(NAME, format!("'{program}': {e}")))?,
+            Err(_) => {
+                return Err(backend_error(
+                    NAME,
+                    format!(
+                        "'{program}' did not finish within {} s and was stopped; raise --timeout",
+                        self.timeout.as_secs_f64()
+                    ),
+                ));
+            }
+        };
+        let _ = writer.await;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first = stderr
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("no message on standard error");
+            let status = match output.status.code() {
+                Some(code) => format!("status {code}"),
+                None => "a signal".to_string(),
+            };
+            return Err(backend_error(
+                NAME,
+                format!("'{program}' exited with {status}: {first}"),
+            ));
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let Some(pairs) = parse_translations(&stdout) else {
+            let start: String = stdout.chars().take(120).collect();
+            return Err(backend_error(
+                NAME,
+                format!(
+                    "'{program}' wrote no {{\"translations\": [...]}} JSON on standard output: {}",
+                    if start.trim().is_empty() {
+                        "(nothing)"
+                    } else {
+                        start.trim()
+                    }
+                ),
+            ));
+        };
+        Ok(match_ids(batch, pairs))
+    }
+}
+
+/// The JSON a program gets on standard input for `batch`.
+pub fn request_json(ctx: &TranslateContext, batch: &[SegmentRequest]) -> String {
+    let segments: Vec<serde_json::Value> = batch
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id.0,
+                "text": r.text,
+                "markup": r.markup,
+                "terms": r.terms.iter().map(|t| json!({"source": t.source, "target": t.target})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "source_lang": ctx.source_lang,
+        "target_lang": ctx.target_lang,
+        "context_before": ctx.context_before,
+        "context_after": ctx.context_after,
+        "segments": segments,
+    })
+    .to_string()
+}
+
+/// Split a command line into words: white space separates, `'…'` and `"…"`
+/// quote, and `\` escapes the next character (outside single quotes). No
+/// shell is involved: no variables, globs or pipes.
+pub fn split_command_line(line: &str) -> Result<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err(unclosed(line)),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c) => word.push(c),
+                            None => return Err(unclosed(line)),
+                        },
+                        Some(c) => word.push(c),
+                        None => return Err(unclosed(line)),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    word.push(c);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    if words.is_empty() {
+        return Err(ErrorKind::Usage("--command is empty; give the program to run".into()).into());
+    }
+    Ok(words)
+}
+
+fn unclosed(line: &str) -> crate::Error {
+    ErrorKind::Usage(format!("--command '{line}' has an unclosed quote")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_split_like_a_shell() {
+        assert_eq!(
+            split_command_line(r#"python3 "my script.py" --x 'a b' c\ d"#).unwrap(),
+            ["python3", "my script.py", "--x", "a b", "c d"]
+        );
+        assert!(split_command_line("  ").is_err());
+        assert!(split_command_line("a 'b").is_err());
+    }
+}

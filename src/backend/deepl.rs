@@ -1,0 +1,407 @@
+//! DeepL API v2.
+//!
+//! A batch is one `POST /v2/translate` (at most 50 texts) with
+//! `Authorization: DeepL-Auth-Key KEY` and the JSON body `{"text": [...],
+//! "source_lang": "ZH", "target_lang": "EN-US"}`. DeepL answers in request
+//! order, so the translations are matched to ids by position within the
+//! request, and only when their count is exactly the number of texts sent
+//! (any other count fails the batch, to be retried). Segments with
+//! placeholder markup go in their own request with `tag_handling: "xml"` and
+//! `ignore_tags: ["x"]`.
+//!
+//! The key is `DEEPL_AUTH_KEY`; a key ending in `:fx` goes to
+//! `https://api-free.deepl.com`, any other to `https://api.deepl.com`, and
+//! `--base-url` overrides both (the `/v2/...` paths are appended to it).
+//!
+//! # Glossary
+//!
+//! Given the run's glossary ([`BackendSettings::glossary`]), the first batch
+//! that has terms makes a DeepL glossary of all its entries (`zh` → `en`,
+//! TSV) named `bitext-HASH` after its content: an existing ready glossary of
+//! that name on the account is reused (`GET /v2/glossaries`), otherwise one
+//! is created (`POST /v2/glossaries`). Its id is kept for the run and sent as
+//! `glossary_id` with every batch that has terms. So the backend reports
+//! [`TermSupport::Native`] while it has (or may still make) a glossary, and
+//! [`TermSupport::Placeholder`] when it has none, or when DeepL refused to
+//! make it (HTTP 400, e.g. an unsupported language pair): from then on the
+//! pipeline protects terms with placeholders. A batch caught by that refusal
+//! is translated without the glossary (the check stage flags any term
+//! missed).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use reqwest::Url;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
+use super::{
+    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    TranslateContext, primary_subtag,
+};
+use crate::error::Result;
+use crate::glossary::Glossary;
+
+/// The backend's name.
+pub const NAME: &str = "deepl";
+
+/// The environment variable the key is read from by default.
+pub const KEY_VAR: &str = "DEEPL_AUTH_KEY";
+
+/// The base URL for keys ending in `:fx`.
+pub const FREE_BASE_URL: &str = "https://api-free.deepl.com";
+
+/// The base URL for other keys.
+pub const PRO_BASE_URL: &str = "https://api.deepl.com";
+
+/// The most texts DeepL takes in one request.
+pub const MAX_TEXTS: usize = 50;
+
+/// What the backend can do (terms: native with a glossary; see the module
+/// documentation).
+pub const CAPABILITIES: Capabilities = Capabilities {
+    terms: TermSupport::Native,
+    max_batch: MAX_TEXTS,
+    max_chars: 30_000,
+    network: true,
+};
+
+/// The DeepL backend.
+#[derive(Debug)]
+pub struct DeepL {
+    transport: Transport,
+    base: Url,
+    source_code: Option<String>,
+    glossary: Option<Arc<Glossary>>,
+    glossary_id: tokio::sync::Mutex<GlossaryState>,
+    native: AtomicBool,
+}
+
+#[derive(Debug, Clone)]
+enum GlossaryState {
+    NotYet,
+    Ready(String),
+    Unavailable,
+}
+
+impl DeepL {
+    /// Check the key and base URL of `settings` and set up the transport.
+    pub fn new(settings: &BackendSettings) -> Result<Self> {
+        let key_var = settings.key_var(KEY_VAR).to_string();
+        let Some(key) = settings.key(KEY_VAR) else {
+            return Err(fatal_error(
+                NAME,
+                format!("no API key: set {key_var} to your DeepL authentication key"),
+            ));
+        };
+        let base = http::base_url(
+            settings
+                .base_url
+                .as_deref()
+                .unwrap_or(default_base_url(key.secret().expose())),
+            settings.allow_http,
+        )?;
+        let glossary = settings.glossary.clone().filter(|g| !g.is_empty());
+        let vendor = Vendor {
+            backend: NAME,
+            service: "DeepL".to_string(),
+            key_var,
+            not_found_hint: "check --base-url (DeepL's is https://api.deepl.com, or https://api-free.deepl.com for :fx keys)".to_string(),
+        };
+        Ok(DeepL {
+            transport: Transport::new(vendor, settings, Some(key))?,
+            base,
+            source_code: settings.source_code.clone(),
+            native: AtomicBool::new(glossary.is_some()),
+            glossary,
+            glossary_id: tokio::sync::Mutex::new(GlossaryState::NotYet),
+        })
+    }
+
+    fn request(&self, path: &str, body: Option<serde_json::Value>) -> Request {
+        let url = http::join(&self.base, path);
+        let request = match body {
+            Some(body) => Request::post_json(url, body),
+            None => Request::get(url),
+        };
+        match self.transport.key() {
+            Some(key) => request.secret_header("authorization", "DeepL-Auth-Key ", key.secret()),
+            None => request,
+        }
+    }
+
+    /// The glossary's DeepL id: found or made on first use, then kept.
+    async fn glossary_id(&self, ctx: &TranslateContext) -> Result<Option<String>> {
+        let Some(glossary) = &self.glossary else {
+            return Ok(None);
+        };
+        let mut state = self.glossary_id.lock().await;
+        match &*state {
+            GlossaryState::Ready(id) => return Ok(Some(id.clone())),
+            GlossaryState::Unavailable => return Ok(None),
+            GlossaryState::NotYet => {}
+        }
+        let source = primary_subtag(&ctx.source_lang);
+        let target = primary_subtag(&ctx.target_lang);
+        let entries = glossary_tsv(glossary);
+        let name = format!(
+            "bitext-{:016x}",
+            fnv1a(format!("{source}\n{target}\n{entries}").as_bytes())
+        );
+        // Reuse a glossary an earlier run made, rather than pile them up.
+        let list = self
+            .transport
+            .send(&self.request("v2/glossaries", None))
+            .await?;
+        if list.is_success()
+            && let Ok(list) = list.json::<GlossaryList>()
+            && let Some(found) = list.glossaries.into_iter().find(|g| {
+                g.name == name && g.ready && g.source_lang == source && g.target_lang == target
+            })
+        {
+            *state = GlossaryState::Ready(found.glossary_id.clone());
+            return Ok(Some(found.glossary_id));
+        }
+        let body = json!({
+            "name": name,
+            "source_lang": source,
+            "target_lang": target,
+            "entries": entries,
+            "entries_format": "tsv",
+        });
+        let reply = self
+            .transport
+            .send(&self.request("v2/glossaries", Some(body)))
+            .await?;
+        if reply.is_success() {
+            let made: GlossaryInfo = reply.json()?;
+            *state = GlossaryState::Ready(made.glossary_id.clone());
+            return Ok(Some(made.glossary_id));
+        }
+        if reply.status.is_client_error() {
+            // DeepL will not make it (language pair, entries): go on without.
+            *state = GlossaryState::Unavailable;
+            self.native.store(false, Ordering::Relaxed);
+            eprintln!(
+                "warning: backend deepl: DeepL did not create the glossary (HTTP {}{}); \
+                 glossary terms go through placeholders instead",
+                reply.status.as_u16(),
+                match reply.detail() {
+                    d if d.is_empty() => String::new(),
+                    d => format!(": {d}"),
+                }
+            );
+            return Ok(None);
+        }
+        Err(reply.error())
+    }
+
+    /// One `/v2/translate` request of at most [`MAX_TEXTS`] segments that
+    /// all have (or all lack) markup.
+    async fn translate_chunk(
+        &self,
+        ctx: &TranslateContext,
+        chunk: &[&SegmentRequest],
+        markup: bool,
+    ) -> Result<Vec<SegmentReply>> {
+        let mut body = json!({
+            "text": chunk.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(),
+            "source_lang": self.source_code.clone().unwrap_or_else(|| source_code(&ctx.source_lang)),
+            "target_lang": target_code(&ctx.target_lang),
+        });
+        if markup {
+            body["tag_handling"] = json!("xml");
+            body["ignore_tags"] = json!(["x"]);
+        } else if chunk.iter().any(|r| !r.terms.is_empty())
+            && let Some(id) = self.glossary_id(ctx).await?
+        {
+            body["glossary_id"] = json!(id);
+        }
+        let reply = self
+            .transport
+            .send(&self.request("v2/translate", Some(body)))
+            .await?;
+        let translated: TranslateReply = reply.json()?;
+        if translated.translations.len() != chunk.len() {
+            return Err(backend_error(
+                NAME,
+                format!(
+                    "DeepL sent {} translations for {} texts; the batch will be retried",
+                    translated.translations.len(),
+                    chunk.len()
+                ),
+            ));
+        }
+        Ok(chunk
+            .iter()
+            .zip(translated.translations)
+            .map(|(request, t)| SegmentReply {
+                id: request.id,
+                text: t.text,
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Backend for DeepL {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            terms: if self.native.load(Ordering::Relaxed) {
+                TermSupport::Native
+            } else {
+                TermSupport::Placeholder
+            },
+            ..CAPABILITIES
+        }
+    }
+
+    async fn translate(
+        &self,
+        ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        let mut replies = Vec::with_capacity(batch.len());
+        for markup in [false, true] {
+            let group: Vec<&SegmentRequest> = batch.iter().filter(|r| r.markup == markup).collect();
+            for chunk in group.chunks(MAX_TEXTS) {
+                replies.extend(self.translate_chunk(ctx, chunk, markup).await?);
+            }
+        }
+        Ok(replies)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TranslateReply {
+    translations: Vec<Translation>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Translation {
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct GlossaryList {
+    #[serde(default)]
+    glossaries: Vec<GlossaryInfo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GlossaryInfo {
+    glossary_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    ready: bool,
+    #[serde(default)]
+    source_lang: String,
+    #[serde(default)]
+    target_lang: String,
+}
+
+/// The API's address for `key`: the free API for keys ending in `:fx`, the
+/// Pro API otherwise.
+pub fn default_base_url(key: &str) -> &'static str {
+    if key.ends_with(":fx") {
+        FREE_BASE_URL
+    } else {
+        PRO_BASE_URL
+    }
+}
+
+/// DeepL's source language code for a BCP 47 tag: the language alone,
+/// upper-case (`zh-CN` → `ZH`).
+pub fn source_code(tag: &str) -> String {
+    primary_subtag(tag).to_ascii_uppercase()
+}
+
+/// DeepL's target language code for a BCP 47 tag (`en-US` → `EN-US`,
+/// `en` → `EN-US`, `zh-TW` → `ZH-HANT`, `pt` → `PT-PT`).
+pub fn target_code(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase().replace('_', "-");
+    let code = match lower.as_str() {
+        "en-gb" => "EN-GB",
+        "pt-br" => "PT-BR",
+        "zh-tw" | "zh-hk" | "zh-hant" | "zh-hant-tw" => "ZH-HANT",
+        _ => match primary_subtag(&lower).as_str() {
+            "en" => "EN-US",
+            "pt" => "PT-PT",
+            "zh" => "ZH-HANS",
+            other => return other.to_ascii_uppercase(),
+        },
+    };
+    code.to_string()
+}
+
+/// The glossary as DeepL TSV (`source<TAB>target` lines), one entry per
+/// source; entries DeepL cannot hold (tabs, line breaks, blanks) are left out.
+pub fn glossary_tsv(glossary: &Glossary) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut tsv = String::new();
+    for entry in glossary.entries() {
+        let source = entry.source.trim();
+        let target = if entry.target.trim().is_empty() && entry.do_not_translate {
+            source
+        } else {
+            entry.target.trim()
+        };
+        let bad = |s: &str| s.is_empty() || s.contains(['\t', '\n', '\r']);
+        if bad(source) || bad(target) || !seen.insert(source) {
+            continue;
+        }
+        tsv.push_str(source);
+        tsv.push('\t');
+        tsv.push_str(target);
+        tsv.push('\n');
+    }
+    tsv
+}
+
+/// FNV-1a, 64 bits: a content hash that is the same in every build.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_keys_go_to_the_free_api() {
+        assert_eq!(default_base_url("abc:fx"), "https://api-free.deepl.com");
+        assert_eq!(default_base_url("abc"), "https://api.deepl.com");
+    }
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(source_code("zh-CN"), "ZH");
+        assert_eq!(target_code("en-US"), "EN-US");
+        assert_eq!(target_code("en"), "EN-US");
+        assert_eq!(target_code("en-GB"), "EN-GB");
+        assert_eq!(target_code("zh-TW"), "ZH-HANT");
+        assert_eq!(target_code("de-DE"), "DE");
+    }
+
+    #[test]
+    fn glossary_tsv_skips_what_deepl_cannot_hold() {
+        let g = Glossary::from_tsv_str(
+            "g.tsv",
+            "source\ttarget\n创先争优\tStrive for Excellence\n国土资源部\tMinistry of Land and Resources\n",
+        )
+        .unwrap();
+        assert_eq!(
+            glossary_tsv(&g),
+            "创先争优\tStrive for Excellence\n国土资源部\tMinistry of Land and Resources\n"
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! The config file: `bitext.toml` in the current directory, or `--config
+//! FILE`. It holds one table per backend; command-line flags override it.
+//!
+//! ```toml
+//! [backend.openai]
+//! base_url = "http://127.0.0.1:11434/v1"   # Ollama
+//! model = "qwen2.5:7b"
+//! api_key_env = "DEEPSEEK_API_KEY"         # read the key from this variable
+//! concurrency = 2
+//! rpm = 60
+//! timeout = 300                             # seconds
+//! max_retries = 4
+//!
+//! [backend.libretranslate]
+//! source_code = "zh-Hans"
+//!
+//! [backend.command]
+//! command = ["python3", "my_mt.py", "--fast"]
+//! ```
+//!
+//! Unknown tables and keys are errors that name the file, line and key. An
+//! `api_key` may be written in the file only when other users cannot read it
+//! (`chmod 600`); otherwise it is ignored with a warning.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::backend::{self, ApiKey, BackendSettings, Secret};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The name of the config file looked for in the current directory.
+pub const FILE_NAME: &str = "bitext.toml";
+
+/// A parsed config file.
+#[derive(Debug, Default, Clone)]
+pub struct ConfigFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The `[backend.NAME]` tables, by backend name.
+    pub backends: BTreeMap<String, BackendTable>,
+    /// Things the user should know (an ignored key).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    backend: BTreeMap<String, BackendTable>,
+}
+
+/// One `[backend.NAME]` table. Every key is optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct BackendTable {
+    /// The server's base URL.
+    pub base_url: Option<String>,
+    /// The model.
+    pub model: Option<String>,
+    /// The environment variable holding the key.
+    pub api_key_env: Option<String>,
+    /// The key itself (only in a file other users cannot read).
+    pub api_key: Option<Secret>,
+    /// The program and its arguments, as a list or as one string.
+    pub command: Option<CommandLine>,
+    /// The vendor's code for the source language.
+    pub source_code: Option<String>,
+    /// The most requests in flight at once.
+    pub concurrency: Option<usize>,
+    /// The most requests per minute.
+    pub rpm: Option<u32>,
+    /// Seconds one request may take.
+    pub timeout: Option<u64>,
+    /// How many times a failed request is retried.
+    pub max_retries: Option<u32>,
+    /// Allow an `http://` base URL on another machine.
+    pub allow_http: Option<bool>,
+}
+
+/// A program and its arguments: `["prog", "arg"]` or `"prog arg"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CommandLine {
+    /// Already split.
+    Words(Vec<String>),
+    /// One string, split like a shell would (without one).
+    Line(String),
+}
+
+impl ConfigFile {
+    /// Read `path`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let mut file = ConfigFile::parse(path, &text)?;
+        if file.backends.values().any(|t| t.api_key.is_some()) && readable_by_others(path) {
+            for table in file.backends.values_mut() {
+                table.api_key = None;
+            }
+            file.warnings.push(format!(
+                "{}: api_key ignored because other users can read the file; run `chmod 600 {}` or use api_key_env",
+                path.display(),
+                path.display()
+            ));
+        }
+        Ok(file)
+    }
+
+    /// Read `explicit` if given, else `bitext.toml` in the current
+    /// directory if there is one.
+    pub fn discover(explicit: Option<&Path>) -> Result<Option<Self>> {
+        match explicit {
+            Some(path) => ConfigFile::load(path).map(Some),
+            None if Path::new(FILE_NAME).is_file() => {
+                ConfigFile::load(Path::new(FILE_NAME)).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Parse the text of a config file read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let error = |line: usize, message: String| -> Error {
+            ErrorKind::Config {
+                path: path.to_path_buf(),
+                line,
+                message,
+            }
+            .into()
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            let message = e.message().trim().to_string();
+            let message = if message.starts_with("unknown field") {
+                format!("{message}; see the [backend.NAME] keys in the README")
+            } else {
+                message
+            };
+            error(line, message)
+        })?;
+        let names: Vec<&str> = backend::builtins().iter().map(|b| b.name).collect();
+        for (name, table) in &raw.backend {
+            let line = line_of(text, &format!("backend.{name}"));
+            if !names.contains(&name.as_str()) {
+                return Err(error(
+                    line,
+                    format!(
+                        "unknown backend '{name}' in [backend.{name}]; the backends are {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            if table.concurrency == Some(0) {
+                return Err(error(
+                    line,
+                    format!("[backend.{name}] concurrency must be at least 1"),
+                ));
+            }
+            if table.rpm == Some(0) || table.timeout == Some(0) {
+                return Err(error(
+                    line,
+                    format!("[backend.{name}] rpm and timeout must be at least 1"),
+                ));
+            }
+        }
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            backends: raw.backend,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Apply the `[backend.NAME]` table, if any, to `settings`.
+    pub fn apply(&self, name: &str, settings: &mut BackendSettings) -> Result<()> {
+        let Some(table) = self.backends.get(name) else {
+            return Ok(());
+        };
+        if let Some(v) = &table.base_url {
+            settings.base_url = Some(v.clone());
+        }
+        if let Some(v) = &table.model {
+            settings.model = Some(v.clone());
+        }
+        if let Some(v) = &table.api_key_env {
+            settings.api_key_env = Some(v.clone());
+        }
+        if let Some(v) = &table.api_key {
+            settings.api_key = Some(ApiKey::new(
+                v.expose(),
+                format!("api_key in {}", self.path.display()),
+            ));
+        }
+        if let Some(v) = &table.command {
+            settings.command = Some(match v {
+                CommandLine::Words(words) => words.clone(),
+                CommandLine::Line(line) => backend::command::split_command_line(line)?,
+            });
+        }
+        if let Some(v) = &table.source_code {
+            settings.source_code = Some(v.clone());
+        }
+        if let Some(v) = table.concurrency {
+            settings.concurrency = v;
+        }
+        if let Some(v) = table.rpm {
+            settings.requests_per_minute = Some(v);
+        }
+        if let Some(v) = table.timeout {
+            settings.timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = table.max_retries {
+            settings.max_retries = v;
+        }
+        if let Some(v) = table.allow_http {
+            settings.allow_http = v;
+        }
+        Ok(())
+    }
+}
+
+/// The 1-based line where `needle` first occurs, or 0.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o004 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile> {
+        ConfigFile::parse(Path::new("bitext.toml"), text)
+    }
+
+    #[test]
+    fn tables_apply_to_settings() {
+        let file = parse(
+            "[backend.openai]\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"m\"\nrpm = 30\ntimeout = 9\n\n[backend.command]\ncommand = \"python3 'a b.py'\"\n",
+        )
+        .unwrap();
+        let mut s = BackendSettings::default();
+        file.apply("openai", &mut s).unwrap();
+        assert_eq!(s.base_url.as_deref(), Some("http://127.0.0.1:1/v1"));
+        assert_eq!(s.model.as_deref(), Some("m"));
+        assert_eq!(s.requests_per_minute, Some(30));
+        assert_eq!(s.timeout, Duration::from_secs(9));
+        let mut s = BackendSettings::default();
+        file.apply("command", &mut s).unwrap();
+        assert_eq!(s.command.unwrap(), ["python3", "a b.py"]);
+    }
+
+    #[test]
+    fn errors_name_line_and_key() {
+        let err = parse("[backend.openai]\nmodel = \"m\"\nmodle = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:3: unknown field `modle`"),
+            "{err}"
+        );
+        let err = parse("\n[backend.deeppl]\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("bitext.toml:2: unknown backend 'deeppl'"),
+            "{err}"
+        );
+        let err = parse("[backend.openai]\nconcurrency = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at least 1"), "{err}");
+    }
+}
