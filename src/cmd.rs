@@ -9,7 +9,6 @@ use crate::config::{ReadConfig, TranslateConfig};
 use crate::error::{Error, Result};
 use crate::input;
 use crate::pipeline::Report;
-use crate::segment::Segmenter;
 
 /// Run a parsed command line; returns the process exit code. Errors that
 /// stop the whole run are returned; an input that fails in a batch is
@@ -102,7 +101,7 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
 
 fn segment(args: &SegmentArgs) -> Result<i32> {
     let config = ReadConfig::from_args(&args.inputs, &args.read)?;
-    let segmenter = Segmenter::new(config.punctuation);
+    let segmenter = config.segmenter("zh-CN")?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let stdout = std::path::Path::new("-");
     let many = config.inputs.len() > 1;
