@@ -164,6 +164,9 @@ pub struct ReadArgs {
     /// Input encoding (utf-8, gbk, gb18030, big5, utf-16le, …); detected when not given.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
+    /// Segment with the rules of this SRX 2.0 file (as OmegaT and Okapi use) instead of the built-in rules.
+    #[arg(long, value_name = "FILE", conflicts_with = "punctuation")]
+    pub srx: Option<PathBuf>,
 }
 
 /// Arguments of `bitext segment`.

@@ -119,7 +119,7 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
 
 fn segment(args: &SegmentArgs) -> Result<i32> {
     let config = ReadConfig::from_args(&args.inputs, &args.read)?;
-    let segmenter = Segmenter::new(config.punctuation);
+    let segmenter = config.segmenter("zh-CN")?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let many = config.inputs.len() > 1;
     let mut failed = false;
@@ -241,7 +241,7 @@ fn glossary(command: &GlossaryCommand) -> Result<i32> {
                 .load(&source_lang, &target_lang)?
                 .unwrap_or_default();
             let read = ReadConfig::from_args(&args.inputs, &args.read)?;
-            let segmenter = Segmenter::new(read.punctuation);
+            let segmenter = read.segmenter(&source_lang)?;
             let mut documents = Vec::new();
             for input in &read.inputs {
                 let decoded = input::read(input, read.encoding)?;

@@ -15,6 +15,7 @@ use crate::input::{self, Input};
 use crate::output::Format;
 use crate::pipeline::{Options, Pipeline};
 use crate::segment::{Punctuation, Segmenter};
+use crate::srx::Srx;
 
 /// Where the glossary comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub struct ReadConfig {
     pub punctuation: Punctuation,
     /// The forced encoding, if any.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// SRX rules that replace the built-in segmentation rules, if any.
+    pub srx: Option<Srx>,
 }
 
 impl ReadConfig {
@@ -62,7 +65,18 @@ impl ReadConfig {
             inputs: input::expand(inputs)?,
             punctuation: args.punctuation,
             encoding,
+            srx: args.srx.as_deref().map(Srx::from_file).transpose()?,
         })
+    }
+
+    /// The segmenter for text in language `lang` (a language tag such as
+    /// `zh-CN`): the built-in rules, or the SRX rules that apply to `lang`.
+    pub fn segmenter(&self, lang: &str) -> Result<Segmenter> {
+        let segmenter = Segmenter::new(self.punctuation);
+        match &self.srx {
+            Some(srx) => Ok(segmenter.with_srx(srx.rules_for(lang)?)),
+            None => Ok(segmenter),
+        }
     }
 }
 
@@ -154,7 +168,7 @@ impl TranslateConfig {
         };
         let backend = backend::build(&self.backend, &settings)?;
         let mut pipeline = Pipeline::new(
-            Segmenter::new(self.read.punctuation),
+            self.read.segmenter(&self.options.source_lang)?,
             glossary,
             backend,
             self.options.clone(),

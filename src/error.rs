@@ -135,6 +135,17 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// An SRX segmentation rules file is malformed, or a rule's regular
+    /// expression cannot be translated or compiled.
+    #[error("{}:{line}: {message}", path.display())]
+    Srx {
+        /// The SRX file.
+        path: PathBuf,
+        /// The line (1-based) of the element concerned.
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// `--backend` names no known backend.
     #[error("unknown backend '{name}'; run `bitext backends` to list the backends")]
     UnknownBackend {

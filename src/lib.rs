@@ -12,7 +12,8 @@
 //!
 //! - [`input`] expands directories and decodes files (UTF-8, UTF-16, GBK, …);
 //! - [`segment`] splits paragraphs into clauses and sentences on the text's
-//!   own punctuation (normalised or standard Chinese), losslessly;
+//!   own punctuation (normalised or standard Chinese), losslessly, or with
+//!   the SRX 2.0 rules of [`srx`];
 //! - [`glossary`] finds terminology longest-first and checks that
 //!   translations render it;
 //! - [`backend`] is the plug-in point for translation ([`backend::Backend`]);
@@ -51,6 +52,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod segment;
+pub mod srx;
 pub mod translate;
 
 pub use cmd::run;

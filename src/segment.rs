@@ -24,10 +24,14 @@
 //!
 //! Segmentation is lossless: the segments of a paragraph concatenate back to
 //! the paragraph, and each carries its byte span in the decoded text.
+//!
+//! [`Segmenter::with_srx`] replaces these rules with those of an SRX file
+//! (see [`crate::srx`]); paragraphs are found the same way.
 
 use std::ops::Range;
 
 use crate::document::{Document, Paragraph, Segment, SegmentId};
+use crate::srx::SrxRules;
 
 /// Quotations that do not end in a terminator and have at most this many
 /// characters between their marks are kept in one segment whatever
@@ -52,12 +56,29 @@ pub enum Punctuation {
 #[derive(Debug, Clone, Default)]
 pub struct Segmenter {
     punctuation: Punctuation,
+    /// SRX rules that replace the built-in ones, if any.
+    srx: Option<SrxRules>,
 }
 
 impl Segmenter {
     /// A segmenter for the given punctuation convention.
     pub fn new(punctuation: Punctuation) -> Self {
-        Segmenter { punctuation }
+        Segmenter {
+            punctuation,
+            srx: None,
+        }
+    }
+
+    /// Split paragraphs with these SRX rules instead of the built-in rules
+    /// (the punctuation convention is then not used).
+    pub fn with_srx(mut self, rules: SrxRules) -> Self {
+        self.srx = Some(rules);
+        self
+    }
+
+    /// The SRX rules in use, if any.
+    pub fn srx(&self) -> Option<&SrxRules> {
+        self.srx.as_ref()
     }
 
     /// Split a decoded text into a [`Document`] of paragraphs and segments.
@@ -116,6 +137,9 @@ impl Segmenter {
     /// Split one paragraph into segments, returned as byte ranges of `text`
     /// that cover it exactly, in order. An empty text gives no segment.
     pub fn split(&self, text: &str) -> Vec<Range<usize>> {
+        if let Some(srx) = &self.srx {
+            return srx.split(text);
+        }
         if text.is_empty() {
             return Vec::new();
         }

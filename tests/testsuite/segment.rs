@@ -4,7 +4,7 @@ use bitext::segment::{Punctuation, Segmenter};
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, fixture_path};
+use crate::harness::{Bitext, fixture_path, repo_path};
 
 /// Segment `source` and compare with `gold` (one segment per line, a blank
 /// line between paragraphs): every boundary must match.
@@ -86,6 +86,73 @@ fn segment_text_on_the_standard_sample() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     bitext_snapshot!(run, run.stdout);
+}
+
+#[test]
+fn segment_text_with_omegat_srx_rules() {
+    let rules = std::fs::read(repo_path("tests/standards/omegat-defaultRules.srx")).unwrap();
+    let (run, _dir) = Bitext::new()
+        .fixture("segment/standard.txt", "standard.txt")
+        .file("omegat-defaultRules.srx", rules)
+        .args([
+            "segment",
+            "standard.txt",
+            "--srx",
+            "omegat-defaultRules.srx",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Lossless: each paragraph's segments concatenate back to it.
+    let text = std::fs::read_to_string(fixture_path("segment/standard.txt")).unwrap();
+    let paragraphs: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let joined: Vec<String> = run
+        .stdout
+        .split("\n\n")
+        .map(|p| p.lines().collect())
+        .collect();
+    assert_eq!(joined, paragraphs);
+    bitext_snapshot!(run, run.stdout);
+}
+
+#[test]
+fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
+    let srx = "<?xml version=\"1.0\"?>\n<srx version=\"2.0\"><header/><body>\n<languagerules>\n\
+               <languagerule languagerulename=\"zh\">\n\
+               <rule><beforebreak>[。！？</beforebreak></rule>\n\
+               </languagerule></languagerules>\n\
+               <maprules><languagemap languagepattern=\"zh.*\" languagerulename=\"zh\"/></maprules>\n\
+               </body></srx>\n";
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", "你好。再见。\n")
+        .file("rules.srx", srx)
+        .args(["segment", "in.txt", "--srx", "rules.srx"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: rules.srx:5: beforebreak `[。！？` cannot be used: unclosed character class\n"
+    );
+
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", "你好。\n")
+        .file(
+            "rules.srx",
+            "<srx version=\"2.0\">\n<header/>\n<body>\n</srx>\n",
+        )
+        .args(["segment", "in.txt", "--srx", "rules.srx"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: rules.srx:4: not well-formed XML: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
 fn any_text() -> impl Strategy<Value = String> {
