@@ -120,12 +120,11 @@ impl Cache {
                     (&reviewed, &key.reviewed, Origin::Reviewed),
                     (&machine, &key.machine, Origin::Cache),
                 ] {
-                    if let Some(value) = table.get(key.as_str()).map_err(|e| self.error(e))? {
-                        if let Ok(found) =
+                    if let Some(value) = table.get(key.as_str()).map_err(|e| self.error(e))?
+                        && let Ok(found) =
                             serde_json::from_slice::<CachedTranslation>(value.value())
-                        {
-                            return Ok(Some((found, origin)));
-                        }
+                    {
+                        return Ok(Some((found, origin)));
                     }
                 }
                 Ok(None)

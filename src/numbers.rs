@@ -98,7 +98,7 @@ impl ChineseNumber {
             self.mantissa.checked_mul(p)
         } else {
             let p = 10u128.checked_pow(u32::try_from(-self.exponent).ok()?)?;
-            (self.mantissa % p == 0).then_some(self.mantissa / p)
+            self.mantissa.is_multiple_of(p).then_some(self.mantissa / p)
         }
     }
 
@@ -133,7 +133,7 @@ impl ChineseNumber {
         if n.mantissa == 0 {
             return ChineseNumber::new(0, 0);
         }
-        while n.mantissa % 10 == 0 {
+        while n.mantissa.is_multiple_of(10) {
             n.mantissa /= 10;
             n.exponent += 1;
         }
@@ -411,7 +411,7 @@ fn group_thousands(digits: &str) -> String {
     }
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -359,10 +359,10 @@ fn is_terminator(chars: &[(usize, char)], k: usize, normalized: bool) -> bool {
         return true;
     }
     // A decimal point, or a dot inside a Latin token: 1.05, v2.3.1, www.mnr.gov.cn.
-    if let (Some(p), Some(n)) = (prev, next) {
-        if is_digit(p) && is_digit(n) || is_latin_alnum(p) && is_latin_alnum(n) {
-            return false;
-        }
+    if let (Some(p), Some(n)) = (prev, next)
+        && (is_digit(p) && is_digit(n) || is_latin_alnum(p) && is_latin_alnum(n))
+    {
+        return false;
     }
     if prev.is_some_and(|p| p.is_ascii_alphabetic()) && is_abbreviation(chars, k) {
         return false;
@@ -472,10 +472,10 @@ impl Quotes {
                     for (kind, &(open, close)) in PAIRS.iter().enumerate() {
                         if c == open {
                             stacks[kind].push(i);
-                        } else if c == close {
-                            if let Some(o) = stacks[kind].pop() {
-                                quotes.pairs.push((o, i));
-                            }
+                        } else if c == close
+                            && let Some(o) = stacks[kind].pop()
+                        {
+                            quotes.pairs.push((o, i));
                         }
                     }
                 }

@@ -355,10 +355,10 @@ impl fmt::Display for Annotations {
 /// `needle` without a leading English article.
 fn strip_article(needle: &str) -> &str {
     for article in ["the ", "a ", "an "] {
-        if let Some(rest) = needle.strip_prefix(article) {
-            if !rest.is_empty() {
-                return rest;
-            }
+        if let Some(rest) = needle.strip_prefix(article)
+            && !rest.is_empty()
+        {
+            return rest;
         }
     }
     needle
