@@ -143,7 +143,7 @@ impl Segmenter {
         if text.is_empty() {
             return Vec::new();
         }
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let chars: Vec<char> = text.chars().collect();
         let normalized = match self.punctuation {
             Punctuation::Normalized => true,
             Punctuation::Standard => false,
@@ -168,9 +168,10 @@ impl Segmenter {
             k = end.max(k + 1);
         }
         let mut ranges = Vec::with_capacity(cuts.len() + 1);
-        let mut start = 0;
+        let (mut start, mut byte, mut at) = (0, 0, 0);
         for cut in cuts {
-            let byte = chars[cut].0;
+            byte += chars[at..cut].iter().map(|c| c.len_utf8()).sum::<usize>();
+            at = cut;
             push_segment(&mut ranges, text, start..byte);
             start = byte;
         }
@@ -284,16 +285,16 @@ fn push_segment(ranges: &mut Vec<Range<usize>>, text: &str, range: Range<usize>)
 /// Whether a paragraph follows the normalised convention: it has an ASCII `.`
 /// after a Han character and none of the full-width marks 。，、 that
 /// normalisation replaced.
-fn looks_normalized(chars: &[(usize, char)]) -> bool {
+fn looks_normalized(chars: &[char]) -> bool {
     if chars
         .iter()
-        .any(|&(_, c)| matches!(c, '。' | '，' | '、' | '“' | '”' | '「' | '」'))
+        .any(|&c| matches!(c, '。' | '，' | '、' | '“' | '”' | '「' | '」'))
     {
         return false;
     }
     chars
         .windows(2)
-        .any(|w| is_han(w[0].1) && w[1].1 == '.' || w[0].1 == '.' && is_han(w[1].1))
+        .any(|w| is_han(w[0]) && w[1] == '.' || w[0] == '.' && is_han(w[1]))
 }
 
 /// Whether `c` is a Han (CJK ideograph) character.
@@ -340,18 +341,18 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Whether the character at `k` ends a sentence or clause (before looking at
 /// quotes).
-fn is_terminator(chars: &[(usize, char)], k: usize, normalized: bool) -> bool {
-    let c = chars[k].1;
+fn is_terminator(chars: &[char], k: usize, normalized: bool) -> bool {
+    let c = chars[k];
     if is_hard_terminator(c) {
         return true;
     }
     if c != '.' && c != '．' {
         return false;
     }
-    let prev = k.checked_sub(1).map(|i| chars[i].1);
-    let next = chars.get(k + 1).map(|&(_, c)| c);
+    let prev = k.checked_sub(1).map(|i| chars[i]);
+    let next = chars.get(k + 1).map(|&c| c);
     // Part of an ASCII ellipsis "..." (three or more dots).
-    let dots = |i: usize| chars.get(i).is_some_and(|&(_, c)| c == '.');
+    let dots = |i: usize| chars.get(i).is_some_and(|&c| c == '.');
     let in_ellipsis = (dots(k + 1) && dots(k + 2))
         || (k >= 1 && dots(k - 1) && dots(k + 1))
         || (k >= 2 && dots(k - 1) && dots(k - 2));
@@ -378,33 +379,33 @@ fn is_terminator(chars: &[(usize, char)], k: usize, normalized: bool) -> bool {
 
 /// Whether the Latin word before the dot at `k` is an abbreviation (`Dr.`)
 /// or a single capital initial (`U.S.`, `J. Smith`) not followed by Han text.
-fn is_abbreviation(chars: &[(usize, char)], k: usize) -> bool {
+fn is_abbreviation(chars: &[char], k: usize) -> bool {
     let start = chars[..k]
         .iter()
-        .rposition(|&(_, c)| !(c.is_ascii_alphabetic() || c == '.'))
+        .rposition(|&c| !(c.is_ascii_alphabetic() || c == '.'))
         .map_or(0, |i| i + 1);
     let word: String = chars[start..k]
         .iter()
-        .map(|&(_, c)| c.to_ascii_lowercase())
+        .map(|&c| c.to_ascii_lowercase())
         .collect();
-    let next = chars.get(k + 1).map(|&(_, c)| c);
+    let next = chars.get(k + 1).map(|&c| c);
     if next.is_some_and(is_han) {
         return false;
     }
-    let initial = word.len() == 1 && chars[k - 1].1.is_ascii_uppercase();
+    let initial = word.len() == 1 && chars[k - 1].is_ascii_uppercase();
     let dotted = word.contains('.') && word.split('.').all(|part| part.len() <= 1);
     initial || dotted || ABBREVIATIONS.contains(&word.as_str())
 }
 
 /// Whether `before` (the paragraph up to a dot) is an enumerator: up to three
 /// digits or Chinese numerals, possibly in brackets or after 第.
-fn is_enumerator(before: &[(usize, char)]) -> bool {
+fn is_enumerator(before: &[char]) -> bool {
     if before.is_empty() || before.len() > 5 {
         return false;
     }
     let inner: Vec<char> = before
         .iter()
-        .map(|&(_, c)| c)
+        .copied()
         .filter(|&c| !matches!(c, '(' | ')' | '（' | '）' | '第'))
         .collect();
     !inner.is_empty()
@@ -415,21 +416,21 @@ fn is_enumerator(before: &[(usize, char)]) -> bool {
 /// The end (exclusive char index) of the terminator run starting at `k`: the
 /// terminators, the closing marks after them, more terminators, and trailing
 /// white space.
-fn run_end(chars: &[(usize, char)], k: usize, normalized: bool, quotes: &Quotes) -> usize {
+fn run_end(chars: &[char], k: usize, normalized: bool, quotes: &Quotes) -> usize {
     let mut j = k;
     loop {
         let before = j;
         while j < chars.len() && is_terminator(chars, j, normalized) {
             j += 1;
         }
-        while j < chars.len() && (is_closer(chars[j].1) || quotes.is_closing(j)) {
+        while j < chars.len() && (is_closer(chars[j]) || quotes.is_closing(j)) {
             j += 1;
         }
         if j == before {
             break;
         }
     }
-    while j < chars.len() && chars[j].1.is_whitespace() {
+    while j < chars.len() && chars[j].is_whitespace() {
         j += 1;
     }
     j
@@ -446,7 +447,7 @@ struct Quotes {
 }
 
 impl Quotes {
-    fn find(chars: &[(usize, char)]) -> Quotes {
+    fn find(chars: &[char]) -> Quotes {
         let mut quotes = Quotes::default();
         // Directional marks pair with a stack per kind, in one pass that also
         // collects the ASCII quotes.
@@ -461,7 +462,7 @@ impl Quotes {
         ];
         let mut stacks: [Vec<usize>; 7] = Default::default();
         let (mut single, mut double) = (Vec::new(), Vec::new());
-        for (i, &(_, c)) in chars.iter().enumerate() {
+        for (i, &c) in chars.iter().enumerate() {
             if c.is_alphanumeric() {
                 continue;
             }
@@ -490,7 +491,7 @@ impl Quotes {
     /// Pair the ASCII quotes at `marks` (all `'` or all `"`), which look the same whether they open or
     /// close. Each mark opens, closes, or is left stray; the dynamic programme
     /// leaves the fewest strays and, among those, the shortest quotations.
-    fn pair_ascii(&mut self, chars: &[(usize, char)], marks: &[usize]) {
+    fn pair_ascii(&mut self, chars: &[char], marks: &[usize]) {
         if marks.is_empty() {
             return;
         }
@@ -509,8 +510,8 @@ impl Quotes {
         let mut back: Vec<[(Role, usize); 2]> = Vec::with_capacity(marks.len());
         for &i in marks {
             let pos = i as i64;
-            let prev = chars[..i].last().map(|&(_, c)| c);
-            let next = chars.get(i + 1).map(|&(_, c)| c);
+            let prev = chars[..i].last().map(|&c| c);
+            let next = chars.get(i + 1).map(|&c| c);
             let can_open = next.is_some_and(|n| {
                 !(n.is_whitespace() || is_closer(n) || is_hard_terminator(n) || n == '.')
             });
@@ -576,18 +577,16 @@ impl Quotes {
         self.pairs[from..]
             .iter()
             .take_while(|&&(o, _)| o < k)
-            .any(|&(_, c)| k < c && c >= end)
+            .any(|&(_, close)| k < close && close >= end)
     }
 }
 
 /// An ASCII `'` between two Latin letters is an apostrophe (`don't`).
-fn is_apostrophe(chars: &[(usize, char)], i: usize) -> bool {
-    chars[i].1 == '\''
+fn is_apostrophe(chars: &[char], i: usize) -> bool {
+    chars[i] == '\''
         && i > 0
-        && chars[i - 1].1.is_ascii_alphabetic()
-        && chars
-            .get(i + 1)
-            .is_some_and(|&(_, c)| c.is_ascii_alphabetic())
+        && chars[i - 1].is_ascii_alphabetic()
+        && chars.get(i + 1).is_some_and(|&c| c.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
