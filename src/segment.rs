@@ -350,7 +350,7 @@ fn is_terminator(chars: &[char], k: usize, normalized: bool) -> bool {
         return false;
     }
     let prev = k.checked_sub(1).map(|i| chars[i]);
-    let next = chars.get(k + 1).map(|&c| c);
+    let next = chars.get(k + 1).copied();
     // Part of an ASCII ellipsis "..." (three or more dots).
     let dots = |i: usize| chars.get(i).is_some_and(|&c| c == '.');
     let in_ellipsis = (dots(k + 1) && dots(k + 2))
@@ -388,7 +388,7 @@ fn is_abbreviation(chars: &[char], k: usize) -> bool {
         .iter()
         .map(|&c| c.to_ascii_lowercase())
         .collect();
-    let next = chars.get(k + 1).map(|&c| c);
+    let next = chars.get(k + 1).copied();
     if next.is_some_and(is_han) {
         return false;
     }
@@ -510,8 +510,8 @@ impl Quotes {
         let mut back: Vec<[(Role, usize); 2]> = Vec::with_capacity(marks.len());
         for &i in marks {
             let pos = i as i64;
-            let prev = chars[..i].last().map(|&c| c);
-            let next = chars.get(i + 1).map(|&c| c);
+            let prev = chars[..i].last().copied();
+            let next = chars.get(i + 1).copied();
             let can_open = next.is_some_and(|n| {
                 !(n.is_whitespace() || is_closer(n) || is_hard_terminator(n) || n == '.')
             });
