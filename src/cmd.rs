@@ -36,8 +36,23 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
     for warning in &config.warnings {
         eprintln!("warning: {warning}");
     }
-    let pipeline = config.pipeline()?;
-    let report = pipeline.run(&config.read.inputs).await?;
+    let mut pipeline = config.pipeline()?;
+    if !config.quiet {
+        pipeline = pipeline.with_progress(std::sync::Arc::new(crate::progress::Stderr::new()));
+    }
+    // Ctrl-C drops the run: requests in flight are cancelled, temporary
+    // outputs removed, and what was translated stays in the translation memory.
+    let report = tokio::select! {
+        report = pipeline.run(&config.read.inputs) => report?,
+        _ = tokio::signal::ctrl_c() => {
+            let memory = pipeline
+                .cache()
+                .map(|c| format!("; the translation memory {} keeps what was translated, so the same command resumes", c.path().display()))
+                .unwrap_or_default();
+            eprintln!("bitext: interrupted; the input in progress was not written{memory}");
+            return Ok(130);
+        }
+    };
     for failure in &report.failures {
         eprintln!("error: {failure}");
     }

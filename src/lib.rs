@@ -51,6 +51,7 @@ pub mod input;
 pub mod numbers;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod segment;
 pub mod srx;
 pub mod translate;

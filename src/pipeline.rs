@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
 use crate::output::{AtomicFile, GlossaryInfo, Summary, WriteContext, Writer};
+use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
 use crate::translate::TranslateStage;
 
@@ -51,6 +53,7 @@ impl Default for Options {
 /// or assemble it by hand (tests inject backends and writers with
 /// [`Pipeline::with_backend`] and [`Pipeline::with_writer`]).
 pub struct Pipeline {
+    progress: Arc<dyn Progress>,
     requests: AtomicUsize,
     cache: Option<Cache>,
     segmenter: Segmenter,
@@ -120,6 +123,7 @@ impl Pipeline {
         options: Options,
     ) -> Self {
         Pipeline {
+            progress: Arc::new(Silent),
             requests: AtomicUsize::new(0),
             cache: None,
             segmenter,
@@ -134,6 +138,12 @@ impl Pipeline {
     /// Replace the backend.
     pub fn with_backend(mut self, backend: Box<dyn Backend>) -> Self {
         self.backend = backend;
+        self
+    }
+
+    /// Report progress to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
         self
     }
 
@@ -202,7 +212,8 @@ impl Pipeline {
             &self.glossary,
             self.options.concurrency,
         )
-        .with_cache(self.cache.as_ref());
+        .with_cache(self.cache.as_ref())
+        .with_progress(self.progress.as_ref());
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
@@ -299,6 +310,10 @@ impl Pipeline {
                 if paragraphs.is_empty() {
                     continue;
                 }
+                self.progress.found(
+                    &input.display(),
+                    paragraphs.iter().map(|p| p.segments.len()).sum(),
+                );
                 let units = self
                     .translate_paragraphs(&input.display(), &paragraphs)
                     .await?;
@@ -331,6 +346,7 @@ impl Pipeline {
             .into_iter()
             .map(AtomicFile::commit)
             .collect::<Result<Vec<_>>>()?;
+        self.progress.finished(&input.display(), summary.segments);
         Ok(FileReport {
             input: input.display(),
             outputs,

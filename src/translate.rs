@@ -30,6 +30,7 @@ use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
+use crate::progress::Progress;
 
 /// How often a segment is sent on its own before it is given up (after the
 /// batches that carried it, and the transport's own retries of each request).
@@ -92,6 +93,7 @@ impl<'r> Neighbours<'r> {
 
 /// The translate stage for one backend.
 pub struct TranslateStage<'a> {
+    progress: Option<&'a dyn Progress>,
     requests: AtomicUsize,
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
@@ -104,12 +106,19 @@ impl<'a> TranslateStage<'a> {
     /// `glossary` is the one that produced the requests' terms.
     pub fn new(backend: &'a dyn Backend, glossary: &'a Glossary, concurrency: usize) -> Self {
         TranslateStage {
+            progress: None,
             requests: AtomicUsize::new(0),
             backend,
             glossary,
             concurrency: concurrency.max(1),
             cache: None,
         }
+    }
+
+    /// Report each batch as it is done.
+    pub fn with_progress(mut self, progress: &'a dyn Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// Use a translation memory.
@@ -148,6 +157,9 @@ impl<'a> TranslateStage<'a> {
                 }
                 None => todo.push((request.clone(), key)),
             }
+        }
+        if let Some(progress) = self.progress {
+            progress.translated(out.len());
         }
         let caps = self.backend.capabilities();
         let placeholders =
@@ -196,6 +208,9 @@ impl<'a> TranslateStage<'a> {
                     results.push((id, translated));
                 }
                 self.journal(keys, &results)?;
+                if let Some(progress) = self.progress {
+                    progress.translated(results.len());
+                }
                 Ok::<_, crate::Error>(results)
             })
             .buffer_unordered(self.concurrency)

@@ -1,0 +1,132 @@
+//! Progress reporting: the pipeline says what it has done, the command line
+//! decides how to show it (a bar on a terminal, log lines otherwise).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// What the pipeline reports while it runs. All methods may be called from
+/// several tasks at once.
+pub trait Progress: Send + Sync {
+    /// Segments of `input` were found (more may follow, chunk by chunk).
+    fn found(&self, input: &str, segments: usize);
+    /// Segments got their translation (or were given up).
+    fn translated(&self, segments: usize);
+    /// An input is done: its outputs are written.
+    fn finished(&self, input: &str, segments: usize);
+}
+
+/// Reports nothing.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn found(&self, _: &str, _: usize) {}
+    fn translated(&self, _: usize) {}
+    fn finished(&self, _: &str, _: usize) {}
+}
+
+/// The progress a person sees on standard error: a bar when it is a
+/// terminal, a log line per finished input (and every ten seconds in a long
+/// one) when it is not.
+pub struct Stderr {
+    bar: Option<ProgressBar>,
+    log: std::sync::Mutex<LogState>,
+}
+
+struct LogState {
+    total: usize,
+    done: usize,
+    last: Instant,
+}
+
+/// How often a log line reports a long input's progress.
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl Stderr {
+    /// A bar if standard error is a terminal, log lines otherwise.
+    pub fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg} [{bar:30}] {pos}/{len} segments, {elapsed} (eta {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Stderr {
+            bar,
+            log: std::sync::Mutex::new(LogState {
+                total: 0,
+                done: 0,
+                last: Instant::now(),
+            }),
+        }
+    }
+}
+
+impl Default for Stderr {
+    fn default() -> Self {
+        Stderr::new()
+    }
+}
+
+impl Progress for Stderr {
+    fn found(&self, input: &str, segments: usize) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(input.to_string());
+                bar.inc_length(segments as u64);
+            }
+            None => {
+                if let Ok(mut log) = self.log.lock() {
+                    log.total += segments;
+                }
+            }
+        }
+    }
+
+    fn translated(&self, segments: usize) {
+        match &self.bar {
+            Some(bar) => bar.inc(segments as u64),
+            None => {
+                if let Ok(mut log) = self.log.lock() {
+                    log.done += segments;
+                    if log.last.elapsed() >= LOG_EVERY {
+                        log.last = Instant::now();
+                        eprintln!("bitext: {}/{} segments translated", log.done, log.total);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finished(&self, input: &str, segments: usize) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("{input}: {}", plural(segments, "segment"))),
+            None => eprintln!("bitext: {input}: {} written", plural(segments, "segment")),
+        }
+    }
+}
+
+impl Drop for Stderr {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `n thing` or `n things`.
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
