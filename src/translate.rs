@@ -12,9 +12,10 @@
 //! - Glossary terms reach the backend the way its [`TermSupport`] says. For
 //!   [`TermSupport::Placeholder`] each term travels as a `<x id="N"/>` tag and
 //!   comes back as its glossary target. For [`TermSupport::Prompt`] the terms
-//!   go along as constraints; a translation that misses one is *repaired*: the
-//!   segment is sent again alone with placeholders, and the repair is kept if
-//!   it renders every term.
+//!   go along as constraints. Whatever the backend claims, a translation that
+//!   misses a term is *repaired*: the segment is sent again alone with
+//!   placeholders, and the repair is kept if it renders every term (else the
+//!   check stage flags the miss).
 //! - A fatal backend error (bad key, quota) stops the stage at once and
 //!   cancels the batches in flight; what was translated so far is already in
 //!   the translation memory.
@@ -200,8 +201,9 @@ impl<'a> TranslateStage<'a> {
                         repaired: false,
                         attempts,
                     };
-                    if caps.terms != TermSupport::Native && !self.renders_all(request, &translated)
-                    {
+                    // Checked whatever the backend claims: a native glossary can
+                    // be refused mid-run (DeepL answers 400 for some pairs).
+                    if !self.renders_all(request, &translated) {
                         let ctx = neighbours.context(ctx, std::slice::from_ref(request));
                         self.repair(&ctx, request, &mut translated).await?;
                     }

@@ -12,4 +12,5 @@ mod cli;
 mod glossary;
 mod output;
 mod segment;
+mod terminology;
 mod translate;
