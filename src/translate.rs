@@ -6,9 +6,11 @@
 //! - Batches respect the backend's segment and character limits, and up to
 //!   `concurrency` of them are in flight at once.
 //! - A reply that leaves segments out (or a batch that fails) is retried in
-//!   halves, down to single segments; a segment that still gets no
+//!   halves, down to single segments, together with the segments next to a
+//!   missing one (which may have swallowed it); a segment that still gets no
 //!   translation is returned without one (the check stage flags it
-//!   `untranslated`). Nothing is ever matched by position.
+//!   `untranslated`). Nothing is ever matched by position, and a run has a
+//!   retry budget, so a failing server cannot keep it going for ever.
 //! - Glossary terms reach the backend the way its [`TermSupport`] says. For
 //!   [`TermSupport::Placeholder`] each term travels as a `<x id="N"/>` tag and
 //!   comes back as its glossary target. For [`TermSupport::Prompt`] the terms
@@ -96,6 +98,8 @@ impl<'r> Neighbours<'r> {
 pub struct TranslateStage<'a> {
     progress: Option<&'a dyn Progress>,
     requests: AtomicUsize,
+    /// Retries (requests beyond each batch's first) left for this run.
+    retries_left: AtomicUsize,
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
     concurrency: usize,
@@ -109,6 +113,7 @@ impl<'a> TranslateStage<'a> {
         TranslateStage {
             progress: None,
             requests: AtomicUsize::new(0),
+            retries_left: AtomicUsize::new(0),
             backend,
             glossary,
             concurrency: concurrency.max(1),
@@ -183,6 +188,10 @@ impl<'a> TranslateStage<'a> {
         let neighbours = Neighbours::new(requests);
         let (plain, keys, neighbours) = (&plain, &keys, &neighbours);
         let batches = batches(&prepared, caps.max_batch, caps.max_chars);
+        self.retries_left.store(
+            retry_budget(batches.len(), prepared.len()),
+            Ordering::Relaxed,
+        );
         let done: Vec<Vec<(SegmentId, Translated)>> = stream::iter(batches)
             .map(|batch| async move {
                 let raw = self.translate_group(ctx, neighbours, batch).await?;
@@ -337,7 +346,18 @@ impl<'a> TranslateStage<'a> {
         // Requests that carried each segment on its own.
         let mut alone: HashMap<SegmentId, u32> = HashMap::new();
         let mut pending = vec![batch];
+        let mut first = true;
         while let Some(group) = pending.pop() {
+            // A retry needs a token from the run's budget; without one, what
+            // is left of the group is given up (and flagged).
+            if !std::mem::take(&mut first) && !self.take_retry() {
+                done.extend(
+                    group
+                        .iter()
+                        .map(|r| (r.id, None, attempts.get(&r.id).copied().unwrap_or(0))),
+                );
+                continue;
+            }
             for r in &group {
                 *attempts.entry(r.id).or_insert(0) += 1;
             }
@@ -351,12 +371,26 @@ impl<'a> TranslateStage<'a> {
                         .into_iter()
                         .map(|SegmentReply { id, text }| (id, text))
                         .collect();
+                    let texts: Vec<Option<String>> = group
+                        .iter()
+                        .map(|r| {
+                            replies
+                                .remove(&r.id)
+                                .filter(|t| !t.trim().is_empty() || r.text.trim().is_empty())
+                        })
+                        .collect();
+                    // A segment next to one that came back missing may have
+                    // swallowed it (two merged into one): retry both.
+                    let suspect = |i: usize| {
+                        texts[i].is_none()
+                            || (i > 0 && texts[i - 1].is_none())
+                            || texts.get(i + 1).is_some_and(Option::is_none)
+                    };
+                    let suspects: Vec<bool> = (0..group.len()).map(suspect).collect();
                     let mut missing = Vec::new();
-                    for request in group {
-                        match replies.remove(&request.id) {
-                            Some(text)
-                                if !text.trim().is_empty() || request.text.trim().is_empty() =>
-                            {
+                    for ((request, text), suspect) in group.into_iter().zip(texts).zip(suspects) {
+                        match text {
+                            Some(text) if !suspect => {
                                 done.push((request.id, Some(text), attempts[&request.id]));
                             }
                             _ => missing.push(request),
@@ -381,6 +415,22 @@ impl<'a> TranslateStage<'a> {
         }
         Ok(done)
     }
+}
+
+impl TranslateStage<'_> {
+    /// Take one retry from the run's budget.
+    fn take_retry(&self) -> bool {
+        self.retries_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
+/// How many retries a run may make in all: enough to split every batch down
+/// to single segments and try each twice more, but no more than that, so that
+/// a server that keeps failing cannot keep a run going for ever.
+fn retry_budget(batches: usize, segments: usize) -> usize {
+    (2 * batches + 2 * segments).max(16)
 }
 
 /// Whether a backend error stops the run.

@@ -11,6 +11,7 @@ mod backend;
 mod cli;
 mod glossary;
 mod output;
+mod resilience;
 mod segment;
 mod terminology;
 mod translate;
