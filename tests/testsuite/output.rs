@@ -10,8 +10,12 @@ use crate::harness::{Bitext, Run, assert_valid_tmx, fixture_path, repo_path};
 
 /// The TMX `<seg>` texts, per language, in document order.
 fn tmx_segs(path: &Path) -> (Vec<String>, Vec<String>) {
-    let xml = std::fs::read_to_string(path).unwrap();
-    let mut reader = quick_xml::Reader::from_str(&xml);
+    tmx_segs_of(&std::fs::read_to_string(path).unwrap())
+}
+
+/// The `<seg>` texts of a TMX document, per language, in document order.
+fn tmx_segs_of(xml: &str) -> (Vec<String>, Vec<String>) {
+    let mut reader = quick_xml::Reader::from_str(xml);
     let (mut src, mut tgt) = (Vec::new(), Vec::new());
     let mut lang = String::new();
     let mut in_seg = false;
@@ -220,4 +224,130 @@ fn committed_outputs_are_current() {
     }
     let example = std::fs::read(repo_path("examples/article.txt")).unwrap();
     assert_eq!(example, std::fs::read(fixture_path("article.txt")).unwrap());
+}
+
+mod properties {
+    use async_trait::async_trait;
+    use bitext::backend::{Backend, Capabilities, SegmentReply, SegmentRequest, TranslateContext};
+    use bitext::output::{Format, WriteContext, write_document};
+    use bitext::pipeline::{Options, Pipeline};
+    use bitext::segment::Segmenter;
+    use proptest::prelude::*;
+
+    use super::{jsonl_units, md_rows, tmx_segs_of};
+
+    /// Answers every segment with its own text reversed: hostile characters
+    /// reach the target side too.
+    struct Mirror;
+
+    #[async_trait]
+    impl Backend for Mirror {
+        fn name(&self) -> &str {
+            "mirror"
+        }
+
+        fn capabilities(&self) -> Capabilities {
+            bitext::backend::dictionary::CAPABILITIES
+        }
+
+        async fn translate(
+            &self,
+            _: &TranslateContext,
+            batch: &[SegmentRequest],
+        ) -> bitext::Result<Vec<SegmentReply>> {
+            Ok(batch
+                .iter()
+                .map(|r| SegmentReply {
+                    id: r.id,
+                    text: r.text.chars().rev().collect(),
+                })
+                .collect())
+        }
+    }
+
+    fn hostile() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "中文",
+            ".",
+            "。",
+            "'",
+            "\"",
+            "&",
+            "<",
+            ">",
+            "]]>",
+            "|",
+            "`",
+            "*",
+            "_",
+            "\\",
+            "#",
+            "<script>",
+            "![x](y)",
+            "[a]: b",
+            "\u{0}",
+            "\u{1}",
+            "\u{b}",
+            "\u{1b}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{fffd}",
+            "\u{200b}",
+            "\u{3000}",
+            "\n",
+            "\r\n",
+            "\r",
+            " ",
+            "\t",
+            "&amp;",
+            "---",
+            "| --- |",
+            "\u{feff}",
+            "创先争优",
+            "1.05亿元",
+        ]);
+        prop_oneof![
+            any::<String>(),
+            prop::collection::vec(pieces, 1..60).prop_map(|v| v.concat()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        /// Any input: every output parses, and carries every segment once, in order.
+        #[test]
+        fn outputs_parse_and_keep_every_segment(text in hostile()) {
+            let doc = Segmenter::default().document("-", "UTF-8", &text);
+            prop_assume!(doc.segment_count() > 0);
+            let pipeline = Pipeline::new(
+                Segmenter::default(),
+                Some(bitext::glossary::Glossary::bundled().unwrap()),
+                Box::new(Mirror),
+                Options::default(),
+            );
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let units = runtime.block_on(pipeline.translate(&doc)).unwrap();
+            let sources: Vec<String> = units.iter().map(|u| u.source.clone()).collect();
+            let targets: Vec<String> = units.iter().map(|u| u.target.clone()).filter(|t| !t.is_empty()).collect();
+            let ctx = WriteContext::new("hostile.txt", "zh-CN", "en-US", "mirror");
+            let render = |format: Format| {
+                let mut out = Vec::new();
+                write_document(format.writer().as_ref(), &ctx, &units, None, &mut out).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let (tmx_src, tmx_tgt) = tmx_segs_of(&render(Format::Tmx));
+            prop_assert_eq!(&tmx_src, &sources);
+            prop_assert_eq!(&tmx_tgt, &targets);
+            let rows = md_rows(&render(Format::Md));
+            prop_assert_eq!(rows.len(), units.len());
+            for (row, unit) in rows.iter().zip(&units) {
+                prop_assert_eq!(&row[0], &unit.id.to_string());
+                prop_assert_eq!(row[1].trim(), unit.source.trim());
+                prop_assert_eq!(row[2].trim(), unit.target.trim());
+            }
+            let lines = jsonl_units(&render(Format::Jsonl));
+            let json_src: Vec<&str> = lines.iter().map(|u| u["source"].as_str().unwrap()).collect();
+            prop_assert_eq!(json_src, sources.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
 }
