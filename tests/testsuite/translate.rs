@@ -240,7 +240,9 @@ async fn lost_placeholders_are_flagged_and_nothing_else_is() {
             .collect())
     });
     let glossary = Glossary::bundled().unwrap();
-    let units = run(backend, Some(glossary)).await.unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    // The terminology report names every miss and where it happened.
+    insta::assert_snapshot!(TermReport::from_units(&glossary, &units).to_string());
     for unit in &units {
         let misses = unit
             .flags
