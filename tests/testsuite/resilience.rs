@@ -255,3 +255,55 @@ async fn a_killed_run_resumes_without_asking_again() {
     );
     assert!(units.iter().filter(|u| u["origin"] == "cache").count() >= 4 * 40);
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|request: &Request| {
+            chat(translations(good(&segments(request))), "stop")
+                .set_delay(Duration::from_millis(300))
+        })
+        .mount(&server)
+        .await;
+    let base = format!("{}/v1", server.uri());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture_path("article.txt"), dir.path().join("article.txt")).unwrap();
+    let mut args = article_args(&base);
+    args.extend(["--concurrency", "1", "--cache", "tm.redb"].map(String::from));
+    let child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+        .args(&args)
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", dir.path().join(".cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    while server.received_requests().await.unwrap().len() < 2 && waited < 400 {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        waited += 1;
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; the input in progress was not written"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the same command resumes"), "{stderr}");
+    // Nothing half-written: no output and no temporary file left behind.
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("output"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
