@@ -11,6 +11,7 @@ mod backend;
 mod cli;
 mod glossary;
 mod output;
+mod review;
 mod segment;
 mod terminology;
 mod translate;

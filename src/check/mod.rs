@@ -1,9 +1,30 @@
 //! The check stage: QA flags on each aligned unit.
 //!
 //! Runs after translation and before writing, so that every writer renders
-//! the same flags. It also removes the characters XML 1.0 forbids (C0
-//! controls other than tab, U+FFFE, U+FFFF) from source and target, and flags
-//! the unit when it does, so that no output can be made invalid by its text.
+//! the same flags (Markdown Notes, TMX `<prop type="x-flag">`, XLIFF notes,
+//! JSONL `flags`) and the summary counts them. It also removes the
+//! characters XML 1.0 forbids (C0 controls other than tab, U+FFFE, U+FFFF)
+//! from source and target, and flags the unit when it does, so that no
+//! output can be made invalid by its text.
+//!
+//! | flag | when |
+//! |---|---|
+//! | `untranslated` | the backend gave no translation, or Han characters are left in it |
+//! | `empty` | the translation is empty and the source is not |
+//! | `number-mismatch` | a number of the source is missing from the target ([`numbers`]) |
+//! | `length-ratio` | the target is far longer or shorter than the source predicts ([`length`]) |
+//! | `llm-chatter` | the target carries a model's remarks ([`chatter`]) |
+//! | `glossary-miss` | a matched term's glossary target is missing |
+//! | `control-char-removed` | characters XML cannot carry were removed |
+//!
+//! Flags must be precise, since each one costs a reviewer's attention: on a
+//! human translation of the reference article the stage raises none (see
+//! `tests/testsuite/review.rs`, which also measures recall on deliberately
+//! broken translations).
+
+pub mod chatter;
+pub mod length;
+pub mod numbers;
 
 use crate::document::{Flag, FlagKind, TermMatch, Unit};
 use crate::glossary::Glossary;
@@ -40,6 +61,33 @@ pub fn check(unit: &mut Unit, glossary: &Glossary, translated: bool) {
             flags.push(Flag {
                 kind: FlagKind::Untranslated,
                 detail: format!("Han characters left: {han}"),
+            });
+        }
+        let renderings: Vec<&str> = unit
+            .terms
+            .iter()
+            .filter_map(|t| glossary.entries().get(t.term_id))
+            .flat_map(|e| std::iter::once(&e.target).chain(&e.variants))
+            .map(String::as_str)
+            .collect();
+        for number in numbers::missing_numbers(&unit.source, &unit.target, &unit.terms, &renderings)
+        {
+            flags.push(Flag {
+                kind: FlagKind::NumberMismatch,
+                detail: number,
+            });
+        }
+        let ratio = length::LengthRatio::measure(&unit.source, &unit.target, &unit.terms);
+        if ratio.is_outlier() {
+            flags.push(Flag {
+                kind: FlagKind::LengthRatio,
+                detail: ratio.detail(),
+            });
+        }
+        if let Some(chatter) = chatter::find_chatter(&unit.source, &unit.target) {
+            flags.push(Flag {
+                kind: FlagKind::LlmChatter,
+                detail: chatter,
             });
         }
     }
