@@ -6,12 +6,15 @@
 //! chunk, and at [`DocumentWriter::finish`] gets the [`Summary`] of the
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
-//! names the built-in writers for `--formats`.
+//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL and
+//! XLIFF 2.0.
 
 mod atomic;
 mod jsonl;
-mod markdown;
+pub mod markdown;
 mod tmx;
+pub mod xliff;
+mod xml;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -20,6 +23,7 @@ pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::Tmx;
+pub use xliff::Xliff;
 
 use crate::document::{FlagKind, Unit};
 use crate::glossary::TermReport;
@@ -147,6 +151,8 @@ pub enum Format {
     Md,
     /// One JSON object per segment.
     Jsonl,
+    /// XLIFF 2.0, for CAT tools and `bitext import`.
+    Xliff,
 }
 
 impl Format {
@@ -156,6 +162,7 @@ impl Format {
             Format::Tmx => Box::new(Tmx),
             Format::Md => Box::new(Markdown),
             Format::Jsonl => Box::new(Jsonl),
+            Format::Xliff => Box::new(Xliff),
         }
     }
 }

@@ -6,8 +6,9 @@
 
 use std::io::{self, Write};
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 
+use super::xml::Xml;
 use super::{DocumentWriter, Summary, WriteContext, Writer};
 use crate::document::Unit;
 
@@ -33,7 +34,7 @@ impl Writer for Tmx {
         ctx: &WriteContext,
         out: &'a mut dyn Write,
     ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        let mut xml = Xml(quick_xml::Writer::new_with_indent(out, b' ', 2));
+        let mut xml = Xml::new(out);
         let ev = &mut xml;
         ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         ev.event(Event::Start(
@@ -106,35 +107,20 @@ impl DocumentWriter for TmxDocument<'_> {
     fn finish(mut self: Box<Self>, _summary: &Summary) -> io::Result<()> {
         self.xml.event(Event::End(BytesEnd::new("body")))?;
         self.xml.event(Event::End(BytesEnd::new("tmx")))?;
-        let out = self.xml.0.into_inner();
-        out.write_all(b"\n")?;
-        out.flush()
+        self.xml.finish()
     }
 }
 
-/// The XML writer, with errors as `io::Error`.
-struct Xml<'a>(quick_xml::Writer<&'a mut dyn Write>);
-
-impl Xml<'_> {
-    fn event(&mut self, event: Event<'_>) -> io::Result<()> {
-        self.0.write_event(event).map_err(io::Error::other)
-    }
+/// `<prop type="kind">value</prop>`.
+pub(crate) fn prop(ev: &mut Xml<'_>, kind: &str, value: &str) -> io::Result<()> {
+    ev.text_element("prop", [("type", kind)], value)
 }
 
-fn prop(ev: &mut Xml<'_>, kind: &str, value: &str) -> io::Result<()> {
-    ev.event(Event::Start(
-        BytesStart::new("prop").with_attributes([("type", kind)]),
-    ))?;
-    ev.event(Event::Text(BytesText::new(value)))?;
-    ev.event(Event::End(BytesEnd::new("prop")))
-}
-
-fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
+/// `<tuv xml:lang="lang"><seg>text</seg></tuv>`.
+pub(crate) fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
     ev.event(Event::Start(
         BytesStart::new("tuv").with_attributes([("xml:lang", lang)]),
     ))?;
-    ev.event(Event::Start(BytesStart::new("seg")))?;
-    ev.event(Event::Text(BytesText::new(text)))?;
-    ev.event(Event::End(BytesEnd::new("seg")))?;
+    ev.text_element("seg", [], text)?;
     ev.event(Event::End(BytesEnd::new("tuv")))
 }

@@ -11,7 +11,7 @@ use bitext::glossary::Glossary;
 use bitext::segment::Segmenter;
 use serde_json::Value;
 
-use crate::harness::{fixture_path, repo_path};
+use crate::harness::{Bitext, assert_valid_xliff, fixture_path, repo_path};
 
 /// The reference article's units with the targets of a fixture (`id` →
 /// `target`), checked by the check stage as the pipeline does.
@@ -170,4 +170,144 @@ fn broken_translations_get_their_flags() {
     }
     assert_eq!(misses, Vec::<String>::new());
     assert_eq!(correct, raised.len(), "false flags: {raised:?}");
+}
+
+// ---------------------------------------------------------------- XLIFF
+
+/// `--formats xliff` writes XLIFF 2.0 that validates against the core
+/// schema: one unit per segment with the segment id, notes before the
+/// segment, states, hyphenated languages; hostile text stays valid.
+#[test]
+fn xliff_output_validates_against_the_core_schema() {
+    let (run, _dir) = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .file(
+            "hostile.txt",
+            "标题 <script>alert(1)</script> & \"引号\" 'x'.控制\u{1}字符]]>结束.\n",
+        )
+        .args([
+            "translate",
+            "article.txt",
+            "hostile.txt",
+            "--formats",
+            "xliff,jsonl",
+            "--source-lang",
+            "zh_CN",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.files("output"),
+        [
+            "article.jsonl",
+            "article.xlf",
+            "hostile.jsonl",
+            "hostile.xlf"
+        ]
+    );
+    for name in ["article", "hostile"] {
+        assert_valid_xliff(&run.dir.join(format!("output/{name}.xlf")));
+    }
+    let xliff = run.read("output/article.xlf");
+    assert!(
+        xliff.contains(r#"srcLang="zh-CN" trgLang="en-US""#),
+        "{}",
+        &xliff[..300]
+    );
+    let units = xliff_units(&xliff);
+    let json = jsonl(&run.dir.join("output/article.jsonl"));
+    assert_eq!(units.len(), 438);
+    for (unit, line) in units.iter().zip(&json) {
+        assert_eq!(unit.id, line["id"].to_string());
+        assert_eq!(unit.source, line["source"].as_str().unwrap());
+        assert_eq!(unit.target.as_deref(), line["target"].as_str());
+        assert_eq!(unit.state, "translated");
+        let terms = line["terms"].as_array().unwrap();
+        assert_eq!(
+            unit.glossary_notes > 0,
+            !terms.is_empty(),
+            "unit {}",
+            unit.id
+        );
+    }
+    // The hostile text survives escaping, and its flag is a note.
+    let hostile = xliff_units(&run.read("output/hostile.xlf"));
+    assert!(
+        hostile[0]
+            .source
+            .contains("<script>alert(1)</script> & \"引号\"")
+    );
+    assert!(hostile.iter().any(|u| {
+        u.flag_notes
+            .iter()
+            .any(|f| f.starts_with("control-char-removed"))
+    }));
+}
+
+/// What a test needs to know of an XLIFF unit.
+#[derive(Debug, Default)]
+struct XliffUnit {
+    id: String,
+    state: String,
+    source: String,
+    target: Option<String>,
+    glossary_notes: usize,
+    flag_notes: Vec<String>,
+}
+
+/// Parse the units of an XLIFF 2.0 document (independently of bitext's reader).
+fn xliff_units(xml: &str) -> Vec<XliffUnit> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut units = Vec::new();
+    let mut unit = XliffUnit::default();
+    let mut text = String::new();
+    let mut category = String::new();
+    let attr = |e: &quick_xml::events::BytesStart, name: &str| {
+        e.try_get_attribute(name)
+            .unwrap()
+            .map(|a| a.unescape_value().unwrap().into_owned())
+            .unwrap_or_default()
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                text.clear();
+                match e.name().as_ref() {
+                    b"unit" => {
+                        unit = XliffUnit {
+                            id: attr(&e, "id"),
+                            ..XliffUnit::default()
+                        }
+                    }
+                    b"segment" => unit.state = attr(&e, "state"),
+                    b"note" => category = attr(&e, "category"),
+                    _ => {}
+                }
+            }
+            Event::Text(t) => text.push_str(&t.decode().unwrap()),
+            Event::GeneralRef(r) => {
+                let name = String::from_utf8(r.to_vec()).unwrap();
+                text.push_str(match name.as_str() {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity {other}"),
+                });
+            }
+            Event::End(e) => match e.name().as_ref() {
+                b"source" => unit.source = text.clone(),
+                b"target" => unit.target = Some(text.clone()),
+                b"note" if category == "glossary" => unit.glossary_notes += 1,
+                b"note" if category == "flag" => unit.flag_notes.push(text.clone()),
+                b"unit" => units.push(std::mem::take(&mut unit)),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    units
 }
