@@ -193,7 +193,8 @@ pub struct Unit {
     pub source: String,
     /// The translation; empty when there is none (and then flagged).
     pub target: String,
-    /// The backend that produced the translation.
+    /// The backend that produced the translation (`review` for a
+    /// translation a person reviewed).
     pub backend: String,
     /// The backend's model, where it has one.
     pub model: Option<String>,

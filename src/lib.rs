@@ -52,6 +52,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod review;
 pub mod segment;
 pub mod srx;
 pub mod translate;

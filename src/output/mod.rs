@@ -22,7 +22,7 @@ use std::io::{self, Write};
 pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
-pub use tmx::Tmx;
+pub use tmx::{MemoryCounts, Tmx, write_memory};
 pub use xliff::Xliff;
 
 use crate::document::{FlagKind, Unit};
@@ -82,6 +82,8 @@ pub struct Summary {
     pub segments: usize,
     /// Flag counts by kind.
     pub flags: BTreeMap<FlagKind, usize>,
+    /// Units whose translation a person reviewed.
+    pub reviewed: usize,
     /// The terminology report; `None` when the run used no glossary.
     pub terms: Option<TermReport>,
 }
@@ -96,6 +98,10 @@ impl Summary {
         for flag in units.iter().flat_map(|u| &u.flags) {
             *self.flags.entry(flag.kind).or_insert(0) += 1;
         }
+        self.reviewed += units
+            .iter()
+            .filter(|u| u.origin == crate::document::Origin::Reviewed)
+            .count();
     }
 }
 
