@@ -268,11 +268,24 @@ impl ReviewFile {
         // Which text the events go to: source or target of the current segment.
         let mut into: Option<bool> = None;
         let mut saw_root = false;
+        let mut depth = 0usize;
         loop {
             let offset = reader.buffer_position();
             let event = reader.read_event().map_err(|e| {
                 review_error(path, line_at(offset), &format!("not well-formed XML: {e}"))
             })?;
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Eof if depth > 0 => {
+                    return Err(review_error(
+                        path,
+                        line_at(offset),
+                        "not well-formed XML: the file ends inside an element (cut short?)",
+                    ));
+                }
+                _ => {}
+            }
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.local_name();

@@ -286,8 +286,8 @@ pub fn unescape(cell: &str) -> String {
     out
 }
 
-/// Remove the unescaped `**` runs that [`source_cell`](Markdown) sets
-/// glossary terms in bold with; escaped asterisks (`\\*`) stay escaped for
+/// Remove the unescaped `**` runs that the writer sets
+/// glossary terms in bold with; escaped asterisks (`\*`) stay escaped for
 /// [`unescape`].
 pub fn strip_bold(cell: &str) -> String {
     let mut out = String::with_capacity(cell.len());

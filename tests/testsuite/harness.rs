@@ -41,6 +41,17 @@ impl Bitext {
         }
     }
 
+    /// Another invocation in the directory of an earlier one (as `run`
+    /// returned it), to run commands one after another on the same files.
+    pub fn in_dir(dir: tempfile::TempDir) -> Self {
+        Bitext {
+            dir,
+            args: Vec::new(),
+            stdin: None,
+            env: Vec::new(),
+        }
+    }
+
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
