@@ -652,7 +652,7 @@ impl ImportPlan {
                         )));
                         continue;
                     }
-                    row.target == target.trim()
+                    row.target == as_read(file.format, target)
                 }
                 ReferenceKind::Memory(by_source) => {
                     let Some(known) = by_source.get(row.source.trim()) else {
@@ -662,7 +662,7 @@ impl ImportPlan {
                         )));
                         continue;
                     };
-                    known.iter().any(|t| t.trim() == row.target)
+                    known.iter().any(|t| as_read(file.format, t) == row.target)
                 }
             };
             if unchanged {
@@ -727,6 +727,16 @@ impl ImportPlan {
             cache.put_reviewed(&items)?;
         }
         Ok(items.len())
+    }
+}
+
+/// A translation as it reads back from a file of `format`: the Markdown
+/// writer folds line breaks to spaces, so a translation with a line break
+/// is not taken for an edit.
+fn as_read(format: ReviewFormat, text: &str) -> String {
+    match format {
+        ReviewFormat::Markdown => text.replace(['\n', '\r'], " ").trim().to_string(),
+        ReviewFormat::Xliff => text.trim().to_string(),
     }
 }
 
@@ -832,6 +842,19 @@ mod tests {
         assert!(reasons[3].starts_with("line 14: the # cell 'z' is not a segment number"));
         assert!(reasons[4].starts_with("line 15: segment 5: the row has 5 cells"));
         assert!(reasons[5].starts_with("segment 4: in a.jsonl but not in the reviewed file"));
+    }
+
+    #[test]
+    fn line_breaks_folded_by_the_writer_are_no_edit() {
+        let file = ReviewFile::parse_markdown(Path::new("a.md"), MD).unwrap();
+        let reference = reference(&[
+            (1, "开展创先争优活动.", "Launch the\ncampaign."),
+            (2, "他说|好.", "He said | good."),
+            (3, "三.", "Three.\r"),
+        ]);
+        let plan = ImportPlan::new(&file, &reference);
+        assert!(plan.changed.is_empty(), "{plan:?}");
+        assert_eq!(plan.unchanged, 3);
     }
 
     #[test]

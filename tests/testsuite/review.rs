@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use bitext::check;
+use bitext::check::length::{self, LengthRatio};
 use bitext::document::{Flag, FlagKind, Origin, Unit};
 use bitext::glossary::Glossary;
 use bitext::segment::Segmenter;
@@ -93,6 +94,29 @@ fn no_flags_on_a_good_translation_of_the_reference_article() {
         .map(|(id, f)| format!("{id}: {f}"))
         .collect();
     assert_eq!(flags, Vec::<String>::new());
+    // How close the human translation comes to the length limits.
+    let ratios: Vec<LengthRatio> = units
+        .iter()
+        .map(|u| LengthRatio::measure(&u.source, &u.target, &u.terms))
+        .filter(|r| r.han >= length::MIN_HAN)
+        .collect();
+    let deviations = ratios
+        .iter()
+        .map(|r| r.deviations.abs())
+        .fold(0.0, f64::max);
+    let (low, high) = ratios.iter().fold((f64::MAX, 0.0f64), |(lo, hi), r| {
+        let factor = r.actual as f64 / r.expected;
+        (lo.min(factor), hi.max(factor))
+    });
+    eprintln!(
+        "length on the human translation ({} units of {}+ Han characters): at most {deviations:.2} spreads off (limit {}), length factor {low:.2}..{high:.2} (limit 1/{}..{})",
+        ratios.len(),
+        length::MIN_HAN,
+        length::MAX_DEVIATIONS,
+        length::MAX_FACTOR,
+        length::MAX_FACTOR
+    );
+    assert!(deviations < length::MAX_DEVIATIONS);
 }
 
 /// The offline dictionary backend's gloss (the committed `output/`) gets no
