@@ -92,7 +92,16 @@ pub fn read_english(text: &str) -> EnglishNumbers {
                 value,
                 precision,
                 ordinal,
+                abbreviated,
             } => {
+                if let Some(scale) = abbreviated {
+                    out.numbers.push(EnglishNumber {
+                        value: value * scale,
+                        precision: precision * scale,
+                        hedged: hedged(&tokens, i),
+                        percent: false,
+                    });
+                }
                 let (mut value, mut precision) = (*value, *precision);
                 let mut j = i + 1;
                 if !ordinal {
@@ -237,11 +246,13 @@ fn fraction_word(denominator: u64) -> Option<(&'static str, &'static str)> {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
-    /// Digits: `5,943`, `597.42`, `26th`.
+    /// Digits: `5,943`, `597.42`, `26th`, `105m`.
     Number {
         value: f64,
         precision: f64,
         ordinal: bool,
+        /// The scale of an abbreviation such as `m` or `bn` after the digits.
+        abbreviated: Option<f64>,
     },
     /// A run of ASCII letters.
     Word { lower: String, capital: bool },
@@ -294,7 +305,16 @@ fn tokenize(text: &str) -> Vec<Token> {
             }
             let suffix: String = chars[i..end].iter().collect::<String>().to_lowercase();
             let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
-            if ordinal {
+            // An abbreviated scale: 105m, 1.2bn, 35k ("105m" may as well be
+            // metres: both readings count).
+            let abbreviated = match suffix.as_str() {
+                "k" => Some(1e3),
+                "m" | "mn" | "mln" => Some(1e6),
+                "b" | "bn" | "bln" => Some(1e9),
+                "tn" | "trn" => Some(1e12),
+                _ => None,
+            };
+            if ordinal || abbreviated.is_some() {
                 i = end;
             }
             if value.is_finite() {
@@ -302,6 +322,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                     value,
                     precision: 10f64.powi(-decimals),
                     ordinal,
+                    abbreviated,
                 });
             }
         } else if c.is_ascii_alphabetic() {
@@ -371,9 +392,9 @@ fn scale(word: &str) -> Option<f64> {
     Some(match word {
         "hundred" => 1e2,
         "thousand" => 1e3,
-        "million" | "millions" => 1e6,
-        "billion" | "billions" => 1e9,
-        "trillion" | "trillions" => 1e12,
+        "million" | "millions" | "mn" => 1e6,
+        "billion" | "billions" | "bn" => 1e9,
+        "trillion" | "trillions" | "tn" => 1e12,
         _ => return None,
     })
 }
@@ -590,6 +611,10 @@ mod tests {
             ("一批特殊的客人", "a group of special guests"),
             ("1100多名师生", "more than 1,100 teachers and students"),
             ("今年5月份", "in May this year"),
+            ("提供1.05亿元资金.", "RMB105m was provided"),
+            ("提供1.05亿元资金.", "RMB 105 mn was provided"),
+            ("投入12亿元", "1.2bn yuan"),
+            ("长105米", "105m long"),
         ] {
             assert_eq!(
                 missing(source, target),
