@@ -6,9 +6,11 @@
 //! [fingerprint](crate::backend::Backend::fingerprint) (name, model, prompt
 //! version), the glossary terms matched in the segment (source, target and
 //! variants: editing an unrelated glossary entry keeps the entry valid) and
-//! the source text. Reviewed translations (imported from a reviewed file)
-//! are keyed by the language pair and the source text alone, and win over
-//! machine ones. Each batch is committed as it lands.
+//! the source text. Reviewed translations (imported from a reviewed file by
+//! `bitext import`, see [`crate::review`]) are keyed by the language pair and
+//! the source text alone, and win over machine ones whatever the backend.
+//! Each batch is committed as it lands. [`Cache::for_each`] lists the whole
+//! memory (`bitext export-tm`).
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +72,48 @@ impl CacheKey {
             reviewed: [source_lang, target_lang, source].join(&SEP.to_string()),
         }
     }
+
+    /// The key of a reviewed translation of `source` from `source_lang` to
+    /// `target_lang` (reviewed translations do not depend on the backend or
+    /// the glossary). Only [`Cache::put_reviewed`] and lookups of reviewed
+    /// entries can use it.
+    pub fn reviewed(source_lang: &str, target_lang: &str, source: &str) -> Self {
+        CacheKey {
+            machine: String::new(),
+            reviewed: [source_lang, target_lang, source].join(&SEP.to_string()),
+        }
+    }
+}
+
+/// How a run uses the translation memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryUse {
+    /// Look up machine and reviewed translations, and store machine ones.
+    Full,
+    /// Look up reviewed translations only, and store nothing: for the
+    /// offline dictionary backend, which is cheaper to run than to look up,
+    /// but whose users expect their reviewed edits to stick.
+    ReviewedOnly,
+}
+
+/// One entry of the translation memory, as [`Cache::for_each`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryEntry {
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+    /// The source text.
+    pub source: String,
+    /// For a machine translation, the backend fingerprint it is keyed by.
+    pub fingerprint: Option<String>,
+    /// For a machine translation, the glossary terms it is keyed by
+    /// (`source=target|variants`, separated by `;`).
+    pub terms: Option<String>,
+    /// The translation.
+    pub translation: CachedTranslation,
+    /// [`Origin::Machine`] or [`Origin::Reviewed`].
+    pub origin: Origin,
 }
 
 /// An open translation memory.
@@ -130,6 +174,68 @@ impl Cache {
                 Ok(None)
             })
             .collect()
+    }
+
+    /// Call `f` with every entry: machine translations first, then reviewed
+    /// ones, each in key order (language pair, then backend, then source).
+    /// Entries that cannot be read (written by a future version) are
+    /// skipped.
+    pub fn for_each(&self, mut f: impl FnMut(MemoryEntry) -> Result<()>) -> Result<()> {
+        use redb::{ReadableTable, ReadableTableMetadata};
+        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        for (definition, origin) in [(MACHINE, Origin::Machine), (REVIEWED, Origin::Reviewed)] {
+            let table = txn.open_table(definition).map_err(|e| self.error(e))?;
+            if table.len().map_err(|e| self.error(e))? == 0 {
+                continue;
+            }
+            for item in table.iter().map_err(|e| self.error(e))? {
+                let (key, value) = item.map_err(|e| self.error(e))?;
+                let Ok(translation) = serde_json::from_slice::<CachedTranslation>(value.value())
+                else {
+                    continue;
+                };
+                let key = key.value();
+                let entry = if origin == Origin::Machine {
+                    let mut parts = key.splitn(5, SEP);
+                    let (Some(sl), Some(tl), Some(fp), Some(terms), Some(source)) = (
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                    ) else {
+                        continue;
+                    };
+                    MemoryEntry {
+                        source_lang: sl.to_string(),
+                        target_lang: tl.to_string(),
+                        source: source.to_string(),
+                        fingerprint: Some(fp.to_string()),
+                        terms: Some(terms.to_string()),
+                        translation,
+                        origin,
+                    }
+                } else {
+                    let mut parts = key.splitn(3, SEP);
+                    let (Some(sl), Some(tl), Some(source)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        continue;
+                    };
+                    MemoryEntry {
+                        source_lang: sl.to_string(),
+                        target_lang: tl.to_string(),
+                        source: source.to_string(),
+                        fingerprint: None,
+                        terms: None,
+                        translation,
+                        origin,
+                    }
+                };
+                f(entry)?;
+            }
+        }
+        Ok(())
     }
 
     /// Store machine translations, in one transaction.
@@ -206,5 +312,67 @@ mod tests {
         let got = cache.get_many(&[key, other]).unwrap();
         assert_eq!(got[0], Some((entry("Hello!"), Origin::Reviewed)));
         assert_eq!(got[1], Some((entry("Hello!"), Origin::Reviewed)));
+    }
+
+    #[test]
+    fn lists_every_entry_with_its_key_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
+        let entry = |text: &str| CachedTranslation {
+            text: text.into(),
+            backend: "b".into(),
+            model: None,
+            repaired: false,
+        };
+        let term = TermMatch {
+            term_id: 0,
+            source: "部".into(),
+            target: "Ministry".into(),
+            span: 0..3,
+        };
+        let machine = CacheKey::new(
+            "zh-CN",
+            "en-US",
+            "b|m",
+            &[term],
+            |_| "MLR".into(),
+            "部\u{1f}里",
+        );
+        cache
+            .put_machine(&[(machine, entry("the Ministry"))])
+            .unwrap();
+        cache
+            .put_reviewed(&[(CacheKey::reviewed("zh-CN", "en-GB", "你好"), entry("Hello"))])
+            .unwrap();
+        let mut all = Vec::new();
+        cache
+            .for_each(|e| {
+                all.push(e);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            all,
+            [
+                MemoryEntry {
+                    source_lang: "zh-CN".into(),
+                    target_lang: "en-US".into(),
+                    source: "部\u{1f}里".into(),
+                    fingerprint: Some("b|m".into()),
+                    terms: Some("部=Ministry|MLR".into()),
+                    translation: entry("the Ministry"),
+                    origin: Origin::Machine,
+                },
+                MemoryEntry {
+                    source_lang: "zh-CN".into(),
+                    target_lang: "en-GB".into(),
+                    source: "你好".into(),
+                    fingerprint: None,
+                    terms: None,
+                    translation: entry("Hello"),
+                    origin: Origin::Reviewed,
+                },
+            ]
+        );
     }
 }

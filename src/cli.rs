@@ -20,7 +20,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Segment, apply the glossary, translate and write aligned TMX, Markdown and JSONL.
+    /// Segment, apply the glossary, translate and write aligned TMX, Markdown, JSONL and XLIFF.
     Translate(TranslateArgs),
     /// Run the segmentation stage alone and print the segments.
     Segment(SegmentArgs),
@@ -29,6 +29,48 @@ pub enum Command {
     /// Validate glossaries, show where their terms match, export them.
     #[command(subcommand)]
     Glossary(GlossaryCommand),
+    /// Store the translations a person edited in reviewed Markdown or XLIFF files in the translation memory.
+    Import(ImportArgs),
+    /// Write the whole translation memory (machine and reviewed translations) as one TMX file.
+    ExportTm(ExportTmArgs),
+}
+
+/// Arguments of `bitext import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Reviewed files: Markdown (STEM.md) or XLIFF 2.0 (STEM.xlf) as translate wrote them, with translations edited; the STEM.jsonl beside each tells which rows changed.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, as for translate).
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+    /// Source language tag of files that do not state one (a file that does must agree) [default: zh-CN].
+    #[arg(long, value_name = "TAG")]
+    pub source_lang: Option<String>,
+    /// Target language tag of files that do not state one (a file that does must agree) [default: en-US].
+    #[arg(long, value_name = "TAG")]
+    pub target_lang: Option<String>,
+}
+
+/// Arguments of `bitext export-tm`.
+#[derive(Debug, Args)]
+pub struct ExportTmArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TmFormat::Tmx)]
+    pub format: TmFormat,
+    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, as for translate).
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Translation memory export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TmFormat {
+    /// TMX 1.4, one `<tu>` per entry with its status (machine or reviewed).
+    Tmx,
 }
 
 /// `bitext glossary` subcommands.
@@ -109,7 +151,7 @@ pub struct TranslateArgs {
     /// Text files, directories (searched for *.txt) or - for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Directory for the outputs (STEM.tmx, STEM.md, STEM.jsonl).
+    /// Directory for the outputs (STEM.tmx, STEM.md, STEM.jsonl, STEM.xlf).
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
     /// Translation backend; `bitext backends` lists them.
@@ -141,7 +183,7 @@ pub struct TranslateArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, for every backend but dictionary).
+    /// Translation memory file (default: bitext/tm.redb in the user's cache directory; the dictionary backend only takes reviewed translations from it).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
     pub cache: Option<PathBuf>,
     /// Use no translation memory: translate every segment again.

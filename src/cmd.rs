@@ -4,15 +4,17 @@
 use std::io::{self, Write};
 
 use crate::backend;
+use crate::cache::Cache;
 use crate::cli::{
-    CheckFormat, Cli, Command, ExportFormat, GlossaryCommand, GlossaryFiles, SegmentArgs,
-    SegmentFormat, TranslateArgs,
+    CheckFormat, Cli, Command, ExportFormat, ExportTmArgs, GlossaryCommand, GlossaryFiles,
+    ImportArgs, SegmentArgs, SegmentFormat, TmFormat, TranslateArgs,
 };
-use crate::config::{GlossaryChoice, ReadConfig, TranslateConfig, language_tag};
+use crate::config::{CacheChoice, GlossaryChoice, ReadConfig, TranslateConfig, language_tag};
 use crate::error::{Error, Result};
 use crate::input;
 use crate::output::AtomicFile;
 use crate::pipeline::Report;
+use crate::review::{ImportPlan, Reference, ReviewFile};
 use crate::segment::{Position, Segmenter};
 
 /// Run a parsed command line; returns the process exit code. Errors that
@@ -24,6 +26,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Segment(args) => segment(&args),
         Command::Backends => backends(),
         Command::Glossary(command) => glossary(&command),
+        Command::Import(args) => import(&args),
+        Command::ExportTm(args) => export_tm(&args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(0),
@@ -47,6 +51,7 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
         _ = tokio::signal::ctrl_c() => {
             let memory = pipeline
                 .cache()
+                .filter(|_| pipeline.stores_translations())
                 .map(|c| format!("; the translation memory {} keeps what was translated, so the same command resumes", c.path().display()))
                 .unwrap_or_default();
             eprintln!("bitext: interrupted; the input in progress was not written{memory}");
@@ -78,9 +83,15 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
         report.elapsed.as_secs_f64()
     )?;
     let from_memory: usize = report.files.iter().map(|f| f.from_memory).sum();
+    let reviewed: usize = report.files.iter().map(|f| f.reviewed).sum();
+    let reviewed = if reviewed > 0 {
+        format!(" ({reviewed} reviewed)")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "  requests: {}, from translation memory: {from_memory} segments",
+        "  requests: {}, from translation memory: {from_memory} segments{reviewed}",
         report.requests
     )?;
     if glossary.is_empty() {
@@ -333,6 +344,151 @@ fn glossary(command: &GlossaryCommand) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The translation memory `bitext import` and `bitext export-tm` work on:
+/// `--cache FILE`, or the default one `translate` uses.
+fn memory_path(cache: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
+    CacheChoice::from_args(cache, false).path().ok_or_else(|| {
+        crate::ErrorKind::Usage(
+            "there is no user cache directory for the default translation memory; pass --cache FILE"
+                .into(),
+        )
+        .into()
+    })
+}
+
+fn import(args: &ImportArgs) -> Result<i32> {
+    let flag = |tag: &Option<String>, option: &str| {
+        tag.as_deref().map(|t| language_tag(t, option)).transpose()
+    };
+    let source_flag = flag(&args.source_lang, "--source-lang")?;
+    let target_flag = flag(&args.target_lang, "--target-lang")?;
+    let path = memory_path(args.cache.as_deref())?;
+    let cache = Cache::open(&path)?;
+    let (mut imported, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);
+    for file in &args.files {
+        let result = (|| {
+            let review = ReviewFile::read(file)?;
+            let source_lang = pick_language(
+                file,
+                review.source_lang.as_deref(),
+                source_flag.as_deref(),
+                "--source-lang",
+                "zh-CN",
+            )?;
+            let target_lang = pick_language(
+                file,
+                review.target_lang.as_deref(),
+                target_flag.as_deref(),
+                "--target-lang",
+                "en-US",
+            )?;
+            let reference = match Reference::beside(file) {
+                Some(jsonl) => Reference::from_jsonl(&jsonl)?,
+                None => Reference::from_memory(&cache, &source_lang, &target_lang)?,
+            };
+            let plan = ImportPlan::new(&review, &reference);
+            let stored = plan.store(&cache, &source_lang, &target_lang)?;
+            Ok::<_, Error>((review, reference, plan, stored))
+        })();
+        match result {
+            Ok((review, reference, plan, stored)) => {
+                for r in &plan.rejected {
+                    let place = match r.line {
+                        Some(line) => format!("{}:{line}", file.display()),
+                        None => file.display().to_string(),
+                    };
+                    let id = r.id.map(|id| format!("segment {id}: ")).unwrap_or_default();
+                    eprintln!("rejected: {place}: {id}{}", r.reason);
+                }
+                println!(
+                    "{}: {} {} rows compared with {}: {stored} changed, {} unchanged, {} rejected",
+                    file.display(),
+                    review.rows.len() + review.rejected.len(),
+                    review.format,
+                    reference.name(),
+                    plan.unchanged,
+                    plan.rejected.len()
+                );
+                imported += stored;
+                unchanged += plan.unchanged;
+                rejected += plan.rejected.len();
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    println!(
+        "imported {imported} reviewed translations, {unchanged} unchanged, {rejected} rejected"
+    );
+    println!("  translation memory: {}", path.display());
+    Ok(if failed > 0 {
+        2
+    } else if rejected > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// The language of a reviewed file: the one it states (which a flag must
+/// agree with), else the flag, else the default.
+fn pick_language(
+    file: &std::path::Path,
+    stated: Option<&str>,
+    flag: Option<&str>,
+    option: &str,
+    default: &str,
+) -> Result<String> {
+    let stated = stated.map(|t| language_tag(t, option)).transpose()?;
+    match (stated, flag) {
+        (Some(stated), Some(flag)) if stated != flag => Err(crate::ErrorKind::Usage(format!(
+            "{}: the file is in {stated}, but {option} says {flag}; drop {option} or import the right file",
+            file.display()
+        ))
+        .into()),
+        (Some(stated), _) => Ok(stated),
+        (None, Some(flag)) => Ok(flag.to_string()),
+        (None, None) => Ok(default.to_string()),
+    }
+}
+
+fn export_tm(args: &ExportTmArgs) -> Result<i32> {
+    let path = memory_path(args.cache.as_deref())?;
+    if !path.exists() {
+        return Err(crate::ErrorKind::Usage(format!(
+            "{}: no translation memory there yet; translate with a caching backend, import a reviewed file, or pass --cache FILE",
+            path.display()
+        ))
+        .into());
+    }
+    let cache = Cache::open(&path)?;
+    let counts = match (args.format, &args.output) {
+        (TmFormat::Tmx, Some(output)) => {
+            let mut file = AtomicFile::create(output)?;
+            let counts = crate::output::write_memory(&cache, &mut file, output)?;
+            file.commit()?;
+            counts
+        }
+        (TmFormat::Tmx, None) => {
+            let stdout = std::path::Path::new("-");
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let counts = crate::output::write_memory(&cache, &mut out, stdout)?;
+            out.flush().map_err(|e| Error::write(stdout, e))?;
+            counts
+        }
+    };
+    eprintln!(
+        "exported {} translations ({} machine, {} reviewed) from {}",
+        counts.machine + counts.reviewed,
+        counts.machine,
+        counts.reviewed,
+        path.display()
+    );
+    Ok(0)
 }
 
 fn languages(files: &GlossaryFiles) -> Result<(String, String)> {

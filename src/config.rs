@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backend::{self, BackendSettings};
-use crate::cache::Cache;
+use crate::cache::{Cache, MemoryUse};
 use crate::cli::{BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
@@ -31,13 +31,52 @@ pub enum GlossaryChoice {
 /// Which translation memory a run uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CacheChoice {
-    /// The default file in the user's cache directory, for every backend but
-    /// the offline dictionary (which is cheaper to run than to look up).
+    /// The default file in the user's cache directory. `translate` keeps
+    /// machine translations there for every backend but the offline
+    /// dictionary (which is cheaper to run than to look up); with that
+    /// backend it only takes reviewed translations from it, if it exists.
     Default,
     /// This file, whatever the backend.
     File(PathBuf),
     /// None.
     None,
+}
+
+impl CacheChoice {
+    /// The choice for `--cache FILE` and `--no-cache`.
+    pub fn from_args(cache: Option<&std::path::Path>, no_cache: bool) -> Self {
+        match (cache, no_cache) {
+            (_, true) => CacheChoice::None,
+            (Some(path), false) => CacheChoice::File(path.to_path_buf()),
+            (None, false) => CacheChoice::Default,
+        }
+    }
+
+    /// The memory's file: `--cache FILE`, or the default one in the user's
+    /// cache directory; `None` for `--no-cache` (or when there is no cache
+    /// directory).
+    pub fn path(&self) -> Option<PathBuf> {
+        match self {
+            CacheChoice::Default => Cache::default_path(),
+            CacheChoice::File(path) => Some(path.clone()),
+            CacheChoice::None => None,
+        }
+    }
+
+    /// The memory a `translate` run with `backend` opens, and how it uses it:
+    /// a file given with `--cache` fully; the default file fully for every
+    /// backend but the offline dictionary, and for that one only for
+    /// reviewed translations, and only if the file exists (so that the
+    /// default backend creates no file and stores nothing).
+    pub fn for_backend(&self, backend: &str) -> Option<(PathBuf, MemoryUse)> {
+        let path = self.path()?;
+        match self {
+            CacheChoice::Default if backend == backend::dictionary::NAME => {
+                path.exists().then_some((path, MemoryUse::ReviewedOnly))
+            }
+            _ => Some((path, MemoryUse::Full)),
+        }
+    }
 }
 
 /// How inputs are read and segmented.
@@ -147,11 +186,7 @@ impl TranslateConfig {
             glossary,
             formats,
             quiet: args.quiet,
-            cache: match (&args.cache, args.no_cache) {
-                (_, true) => CacheChoice::None,
-                (Some(path), false) => CacheChoice::File(path.clone()),
-                (None, false) => CacheChoice::Default,
-            },
+            cache: CacheChoice::from_args(args.cache.as_deref(), args.no_cache),
             backend_settings,
             warnings,
         })
@@ -173,17 +208,8 @@ impl TranslateConfig {
             backend,
             self.options.clone(),
         );
-        let cache_path = match &self.cache {
-            CacheChoice::File(path) => Some(path.clone()),
-            // Every backend but the offline gloss, which is faster to run
-            // than to look up.
-            CacheChoice::Default if self.backend != backend::dictionary::NAME => {
-                Cache::default_path()
-            }
-            _ => None,
-        };
-        if let Some(path) = cache_path {
-            pipeline = pipeline.with_cache(Cache::open(&path)?);
+        if let Some((path, memory_use)) = self.cache.for_backend(&self.backend) {
+            pipeline = pipeline.with_memory(Cache::open(&path)?, memory_use);
         }
         for format in &self.formats {
             pipeline = pipeline.with_writer(format.writer());

@@ -123,6 +123,14 @@ pub enum FlagKind {
     Untranslated,
     /// The target is empty although the source is not.
     Empty,
+    /// A number of the source is missing from the target, or written with
+    /// another value.
+    NumberMismatch,
+    /// The target is far longer or shorter than its source predicts.
+    LengthRatio,
+    /// The target carries remarks of a language model ("Here is the
+    /// translation", "Note: …").
+    LlmChatter,
     /// A glossary term's prescribed target is missing from the target.
     GlossaryMiss,
     /// Control characters that XML 1.0 forbids were removed.
@@ -135,6 +143,9 @@ impl FlagKind {
         match self {
             FlagKind::Untranslated => "untranslated",
             FlagKind::Empty => "empty",
+            FlagKind::NumberMismatch => "number-mismatch",
+            FlagKind::LengthRatio => "length-ratio",
+            FlagKind::LlmChatter => "llm-chatter",
             FlagKind::GlossaryMiss => "glossary-miss",
             FlagKind::ControlCharRemoved => "control-char-removed",
         }
@@ -182,7 +193,8 @@ pub struct Unit {
     pub source: String,
     /// The translation; empty when there is none (and then flagged).
     pub target: String,
-    /// The backend that produced the translation.
+    /// The backend that produced the translation (`review` for a
+    /// translation a person reviewed).
     pub backend: String,
     /// The backend's model, where it has one.
     pub model: Option<String>,

@@ -200,9 +200,28 @@ pub enum ErrorKind {
         /// What went wrong.
         message: String,
     },
+    /// A reviewed file (`bitext import`) cannot be read.
+    #[error("{}{}: {message}", path.display(), line_suffix(*line))]
+    Review {
+        /// The reviewed file (or the JSONL beside it).
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),
+}
+
+/// `:LINE` for a line number, nothing for 0.
+fn line_suffix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
 }
 
 /// The result type of the library.

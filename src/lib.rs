@@ -6,8 +6,9 @@
 //! The pipeline has one module per stage, each with a small typed interface:
 //!
 //! ```text
-//! input files ─read/decode─▶ segment ─▶ glossary.annotate ─▶ translate (Backend)
-//!            ─▶ check (flags) ─▶ write (Writer: TMX 1.4, Markdown, JSONL)
+//! input files ─read/decode─▶ segment ─▶ glossary.annotate ─▶ translate (Backend, memory)
+//!            ─▶ check (flags) ─▶ write (Writer: TMX 1.4, Markdown, JSONL, XLIFF 2.0)
+//! reviewed Markdown / XLIFF ─import─▶ translation memory (reviewed wins)
 //! ```
 //!
 //! - [`input`] expands directories and decodes files (UTF-8, UTF-16, GBK, …);
@@ -21,8 +22,13 @@
 //!   `deepl`, `google`, `libretranslate` and `command` call real MT over one
 //!   shared HTTP transport ([`backend::http`]), configured by flags and
 //!   [`config_file`];
-//! - [`check`] puts QA flags on each aligned [`document::Unit`];
-//! - [`output`] is the plug-in point for formats ([`output::Writer`]).
+//! - [`cache`] is the translation memory: machine translations keyed by
+//!   backend and glossary, and reviewed translations, which win;
+//! - [`check`] puts QA flags on each aligned [`document::Unit`] (numbers,
+//!   length, model chatter, Han left, glossary);
+//! - [`output`] is the plug-in point for formats ([`output::Writer`]);
+//! - [`review`] reads a reviewed Markdown or XLIFF file back and stores the
+//!   edited translations in the memory.
 //!
 //! [`Pipeline`] ties them together; [`config::TranslateConfig`] builds one
 //! from command-line arguments. Translations are aligned to their source
@@ -52,6 +58,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod review;
 pub mod segment;
 pub mod srx;
 pub mod translate;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
-use crate::cache::Cache;
+use crate::cache::{Cache, MemoryUse};
 use crate::check;
 use crate::document::{Document, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
@@ -56,6 +56,7 @@ pub struct Pipeline {
     progress: Arc<dyn Progress>,
     requests: AtomicUsize,
     cache: Option<Cache>,
+    memory_use: MemoryUse,
     segmenter: Segmenter,
     glossary: Glossary,
     use_glossary: bool,
@@ -84,6 +85,8 @@ pub struct FileReport {
     pub untranslated: usize,
     /// Segments taken from the translation memory (machine or reviewed).
     pub from_memory: usize,
+    /// Segments whose translation a person reviewed (taken from the memory).
+    pub reviewed: usize,
 }
 
 /// What a whole run did.
@@ -126,6 +129,7 @@ impl Pipeline {
             progress: Arc::new(Silent),
             requests: AtomicUsize::new(0),
             cache: None,
+            memory_use: MemoryUse::Full,
             segmenter,
             use_glossary: glossary.is_some(),
             glossary: glossary.unwrap_or_default(),
@@ -147,15 +151,30 @@ impl Pipeline {
         self
     }
 
-    /// Use a translation memory.
+    /// Use a translation memory: look up machine and reviewed translations,
+    /// and store machine ones.
     pub fn with_cache(mut self, cache: Cache) -> Self {
         self.cache = Some(cache);
+        self.memory_use = MemoryUse::Full;
+        self
+    }
+
+    /// Use a translation memory the way `memory_use` says.
+    pub fn with_memory(mut self, cache: Cache, memory_use: MemoryUse) -> Self {
+        self.cache = Some(cache);
+        self.memory_use = memory_use;
         self
     }
 
     /// The translation memory in use, if any.
     pub fn cache(&self) -> Option<&Cache> {
         self.cache.as_ref()
+    }
+
+    /// Whether the run stores its machine translations in the memory (and so
+    /// can resume where it stopped).
+    pub fn stores_translations(&self) -> bool {
+        self.cache.is_some() && self.memory_use == MemoryUse::Full
     }
 
     /// The backend.
@@ -213,6 +232,7 @@ impl Pipeline {
             self.options.concurrency,
         )
         .with_cache(self.cache.as_ref())
+        .with_memory_use(self.memory_use)
         .with_progress(self.progress.as_ref());
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
@@ -231,8 +251,17 @@ impl Pipeline {
                 line: segment.line,
                 source: request.text,
                 target: reply.map(|t| t.trim().to_string()).unwrap_or_default(),
-                backend: self.backend.name().to_string(),
-                model: self.backend.model().map(str::to_string),
+                // A reviewed translation is a person's, not the backend's.
+                backend: if origin == Origin::Reviewed {
+                    crate::review::REVIEW_BACKEND.to_string()
+                } else {
+                    self.backend.name().to_string()
+                },
+                model: if origin == Origin::Reviewed {
+                    None
+                } else {
+                    self.backend.model().map(str::to_string)
+                },
                 origin,
                 terms: request.terms,
                 repaired,
@@ -299,6 +328,7 @@ impl Pipeline {
         let mut terms = TermReport::default();
         let mut untranslated = 0;
         let mut from_memory = 0;
+        let mut reviewed = 0;
         {
             let mut documents = Vec::with_capacity(files.len());
             for (i, (writer, file)) in self.writers.iter().zip(files.iter_mut()).enumerate() {
@@ -327,6 +357,10 @@ impl Pipeline {
                     })
                     .count();
                 from_memory += units.iter().filter(|u| u.origin != Origin::Machine).count();
+                reviewed += units
+                    .iter()
+                    .filter(|u| u.origin == Origin::Reviewed)
+                    .count();
                 for (i, document) in documents.iter_mut().enumerate() {
                     document.units(&units).map_err(write_error(i))?;
                 }
@@ -355,6 +389,7 @@ impl Pipeline {
             terms,
             untranslated,
             from_memory,
+            reviewed,
             flags: summary.flags,
         })
     }

@@ -2,7 +2,8 @@
 //! concurrently, align the replies by id, make the glossary hold, and keep
 //! every result in the translation memory as it lands.
 //!
-//! - Segments found in the translation memory are not sent again.
+//! - Segments found in the translation memory are not sent again; a
+//!   reviewed translation of the same source wins over any machine one.
 //! - Batches respect the backend's segment and character limits, and up to
 //!   `concurrency` of them are in flight at once.
 //! - A reply that leaves segments out (or a batch that fails) is retried in
@@ -28,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
-use crate::cache::{Cache, CacheKey, CachedTranslation};
+use crate::cache::{Cache, CacheKey, CachedTranslation, MemoryUse};
 use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
@@ -104,6 +105,7 @@ pub struct TranslateStage<'a> {
     glossary: &'a Glossary,
     concurrency: usize,
     cache: Option<&'a Cache>,
+    memory_use: MemoryUse,
 }
 
 impl<'a> TranslateStage<'a> {
@@ -118,6 +120,7 @@ impl<'a> TranslateStage<'a> {
             glossary,
             concurrency: concurrency.max(1),
             cache: None,
+            memory_use: MemoryUse::Full,
         }
     }
 
@@ -130,6 +133,12 @@ impl<'a> TranslateStage<'a> {
     /// Use a translation memory.
     pub fn with_cache(mut self, cache: Option<&'a Cache>) -> Self {
         self.cache = cache;
+        self
+    }
+
+    /// Use the translation memory this way (default: [`MemoryUse::Full`]).
+    pub fn with_memory_use(mut self, memory_use: MemoryUse) -> Self {
+        self.memory_use = memory_use;
         self
     }
 
@@ -148,7 +157,9 @@ impl<'a> TranslateStage<'a> {
             Some(cache) => cache.get_many(&keys)?,
             None => vec![None; requests.len()],
         };
+        let reviewed_only = self.memory_use == MemoryUse::ReviewedOnly;
         for ((request, key), hit) in requests.iter().zip(keys).zip(found) {
+            let hit = hit.filter(|(_, origin)| !reviewed_only || *origin == Origin::Reviewed);
             match hit {
                 Some((cached, origin)) => {
                     out.insert(
@@ -308,7 +319,7 @@ impl<'a> TranslateStage<'a> {
         keys: &HashMap<SegmentId, CacheKey>,
         results: &[(SegmentId, Translated)],
     ) -> Result<()> {
-        let Some(cache) = self.cache else {
+        let Some(cache) = self.cache.filter(|_| self.memory_use == MemoryUse::Full) else {
             return Ok(());
         };
         let items: Vec<(CacheKey, CachedTranslation)> = results

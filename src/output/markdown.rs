@@ -4,15 +4,17 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
 use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::document::Unit;
+use crate::document::{Origin, Unit};
 use crate::glossary::TermReport;
 
-/// Writes a title, a short summary (segments, backend, glossary, flags), then
-/// one GFM table `| # | 中文 | English | Notes |` per paragraph with one row
-/// per unit, and a terminology table at the end. Glossary terms are set in
-/// bold in the source cell and listed in Notes with their flags. Cell text is
-/// escaped so that nothing in it can end a row, start a new one or become
-/// HTML. The tables are written to a temporary file while the units stream
+/// Writes a title, a short summary (segments, backend, glossary, flags,
+/// reviewed segments), then one GFM table `| # | 中文 | English | Notes |` per
+/// paragraph with one row per unit, and a terminology table at the end.
+/// Glossary terms are set in bold in the source cell and listed in Notes
+/// with their flags; a translation a person reviewed is marked `✔ reviewed`
+/// in Notes. Cell text is escaped ([`escape`]) so that nothing in it can end
+/// a row, start a new one or become HTML; [`unescape`] reads a cell back
+/// (`bitext import` reads a reviewed file). The tables are written to a temporary file while the units stream
 /// in, so that the summary, known only at the end, can come first.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
@@ -117,6 +119,13 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
         }
         (None, _) => writeln!(out, "- **Glossary:** none")?,
     }
+    if summary.reviewed > 0 {
+        writeln!(
+            out,
+            "- **Reviewed:** {} segments from the translation memory",
+            summary.reviewed
+        )?;
+    }
     if summary.flags.is_empty() {
         writeln!(out, "- **Flags:** none")?;
     } else {
@@ -194,9 +203,16 @@ fn source_cell(unit: &Unit) -> String {
     cell
 }
 
-/// Glossary terms (`源 → target`) and flags, separated by `; `.
+/// The note that marks a reviewed translation.
+pub const REVIEWED_NOTE: &str = "✔ reviewed";
+
+/// `✔ reviewed` for a reviewed translation, glossary terms (`源 → target`)
+/// and flags, separated by `; `.
 fn notes_cell(unit: &Unit) -> String {
     let mut notes: Vec<String> = Vec::new();
+    if unit.origin == Origin::Reviewed {
+        notes.push(REVIEWED_NOTE.to_string());
+    }
     let mut seen = Vec::new();
     for term in &unit.terms {
         if !seen.contains(&term.term_id) {
@@ -235,9 +251,93 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Read back a cell [`escape`] wrote, or a person edited, as a GFM renderer
+/// would show its text: a backslash before ASCII punctuation is dropped
+/// (elsewhere it stays), and the character references `&amp;` `&lt;` `&gt;`
+/// `&quot;` `&apos;` `&nbsp;` and numeric ones (`&#39;`, `&#x41;`) are
+/// decoded; other `&…;` stay as written. `unescape(&escape(s)) == s` for
+/// any `s` without line breaks (which `escape` folds to spaces). Emphasis
+/// markers are not interpreted: see [`strip_bold`].
+pub fn unescape(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut chars = cell.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&(_, next)) if next.is_ascii_punctuation() => {
+                    out.push(next);
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            },
+            '&' => match character_reference(&cell[at..]) {
+                Some((decoded, len)) => {
+                    out.push(decoded);
+                    // Skip the rest of the reference (all ASCII).
+                    for _ in 1..len {
+                        chars.next();
+                    }
+                }
+                None => out.push('&'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Remove the unescaped `**` runs that the writer sets
+/// glossary terms in bold with; escaped asterisks (`\*`) stay escaped for
+/// [`unescape`].
+pub fn strip_bold(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The character a reference at the start of `text` (`&amp;`, `&#39;`)
+/// stands for, and its length in bytes.
+fn character_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.get(1..)?;
+    let semicolon = rest.bytes().take(11).position(|b| b == b';')?;
+    let name = &rest[..semicolon];
+    let end = semicolon + 1;
+    let decoded = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|&c| c != '\0')?
+        }
+    };
+    Some((decoded, end + 1))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::*;
 
     #[test]
     fn escapes_cell_breakers() {
@@ -245,5 +345,49 @@ mod tests {
             escape("a|b <script> & `x` \\ *y*"),
             "a\\|b &lt;script&gt; &amp; \\`x\\` \\\\ \\*y\\*"
         );
+    }
+
+    #[test]
+    fn unescape_inverts_escape_on_hostile_text() {
+        for text in [
+            "a|b <script>alert(1)</script> & `x` \\ *y* _z_ [l](u) ![i](p) # ~s~ $m$",
+            "\\|already escaped\\\\ &amp; &lt;x&gt; &#39;&#x41; &bogus; & ;",
+            "**bold** \\**not** trailing \\",
+            "<!-- c --> <div>块</div> | | || \\\\| 管道|符号",
+            "国土资源部 Ministry's \"quotes\" and 'single' — dashes… ellipsis",
+            "",
+        ] {
+            assert_eq!(unescape(&escape(text)), text, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn unescape_inverts_escape(text in "[^\\n\\r]{0,40}", punct in "[\\\\|`*_&<>;#!$\\[\\]~a-z ]{0,40}") {
+            proptest::prop_assert_eq!(unescape(&escape(&text)), text);
+            proptest::prop_assert_eq!(unescape(&escape(&punct)), punct);
+        }
+    }
+
+    #[test]
+    fn unescape_reads_what_a_person_types() {
+        assert_eq!(unescape(r"C:\path \q"), r"C:\path \q");
+        assert_eq!(
+            unescape("&quot;Hi&quot; &#8212; &nbsp;x &amp"),
+            "\"Hi\" \u{2014} \u{a0}x &amp"
+        );
+        assert_eq!(
+            unescape("&#0; &#xZZ; &toolongname;"),
+            "&#0; &#xZZ; &toolongname;"
+        );
+    }
+
+    #[test]
+    fn strip_bold_keeps_escaped_asterisks() {
+        assert_eq!(
+            strip_bold(r"开展**创先争优**活动\*\*"),
+            r"开展创先争优活动\*\*"
+        );
+        assert_eq!(unescape(&strip_bold(r"**a**\*b\*")), "a*b*");
     }
 }

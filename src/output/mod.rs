@@ -6,12 +6,15 @@
 //! chunk, and at [`DocumentWriter::finish`] gets the [`Summary`] of the
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
-//! names the built-in writers for `--formats`.
+//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL and
+//! XLIFF 2.0.
 
 mod atomic;
 mod jsonl;
-mod markdown;
+pub mod markdown;
 mod tmx;
+pub mod xliff;
+mod xml;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -19,7 +22,8 @@ use std::io::{self, Write};
 pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
-pub use tmx::Tmx;
+pub use tmx::{MemoryCounts, Tmx, write_memory};
+pub use xliff::Xliff;
 
 use crate::document::{FlagKind, Unit};
 use crate::glossary::TermReport;
@@ -78,6 +82,8 @@ pub struct Summary {
     pub segments: usize,
     /// Flag counts by kind.
     pub flags: BTreeMap<FlagKind, usize>,
+    /// Units whose translation a person reviewed.
+    pub reviewed: usize,
     /// The terminology report; `None` when the run used no glossary.
     pub terms: Option<TermReport>,
 }
@@ -92,6 +98,10 @@ impl Summary {
         for flag in units.iter().flat_map(|u| &u.flags) {
             *self.flags.entry(flag.kind).or_insert(0) += 1;
         }
+        self.reviewed += units
+            .iter()
+            .filter(|u| u.origin == crate::document::Origin::Reviewed)
+            .count();
     }
 }
 
@@ -147,6 +157,8 @@ pub enum Format {
     Md,
     /// One JSON object per segment.
     Jsonl,
+    /// XLIFF 2.0, for CAT tools and `bitext import`.
+    Xliff,
 }
 
 impl Format {
@@ -156,6 +168,7 @@ impl Format {
             Format::Tmx => Box::new(Tmx),
             Format::Md => Box::new(Markdown),
             Format::Jsonl => Box::new(Jsonl),
+            Format::Xliff => Box::new(Xliff),
         }
     }
 }

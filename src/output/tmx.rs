@@ -4,12 +4,16 @@
 //! for that file beside the output, and validation passes the DTD explicitly
 //! (`xmllint --dtdvalid tmx14.dtd`).
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
+use std::path::Path;
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 
+use super::xml::Xml;
 use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::document::Unit;
+use crate::cache::Cache;
+use crate::document::{Origin, Unit};
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
 /// stable `tuid` (the segment id), `<prop>`s for paragraph, backend, model,
@@ -33,7 +37,7 @@ impl Writer for Tmx {
         ctx: &WriteContext,
         out: &'a mut dyn Write,
     ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        let mut xml = Xml(quick_xml::Writer::new_with_indent(out, b' ', 2));
+        let mut xml = Xml::new(out);
         let ev = &mut xml;
         ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         ev.event(Event::Start(
@@ -106,35 +110,114 @@ impl DocumentWriter for TmxDocument<'_> {
     fn finish(mut self: Box<Self>, _summary: &Summary) -> io::Result<()> {
         self.xml.event(Event::End(BytesEnd::new("body")))?;
         self.xml.event(Event::End(BytesEnd::new("tmx")))?;
-        let out = self.xml.0.into_inner();
-        out.write_all(b"\n")?;
-        out.flush()
+        self.xml.finish()
     }
 }
 
-/// The XML writer, with errors as `io::Error`.
-struct Xml<'a>(quick_xml::Writer<&'a mut dyn Write>);
-
-impl Xml<'_> {
-    fn event(&mut self, event: Event<'_>) -> io::Result<()> {
-        self.0.write_event(event).map_err(io::Error::other)
-    }
+/// `<prop type="kind">value</prop>`.
+pub(crate) fn prop(ev: &mut Xml<'_>, kind: &str, value: &str) -> io::Result<()> {
+    ev.text_element("prop", [("type", kind)], value)
 }
 
-fn prop(ev: &mut Xml<'_>, kind: &str, value: &str) -> io::Result<()> {
-    ev.event(Event::Start(
-        BytesStart::new("prop").with_attributes([("type", kind)]),
-    ))?;
-    ev.event(Event::Text(BytesText::new(value)))?;
-    ev.event(Event::End(BytesEnd::new("prop")))
-}
-
-fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
+/// `<tuv xml:lang="lang"><seg>text</seg></tuv>`.
+pub(crate) fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
     ev.event(Event::Start(
         BytesStart::new("tuv").with_attributes([("xml:lang", lang)]),
     ))?;
-    ev.event(Event::Start(BytesStart::new("seg")))?;
-    ev.event(Event::Text(BytesText::new(text)))?;
-    ev.event(Event::End(BytesEnd::new("seg")))?;
+    ev.text_element("seg", [], text)?;
     ev.event(Event::End(BytesEnd::new("tuv")))
+}
+
+/// What [`write_memory`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryCounts {
+    /// Machine translations.
+    pub machine: usize,
+    /// Reviewed translations.
+    pub reviewed: usize,
+}
+
+/// Write the whole translation memory as one TMX 1.4 document, valid against
+/// the DTD: one `<tu>` per entry (machine translations first, then reviewed
+/// ones, each in key order) with `<prop>`s for its status (`x-status`:
+/// `machine` or `reviewed`), backend, model, the backend fingerprint and
+/// glossary terms a machine translation is keyed by, and a `<tuv>` per
+/// language. The header's `srclang` is the memory's source language, or
+/// `*all*` when it holds several. `name` names `out` in error messages.
+pub fn write_memory(
+    cache: &Cache,
+    out: &mut dyn Write,
+    name: &Path,
+) -> crate::Result<MemoryCounts> {
+    let mut source_langs = BTreeSet::new();
+    cache.for_each(|entry| {
+        source_langs.insert(entry.source_lang);
+        Ok(())
+    })?;
+    let srclang = match source_langs.len() {
+        1 => source_langs.pop_first().unwrap_or_default(),
+        _ => "*all*".to_string(),
+    };
+    let io = |e: io::Error| crate::Error::write(name, e);
+    let mut xml = Xml::new(out);
+    let ev = &mut xml;
+    ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .map_err(io)?;
+    ev.event(Event::Start(
+        BytesStart::new("tmx").with_attributes([("version", "1.4")]),
+    ))
+    .map_err(io)?;
+    ev.event(Event::Empty(BytesStart::new("header").with_attributes([
+        ("creationtool", "bitext"),
+        ("creationtoolversion", env!("CARGO_PKG_VERSION")),
+        ("segtype", "sentence"),
+        ("o-tmf", "bitext"),
+        ("adminlang", "en-US"),
+        ("srclang", srclang.as_str()),
+        ("datatype", "plaintext"),
+    ])))
+    .map_err(io)?;
+    ev.event(Event::Start(BytesStart::new("body")))
+        .map_err(io)?;
+    let mut counts = MemoryCounts::default();
+    cache.for_each(|entry| {
+        let write = |ev: &mut Xml<'_>| -> io::Result<()> {
+            ev.event(Event::Start(BytesStart::new("tu")))?;
+            prop(ev, "x-status", &entry.origin.to_string())?;
+            prop(ev, "x-backend", &entry.translation.backend)?;
+            if let Some(model) = &entry.translation.model {
+                prop(ev, "x-model", model)?;
+            }
+            if let Some(fingerprint) = &entry.fingerprint {
+                prop(ev, "x-fingerprint", fingerprint)?;
+            }
+            if let Some(terms) = entry.terms.as_ref().filter(|t| !t.is_empty()) {
+                prop(ev, "x-glossary-terms", terms)?;
+            }
+            if entry.translation.repaired {
+                prop(ev, "x-repaired", "true")?;
+            }
+            tuv(ev, &entry.source_lang, &clean(&entry.source))?;
+            tuv(ev, &entry.target_lang, &clean(&entry.translation.text))?;
+            ev.event(Event::End(BytesEnd::new("tu")))
+        };
+        write(ev).map_err(io)?;
+        match entry.origin {
+            Origin::Reviewed => counts.reviewed += 1,
+            _ => counts.machine += 1,
+        }
+        Ok(())
+    })?;
+    ev.event(Event::End(BytesEnd::new("body"))).map_err(io)?;
+    ev.event(Event::End(BytesEnd::new("tmx"))).map_err(io)?;
+    xml.finish().map_err(io)?;
+    Ok(counts)
+}
+
+/// The text without what XML 1.0 cannot carry (the memory keeps source
+/// texts as they were sent, before the check stage cleaned them).
+fn clean(text: &str) -> String {
+    let mut text = text.to_string();
+    crate::check::remove_forbidden(&mut text);
+    text
 }

@@ -41,6 +41,17 @@ impl Bitext {
         }
     }
 
+    /// Another invocation in the directory of an earlier one (as `run`
+    /// returned it), to run commands one after another on the same files.
+    pub fn in_dir(dir: tempfile::TempDir) -> Self {
+        Bitext {
+            dir,
+            args: Vec::new(),
+            stdin: None,
+            env: Vec::new(),
+        }
+    }
+
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -169,6 +180,29 @@ pub fn assert_valid_tmx(path: &Path) {
         "xmllint warned: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Validate an XLIFF file against the XLIFF 2.0 core schema with xmllint.
+/// Panics (never skips) when xmllint is missing: CI installs libxml2-utils.
+pub fn assert_valid_xliff(path: &Path) {
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(repo_path("tests/standards/xliff20/xliff_core_2.0.xsd"))
+        .arg(path)
+        .output()
+        .expect("xmllint is needed for the XLIFF tests: apt-get install libxml2-utils");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{} is not valid XLIFF 2.0:\n{stderr}",
+        path.display()
+    );
+    // xmllint reports success on stderr ("… validates"); anything else is a warning.
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.ends_with(" validates"))
+        .collect();
+    assert!(warnings.is_empty(), "xmllint warned: {warnings:?}");
 }
 
 /// Snapshot text with the run's temporary directory and timings filtered out.

@@ -12,6 +12,7 @@ mod cli;
 mod glossary;
 mod output;
 mod resilience;
+mod review;
 mod segment;
 mod terminology;
 mod translate;

@@ -135,7 +135,13 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
             "segment {} is misaligned: {}",
             unit["id"], unit["target"]
         );
-        assert_eq!(unit["flags"], json!([]));
+        // (The mock's "translations" are no English, so QA flags such as
+        // number-mismatch are expected; none may say a segment is missing.)
+        let flags = unit["flags"].as_array().unwrap();
+        assert!(
+            flags.iter().all(|f| f["kind"] != "untranslated"),
+            "{flags:?}"
+        );
     }
     crate::harness::assert_valid_tmx(&run.dir.join("output/article.tmx"));
     assert!(

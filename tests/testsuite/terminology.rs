@@ -11,12 +11,48 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::Bitext;
 
-/// A translation that ignores the glossary: Han characters become `w`,
-/// everything else (placeholder tags included) stays.
+/// A translation that ignores the glossary: numbers are rendered in English
+/// (`bitext::numbers::to_english`), every other Han character becomes
+/// `wwwww` (about as long as English renders it, so that no length-ratio
+/// flag is due), everything else (placeholder tags included) stays.
 fn ignore_glossary(text: &str) -> String {
-    text.chars()
-        .map(|c| if bitext::segment::is_han(c) { 'w' } else { c })
-        .collect()
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text;
+    // Markup tags (`<x id="1"/>`) pass through untouched.
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str(&english_numbers(&rest[..start]));
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&english_numbers(rest));
+    out
+}
+
+fn english_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut pos = 0;
+    for number in bitext::numbers::find_numbers(text) {
+        out.push_str(&wordy(&text[pos..number.span.start]));
+        out.push_str(&format!(" {} ", bitext::numbers::to_english(&number)));
+        pos = number.span.end;
+    }
+    out.push_str(&wordy(&text[pos..]));
+    out
+}
+
+fn wordy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if bitext::segment::is_han(c) {
+            out.push_str("wwwww");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 async fn openai() -> MockServer {

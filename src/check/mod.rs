@@ -1,0 +1,184 @@
+//! The check stage: QA flags on each aligned unit.
+//!
+//! Runs after translation and before writing, so that every writer renders
+//! the same flags (Markdown Notes, TMX `<prop type="x-flag">`, XLIFF notes,
+//! JSONL `flags`) and the summary counts them. It also removes the
+//! characters XML 1.0 forbids (C0 controls other than tab, U+FFFE, U+FFFF)
+//! from source and target, and flags the unit when it does, so that no
+//! output can be made invalid by its text.
+//!
+//! | flag | when |
+//! |---|---|
+//! | `untranslated` | the backend gave no translation, or Han characters are left in it |
+//! | `empty` | the translation is empty and the source is not |
+//! | `number-mismatch` | a number of the source is missing from the target ([`numbers`]) |
+//! | `length-ratio` | the target is far longer or shorter than the source predicts ([`length`]) |
+//! | `llm-chatter` | the target carries a model's remarks ([`chatter`]) |
+//! | `glossary-miss` | a matched term's glossary target is missing |
+//! | `control-char-removed` | characters XML cannot carry were removed |
+//!
+//! Flags must be precise, since each one costs a reviewer's attention: on a
+//! human translation of the reference article the stage raises none (see
+//! `tests/testsuite/review.rs`, which also measures recall on deliberately
+//! broken translations).
+
+pub mod chatter;
+pub mod length;
+pub mod numbers;
+
+use crate::document::{Flag, FlagKind, TermMatch, Unit};
+use crate::glossary::Glossary;
+use crate::segment::is_han;
+
+/// Flag `unit` (whose `terms` were found by `glossary`), and clean its texts.
+/// `translated` is false when the backend gave no translation for it.
+pub fn check(unit: &mut Unit, glossary: &Glossary, translated: bool) {
+    let mut flags = Vec::new();
+    shift_spans(&unit.source, &mut unit.terms);
+    for (text, side) in [(&mut unit.source, "source"), (&mut unit.target, "target")] {
+        let removed = remove_forbidden(text);
+        if !removed.is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::ControlCharRemoved,
+                detail: format!("{side}: {removed}"),
+            });
+        }
+    }
+    if !translated {
+        flags.push(Flag {
+            kind: FlagKind::Untranslated,
+            detail: format!("no translation from {}", unit.backend),
+        });
+    } else if unit.target.trim().is_empty() {
+        if !unit.source.trim().is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::Empty,
+                detail: String::new(),
+            });
+        }
+    } else {
+        let han: String = unit.target.chars().filter(|&c| is_han(c)).collect();
+        if !han.is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::Untranslated,
+                detail: format!("Han characters left: {han}"),
+            });
+        }
+        let renderings: Vec<&str> = unit
+            .terms
+            .iter()
+            .filter_map(|t| glossary.entries().get(t.term_id))
+            .flat_map(|e| std::iter::once(&e.target).chain(&e.variants))
+            .map(String::as_str)
+            .collect();
+        for number in numbers::missing_numbers(&unit.source, &unit.target, &unit.terms, &renderings)
+        {
+            flags.push(Flag {
+                kind: FlagKind::NumberMismatch,
+                detail: number,
+            });
+        }
+        let ratio = length::LengthRatio::measure(&unit.source, &unit.target, &unit.terms);
+        if ratio.is_outlier() {
+            flags.push(Flag {
+                kind: FlagKind::LengthRatio,
+                detail: ratio.detail(),
+            });
+        }
+        if let Some(chatter) = chatter::find_chatter(&unit.source, &unit.target) {
+            flags.push(Flag {
+                kind: FlagKind::LlmChatter,
+                detail: chatter,
+            });
+        }
+    }
+    if translated {
+        for term in missing_terms(glossary, &unit.terms, &unit.target) {
+            flags.push(Flag {
+                kind: FlagKind::GlossaryMiss,
+                detail: format!("{} → {}", term.source, term.target),
+            });
+        }
+    }
+    unit.flags = flags;
+}
+
+/// The matched terms whose glossary target the translation lacks.
+pub fn missing_terms<'a>(
+    glossary: &Glossary,
+    terms: &'a [TermMatch],
+    target: &str,
+) -> Vec<&'a TermMatch> {
+    let mut missing: Vec<&TermMatch> = Vec::new();
+    for term in terms {
+        let already = missing.iter().any(|m| m.term_id == term.term_id);
+        if !already && !glossary.is_rendered(term, target) {
+            missing.push(term);
+        }
+    }
+    missing
+}
+
+/// Move the terms' byte spans in `source` to where they will be once
+/// [`remove_forbidden`] has taken its characters out.
+fn shift_spans(source: &str, terms: &mut [TermMatch]) {
+    let removed: Vec<(usize, usize)> = source
+        .char_indices()
+        .filter(|&(_, c)| is_forbidden(c))
+        .map(|(i, c)| (i, c.len_utf8()))
+        .collect();
+    if removed.is_empty() {
+        return;
+    }
+    let before = |at: usize| -> usize {
+        removed
+            .iter()
+            .take_while(|&&(i, _)| i < at)
+            .map(|&(_, len)| len)
+            .sum()
+    };
+    for term in terms {
+        term.span =
+            term.span.start - before(term.span.start)..term.span.end - before(term.span.end);
+    }
+}
+
+/// Whether XML 1.0 forbids `c` even as a character reference.
+fn is_forbidden(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+}
+
+/// Remove what XML 1.0 cannot carry, even as a character reference: C0
+/// controls other than tab, LF and CR, and the non-characters U+FFFE and
+/// U+FFFF. Returns the removed characters as `U+XXXX` codes.
+pub fn remove_forbidden(text: &mut String) -> String {
+    let forbidden = is_forbidden;
+    if !text.chars().any(forbidden) {
+        return String::new();
+    }
+    let mut codes: Vec<String> = Vec::new();
+    text.retain(|c| {
+        if forbidden(c) {
+            let code = format!("U+{:04X}", c as u32);
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+            false
+        } else {
+            true
+        }
+    });
+    codes.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_control_characters() {
+        let mut text = "a\u{0}b\u{1b}c\td\u{ffff}".to_string();
+        assert_eq!(remove_forbidden(&mut text), "U+0000 U+001B U+FFFF");
+        assert_eq!(text, "abc\td");
+    }
+}

@@ -1,0 +1,680 @@
+//! The `number-mismatch` check: every number of the source must appear in
+//! the English target in an equivalent form.
+//!
+//! The source's numbers come from [`crate::numbers::find_numbers`]; the
+//! target's are read here: digits with thousands separators and decimals
+//! (`5,943`, `597.42`), scale words (`105 million`, `1.2 billion`), spelled
+//! out numbers (`three`, `twenty-one`, `two hundred thousand`, `a dozen`),
+//! ordinals (`third`, `26th`), percentages (`83.3%`, `30 percent`) and month
+//! names. A source number is satisfied when the target has a number of the
+//! same value, or one that rounds it at the precision it is written with
+//! (`20 million` for 1,960万, `597` for 597.42), or one within 5% after a
+//! hedge (`nearly`, `about`, `more than`, `over`). A percentage may be
+//! written without its sign and a cardinal with one (`83.3` ↔ `83.3%`).
+//!
+//! The check is conservative, since a false flag costs a reviewer's time:
+//!
+//! - numbers inside a glossary term (`三会一课`, `第七地质大队`, `12336`) are
+//!   the glossary's business, not this check's;
+//! - a Chinese numeral one (`一批`, `一名`, `第一`) is skipped: English says
+//!   "a", "an", "the first" or nothing at all;
+//! - a Chinese numeral two is satisfied by "both", "pair", "couple", "twin",
+//!   "twice", "double" and "dual" as well;
+//! - a fraction (`三分之一`) is satisfied by its denominator's word ("third"),
+//!   its value as a decimal or percentage, or its two numbers;
+//! - a date needs its year as a number, its month by name (or as a number),
+//!   its day as a number.
+
+use std::ops::Range;
+
+use crate::document::TermMatch;
+use crate::numbers::{NumberKind, NumberMatch, Script, find_numbers, to_english};
+
+/// A number written in English text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnglishNumber {
+    /// Its value; for a percentage, the percentage (83.3 for `83.3%`).
+    pub value: f64,
+    /// The unit of its last written digit: 1 for `597`, 0.01 for `597.42`,
+    /// 1,000,000 for `20 million`.
+    pub precision: f64,
+    /// Whether it follows a hedge such as "nearly", "about" or "more than".
+    pub hedged: bool,
+    /// Whether it is followed by `%` or "percent".
+    pub percent: bool,
+}
+
+/// What [`read_english`] finds in a text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnglishNumbers {
+    /// The numbers, in order.
+    pub numbers: Vec<EnglishNumber>,
+    /// The months named (1–12), in order.
+    pub months: Vec<u8>,
+    /// Every word, lowercased, in order.
+    pub words: Vec<String>,
+}
+
+/// The numbers of `source` that `target` lacks, as flag details
+/// (`1.05亿 → 105 million`), in source order. `terms` are the glossary
+/// terms matched in `source` (byte spans): numbers inside them are skipped.
+/// `renderings` are the glossary targets and variants of those terms: where
+/// they stand in `target` they render the terms, so their numbers ("Four" in
+/// "Three Enters and Four Togethers") cannot stand for another number.
+pub fn missing_numbers(
+    source: &str,
+    target: &str,
+    terms: &[TermMatch],
+    renderings: &[&str],
+) -> Vec<String> {
+    let found = find_numbers(source);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let english = read_english(&blank_out(target, renderings));
+    found
+        .iter()
+        .filter(|m| !inside_term(&m.span, terms))
+        .filter(|m| !is_chinese_one(m))
+        .filter(|m| !satisfied(m, &english))
+        .map(|m| format!("{} → {}", &source[m.span.clone()], to_english(m)))
+        .collect()
+}
+
+/// Read the numbers, month names and words of an English text.
+pub fn read_english(text: &str) -> EnglishNumbers {
+    let tokens = tokenize(text);
+    let mut out = EnglishNumbers::default();
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            Token::Number {
+                value,
+                precision,
+                ordinal,
+                abbreviated,
+            } => {
+                if let Some(scale) = abbreviated {
+                    out.numbers.push(EnglishNumber {
+                        value: value * scale,
+                        precision: precision * scale,
+                        hedged: hedged(&tokens, i),
+                        percent: false,
+                    });
+                }
+                let (mut value, mut precision) = (*value, *precision);
+                let mut j = i + 1;
+                if !ordinal {
+                    while let Some(scale) = tokens.get(j).and_then(Token::word).and_then(scale) {
+                        value *= scale;
+                        precision *= scale;
+                        j += 1;
+                    }
+                }
+                let (percent, after) = percent_sign(&tokens, j);
+                out.numbers.push(EnglishNumber {
+                    value,
+                    precision,
+                    hedged: hedged(&tokens, i),
+                    percent,
+                });
+                i = after;
+            }
+            Token::Word { lower, capital } => {
+                out.words.push(lower.clone());
+                if *capital && let Some(m) = month(lower) {
+                    out.months.push(m);
+                }
+                match word_number(&tokens, i) {
+                    Some((value, precision, end)) => {
+                        for t in &tokens[i + 1..end] {
+                            if let Some(w) = t.word() {
+                                out.words.push(w.to_string());
+                            }
+                        }
+                        let (percent, after) = percent_sign(&tokens, end);
+                        out.numbers.push(EnglishNumber {
+                            value,
+                            precision,
+                            hedged: hedged(&tokens, i),
+                            percent,
+                        });
+                        i = after;
+                    }
+                    None => i += 1,
+                }
+            }
+            Token::Percent | Token::Break => i += 1,
+        }
+    }
+    out
+}
+
+/// `text` with every occurrence of `phrases` (ignoring ASCII case) replaced
+/// by spaces.
+fn blank_out(text: &str, phrases: &[&str]) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut blank = vec![false; text.len()];
+    for phrase in phrases.iter().filter(|p| !p.is_empty()) {
+        let phrase = phrase.to_ascii_lowercase();
+        for (at, _) in lower.match_indices(&phrase) {
+            blank[at..at + phrase.len()]
+                .iter_mut()
+                .for_each(|b| *b = true);
+        }
+    }
+    text.char_indices()
+        .map(|(at, c)| if blank[at] { ' ' } else { c })
+        .collect()
+}
+
+fn inside_term(span: &Range<usize>, terms: &[TermMatch]) -> bool {
+    terms
+        .iter()
+        .any(|t| t.span.start <= span.start && span.end <= t.span.end)
+}
+
+/// A Chinese numeral one outside a date: English renders it as an article,
+/// or not at all.
+fn is_chinese_one(m: &NumberMatch) -> bool {
+    m.script == Script::Chinese
+        && !matches!(m.kind, NumberKind::Date { .. })
+        && m.number.as_integer() == Some(1)
+}
+
+/// Whether the English numbers render `m`.
+fn satisfied(m: &NumberMatch, en: &EnglishNumbers) -> bool {
+    let any = |v: f64| en.numbers.iter().any(|n| close(n, v));
+    let exact = |v: f64| en.numbers.iter().any(|n| (n.value - v).abs() < 1e-9);
+    match m.kind {
+        NumberKind::Cardinal | NumberKind::MoreThan | NumberKind::Percent => {
+            any(m.value)
+                || (m.script == Script::Chinese
+                    && m.value == 2.0
+                    && en.words.iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "both" | "pair" | "couple" | "twin" | "twice" | "double" | "dual"
+                        )
+                    }))
+        }
+        NumberKind::Ordinal => exact(m.value),
+        NumberKind::Fraction {
+            numerator,
+            denominator,
+        } => {
+            let word = fraction_word(denominator);
+            en.words
+                .iter()
+                .any(|w| word.is_some_and(|(one, many)| w == one || w == many))
+                || en.numbers.iter().any(|n| {
+                    (n.value - m.value).abs() < 0.01 || (n.value - m.value * 100.0).abs() <= 1.0
+                })
+                || (exact(numerator as f64) && exact(denominator as f64))
+        }
+        NumberKind::Date { year, month, day } => {
+            year.is_none_or(|y| exact(f64::from(y)))
+                && month.is_none_or(|mo| en.months.contains(&mo) || exact(f64::from(mo)))
+                && day.is_none_or(|d| exact(f64::from(d)))
+        }
+    }
+}
+
+/// Whether `n` renders the value `v`: the same value, `v` rounded at the
+/// precision `n` is written with, or within 5% after a hedge.
+fn close(n: &EnglishNumber, v: f64) -> bool {
+    let diff = (n.value - v).abs();
+    diff <= 1e-9 * v.abs().max(1.0)
+        || diff <= n.precision / 2.0 + 1e-9 * n.precision
+        || (n.hedged && diff <= 0.05 * v.abs())
+}
+
+fn fraction_word(denominator: u64) -> Option<(&'static str, &'static str)> {
+    Some(match denominator {
+        2 => ("half", "halves"),
+        3 => ("third", "thirds"),
+        4 => ("quarter", "quarters"),
+        5 => ("fifth", "fifths"),
+        10 => ("tenth", "tenths"),
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// Digits: `5,943`, `597.42`, `26th`, `105m`.
+    Number {
+        value: f64,
+        precision: f64,
+        ordinal: bool,
+        /// The scale of an abbreviation such as `m` or `bn` after the digits.
+        abbreviated: Option<f64>,
+    },
+    /// A run of ASCII letters.
+    Word { lower: String, capital: bool },
+    /// `%`.
+    Percent,
+    /// Punctuation other than hyphens and apostrophes, or non-Latin text:
+    /// spelled-out numbers do not continue across it.
+    Break,
+}
+
+impl Token {
+    fn word(&self) -> Option<&str> {
+        match self {
+            Token::Word { lower, .. } => Some(lower),
+            _ => None,
+        }
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while digit(i) {
+                i += 1;
+            }
+            // Thousands groups: ",ddd" not followed by a fourth digit.
+            while chars.get(i) == Some(&',') && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
+                i += 4;
+            }
+            let mut decimals = 0;
+            if chars.get(i) == Some(&'.') && digit(i + 1) {
+                i += 1;
+                while digit(i) {
+                    i += 1;
+                    decimals += 1;
+                }
+            }
+            let literal: String = chars[start..i].iter().filter(|&&c| c != ',').collect();
+            let value = literal.parse::<f64>().unwrap_or(f64::NAN);
+            // An ordinal suffix: 26th, 1st, 2nd, 3rd.
+            let mut end = i;
+            while chars.get(end).is_some_and(char::is_ascii_alphabetic) {
+                end += 1;
+            }
+            let suffix: String = chars[i..end].iter().collect::<String>().to_lowercase();
+            let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
+            // An abbreviated scale: 105m, 1.2bn, 35k ("105m" may as well be
+            // metres: both readings count).
+            let abbreviated = match suffix.as_str() {
+                "k" => Some(1e3),
+                "m" | "mn" | "mln" => Some(1e6),
+                "b" | "bn" | "bln" => Some(1e9),
+                "tn" | "trn" => Some(1e12),
+                _ => None,
+            };
+            if ordinal || abbreviated.is_some() {
+                i = end;
+            }
+            if value.is_finite() {
+                tokens.push(Token::Number {
+                    value,
+                    precision: 10f64.powi(-decimals),
+                    ordinal,
+                    abbreviated,
+                });
+            }
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while chars.get(i).is_some_and(char::is_ascii_alphabetic) {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            tokens.push(Token::Word {
+                lower: word.to_ascii_lowercase(),
+                capital: c.is_ascii_uppercase(),
+            });
+        } else {
+            if matches!(c, '%' | '％') {
+                tokens.push(Token::Percent);
+            } else if !(c.is_whitespace() || matches!(c, '-' | '‐' | '\'' | '’'))
+                && tokens.last() != Some(&Token::Break)
+            {
+                tokens.push(Token::Break);
+            }
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// `%`, "percent" or "per cent" at `j`: whether, and the index after it.
+fn percent_sign(tokens: &[Token], j: usize) -> (bool, usize) {
+    match tokens.get(j) {
+        Some(Token::Percent) => (true, j + 1),
+        Some(t) if t.word() == Some("percent") => (true, j + 1),
+        Some(t)
+            if t.word() == Some("per")
+                && tokens.get(j + 1).and_then(Token::word) == Some("cent") =>
+        {
+            (true, j + 2)
+        }
+        _ => (false, j),
+    }
+}
+
+/// Whether the number at `i` follows a hedge word.
+fn hedged(tokens: &[Token], i: usize) -> bool {
+    let before = |k: usize| i.checked_sub(k).and_then(|j| tokens.get(j)?.word());
+    matches!(
+        before(1),
+        Some(
+            "than"
+                | "over"
+                | "nearly"
+                | "almost"
+                | "about"
+                | "around"
+                | "some"
+                | "roughly"
+                | "approximately"
+                | "under"
+                | "above"
+                | "below"
+                | "circa"
+                | "least"
+        )
+    ) || (before(1) == Some("to") && before(2) == Some("close"))
+}
+
+fn scale(word: &str) -> Option<f64> {
+    Some(match word {
+        "hundred" => 1e2,
+        "thousand" => 1e3,
+        "million" | "millions" | "mn" => 1e6,
+        "billion" | "billions" | "bn" => 1e9,
+        "trillion" | "trillions" | "tn" => 1e12,
+        _ => return None,
+    })
+}
+
+/// What a word contributes to a spelled-out number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NumberWord {
+    /// zero … nineteen, twenty … ninety.
+    Add(f64),
+    /// first … twentieth: ends the number.
+    Ordinal(f64),
+    /// hundred, thousand, million, …
+    Scale(f64),
+    /// dozen.
+    Dozen,
+}
+
+fn number_word(word: &str) -> Option<NumberWord> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    const ORDINALS: [&str; 20] = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ];
+    if let Some(n) = UNITS.iter().position(|&w| w == word) {
+        return Some(NumberWord::Add(n as f64));
+    }
+    if let Some(n) = TENS.iter().position(|&w| w == word) {
+        return Some(NumberWord::Add((n as f64 + 2.0) * 10.0));
+    }
+    if let Some(n) = ORDINALS.iter().position(|&w| w == word) {
+        return Some(NumberWord::Ordinal(n as f64 + 1.0));
+    }
+    if word == "dozen" || word == "dozens" {
+        return Some(NumberWord::Dozen);
+    }
+    scale(word).map(NumberWord::Scale)
+}
+
+/// A spelled-out number starting at the word token `i` ("three", "twenty
+/// one", "two hundred and five", "a thousand", "a dozen", "third"): its
+/// value, precision and the index after it.
+fn word_number(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
+    let word_at = |k: usize| tokens.get(k).and_then(Token::word);
+    let mut j = i;
+    let (mut total, mut current, mut precision) = (0.0, 0.0, 1.0);
+    let mut any = false;
+    // "a"/"an" counts as one before a scale or "dozen".
+    if matches!(word_at(j), Some("a" | "an"))
+        && matches!(
+            word_at(j + 1).and_then(number_word),
+            Some(NumberWord::Scale(_) | NumberWord::Dozen)
+        )
+    {
+        current = 1.0;
+        j += 1;
+    }
+    while let Some(word) = word_at(j) {
+        match number_word(word) {
+            Some(NumberWord::Add(n)) => current += n,
+            Some(NumberWord::Ordinal(n)) => {
+                current += n;
+                any = true;
+                j += 1;
+                break;
+            }
+            Some(NumberWord::Scale(s)) if s == 100.0 => {
+                current = f64::max(current, 1.0) * s;
+            }
+            Some(NumberWord::Scale(s)) => {
+                total += f64::max(current, 1.0) * s;
+                current = 0.0;
+                precision = s;
+            }
+            Some(NumberWord::Dozen) => current = f64::max(current, 1.0) * 12.0,
+            None if word == "and"
+                && any
+                && matches!(
+                    word_at(j + 1).and_then(number_word),
+                    Some(NumberWord::Add(_))
+                ) => {}
+            None => break,
+        }
+        any = true;
+        j += 1;
+    }
+    any.then_some((total + current, precision, j))
+}
+
+/// A month's number from its English name or abbreviation (lowercase).
+fn month(word: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if let Some(i) = MONTHS.iter().position(|&m| m == word) {
+        return u8::try_from(i + 1).ok();
+    }
+    let short = if word == "sept" { "sep" } else { word };
+    (short.len() == 3)
+        .then(|| MONTHS.iter().position(|m| m.starts_with(short)))
+        .flatten()
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<f64> {
+        read_english(text).numbers.iter().map(|n| n.value).collect()
+    }
+
+    fn missing(source: &str, target: &str) -> Vec<String> {
+        missing_numbers(source, target, &[], &[])
+    }
+
+    #[test]
+    fn reads_english_numbers() {
+        assert_eq!(values("5,943 Party members"), [5943.0]);
+        assert_eq!(values("105 million yuan and 1.2 billion"), [105e6, 1.2e9]);
+        assert_eq!(values("597.42 hectares"), [597.42]);
+        assert_eq!(values("the 26th, the 90th anniversary"), [26.0, 90.0]);
+        assert_eq!(
+            values("twenty-one people, two hundred and five"),
+            [21.0, 205.0]
+        );
+        assert_eq!(values("two hundred thousand"), [200_000.0]);
+        assert_eq!(values("a thousand, a dozen, third"), [1000.0, 12.0, 3.0]);
+        assert_eq!(values("12336 and 3,000 12336"), [12336.0, 3000.0, 12336.0]);
+        assert_eq!(values("fell by 1,2345"), [1.0, 2345.0]);
+        let en = read_english("83.3% and 30 percent, 5 per cent");
+        assert!(en.numbers.iter().all(|n| n.percent));
+        assert!(read_english("more than 200,000").numbers[0].hedged);
+        assert_eq!(
+            read_english("On April 26, 2011 and in Sept. and may").months,
+            [4, 9]
+        );
+    }
+
+    #[test]
+    fn equivalent_forms_pass() {
+        for (source, target) in [
+            ("提供1.05亿元资金.", "105 million yuan was provided"),
+            ("20余万人饮水问题", "the water of more than 200,000 people"),
+            ("20余万人饮水问题", "the water of over 200 thousand people"),
+            ("2011年4月26日.", "On April 26, 2011,"),
+            ("2011年4月26日.", "On 26 April 2011,"),
+            ("2011年4月26日.", "On 2011-04-26,"),
+            ("占83.3.", "83.3% of them"),
+            ("占83.3%.", "83.3 percent of them"),
+            ("已分三批选派", "sent in three batches"),
+            ("两篇理论文章", "both theoretical articles"),
+            ("投入资金1960万元", "19.6 million yuan"),
+            ("投入资金1960万元", "nearly 20 million yuan"),
+            ("达597.42公顷", "597 hectares"),
+            ("5943名党员", "5943 Party members"),
+            ("第四批", "the fourth group"),
+            ("第21名", "the 21st"),
+            ("三分之一的", "a third of the"),
+            ("百分之三十", "30%"),
+            ("2011年12月的一天", "One day in December 2011"),
+            ("一批特殊的客人", "a group of special guests"),
+            ("1100多名师生", "more than 1,100 teachers and students"),
+            ("今年5月份", "in May this year"),
+            ("提供1.05亿元资金.", "RMB105m was provided"),
+            ("提供1.05亿元资金.", "RMB 105 mn was provided"),
+            ("投入12亿元", "1.2bn yuan"),
+            ("长105米", "105m long"),
+        ] {
+            assert_eq!(
+                missing(source, target),
+                Vec::<String>::new(),
+                "{source} / {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_and_wrong_numbers_are_reported() {
+        assert_eq!(
+            missing("提供1.05亿元资金.", "1.05 billion yuan was provided"),
+            ["1.05亿 → 105 million"]
+        );
+        assert_eq!(
+            missing("2011年4月26日.", "On April 25, 2011,"),
+            ["2011年4月26日 → April 26, 2011"]
+        );
+        assert_eq!(
+            missing("2010年4月.", "In March 2010,"),
+            ["2010年4月 → April 2010"]
+        );
+        assert_eq!(
+            missing("计划打井111眼.", "The plan was to drill wells."),
+            ["111 → 111"]
+        );
+        assert_eq!(missing("已分三批", "in several batches"), ["三 → three"]);
+        assert_eq!(
+            missing("帮助113户491名群众", "to help 419 people in 113 households"),
+            ["491 → 491"]
+        );
+        assert_eq!(
+            missing("有20多位记者", "21 journalists"),
+            ["20多 → more than 20"]
+        );
+    }
+
+    #[test]
+    fn numbers_in_glossary_terms_are_skipped() {
+        let glossary = crate::glossary::Glossary::from_tsv_str(
+            "t.tsv",
+            "source\ttarget\n三会一课\tthree meetings and one lesson\n浙江省第七地质大队\tNo. 7 Brigade\n",
+        )
+        .unwrap();
+        let source = "参加'三会一课'和浙江省第七地质大队的活动";
+        let terms = glossary.annotate(source);
+        assert!(
+            missing_numbers(source, "the Party routine and the brigade", &terms, &[]).is_empty()
+        );
+    }
+
+    #[test]
+    fn numbers_in_glossary_renderings_do_not_count() {
+        let source = "第四批'三进四同'干部";
+        let target = "the third group of 'Three Enters and Four Togethers' officials";
+        assert!(missing(source, target).is_empty());
+        assert_eq!(
+            missing_numbers(source, target, &[], &["Three Enters and Four Togethers"]),
+            ["第四 → fourth"]
+        );
+    }
+}
