@@ -37,6 +37,7 @@
 //! assert_eq!(texts, ["记者们说.", "'徐绍史部长不避讳敏感问题.'", "这种务实作风."]);
 //! ```
 
+pub mod align;
 pub mod backend;
 pub mod cache;
 pub mod check;

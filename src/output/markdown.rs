@@ -194,7 +194,8 @@ fn source_cell(unit: &Unit) -> String {
     cell
 }
 
-/// Glossary terms (`源 → target`) and flags, separated by `; `.
+/// Glossary terms (`源 → target`), the alignment bead and flags, separated
+/// by `; `.
 fn notes_cell(unit: &Unit) -> String {
     let mut notes: Vec<String> = Vec::new();
     let mut seen = Vec::new();
@@ -207,6 +208,9 @@ fn notes_cell(unit: &Unit) -> String {
                 escape(&term.target)
             ));
         }
+    }
+    if let Some(bead) = &unit.bead {
+        notes.push(format!("bead {} ({:.2})", bead.kind, bead.score));
     }
     for flag in &unit.flags {
         notes.push(format!("⚠ {}", escape(&flag.to_string())));
