@@ -238,6 +238,7 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("held", "hold"),
     ("met", "meet"),
     ("went", "go"),
+    ("going", "go"),
     ("gone", "go"),
     ("gave", "give"),
     ("given", "give"),
@@ -520,13 +521,15 @@ impl<'a> Tokenizer<'a> {
                 continue;
             }
             let translations = self.translations(word);
+            let known = lexicon.cedict.contains(word);
             if !translations.is_empty() {
                 out.push(ZhToken {
                     word: self.words.id(word),
-                    strength: 1.0,
+                    strength: if known { 1.0 } else { 0.5 },
                     translations,
                 });
-            } else if word.chars().count() > 1 {
+            }
+            if !known && word.chars().count() > 1 {
                 // Unknown to the dictionary: its parts.
                 let mut rest = word;
                 while !rest.is_empty() {
@@ -641,6 +644,20 @@ fn strip_brackets(sense: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[ignore = "debugging aid: prints the tokens of a text"]
+    fn print_tokens() {
+        let lexicon = Lexicon::load();
+        let mut t = Tokenizer::new(&lexicon);
+        let text = std::env::var("ZH").unwrap_or_else(|_| "创争不走过场.".to_string());
+        let tokens = t.chinese(&text, None);
+        let names: HashMap<u32, String> = t.interner.ids.iter().map(|(k, v)| (*v, k.clone())).collect();
+        for tok in tokens {
+            let tr: Vec<&str> = tok.translations.iter().map(|i| names[i].as_str()).collect();
+            println!("{} {:?}", tok.strength, tr);
+        }
+    }
 
     #[test]
     fn stems_meet() {

@@ -150,12 +150,43 @@ pub fn align(
     finish(steps)
 }
 
+/// The score of one bead (0-based ranges), for debugging the weights.
+#[doc(hidden)]
+pub fn explain(
+    zh: &Document,
+    en: &EnglishDocument,
+    lexicon: &Lexicon,
+    options: &AlignOptions,
+    beads: &[(Range<usize>, Range<usize>)],
+) -> Vec<String> {
+    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
+    let zh_units = zh
+        .segments()
+        .map(|s| (length(s.content()), tokenizer.chinese(s.content(), None)))
+        .collect();
+    let en_units = en
+        .segments()
+        .map(|s| (length(s.content()), tokenizer.english(s.content())))
+        .collect();
+    let zh_side = ZhSide::from_tokens(zh_units, tokenizer.word_count());
+    let en_side = EnSide::from_tokens(en_units, tokenizer.interner.len());
+    let (n, m) = (zh_side.count(), en_side.count());
+    let windows: Vec<Range<usize>> = (0..n).map(|_| 0..m).collect();
+    let lz: f32 = zh_side.len.iter().sum();
+    let le: f32 = en_side.len.iter().sum();
+    let mut scorer = score::Scorer::new(&zh_side, &en_side, &windows, options.params, le / lz, n as f32 / m as f32);
+    beads
+        .iter()
+        .map(|(z, e)| format!("{z:?} {e:?} {:?}", scorer.eval(z.clone(), e.clone())))
+        .collect()
+}
+
 /// The bead types to search, given the ratio of Chinese to English units:
 /// when the Chinese side is cut into clauses (three to an English sentence,
 /// say), longer n–1 beads are needed.
 fn bead_types(ratio: f32) -> Vec<(usize, usize)> {
-    let max_a = ((2.5 * ratio).ceil() as usize).clamp(3, 10);
-    let max_b = ((2.5 / ratio).ceil() as usize).clamp(3, 10);
+    let max_a = ((3.5 * ratio).ceil() as usize).clamp(3, 12);
+    let max_b = ((3.5 / ratio).ceil() as usize).clamp(3, 12);
     let max_a2 = ((2.0 * ratio).ceil() as usize + 1).clamp(2, max_a);
     let max_b2 = ((2.0 / ratio).ceil() as usize + 1).clamp(2, max_b);
     let mut types = vec![(1, 1), (1, 0), (0, 1)];

@@ -48,13 +48,13 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            ratio_cost: 3.0,
-            size_cost: 2.0,
+            ratio_cost: 1.0,
+            size_cost: 5.0,
             length_weight: 1.0,
             length_variance: 6.0,
             lexical_weight: 10.0,
             neutral_share: 0.2,
-            orphan_cost: 2.0,
+            orphan_cost: 4.0,
             skip_cost: 2.5,
         }
     }
@@ -232,22 +232,8 @@ impl PairCache {
                 let at = cache.words.len();
                 cache.offsets.push(at);
                 cache.words.resize(at + wz + we, 0);
-                let ids = &en.id[et.clone()];
-                if ids.is_empty() {
-                    continue;
-                }
-                for (k, tk) in zt.clone().enumerate() {
-                    let mut hit = false;
-                    for t in &zh.translations[tk] {
-                        if let Ok(p) = ids.binary_search(t) {
-                            hit = true;
-                            cache.words[at + wz + p / 64] |= 1 << (p % 64);
-                        }
-                    }
-                    if hit {
-                        cache.words[at + k / 64] |= 1 << (k % 64);
-                    }
-                }
+                let (mz, me) = cache.words[at..at + wz + we].split_at_mut(wz);
+                pair_masks(zh, en, i, j, mz, me);
             }
         }
         cache
@@ -261,6 +247,66 @@ impl PairCache {
         let at = self.offsets[self.base[i] + j - self.lo[i]];
         Some((&self.words[at..at + wz], &self.words[at + wz..at + wz + we]))
     }
+}
+
+/// Mark in `mz` the tokens of Chinese unit `i` that have a translation in
+/// English unit `j`, and in `me` the tokens of `j` that translate one of
+/// `i` (masks zeroed by the caller, long enough for both units).
+fn pair_masks(zh: &ZhSide, en: &EnSide, i: usize, j: usize, mz: &mut [u64], me: &mut [u64]) {
+    let ids = &en.id[en.tokens(j)];
+    if ids.is_empty() {
+        return;
+    }
+    for (k, tk) in zh.tokens(i).enumerate() {
+        let mut hit = false;
+        for t in &zh.translations[tk] {
+            if let Ok(p) = ids.binary_search(t) {
+                hit = true;
+                me[p / 64] |= 1 << (p % 64);
+            }
+        }
+        if hit {
+            mz[k / 64] |= 1 << (k % 64);
+        }
+    }
+}
+
+/// The share of a unit's content weight that finds a translation in a unit
+/// of the other side that is *not* its counterpart, on each side: how much
+/// lexical evidence to expect by chance. Estimated on pairs far from the
+/// diagonal.
+fn chance_shares(zh: &ZhSide, en: &EnSide) -> (f32, f32) {
+    let (n, m) = (zh.count(), en.count());
+    if n < 2 || m < 2 {
+        return (0.05, 0.05);
+    }
+    let (mut tz, mut mz_sum, mut te, mut me_sum) = (0.0, 0.0, 0.0, 0.0);
+    let mut mz = Vec::new();
+    let mut me = Vec::new();
+    let samples = 4000usize;
+    let step = ((n * m) / samples).max(1);
+    let mut k = 0;
+    while k < n * m {
+        let (i, j) = (k / m, k % m);
+        k += step;
+        let expected = (i as f32 + 0.5) * m as f32 / n as f32;
+        if (j as f32 - expected).abs() < 2.5 + 0.02 * m as f32 {
+            continue;
+        }
+        let wz = zh.tokens(i);
+        let we = en.tokens(j);
+        mz.clear();
+        mz.resize(mask_words(wz.len()), 0);
+        me.clear();
+        me.resize(mask_words(we.len()), 0);
+        pair_masks(zh, en, i, j, &mut mz, &mut me);
+        tz += zh.weight[wz.clone()].iter().sum::<f32>();
+        mz_sum += weighted(&mz, &zh.weight[wz]);
+        te += en.weight[we.clone()].iter().sum::<f32>();
+        me_sum += weighted(&me, &en.weight[we]);
+    }
+    let share = |m: f32, t: f32| if t > 0.0 { (m / t).clamp(0.01, 0.5) } else { 0.05 };
+    (share(mz_sum, tz), share(me_sum, te))
 }
 
 /// What the scorer found about one bead.
@@ -287,6 +333,9 @@ pub(crate) struct Scorer<'a> {
     /// Average content weight of a unit on each side.
     avg_zh: f32,
     avg_en: f32,
+    /// Chance shares of matched content (see [`chance_shares`]).
+    chance_zh: f32,
+    chance_en: f32,
     scratch: Vec<u64>,
 }
 
@@ -300,7 +349,10 @@ impl<'a> Scorer<'a> {
         unit_ratio: f32,
     ) -> Self {
         let avg = |w: &[f32], n: usize| (w.iter().sum::<f32>() / n.max(1) as f32).max(1e-3);
+        let (chance_zh, chance_en) = chance_shares(zh, en);
         Scorer {
+            chance_zh,
+            chance_en,
             zh,
             en,
             cache: PairCache::build(zh, en, windows),
@@ -389,8 +441,13 @@ impl<'a> Scorer<'a> {
                 orphans += size * (1.0 - coverage / 0.1).max(0.0);
             }
         }
+        // Matches beyond what chance gives a bead of this shape.
+        let chance = |rho: f32, others: usize| 1.0 - (1.0 - rho).powi(others as i32);
+        let excess_z = matched_z - total_z * chance(self.chance_zh, ej.len());
+        let excess_e = matched_e - total_e * chance(self.chance_en, zi.len());
         let size = (total_z / self.avg_zh + total_e / self.avg_en) / 2.0;
-        let lexical = p.lexical_weight * (p.neutral_share - share) * size.clamp(0.5, 3.0);
+        let excess = (excess_z / self.avg_zh + excess_e / self.avg_en) / 2.0;
+        let lexical = p.lexical_weight * (p.neutral_share * size - excess);
         // Gale–Church.
         let lz: f32 = zi.clone().map(|i| zh.len[i]).sum();
         let le: f32 = ej.clone().map(|j| en.len[j]).sum();
