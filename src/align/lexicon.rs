@@ -652,7 +652,12 @@ mod tests {
         let mut t = Tokenizer::new(&lexicon);
         let text = std::env::var("ZH").unwrap_or_else(|_| "创争不走过场.".to_string());
         let tokens = t.chinese(&text, None);
-        let names: HashMap<u32, String> = t.interner.ids.iter().map(|(k, v)| (*v, k.clone())).collect();
+        let names: HashMap<u32, String> = t
+            .interner
+            .ids
+            .iter()
+            .map(|(k, v)| (*v, k.clone()))
+            .collect();
         for tok in tokens {
             let tr: Vec<&str> = tok.translations.iter().map(|i| names[i].as_str()).collect();
             println!("{} {:?}", tok.strength, tr);

@@ -174,7 +174,14 @@ pub fn explain(
     let windows: Vec<Range<usize>> = (0..n).map(|_| 0..m).collect();
     let lz: f32 = zh_side.len.iter().sum();
     let le: f32 = en_side.len.iter().sum();
-    let mut scorer = score::Scorer::new(&zh_side, &en_side, &windows, options.params, le / lz, n as f32 / m as f32);
+    let mut scorer = score::Scorer::new(
+        &zh_side,
+        &en_side,
+        &windows,
+        options.params,
+        le / lz,
+        n as f32 / m as f32,
+    );
     beads
         .iter()
         .map(|(z, e)| format!("{z:?} {e:?} {:?}", scorer.eval(z.clone(), e.clone())))

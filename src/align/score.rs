@@ -305,7 +305,13 @@ fn chance_shares(zh: &ZhSide, en: &EnSide) -> (f32, f32) {
         te += en.weight[we.clone()].iter().sum::<f32>();
         me_sum += weighted(&me, &en.weight[we]);
     }
-    let share = |m: f32, t: f32| if t > 0.0 { (m / t).clamp(0.01, 0.5) } else { 0.05 };
+    let share = |m: f32, t: f32| {
+        if t > 0.0 {
+            (m / t).clamp(0.01, 0.5)
+        } else {
+            0.05
+        }
+    };
     (share(mz_sum, tz), share(me_sum, te))
 }
 
