@@ -464,11 +464,16 @@ impl<'a> Tokenizer<'a> {
         let mut covered = vec![false; text.len()];
         for n in numbers::find_numbers(text) {
             for (key, strength) in number_keys(n.value, n.kind) {
-                let id = self.interner.id(&key);
+                let mut translations = vec![self.interner.id(&key)];
+                if n.kind == NumberKind::Ordinal && n.value > 10.0 {
+                    // 第1007项 is "item 1007" as often as "the 1007th".
+                    translations.push(self.interner.id(&format!("#n{}", n.value)));
+                    translations.sort_unstable();
+                }
                 out.push(ZhToken {
                     word: self.words.id(&key),
                     strength,
-                    translations: vec![id],
+                    translations,
                 });
             }
             covered[n.span.clone()].iter_mut().for_each(|c| *c = true);
