@@ -232,7 +232,7 @@ impl AlignConfig {
     /// Validate `bitext align` arguments.
     pub fn from_args(args: &AlignArgs) -> Result<Self> {
         if let Some(name) = &args.backend
-            && !backend::builtins().iter().any(|b| &b.name == name)
+            && !backend::builtins().iter().any(|b| b.name == name)
         {
             return Err(ErrorKind::UnknownBackend { name: name.clone() }.into());
         }

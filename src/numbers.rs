@@ -1620,7 +1620,7 @@ mod tests {
                 (2011.0, date(Some(2011), Some(4), Some(26))),
                 (2011.0, date(Some(2011), Some(4), Some(26))),
                 (2010.0, date(Some(2010), Some(4), None)),
-                (5.0, date(None, Some(4), Some(5))),
+                (4.0, date(None, Some(4), Some(5))),
                 (2010.0, Cardinal)
             ]
         );

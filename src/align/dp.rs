@@ -168,9 +168,9 @@ fn run(
         (j >= band.lo[i] && j <= band.hi[i]).then(|| offset[i] + j - band.lo[i])
     };
     cost[0] = 0.0;
-    for i in 0..=n {
-        for j in band.lo[i]..=band.hi[i] {
-            let here = offset[i] + j - band.lo[i];
+    for (i, (&lo, &hi)) in band.lo.iter().zip(&band.hi).enumerate() {
+        for j in lo..=hi {
+            let here = offset[i] + j - lo;
             if i == 0 && j == 0 {
                 continue;
             }

@@ -251,23 +251,19 @@ fn ends_in_terminator(text: &str) -> bool {
 
 /// The paragraphs of a text: each with the 1-based line it starts on and its
 /// byte span (trimmed). Non-blank lines, unless the text looks hard-wrapped
-/// (most lines do not end a sentence): then blocks between blank lines.
+/// (a third of its lines run on into the next without ending a sentence):
+/// then blocks between blank lines.
 fn paragraph_spans(text: &str) -> Vec<(usize, Range<usize>)> {
     let all: Vec<_> = lines(text).collect();
     if all.len() < 2 {
         return all.into_iter().map(|l| (l.number, l.span)).collect();
     }
+    // A line that does not end a sentence and runs on into the next line.
     let open = all
-        .iter()
-        .filter(|l| {
-            !ends_in_terminator(&text[l.span.clone()]) && !is_heading(&text[l.span.clone()])
-        })
-        .count();
-    let adjacent = all
         .windows(2)
-        .filter(|w| w[1].number == w[0].number + 1)
+        .filter(|w| w[1].number == w[0].number + 1 && !ends_in_terminator(&text[w[0].span.clone()]))
         .count();
-    let wrapped = open * 2 > all.len() && adjacent * 2 >= all.len();
+    let wrapped = open >= 2 && open * 3 >= all.len();
     if !wrapped {
         return all.into_iter().map(|l| (l.number, l.span)).collect();
     }
@@ -281,11 +277,6 @@ fn paragraph_spans(text: &str) -> Vec<(usize, Range<usize>)> {
         last_line = line.number;
     }
     blocks
-}
-
-/// A short line with no final punctuation, like a title.
-fn is_heading(line: &str) -> bool {
-    line.split_whitespace().count() <= 8
 }
 
 #[cfg(test)]
