@@ -24,6 +24,10 @@
 //! - [`check`] puts QA flags on each aligned [`document::Unit`];
 //! - [`output`] is the plug-in point for formats ([`output::Writer`]).
 //!
+//! [`align`] is the other way in (`bitext align`): it aligns a Chinese text
+//! with an existing English translation, sentence by sentence, and hands
+//! the aligned beads to the same writers.
+//!
 //! [`Pipeline`] ties them together; [`config::TranslateConfig`] builds one
 //! from command-line arguments. Translations are aligned to their source
 //! segments by id, never by position, and every source segment appears in

@@ -390,3 +390,41 @@ proptest! {
         prop_assert_eq!((i, j), (zh.segment_count(), en.segment_count()));
     }
 }
+
+/// `--backend` adds a machine translation of the Chinese side as evidence
+/// (here the offline dictionary gloss); the beads stay right.
+#[test]
+fn align_with_a_backend_translation_as_evidence() {
+    let (run, _dir) = Bitext::new()
+        .fixture("align/water.zh.txt", "water.zh.txt")
+        .fixture("align/water.en.txt", "water.en.txt")
+        .args([
+            "align",
+            "water.zh.txt",
+            "water.en.txt",
+            "--backend",
+            "dictionary",
+            "-q",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let jsonl = run.read("output/water.zh.jsonl");
+    let test: Vec<Link> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["backend"], "align+dictionary");
+            let ids = |side: &str| -> Vec<usize> {
+                v["bead"][side]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap() as usize)
+                    .collect()
+            };
+            (ids("zh"), ids("en"))
+        })
+        .collect();
+    assert_eq!(strict_f1(&test, &gold("water")), 1.0);
+}
