@@ -293,7 +293,7 @@ const IRREGULAR: &[(&str, &str)] = &[
 const STEM_CHARS: usize = 6;
 
 /// A light English stem: lower case, irregular forms resolved, plural and
-/// verb endings removed, cut to [`STEM_CHARS`] characters. `None` for stop
+/// verb endings removed, cut to six characters. `None` for stop
 /// words and words without a letter.
 pub fn stem(word: &str) -> Option<String> {
     let lower = word

@@ -32,7 +32,7 @@
 //! assert_eq!(beads[0].kind(), "2-1");
 //! ```
 
-pub(crate) mod dp;
+pub mod dp;
 pub mod english;
 pub mod lexicon;
 mod run;
