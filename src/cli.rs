@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Segment, apply the glossary, translate and write aligned TMX, Markdown, JSONL and XLIFF.
     Translate(TranslateArgs),
+    /// Align a Chinese text with its existing English translation and write aligned TMX, Markdown and JSONL.
+    Align(AlignArgs),
     /// Run the segmentation stage alone and print the segments.
     Segment(SegmentArgs),
     /// List the translation backends, what they need and what they support.
@@ -189,6 +191,61 @@ pub struct TranslateArgs {
     /// Use no translation memory: translate every segment again.
     #[arg(long)]
     pub no_cache: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub connect: Box<BackendArgs>,
+}
+
+/// Arguments of `bitext align`.
+#[derive(Debug, Args)]
+pub struct AlignArgs {
+    /// The Chinese text (names the outputs: DIR/STEM.tmx, .md, .jsonl).
+    #[arg(value_name = "ZH_FILE")]
+    pub zh: PathBuf,
+    /// Its English translation.
+    #[arg(value_name = "EN_FILE")]
+    pub en: PathBuf,
+    /// Directory for the outputs.
+    #[arg(short, long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// Also translate the Chinese side with this backend and use the translation as evidence (`bitext backends` lists them).
+    #[arg(short, long, value_name = "NAME")]
+    pub backend: Option<String>,
+    /// Glossary file whose terms count as translation evidence; repeat for several. Default: the bundled glossary.
+    #[arg(
+        short,
+        long = "glossary",
+        value_name = "FILE",
+        conflicts_with = "no_glossary"
+    )]
+    pub glossaries: Vec<PathBuf>,
+    /// Use no glossary.
+    #[arg(long)]
+    pub no_glossary: bool,
+    /// Align sentences as one run even when both texts have paragraphs.
+    #[arg(long)]
+    pub no_paragraphs: bool,
+    /// Flag beads whose score (0–1) is below this for review.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.4)]
+    pub min_score: f32,
+    /// Output formats, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl")]
+    pub formats: Vec<Format>,
+    /// Source language tag (BCP 47, hyphenated).
+    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
+    pub source_lang: String,
+    /// Target language tag (BCP 47, hyphenated).
+    #[arg(long, default_value = "en-US", value_name = "TAG")]
+    pub target_lang: String,
+    /// Overwrite existing outputs.
+    #[arg(short, long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,

@@ -6,10 +6,12 @@ use std::io::{self, Write};
 use crate::backend;
 use crate::cache::Cache;
 use crate::cli::{
-    CheckFormat, Cli, Command, ExportFormat, ExportTmArgs, GlossaryCommand, GlossaryFiles,
-    ImportArgs, SegmentArgs, SegmentFormat, TmFormat, TranslateArgs,
+    AlignArgs, CheckFormat, Cli, Command, ExportFormat, ExportTmArgs, GlossaryCommand,
+    GlossaryFiles, ImportArgs, SegmentArgs, SegmentFormat, TmFormat, TranslateArgs,
 };
-use crate::config::{CacheChoice, GlossaryChoice, ReadConfig, TranslateConfig, language_tag};
+use crate::config::{
+    AlignConfig, CacheChoice, GlossaryChoice, ReadConfig, TranslateConfig, language_tag,
+};
 use crate::error::{Error, Result};
 use crate::input;
 use crate::output::AtomicFile;
@@ -23,6 +25,7 @@ use crate::segment::{Position, Segmenter};
 pub async fn run(cli: Cli) -> Result<i32> {
     let result = match cli.command {
         Command::Translate(args) => translate(&args).await,
+        Command::Align(args) => align(&args).await,
         Command::Segment(args) => segment(&args),
         Command::Backends => backends(),
         Command::Glossary(command) => glossary(&command),
@@ -66,6 +69,46 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
             .map_err(|e| Error::write(std::path::Path::new("-"), e))?;
     }
     Ok(report.exit_code())
+}
+
+async fn align(args: &AlignArgs) -> Result<i32> {
+    let config = AlignConfig::from_args(args)?;
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let report = crate::align::run(&config).await?;
+    if !config.quiet {
+        let mut out = io::stdout().lock();
+        let beads: Vec<String> = report
+            .beads
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let flags: Vec<String> = report
+            .flags
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let outputs: Vec<String> = report
+            .outputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        writeln!(
+            out,
+            "Aligned {} Chinese segments with {} English sentences in {:.2} s\n  beads: {}\n  flags: {}\n  {} + {} → {}",
+            report.zh_segments,
+            report.en_sentences,
+            report.elapsed.as_secs_f64(),
+            beads.join(", "),
+            if flags.is_empty() { "none".to_string() } else { flags.join(", ") },
+            config.zh.display(),
+            config.en.display(),
+            outputs.join(", ")
+        )
+        .map_err(stdout_error)?;
+    }
+    Ok(0)
 }
 
 fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Result<()> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::backend::{self, BackendSettings};
 use crate::cache::{Cache, MemoryUse};
-use crate::cli::{BackendArgs, ReadArgs, TranslateArgs};
+use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
@@ -215,6 +215,107 @@ impl TranslateConfig {
             pipeline = pipeline.with_writer(format.writer());
         }
         Ok(pipeline)
+    }
+}
+
+/// The validated configuration of `bitext align`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AlignConfig {
+    /// The Chinese text.
+    pub zh: Input,
+    /// Its English translation.
+    pub en: Input,
+    /// How the texts are read, and how the Chinese one is segmented.
+    pub read: ReadConfig,
+    /// Where the outputs go.
+    pub output_dir: PathBuf,
+    /// Overwrite existing outputs.
+    pub force: bool,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// The output formats, without repeats, in the order given.
+    pub formats: Vec<Format>,
+    /// The glossary whose terms count as evidence.
+    pub glossary: GlossaryChoice,
+    /// A backend that translates the Chinese side as extra evidence.
+    pub backend: Option<String>,
+    /// How to reach that backend.
+    pub backend_settings: BackendSettings,
+    /// Align paragraphs first when both texts have them.
+    pub paragraphs: bool,
+    /// Beads scoring below this are flagged for review.
+    pub min_score: f32,
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+    /// Warnings to show the user (from the config file).
+    pub warnings: Vec<String>,
+}
+
+impl AlignConfig {
+    /// Validate `bitext align` arguments.
+    pub fn from_args(args: &AlignArgs) -> Result<Self> {
+        if let Some(name) = &args.backend
+            && !backend::builtins().iter().any(|b| b.name == name)
+        {
+            return Err(ErrorKind::UnknownBackend { name: name.clone() }.into());
+        }
+        if !(0.0..=1.0).contains(&args.min_score) {
+            return Err(ErrorKind::Usage(format!(
+                "--min-score {} is not a score; give one between 0 and 1",
+                args.min_score
+            ))
+            .into());
+        }
+        let mut read = ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.read)?;
+        if read.inputs.len() != 2 {
+            return Err(ErrorKind::Usage(
+                "bitext align takes two text files, ZH_FILE and EN_FILE, not directories"
+                    .to_string(),
+            )
+            .into());
+        }
+        let en = read.inputs.pop().unwrap_or(Input::Stdin);
+        let zh = read.inputs.pop().unwrap_or(Input::Stdin);
+        if zh == Input::Stdin && en == Input::Stdin {
+            return Err(ErrorKind::Usage(
+                "only one of ZH_FILE and EN_FILE can be - (standard input)".to_string(),
+            )
+            .into());
+        }
+        let (backend_settings, warnings) = match &args.backend {
+            Some(name) => backend_settings(name, &args.connect)?,
+            None => (BackendSettings::default(), Vec::new()),
+        };
+        let mut formats = Vec::new();
+        for &f in &args.formats {
+            if !formats.contains(&f) {
+                formats.push(f);
+            }
+        }
+        Ok(AlignConfig {
+            zh,
+            en,
+            read,
+            output_dir: args.output.clone(),
+            force: args.force,
+            quiet: args.quiet,
+            formats,
+            glossary: if args.no_glossary {
+                GlossaryChoice::None
+            } else {
+                GlossaryChoice::from_files(&args.glossaries)
+            },
+            backend: args.backend.clone(),
+            backend_settings,
+            paragraphs: !args.no_paragraphs,
+            min_score: args.min_score,
+            source_lang: language_tag(&args.source_lang, "--source-lang")?,
+            target_lang: language_tag(&args.target_lang, "--target-lang")?,
+            warnings,
+        })
     }
 }
 

@@ -102,6 +102,8 @@ pub enum Origin {
     Cache,
     /// A translation a person reviewed.
     Reviewed,
+    /// An existing translation, aligned to its source (`bitext align`).
+    Aligned,
 }
 
 impl fmt::Display for Origin {
@@ -110,6 +112,7 @@ impl fmt::Display for Origin {
             Origin::Machine => "machine",
             Origin::Cache => "cache",
             Origin::Reviewed => "reviewed",
+            Origin::Aligned => "aligned",
         })
     }
 }
@@ -135,6 +138,11 @@ pub enum FlagKind {
     GlossaryMiss,
     /// Control characters that XML 1.0 forbids were removed.
     ControlCharRemoved,
+    /// An alignment bead the aligner is not sure of: review it.
+    LowConfidence,
+    /// A sentence with no counterpart on the other side (a 1–0 or 0–1
+    /// alignment bead): an omission or an addition.
+    Unaligned,
 }
 
 impl FlagKind {
@@ -148,6 +156,8 @@ impl FlagKind {
             FlagKind::LlmChatter => "llm-chatter",
             FlagKind::GlossaryMiss => "glossary-miss",
             FlagKind::ControlCharRemoved => "control-char-removed",
+            FlagKind::LowConfidence => "low-confidence",
+            FlagKind::Unaligned => "unaligned",
         }
     }
 }
@@ -208,4 +218,21 @@ pub struct Unit {
     pub repaired: bool,
     /// QA flags.
     pub flags: Vec<Flag>,
+    /// The alignment bead this unit is, for units made by `bitext align`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bead: Option<BeadInfo>,
+}
+
+/// What a unit made by `bitext align` records about its alignment bead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BeadInfo {
+    /// The bead type, Chinese count–English count: `1-1`, `2-1`, `0-1`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The bead's confidence, 0–1.
+    pub score: f32,
+    /// Ids of its Chinese segments.
+    pub zh: Vec<SegmentId>,
+    /// Ids of its English sentences.
+    pub en: Vec<SegmentId>,
 }

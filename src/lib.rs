@@ -30,6 +30,10 @@
 //! - [`review`] reads a reviewed Markdown or XLIFF file back and stores the
 //!   edited translations in the memory.
 //!
+//! [`align`] is the other way in (`bitext align`): it aligns a Chinese text
+//! with an existing English translation, sentence by sentence, and hands
+//! the aligned beads to the same writers.
+//!
 //! [`Pipeline`] ties them together; [`config::TranslateConfig`] builds one
 //! from command-line arguments. Translations are aligned to their source
 //! segments by id, never by position, and every source segment appears in
@@ -43,6 +47,7 @@
 //! assert_eq!(texts, ["记者们说.", "'徐绍史部长不避讳敏感问题.'", "这种务实作风."]);
 //! ```
 
+pub mod align;
 pub mod backend;
 pub mod cache;
 pub mod check;

@@ -266,6 +266,7 @@ impl Pipeline {
                 terms: request.terms,
                 repaired,
                 flags: Vec::new(),
+                bead: None,
             };
             check::check(&mut unit, &self.glossary, translated);
             units.push(unit);

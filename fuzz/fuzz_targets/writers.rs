@@ -24,6 +24,7 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
             origin: Origin::Machine,
             terms: Vec::new(),
             repaired: false,
+            bead: None,
             flags: Vec::new(),
         })
         .collect();

@@ -7,7 +7,8 @@ use crate::document::Unit;
 
 /// Writes one JSON object per unit: `id`, `paragraph`, `index`, `line`,
 /// `source`, `target`, `backend`, `model`, `origin`, `terms` (with byte spans
-/// into `source`), `repaired` (when true) and `flags`.
+/// into `source`), `repaired` (when true), `flags`, and `bead` (type,
+/// score, segment ids) for aligned units.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Jsonl;
 

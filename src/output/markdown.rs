@@ -206,8 +206,8 @@ fn source_cell(unit: &Unit) -> String {
 /// The note that marks a reviewed translation.
 pub const REVIEWED_NOTE: &str = "✔ reviewed";
 
-/// `✔ reviewed` for a reviewed translation, glossary terms (`源 → target`)
-/// and flags, separated by `; `.
+/// `✔ reviewed` for a reviewed translation, glossary terms (`源 → target`),
+/// the alignment bead and flags, separated by `; `.
 fn notes_cell(unit: &Unit) -> String {
     let mut notes: Vec<String> = Vec::new();
     if unit.origin == Origin::Reviewed {
@@ -223,6 +223,9 @@ fn notes_cell(unit: &Unit) -> String {
                 escape(&term.target)
             ));
         }
+    }
+    if let Some(bead) = &unit.bead {
+        notes.push(format!("bead {} ({:.2})", bead.kind, bead.score));
     }
     for flag in &unit.flags {
         notes.push(format!("⚠ {}", escape(&flag.to_string())));

@@ -17,7 +17,7 @@ use crate::document::{Origin, Unit};
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
 /// stable `tuid` (the segment id), `<prop>`s for paragraph, backend, model,
-/// origin, glossary terms and flags, and one `<tuv>` per language (the target
+/// origin, glossary terms, alignment bead (type and score) and flags, and one `<tuv>` per language (the target
 /// one only when there is a translation). The header carries no creation
 /// date, so the same inputs give byte-identical files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -94,6 +94,10 @@ impl DocumentWriter for TmxDocument<'_> {
                     "x-glossary-term",
                     &format!("{} = {}", term.source, term.target),
                 )?;
+            }
+            if let Some(bead) = &unit.bead {
+                prop(ev, "x-bead", &bead.kind)?;
+                prop(ev, "x-bead-score", &format!("{:.3}", bead.score))?;
             }
             for flag in &unit.flags {
                 prop(ev, "x-flag", &flag.to_string())?;

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod align;
 mod backend;
 mod cli;
 mod glossary;

@@ -39,6 +39,7 @@ fn checked_units(targets: &BTreeMap<u64, String>) -> Vec<Unit> {
                 origin: Origin::Reviewed,
                 terms: glossary.annotate(s.content()),
                 repaired: false,
+                bead: None,
                 flags: Vec::new(),
             };
             check::check(&mut unit, &glossary, true);

@@ -320,6 +320,25 @@ impl Cedict {
             .collect()
     }
 
+    /// Every raw sense of every entry of `word` (simplified), uncleaned, in
+    /// dictionary order, common-word entries first (for callers that want
+    /// all the English a word may stand for, such as the aligner).
+    pub fn all_senses(&self, word: &str) -> Vec<&str> {
+        let mut common = Vec::new();
+        let mut proper = Vec::new();
+        for p in self.parsed(word) {
+            let out = if p.is_proper() {
+                &mut proper
+            } else {
+                &mut common
+            };
+            let senses: &str = p.senses;
+            out.extend(senses.split('/').map(str::trim).filter(|s| !s.is_empty()));
+        }
+        common.extend(proper);
+        common
+    }
+
     /// Tone-less pinyin of a word, lowercase syllables separated by spaces
     /// (`徐绍史` → "xu shao shi"; `中国` → "zhong guo"; `绿` → "lü").
     ///

@@ -1,0 +1,395 @@
+//! Sentence alignment of a Chinese text and its existing English
+//! translation (`bitext align`).
+//!
+//! The Chinese side is split by [`crate::segment`], the English side by
+//! [`EnglishSplitter`]. [`align`] then finds the cheapest sequence of
+//! *beads* — groups of consecutive sentences, 1–1, 2–1, 1–2, 2–2, 1–0, 0–1,
+//! and longer ones such as 3–1 and 1–3 — with a dynamic programme over a
+//! band of the grid ([`dp`]). A bead's cost ([`score`]) combines its type,
+//! a Gale–Church length model calibrated on the texts' own ratio of English
+//! to Chinese characters, and lexical evidence ([`lexicon`]): CC-CEDICT
+//! translations of the Chinese words found in the English, glossary terms,
+//! numbers and dates in normalised form, Latin tokens and names. A machine
+//! translation of the Chinese side, when one is given, is evidence too.
+//!
+//! When both texts have paragraphs in similar numbers, the paragraphs are
+//! aligned first and the sentences within each aligned group of paragraphs;
+//! when one side lost its paragraph breaks, the texts are aligned as one
+//! run of sentences.
+//!
+//! Every sentence of both sides is in exactly one bead, in order; sentences
+//! without a counterpart are 1–0 or 0–1 beads, never dropped. [`units`]
+//! turns beads into the [`Unit`]s that every writer renders.
+//!
+//! ```
+//! use bitext::align::{align, AlignOptions, EnglishSplitter, Lexicon};
+//! use bitext::segment::Segmenter;
+//!
+//! let zh = Segmenter::default().document("zh.txt", "UTF-8", "2011年有348个单位。其中一半在北京。");
+//! let en = EnglishSplitter.document("en.txt", "UTF-8", "In 2011 there were 348 units, half of them in Beijing.");
+//! let beads = align(&zh, &en, &Lexicon::empty(), &AlignOptions::default());
+//! assert_eq!(beads.len(), 1);
+//! assert_eq!(beads[0].kind(), "2-1");
+//! ```
+
+pub mod dp;
+pub mod english;
+pub mod lexicon;
+mod run;
+pub mod score;
+
+use std::ops::Range;
+
+pub use crate::document::BeadInfo;
+use crate::document::{Document, Flag, FlagKind, Origin, SegmentId, Unit};
+pub use english::{EnglishDocument, EnglishSplitter};
+pub use lexicon::Lexicon;
+pub use run::{AlignReport, run};
+pub use score::Params;
+use score::{EnSide, ZhSide};
+
+/// How [`align`] works.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AlignOptions {
+    /// The weights of the bead score.
+    pub params: Params,
+    /// Whether to align paragraphs first when both sides have them.
+    pub paragraphs: bool,
+    /// Beads whose [`Bead::score`] is below this are flagged for review.
+    pub low_confidence: f32,
+    /// A machine translation of each Chinese segment, in order, used as
+    /// extra lexical evidence (the Bleualign idea); `None` for none.
+    pub translations: Option<Vec<String>>,
+}
+
+impl Default for AlignOptions {
+    fn default() -> Self {
+        AlignOptions {
+            params: Params::default(),
+            paragraphs: true,
+            low_confidence: 0.4,
+            translations: None,
+        }
+    }
+}
+
+/// One alignment bead: consecutive Chinese segments and the consecutive
+/// English sentences that translate them (either side may be empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bead {
+    /// Positions (0-based, in document order) of the Chinese segments.
+    pub zh: Range<usize>,
+    /// Positions (0-based, in document order) of the English sentences.
+    pub en: Range<usize>,
+    /// Confidence in 0–1: how much of the bead's content found a
+    /// translation (relative to the document's typical bead) and how well
+    /// the lengths agree. 0 for 1–0 and 0–1 beads.
+    pub score: f32,
+    /// Share of the bead's content (weighted) that found a translation.
+    pub lexical: f32,
+    /// Probability of a length difference at least this large (1 = perfect).
+    pub length: f32,
+}
+
+impl Bead {
+    /// The bead type, `Chinese count-English count`: `1-1`, `2-1`, `0-1`, …
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.zh.len(), self.en.len())
+    }
+}
+
+/// Align a segmented Chinese document with its segmented English
+/// translation. Returns beads that cover both sides exactly, in order.
+pub fn align(
+    zh: &Document,
+    en: &EnglishDocument,
+    lexicon: &Lexicon,
+    options: &AlignOptions,
+) -> Vec<Bead> {
+    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
+    let zh_units: Vec<(f32, Vec<lexicon::ZhToken>)> = zh
+        .segments()
+        .enumerate()
+        .map(|(k, s)| {
+            let mt = options
+                .translations
+                .as_ref()
+                .and_then(|t| t.get(k))
+                .map(String::as_str);
+            (length(s.content()), tokenizer.chinese(s.content(), mt))
+        })
+        .collect();
+    let en_units: Vec<(f32, Vec<lexicon::EnToken>)> = en
+        .segments()
+        .map(|s| (length(s.content()), tokenizer.english(s.content())))
+        .collect();
+    let zh_side = ZhSide::from_tokens(zh_units, tokenizer.word_count());
+    let en_side = EnSide::from_tokens(en_units, tokenizer.interner.len());
+    let (n, m) = (zh_side.count(), en_side.count());
+    let char_ratio = {
+        let (lz, le): (f32, f32) = (zh_side.len.iter().sum(), en_side.len.iter().sum());
+        if lz > 0.0 && le > 0.0 { le / lz } else { 3.0 }
+    };
+    let unit_ratio = if n > 0 && m > 0 {
+        n as f32 / m as f32
+    } else {
+        1.0
+    };
+    let types = bead_types(unit_ratio);
+    let params = options.params;
+    let mut steps = None;
+    let (pz, pe) = (zh.paragraphs.len(), en.paragraphs.len());
+    if options.paragraphs && pz >= 2 && pe >= 2 && pz.min(pe) * 5 >= pz.max(pe) * 3 {
+        steps = by_paragraphs(
+            zh, en, &zh_side, &en_side, &types, params, char_ratio, unit_ratio,
+        );
+    }
+    let steps = steps
+        .unwrap_or_else(|| dp::align(&zh_side, &en_side, &types, params, char_ratio, unit_ratio));
+    finish(steps)
+}
+
+/// The score of one bead (0-based ranges), for debugging the weights.
+#[doc(hidden)]
+pub fn explain(
+    zh: &Document,
+    en: &EnglishDocument,
+    lexicon: &Lexicon,
+    options: &AlignOptions,
+    beads: &[(Range<usize>, Range<usize>)],
+) -> Vec<String> {
+    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
+    let zh_units = zh
+        .segments()
+        .map(|s| (length(s.content()), tokenizer.chinese(s.content(), None)))
+        .collect();
+    let en_units = en
+        .segments()
+        .map(|s| (length(s.content()), tokenizer.english(s.content())))
+        .collect();
+    let zh_side = ZhSide::from_tokens(zh_units, tokenizer.word_count());
+    let en_side = EnSide::from_tokens(en_units, tokenizer.interner.len());
+    let (n, m) = (zh_side.count(), en_side.count());
+    let windows: Vec<Range<usize>> = (0..n).map(|_| 0..m).collect();
+    let lz: f32 = zh_side.len.iter().sum();
+    let le: f32 = en_side.len.iter().sum();
+    let mut scorer = score::Scorer::new(
+        &zh_side,
+        &en_side,
+        &windows,
+        options.params,
+        le / lz,
+        n as f32 / m as f32,
+    );
+    beads
+        .iter()
+        .map(|(z, e)| format!("{z:?} {e:?} {:?}", scorer.eval(z.clone(), e.clone())))
+        .collect()
+}
+
+/// The bead types to search, given the ratio of Chinese to English units:
+/// when the Chinese side is cut into clauses (three to an English sentence,
+/// say), longer n–1 beads are needed.
+fn bead_types(ratio: f32) -> Vec<(usize, usize)> {
+    let max_a = ((3.5 * ratio).ceil() as usize).clamp(3, 12);
+    let max_b = ((3.5 / ratio).ceil() as usize).clamp(3, 12);
+    let max_a2 = ((2.0 * ratio).ceil() as usize + 1).clamp(2, max_a);
+    let max_b2 = ((2.0 / ratio).ceil() as usize + 1).clamp(2, max_b);
+    let mut types = vec![(1, 1), (1, 0), (0, 1)];
+    types.extend((2..=max_a).map(|a| (a, 1)));
+    types.extend((2..=max_b).map(|b| (1, b)));
+    types.push((2, 2));
+    types.extend((3..=max_a2).map(|a| (a, 2)));
+    types.extend((3..=max_b2).map(|b| (2, b)));
+    types
+}
+
+/// Align paragraphs, then sentences within each group of aligned
+/// paragraphs. `None` when the paragraphs do not align well (most groups
+/// should be 1–1), so that the caller aligns the sentences as one run.
+#[allow(clippy::too_many_arguments)]
+fn by_paragraphs(
+    zh: &Document,
+    en: &EnglishDocument,
+    zh_side: &ZhSide,
+    en_side: &EnSide,
+    types: &[(usize, usize)],
+    params: Params,
+    char_ratio: f32,
+    unit_ratio: f32,
+) -> Option<Vec<dp::Step>> {
+    let ranges = |doc: &Document| -> Vec<Range<usize>> {
+        let mut start = 0;
+        doc.paragraphs
+            .iter()
+            .map(|p| {
+                let r = start..start + p.segments.len();
+                start = r.end;
+                r
+            })
+            .collect()
+    };
+    let (zr, er) = (ranges(zh), ranges(en));
+    let zp = zh_side.grouped(&zr);
+    let ep = en_side.grouped(&er);
+    let para_types = [
+        (1, 1),
+        (1, 0),
+        (0, 1),
+        (2, 1),
+        (1, 2),
+        (3, 1),
+        (1, 3),
+        (2, 2),
+    ];
+    let para_ratio = zr.len() as f32 / er.len() as f32;
+    let groups = dp::align(&zp, &ep, &para_types, params, char_ratio, para_ratio);
+    let one_to_one = groups
+        .iter()
+        .filter(|g| g.zh.len() == 1 && g.en.len() == 1)
+        .count();
+    if one_to_one * 10 < groups.len() * 6 {
+        return None;
+    }
+    let mut steps = Vec::new();
+    for g in groups {
+        let zs = g.zh.clone().next().map_or(0, |p| zr[p].start)
+            ..g.zh.clone().last().map_or(0, |p| zr[p].end);
+        let es = g.en.clone().next().map_or(0, |p| er[p].start)
+            ..g.en.clone().last().map_or(0, |p| er[p].end);
+        let zs = if g.zh.is_empty() { 0..0 } else { zs };
+        let es = if g.en.is_empty() { 0..0 } else { es };
+        let singles =
+            |r: &Range<usize>| -> Vec<Range<usize>> { r.clone().map(|i| i..i + 1).collect() };
+        let sub_z = zh_side.grouped(&singles(&zs));
+        let sub_e = en_side.grouped(&singles(&es));
+        for s in dp::align(&sub_z, &sub_e, types, params, char_ratio, unit_ratio) {
+            steps.push(dp::Step {
+                zh: zs.start + s.zh.start..zs.start + s.zh.end,
+                en: es.start + s.en.start..es.start + s.en.end,
+                eval: s.eval,
+            });
+        }
+    }
+    Some(steps)
+}
+
+/// Beads from the programme's steps, with their confidence.
+fn finish(steps: Vec<dp::Step>) -> Vec<Bead> {
+    let mut shares: Vec<f32> = steps
+        .iter()
+        .filter(|s| !s.zh.is_empty() && !s.en.is_empty())
+        .map(|s| s.eval.share)
+        .collect();
+    shares.sort_by(f32::total_cmp);
+    let typical = shares
+        .get(shares.len() / 2)
+        .copied()
+        .unwrap_or(0.2)
+        .max(0.05);
+    steps
+        .into_iter()
+        .map(|s| {
+            let aligned = !s.zh.is_empty() && !s.en.is_empty();
+            let score = if aligned {
+                0.65 * (s.eval.share / typical).min(1.0) + 0.35 * s.eval.length_fit
+            } else {
+                0.0
+            };
+            Bead {
+                zh: s.zh,
+                en: s.en,
+                score,
+                lexical: s.eval.share,
+                length: s.eval.length_fit,
+            }
+        })
+        .collect()
+}
+
+/// The length of a text for the length model: characters that are not
+/// white space.
+fn length(text: &str) -> f32 {
+    text.chars().filter(|c| !c.is_whitespace()).count() as f32
+}
+
+/// Turn beads into units for the writers: one unit per bead, numbered from
+/// 1, in the paragraph of its first Chinese segment; the source is the
+/// Chinese segments as they stand, the target the English sentences joined
+/// with a space. 1–0 and 0–1 beads are flagged `unaligned`, beads scoring
+/// below `low_confidence` `low-confidence`.
+pub fn units(
+    zh: &Document,
+    en: &EnglishDocument,
+    beads: &[Bead],
+    low_confidence: f32,
+    backend: &str,
+) -> Vec<Unit> {
+    let zs: Vec<_> = zh.segments().collect();
+    let es: Vec<_> = en.segments().collect();
+    let mut units = Vec::with_capacity(beads.len());
+    let mut paragraph = 1;
+    let mut line = 1;
+    let mut index = 0;
+    for (k, bead) in beads.iter().enumerate() {
+        let z = &zs[bead.zh.clone()];
+        let e = &es[bead.en.clone()];
+        if let Some(first) = z.first() {
+            if first.paragraph != paragraph {
+                index = 0;
+            }
+            paragraph = first.paragraph;
+            line = first.line;
+        }
+        index += 1;
+        let source: String = z
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<String>()
+            .trim()
+            .to_string();
+        let target = e
+            .iter()
+            .map(|s| s.content().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut flags = Vec::new();
+        if z.is_empty() || e.is_empty() {
+            flags.push(Flag {
+                kind: FlagKind::Unaligned,
+                detail: if z.is_empty() {
+                    "no Chinese counterpart".to_string()
+                } else {
+                    "no English counterpart".to_string()
+                },
+            });
+        } else if bead.score < low_confidence {
+            flags.push(Flag {
+                kind: FlagKind::LowConfidence,
+                detail: format!("score {:.2}", bead.score),
+            });
+        }
+        units.push(Unit {
+            id: SegmentId(k as u32 + 1),
+            paragraph,
+            index,
+            line: z.first().map_or(line, |s| s.line),
+            source,
+            target,
+            backend: backend.to_string(),
+            model: None,
+            origin: Origin::Aligned,
+            terms: Vec::new(),
+            repaired: false,
+            flags,
+            bead: Some(BeadInfo {
+                kind: bead.kind(),
+                score: (bead.score * 1000.0).round() / 1000.0,
+                zh: z.iter().map(|s| s.id).collect(),
+                en: e.iter().map(|s| s.id).collect(),
+            }),
+        });
+    }
+    units
+}

@@ -1,0 +1,430 @@
+//! `bitext align`: strict bead F1 on hand-aligned pairs, snapshots, the
+//! coverage property, and bad input.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use bitext::align::{AlignOptions, Bead, EnglishSplitter, Lexicon, align};
+use bitext::segment::Segmenter;
+use proptest::prelude::*;
+
+use crate::bitext_snapshot;
+use crate::harness::{Bitext, fixture_path};
+
+/// The hand-aligned pairs under `tests/fixtures/align`.
+const PAIRS: &[&str] = &["article", "economy", "policy", "water"];
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(Lexicon::load)
+}
+
+type Link = (Vec<usize>, Vec<usize>);
+
+/// A gold file: one bead per line, `zh ids<TAB>en ids`, ids 1-based and
+/// comma-separated, a side empty for 1–0 and 0–1 beads.
+fn gold(name: &str) -> Vec<Link> {
+    let text = std::fs::read_to_string(fixture_path(&format!("align/{name}.gold.tsv"))).unwrap();
+    let ids = |s: &str| -> Vec<usize> {
+        s.split(',')
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| x.trim().parse().unwrap())
+            .collect()
+    };
+    text.lines()
+        .map(|l| {
+            let (z, e) = l.split_once('\t').expect("zh<TAB>en");
+            (ids(z), ids(e))
+        })
+        .collect()
+}
+
+fn links(beads: &[Bead]) -> Vec<Link> {
+    beads
+        .iter()
+        .map(|b| {
+            (
+                b.zh.clone().map(|i| i + 1).collect(),
+                b.en.clone().map(|j| j + 1).collect(),
+            )
+        })
+        .collect()
+}
+
+fn align_pair(name: &str) -> (Vec<Bead>, usize, usize) {
+    let read = |lang: &str| {
+        std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
+    };
+    let zh = Segmenter::default().document("zh", "UTF-8", &read("zh"));
+    let en = EnglishSplitter.document("en", "UTF-8", &read("en"));
+    let beads = align(&zh, &en, lexicon(), &AlignOptions::default());
+    (beads, zh.segment_count(), en.segment_count())
+}
+
+/// Strict bead F1: a bead counts only if both its sides are exactly right.
+fn strict_f1(test: &[Link], gold: &[Link]) -> f64 {
+    let g: HashSet<&Link> = gold.iter().collect();
+    let hits = test.iter().filter(|l| g.contains(l)).count() as f64;
+    if hits == 0.0 {
+        return 0.0;
+    }
+    let (p, r) = (hits / test.len() as f64, hits / gold.len() as f64);
+    2.0 * p * r / (p + r)
+}
+
+#[test]
+fn strict_bead_f1_on_hand_aligned_pairs() {
+    let mut report = String::new();
+    let mut worst: f64 = 1.0;
+    for name in PAIRS {
+        let gold = gold(name);
+        let (beads, n, m) = align_pair(name);
+        let max = |f: fn(&Link) -> &Vec<usize>| gold.iter().flat_map(f).max().copied().unwrap_or(0);
+        assert_eq!(
+            (n, m),
+            (max(|l| &l.0), max(|l| &l.1)),
+            "{name}: gold and segmentation disagree"
+        );
+        let test = links(&beads);
+        let f1 = strict_f1(&test, &gold);
+        worst = worst.min(f1);
+        report.push_str(&format!(
+            "{name}: strict F1 {f1:.3} ({} beads, gold {})\n",
+            test.len(),
+            gold.len()
+        ));
+        let g: HashSet<&Link> = gold.iter().collect();
+        for (l, b) in test.iter().zip(&beads) {
+            if !g.contains(l) {
+                report.push_str(&format!(
+                    "  wrong {:?} ↔ {:?} score {:.2} lexical {:.2} length {:.2}\n",
+                    l.0, l.1, b.score, b.lexical, b.length
+                ));
+            }
+        }
+    }
+    println!("{report}");
+    assert!(worst >= 0.95, "{report}");
+}
+
+/// Coordinate descent over the score's weights on the hand-aligned pairs,
+/// with and without paragraphs: `cargo test --test testsuite tune -- --ignored --nocapture`.
+#[test]
+#[ignore = "a tool for tuning Params, not a test"]
+fn tune() {
+    use bitext::align::Params;
+    let read = |name: &str, lang: &str| {
+        std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
+    };
+    let docs: Vec<_> = PAIRS
+        .iter()
+        .map(|name| {
+            (
+                Segmenter::default().document("zh", "UTF-8", &read(name, "zh")),
+                EnglishSplitter.document("en", "UTF-8", &read(name, "en")),
+                gold(name),
+            )
+        })
+        .collect();
+    let eval = |p: Params| -> (f64, f64) {
+        let mut sum = 0.0;
+        let mut min: f64 = 1.0;
+        for paragraphs in [true, false] {
+            for (zh, en, g) in &docs {
+                let mut o = AlignOptions::default();
+                o.params = p;
+                o.paragraphs = paragraphs;
+                let f = strict_f1(&links(&align(zh, en, lexicon(), &o)), g);
+                sum += f;
+                min = min.min(f);
+            }
+        }
+        (sum / (2 * docs.len()) as f64, min)
+    };
+    let mut best = Params::default();
+    let mut best_score = eval(best);
+    println!("start {best_score:?}");
+    type Field = fn(&mut Params) -> &mut f32;
+    let fields: [(&str, Field, &[f32]); 8] = [
+        (
+            "ratio_cost",
+            |p| &mut p.ratio_cost,
+            &[1.0, 2.0, 3.0, 4.0, 6.0],
+        ),
+        (
+            "size_cost",
+            |p| &mut p.size_cost,
+            &[1.0, 2.0, 3.0, 5.0, 8.0],
+        ),
+        (
+            "length_weight",
+            |p| &mut p.length_weight,
+            &[0.25, 0.5, 1.0, 1.5, 2.0],
+        ),
+        (
+            "length_variance",
+            |p| &mut p.length_variance,
+            &[2.0, 4.0, 6.0, 10.0, 16.0, 25.0],
+        ),
+        (
+            "lexical_weight",
+            |p| &mut p.lexical_weight,
+            &[3.0, 5.0, 8.0, 12.0, 16.0, 24.0],
+        ),
+        (
+            "neutral_share",
+            |p| &mut p.neutral_share,
+            &[0.0, 0.05, 0.1, 0.15, 0.2, 0.3],
+        ),
+        ("orphan_cost", |p| &mut p.orphan_cost, &[0.0, 1.0, 2.0, 4.0]),
+        (
+            "skip_cost",
+            |p| &mut p.skip_cost,
+            &[1.0, 1.5, 2.5, 3.5, 5.0],
+        ),
+    ];
+    for round in 0..3 {
+        for (name, field, values) in &fields {
+            for &v in *values {
+                let mut p = best;
+                *field(&mut p) = v;
+                let s = eval(p);
+                if s.0 > best_score.0 + 1e-9 || (s.0 > best_score.0 - 1e-9 && s.1 > best_score.1) {
+                    best = p;
+                    best_score = s;
+                    println!("round {round}: {name} = {v} → {s:?}");
+                }
+            }
+        }
+    }
+    println!("best {best:?} {best_score:?}");
+}
+
+#[test]
+#[ignore = "debugging aid"]
+fn explain_article() {
+    let read = |lang: &str| {
+        std::fs::read_to_string(fixture_path(&format!("align/article.{lang}.txt"))).unwrap()
+    };
+    let zh = Segmenter::default().document("zh", "UTF-8", &read("zh"));
+    let en = EnglishSplitter.document("en", "UTF-8", &read("en"));
+    for l in bitext::align::explain(
+        &zh,
+        &en,
+        lexicon(),
+        &AlignOptions::default(),
+        &[
+            (20..27, 9..10),
+            (20..26, 9..10),
+            (26..27, 10..10),
+            (30..31, 12..13),
+            (31..32, 13..14),
+            (30..31, 12..14),
+            (31..32, 14..14),
+        ],
+    ) {
+        println!("{l}");
+    }
+}
+
+#[test]
+fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
+    let (run, _dir) = Bitext::new()
+        .fixture("align/economy.zh.txt", "economy.zh.txt")
+        .fixture("align/economy.en.txt", "economy.en.txt")
+        .args(["align", "economy.zh.txt", "economy.en.txt", "-o", "out"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.files("out"),
+        ["economy.zh.jsonl", "economy.zh.md", "economy.zh.tmx"]
+    );
+    bitext_snapshot!(run, run.stdout);
+    let jsonl = run.read("out/economy.zh.jsonl");
+    insta::assert_snapshot!("align_economy_jsonl", jsonl);
+    crate::harness::assert_valid_tmx(&run.dir.join("out/economy.zh.tmx"));
+    let tmx = run.read("out/economy.zh.tmx");
+    assert!(tmx.contains(r#"<prop type="x-bead">2-1</prop>"#), "{tmx}");
+    assert!(tmx.contains(r#"<prop type="x-flag">unaligned: no English counterpart</prop>"#));
+    let md = run.read("out/economy.zh.md");
+    assert!(md.contains("⚠ unaligned: no English counterpart"), "{md}");
+    assert!(md.contains("bead 1-2 ("), "{md}");
+}
+
+#[test]
+fn align_bad_input_is_one_clear_line_and_writes_nothing() {
+    /// Name, arguments, files to create, expected stderr.
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case<'_>] = &[
+        (
+            "missing Chinese file",
+            &["align", "nope.txt", "en.txt"],
+            &[("en.txt", "Hello.")],
+            "error: nope.txt: no such file or directory; check the path\n",
+        ),
+        (
+            "missing English file",
+            &["align", "zh.txt", "nope.txt"],
+            &[("zh.txt", "你好。")],
+            "error: nope.txt: no such file or directory; check the path\n",
+        ),
+        (
+            "empty English file",
+            &["align", "zh.txt", "en.txt"],
+            &[("zh.txt", "你好。"), ("en.txt", " \n\n")],
+            "error: en.txt: file is empty or only whitespace; nothing to translate\n",
+        ),
+        (
+            "empty Chinese file",
+            &["align", "zh.txt", "en.txt"],
+            &[("zh.txt", ""), ("en.txt", "Hello.")],
+            "error: zh.txt: file is empty or only whitespace; nothing to translate\n",
+        ),
+        (
+            "a directory",
+            &["align", "dir", "en.txt"],
+            &[
+                ("dir/a.txt", "你好。"),
+                ("dir/b.txt", "再见。"),
+                ("en.txt", "Hello."),
+            ],
+            "error: bitext align takes two text files, ZH_FILE and EN_FILE, not directories\n",
+        ),
+        (
+            "bad score",
+            &["align", "zh.txt", "en.txt", "--min-score", "2"],
+            &[("zh.txt", "你好。"), ("en.txt", "Hello.")],
+            "error: --min-score 2 is not a score; give one between 0 and 1\n",
+        ),
+    ];
+    for (name, args, files, stderr) in cases {
+        let mut test = Bitext::new().args(*args);
+        for (path, text) in *files {
+            test = test.file(path, text);
+        }
+        let (run, _dir) = test.run();
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert_eq!(&run.stderr, stderr, "{name}");
+        assert!(
+            run.files("output").is_empty(),
+            "{name}: wrote {:?}",
+            run.files("output")
+        );
+    }
+}
+
+#[test]
+fn align_keeps_existing_outputs_without_force() {
+    let (run, _dir) = Bitext::new()
+        .file("zh.txt", "你好。")
+        .file("en.txt", "Hello.")
+        .file("output/zh.md", "keep me")
+        .args(["align", "zh.txt", "en.txt"])
+        .run();
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: output/zh.md: already exists; pass --force to overwrite it\n"
+    );
+    assert_eq!(run.files("output"), ["zh.md"]);
+}
+
+const ZH_POOL: &[&str] = &[
+    "国家统计局今天发布了数据。",
+    "一季度经济增长5.3%。",
+    "北京市建设了两座水库。",
+    "中国积极参与全球气候治理。",
+    "记者们说。",
+    "这是庄严承诺。",
+    "2011年4月26日，部长会见了记者。",
+];
+const EN_POOL: &[&str] = &[
+    "The statistics bureau released data today.",
+    "The economy grew 5.3 percent in the first quarter.",
+    "Beijing built two reservoirs.",
+    "China takes part in global climate governance.",
+    "The reporters said so.",
+    "This is a solemn commitment.",
+    "On April 26, 2011, the minister met the reporters.",
+];
+
+fn text(pool: &[&str], picks: &[(usize, bool)], join: &str) -> String {
+    let mut s = String::new();
+    for (k, &(p, newline)) in picks.iter().enumerate() {
+        if k > 0 {
+            s.push_str(if newline { "\n" } else { join });
+        }
+        s.push_str(pool[p % pool.len()]);
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Every sentence of both sides is in exactly one bead, in order.
+    #[test]
+    fn every_sentence_is_in_exactly_one_bead_in_order(
+        zh in proptest::collection::vec((0usize..7, proptest::bool::weighted(0.2)), 0..40),
+        en in proptest::collection::vec((0usize..7, proptest::bool::weighted(0.2)), 0..40),
+        paragraphs in proptest::bool::ANY,
+    ) {
+        let zh = Segmenter::default().document("zh", "UTF-8", &text(ZH_POOL, &zh, ""));
+        let en = EnglishSplitter.document("en", "UTF-8", &text(EN_POOL, &en, " "));
+        let mut options = AlignOptions::default();
+        options.paragraphs = paragraphs;
+        let beads = align(&zh, &en, lexicon(), &options);
+        let (mut i, mut j) = (0, 0);
+        for b in &beads {
+            prop_assert!(!b.zh.is_empty() || !b.en.is_empty());
+            if !b.zh.is_empty() {
+                prop_assert_eq!(b.zh.start, i);
+                i = b.zh.end;
+            }
+            if !b.en.is_empty() {
+                prop_assert_eq!(b.en.start, j);
+                j = b.en.end;
+            }
+            prop_assert!((0.0..=1.0).contains(&b.score));
+        }
+        prop_assert_eq!((i, j), (zh.segment_count(), en.segment_count()));
+    }
+}
+
+/// `--backend` adds a machine translation of the Chinese side as evidence
+/// (here the offline dictionary gloss); the beads stay right.
+#[test]
+fn align_with_a_backend_translation_as_evidence() {
+    let (run, _dir) = Bitext::new()
+        .fixture("align/water.zh.txt", "water.zh.txt")
+        .fixture("align/water.en.txt", "water.en.txt")
+        .args([
+            "align",
+            "water.zh.txt",
+            "water.en.txt",
+            "--backend",
+            "dictionary",
+            "-q",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let jsonl = run.read("output/water.zh.jsonl");
+    let test: Vec<Link> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["backend"], "align+dictionary");
+            let ids = |side: &str| -> Vec<usize> {
+                v["bead"][side]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap() as usize)
+                    .collect()
+            };
+            (ids("zh"), ids("en"))
+        })
+        .collect();
+    assert_eq!(strict_f1(&test, &gold("water")), 1.0);
+}
