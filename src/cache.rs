@@ -74,8 +74,14 @@ impl CacheKey {
 
 /// An open translation memory.
 pub struct Cache {
-    db: redb::Database,
+    db: Db,
     path: PathBuf,
+}
+
+/// The database, open for reading and writing, or only for reading.
+enum Db {
+    ReadWrite(redb::Database),
+    ReadOnly(redb::ReadOnlyDatabase),
 }
 
 impl Cache {
@@ -92,15 +98,36 @@ impl Cache {
         }
         let db = redb::Database::create(path).map_err(|e| cache_error(path, &e.to_string()))?;
         let cache = Cache {
-            db,
+            db: Db::ReadWrite(db),
             path: path.to_path_buf(),
         };
-        // Create the tables, so that readers never find them missing.
-        let txn = cache.db.begin_write().map_err(|e| cache.error(e))?;
+        // Create the tables, so that readers never find them missing; a
+        // memory that has them is left alone (a commit costs a disk sync).
+        let read = cache.writer()?.begin_read().map_err(|e| cache.error(e))?;
+        if read.open_table(MACHINE).is_ok() && read.open_table(REVIEWED).is_ok() {
+            return Ok(cache);
+        }
+        drop(read);
+        let txn = cache.writer()?.begin_write().map_err(|e| cache.error(e))?;
         txn.open_table(MACHINE).map_err(|e| cache.error(e))?;
         txn.open_table(REVIEWED).map_err(|e| cache.error(e))?;
         txn.commit().map_err(|e| cache.error(e))?;
         Ok(cache)
+    }
+
+    /// Open the translation memory at `path` for lookups only, changing
+    /// nothing on disk: `None` when there is no file there (so nothing is
+    /// in it). Storing into it is an error.
+    pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let db =
+            redb::ReadOnlyDatabase::open(path).map_err(|e| cache_error(path, &e.to_string()))?;
+        Ok(Some(Cache {
+            db: Db::ReadOnly(db),
+            path: path.to_path_buf(),
+        }))
     }
 
     /// The file the memory lives in.
@@ -111,7 +138,11 @@ impl Cache {
     /// Look up many keys at once: for each, the stored translation and whether
     /// it was reviewed or machine-made.
     pub fn get_many(&self, keys: &[CacheKey]) -> Result<Vec<Option<(CachedTranslation, Origin)>>> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = match &self.db {
+            Db::ReadWrite(db) => db.begin_read(),
+            Db::ReadOnly(db) => db.begin_read(),
+        }
+        .map_err(|e| self.error(e))?;
         let machine = txn.open_table(MACHINE).map_err(|e| self.error(e))?;
         let reviewed = txn.open_table(REVIEWED).map_err(|e| self.error(e))?;
         keys.iter()
@@ -150,7 +181,7 @@ impl Cache {
         table: TableDefinition<&str, &[u8]>,
         items: impl Iterator<Item = (&'a str, &'a CachedTranslation)>,
     ) -> Result<()> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        let txn = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         {
             let mut table = txn.open_table(table).map_err(|e| self.error(e))?;
             for (key, value) in items {
@@ -161,6 +192,13 @@ impl Cache {
             }
         }
         txn.commit().map_err(|e| self.error(e))
+    }
+
+    fn writer(&self) -> Result<&redb::Database> {
+        match &self.db {
+            Db::ReadWrite(db) => Ok(db),
+            Db::ReadOnly(_) => Err(self.error("opened for lookups only")),
+        }
     }
 
     fn error(&self, e: impl std::fmt::Display) -> crate::Error {
@@ -206,5 +244,37 @@ mod tests {
         let got = cache.get_many(&[key, other]).unwrap();
         assert_eq!(got[0], Some((entry("Hello!"), Origin::Reviewed)));
         assert_eq!(got[1], Some((entry("Hello!"), Origin::Reviewed)));
+    }
+
+    #[test]
+    fn read_only_memory_finds_without_changing_or_creating_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.redb");
+        assert!(Cache::open_read_only(&path).unwrap().is_none());
+        assert!(!path.exists(), "a missing memory is not created");
+        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = CachedTranslation {
+            text: "hello".into(),
+            backend: "b".into(),
+            model: None,
+            repaired: false,
+        };
+        Cache::open(&path)
+            .unwrap()
+            .put_machine(&[(key.clone(), entry.clone())])
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let cache = Cache::open_read_only(&path).unwrap().unwrap();
+        assert_eq!(
+            cache.get_many(std::slice::from_ref(&key)).unwrap(),
+            [Some((entry.clone(), Origin::Cache))]
+        );
+        assert!(cache.put_machine(&[(key, entry)]).is_err());
+        drop(cache);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is unchanged"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
 use crate::output::{AtomicFile, GlossaryInfo, Summary, WriteContext, Writer};
 use crate::segment::{Position, Segmenter};
-use crate::translate::TranslateStage;
+use crate::translate::{Plan, TranslateStage};
 
 /// Settings of a pipeline that are not plug-ins.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ impl Default for Options {
 /// [`Pipeline::with_backend`] and [`Pipeline::with_writer`]).
 pub struct Pipeline {
     requests: AtomicUsize,
-    cache: Option<Cache>,
+    cache: Option<Arc<Cache>>,
     segmenter: Segmenter,
     glossary: Glossary,
     use_glossary: bool,
@@ -97,6 +98,28 @@ pub struct Report {
     pub requests: usize,
 }
 
+/// What translating one input would take: [`Pipeline::plan`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FilePlan {
+    /// The input, as named on the command line.
+    pub input: String,
+    /// Its segments, those in the translation memory, and the batches for
+    /// the rest, over all its chunks.
+    pub plan: Plan,
+}
+
+/// What a run would send, found without sending or writing anything:
+/// [`Pipeline::plan`].
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct PlanReport {
+    /// The inputs that could be read and segmented.
+    pub files: Vec<FilePlan>,
+    /// The inputs that could not, with why.
+    pub failures: Vec<Error>,
+}
+
 impl Report {
     /// The exit code: 2 when an input failed, 1 when a segment is left
     /// without translation, 0 otherwise.
@@ -139,13 +162,13 @@ impl Pipeline {
 
     /// Use a translation memory.
     pub fn with_cache(mut self, cache: Cache) -> Self {
-        self.cache = Some(cache);
+        self.cache = Some(Arc::new(cache));
         self
     }
 
     /// The translation memory in use, if any.
     pub fn cache(&self) -> Option<&Cache> {
-        self.cache.as_ref()
+        self.cache.as_deref()
     }
 
     /// The backend.
@@ -189,20 +212,8 @@ impl Pipeline {
         let ctx =
             TranslateContext::new(&self.options.source_lang, &self.options.target_lang, source);
         let segments = || paragraphs.iter().flat_map(|p| &p.segments);
-        let requests: Vec<SegmentRequest> = segments()
-            .map(|s| SegmentRequest {
-                id: s.id,
-                text: s.content().to_string(),
-                markup: false,
-                terms: self.glossary.annotate(s.content()),
-            })
-            .collect();
-        let stage = TranslateStage::new(
-            self.backend.as_ref(),
-            &self.glossary,
-            self.options.concurrency,
-        )
-        .with_cache(self.cache.as_ref());
+        let requests = self.requests(paragraphs);
+        let stage = self.stage();
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
@@ -231,6 +242,76 @@ impl Pipeline {
             units.push(unit);
         }
         Ok(units)
+    }
+
+    /// Work out what [`Pipeline::run`] would send for `inputs`, without
+    /// sending a request or writing a file: each input is read and segmented
+    /// chunk by chunk as a run reads it, its segments are looked up in the
+    /// translation memory, and the rest are batched as the translate stage
+    /// would ([`TranslateStage::plan`]). An input that cannot be read is
+    /// reported and skipped.
+    pub fn plan(&self, inputs: &[Input]) -> PlanReport {
+        let mut report = PlanReport::default();
+        for input in inputs {
+            match self.plan_one(input) {
+                Ok(plan) => report.files.push(FilePlan {
+                    input: input.display(),
+                    plan,
+                }),
+                Err(e) => report.failures.push(e),
+            }
+        }
+        report
+    }
+
+    fn plan_one(&self, input: &Input) -> Result<Plan> {
+        let mut source = TextSource::open(input, self.options.encoding)?;
+        let ctx = TranslateContext::new(
+            &self.options.source_lang,
+            &self.options.target_lang,
+            &input.display(),
+        );
+        let stage = self.stage();
+        let mut plan = Plan::default();
+        let mut position = Position::default();
+        while let Some(chunk) = source.next_chunk()? {
+            let paragraphs = self.segmenter.paragraphs(&chunk.text, &mut position);
+            if !paragraphs.is_empty() {
+                plan.add(stage.plan(&ctx, &self.requests(&paragraphs))?);
+            }
+        }
+        if position.paragraphs == 0 {
+            return Err(ErrorKind::EmptyInput {
+                path: input.path().to_path_buf(),
+            }
+            .into());
+        }
+        Ok(plan)
+    }
+
+    /// The translate stage of this pipeline.
+    fn stage(&self) -> TranslateStage<'_> {
+        TranslateStage::new(
+            self.backend.as_ref(),
+            &self.glossary,
+            self.options.concurrency,
+        )
+        .with_cache(self.cache.clone())
+    }
+
+    /// The segments of `paragraphs` as the translate stage takes them, with
+    /// their glossary terms.
+    fn requests(&self, paragraphs: &[Paragraph]) -> Vec<SegmentRequest> {
+        paragraphs
+            .iter()
+            .flat_map(|p| &p.segments)
+            .map(|s| SegmentRequest {
+                id: s.id,
+                text: s.content().to_string(),
+                markup: false,
+                terms: self.glossary.annotate(s.content()),
+            })
+            .collect()
     }
 
     /// Translate every input and write its outputs. An input that fails is

@@ -9,6 +9,7 @@ mod harness;
 
 mod backend;
 mod cli;
+mod dry_run;
 mod glossary;
 mod output;
 mod segment;
