@@ -118,8 +118,14 @@ pub struct MemoryEntry {
 
 /// An open translation memory.
 pub struct Cache {
-    db: redb::Database,
+    db: Db,
     path: PathBuf,
+}
+
+/// The database, open for reading and writing, or only for reading.
+enum Db {
+    ReadWrite(redb::Database),
+    ReadOnly(redb::ReadOnlyDatabase),
 }
 
 impl Cache {
@@ -136,15 +142,36 @@ impl Cache {
         }
         let db = redb::Database::create(path).map_err(|e| cache_error(path, &e.to_string()))?;
         let cache = Cache {
-            db,
+            db: Db::ReadWrite(db),
             path: path.to_path_buf(),
         };
-        // Create the tables, so that readers never find them missing.
-        let txn = cache.db.begin_write().map_err(|e| cache.error(e))?;
+        // Create the tables, so that readers never find them missing; a
+        // memory that has them is left alone (a commit costs a disk sync).
+        let read = cache.writer()?.begin_read().map_err(|e| cache.error(e))?;
+        if read.open_table(MACHINE).is_ok() && read.open_table(REVIEWED).is_ok() {
+            return Ok(cache);
+        }
+        drop(read);
+        let txn = cache.writer()?.begin_write().map_err(|e| cache.error(e))?;
         txn.open_table(MACHINE).map_err(|e| cache.error(e))?;
         txn.open_table(REVIEWED).map_err(|e| cache.error(e))?;
         txn.commit().map_err(|e| cache.error(e))?;
         Ok(cache)
+    }
+
+    /// Open the translation memory at `path` for lookups only, changing
+    /// nothing on disk: `None` when there is no file there (so nothing is
+    /// in it). Storing into it is an error.
+    pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let db =
+            redb::ReadOnlyDatabase::open(path).map_err(|e| cache_error(path, &e.to_string()))?;
+        Ok(Some(Cache {
+            db: Db::ReadOnly(db),
+            path: path.to_path_buf(),
+        }))
     }
 
     /// The file the memory lives in.
@@ -152,10 +179,19 @@ impl Cache {
         &self.path
     }
 
+    /// A read transaction, whichever way the database is open.
+    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+        match &self.db {
+            Db::ReadWrite(db) => db.begin_read(),
+            Db::ReadOnly(db) => db.begin_read(),
+        }
+        .map_err(|e| self.error(e))
+    }
+
     /// Look up many keys at once: for each, the stored translation and whether
     /// it was reviewed or machine-made.
     pub fn get_many(&self, keys: &[CacheKey]) -> Result<Vec<Option<(CachedTranslation, Origin)>>> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let machine = txn.open_table(MACHINE).map_err(|e| self.error(e))?;
         let reviewed = txn.open_table(REVIEWED).map_err(|e| self.error(e))?;
         keys.iter()
@@ -182,7 +218,7 @@ impl Cache {
     /// skipped.
     pub fn for_each(&self, mut f: impl FnMut(MemoryEntry) -> Result<()>) -> Result<()> {
         use redb::{ReadableTable, ReadableTableMetadata};
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         for (definition, origin) in [(MACHINE, Origin::Machine), (REVIEWED, Origin::Reviewed)] {
             let table = txn.open_table(definition).map_err(|e| self.error(e))?;
             if table.len().map_err(|e| self.error(e))? == 0 {
@@ -256,7 +292,7 @@ impl Cache {
         table: TableDefinition<&str, &[u8]>,
         items: impl Iterator<Item = (&'a str, &'a CachedTranslation)>,
     ) -> Result<()> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        let txn = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         {
             let mut table = txn.open_table(table).map_err(|e| self.error(e))?;
             for (key, value) in items {
@@ -267,6 +303,13 @@ impl Cache {
             }
         }
         txn.commit().map_err(|e| self.error(e))
+    }
+
+    fn writer(&self) -> Result<&redb::Database> {
+        match &self.db {
+            Db::ReadWrite(db) => Ok(db),
+            Db::ReadOnly(_) => Err(self.error("opened for lookups only")),
+        }
     }
 
     fn error(&self, e: impl std::fmt::Display) -> crate::Error {
@@ -373,6 +416,38 @@ mod tests {
                     origin: Origin::Reviewed,
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn read_only_memory_finds_without_changing_or_creating_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.redb");
+        assert!(Cache::open_read_only(&path).unwrap().is_none());
+        assert!(!path.exists(), "a missing memory is not created");
+        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = CachedTranslation {
+            text: "hello".into(),
+            backend: "b".into(),
+            model: None,
+            repaired: false,
+        };
+        Cache::open(&path)
+            .unwrap()
+            .put_machine(&[(key.clone(), entry.clone())])
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let cache = Cache::open_read_only(&path).unwrap().unwrap();
+        assert_eq!(
+            cache.get_many(std::slice::from_ref(&key)).unwrap(),
+            [Some((entry.clone(), Origin::Cache))]
+        );
+        assert!(cache.put_machine(&[(key, entry)]).is_err());
+        drop(cache);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is unchanged"
         );
     }
 }

@@ -191,6 +191,9 @@ pub struct TranslateArgs {
     /// Use no translation memory: translate every segment again.
     #[arg(long)]
     pub no_cache: bool,
+    /// Send nothing and write nothing: print what would be sent (segments, those already in the translation memory, requests, characters) and an estimated cost. Needs no key.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,

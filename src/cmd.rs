@@ -15,7 +15,7 @@ use crate::config::{
 use crate::error::{Error, Result};
 use crate::input;
 use crate::output::AtomicFile;
-use crate::pipeline::Report;
+use crate::pipeline::{PlanReport, Report};
 use crate::review::{ImportPlan, Reference, ReviewFile};
 use crate::segment::{Position, Segmenter};
 
@@ -44,6 +44,15 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
         eprintln!("warning: {warning}");
     }
     let mut pipeline = config.pipeline()?;
+    if config.dry_run {
+        let plan = pipeline.plan(&config.read.inputs);
+        for failure in &plan.failures {
+            eprintln!("error: {failure}");
+        }
+        print_plan(&plan, pipeline.backend(), config.options.concurrency)
+            .map_err(|e| Error::write(std::path::Path::new("-"), e))?;
+        return Ok(if plan.failures.is_empty() { 0 } else { 2 });
+    }
     if !config.quiet {
         pipeline = pipeline.with_progress(std::sync::Arc::new(crate::progress::Stderr::new()));
     }
@@ -184,6 +193,104 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
         )?;
     }
     Ok(())
+}
+
+/// What `--dry-run` prints: per input and in total, the segments, those in
+/// the translation memory, the requests and the characters to send, then the
+/// estimated cost.
+fn print_plan(
+    report: &PlanReport,
+    backend: &dyn backend::Backend,
+    concurrency: usize,
+) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let caps = backend.capabilities();
+    writeln!(
+        out,
+        "Dry run with {}: nothing sent, nothing written",
+        backend.name()
+    )?;
+    let line = |segments: usize, memory: usize, requests: usize, chars: usize| {
+        format!(
+            "{} segments, {} in translation memory, {} request{}, {} characters",
+            thousands(segments),
+            thousands(memory),
+            thousands(requests),
+            if requests == 1 { "" } else { "s" },
+            thousands(chars)
+        )
+    };
+    const SHOWN: usize = 12;
+    for file in report.files.iter().take(SHOWN) {
+        let plan = &file.plan;
+        writeln!(
+            out,
+            "  {}: {}",
+            file.input,
+            line(
+                plan.segments,
+                plan.from_memory,
+                plan.requests(),
+                plan.characters
+            )
+        )?;
+    }
+    let files = report.files.len();
+    if files > SHOWN {
+        writeln!(out, "  … and {} more files", files - SHOWN)?;
+    }
+    let sum = |f: fn(&crate::translate::Plan) -> usize| -> usize {
+        report.files.iter().map(|file| f(&file.plan)).sum()
+    };
+    let chars = sum(|p| p.characters);
+    writeln!(
+        out,
+        "  total, {files} file{}: {}",
+        if files == 1 { "" } else { "s" },
+        line(
+            sum(|p| p.segments),
+            sum(|p| p.from_memory),
+            sum(|p| p.requests()),
+            chars
+        )
+    )?;
+    writeln!(
+        out,
+        "  batches: up to {} segments and {} characters, {concurrency} in flight",
+        thousands(caps.max_batch),
+        thousands(caps.max_chars)
+    )?;
+    let price = backend.price();
+    match (&price, price.estimate(chars)) {
+        (backend::Price::PerMillionChars { amount, terms, .. }, Some((currency, cost))) => {
+            let cost = if cost > 0.0 && cost < 0.01 {
+                format!("less than {currency}0.01")
+            } else {
+                format!("{currency}{cost:.2}")
+            };
+            writeln!(
+                out,
+                "  estimated cost: {cost} ({} characters at {currency}{amount:.2} per million: {terms})",
+                thousands(chars)
+            )
+        }
+        (backend::Price::Free(why), _) => writeln!(out, "  estimated cost: none ({why})"),
+        (backend::Price::Unknown(why), _) => writeln!(out, "  estimated cost: unknown ({why})"),
+        (_, None) => writeln!(out, "  estimated cost: unknown"),
+    }
+}
+
+/// `n` with a comma between each group of three digits.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn segment(args: &SegmentArgs) -> Result<i32> {
@@ -539,4 +646,23 @@ fn languages(files: &GlossaryFiles) -> Result<(String, String)> {
         language_tag(&files.source_lang, "--source-lang")?,
         language_tag(&files.target_lang, "--target-lang")?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped_by_commas() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (5903, "5,903"),
+            (1234567, "1,234,567"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(thousands(n), text);
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::{self, BackendSettings};
+use crate::backend::{self, ApiKey, BackendSettings};
 use crate::cache::{Cache, MemoryUse};
 use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
@@ -143,6 +143,9 @@ pub struct TranslateConfig {
     pub backend_settings: BackendSettings,
     /// Warnings to show the user (from the config file).
     pub warnings: Vec<String>,
+    /// Plan only (`--dry-run`): the pipeline is built to send nothing and
+    /// write nothing; see [`TranslateConfig::pipeline`].
+    pub dry_run: bool,
 }
 
 impl TranslateConfig {
@@ -189,18 +192,29 @@ impl TranslateConfig {
             cache: CacheChoice::from_args(args.cache.as_deref(), args.no_cache),
             backend_settings,
             warnings,
+            dry_run: args.dry_run,
         })
     }
 
     /// Load the glossary and the backend, and build the pipeline.
+    ///
+    /// For a dry run, a backend whose key is missing gets an empty stand-in
+    /// (it sends nothing, so it needs none), and the translation memory is
+    /// opened for lookups only: a missing one is not created.
     pub fn pipeline(&self) -> Result<Pipeline> {
         let glossary = self
             .glossary
             .load(&self.options.source_lang, &self.options.target_lang)?;
-        let settings = BackendSettings {
+        let mut settings = BackendSettings {
             glossary: glossary.clone().map(Arc::new),
             ..self.backend_settings.clone()
         };
+        if self.dry_run
+            && let Some(var) = backend::key_var(&self.backend)
+            && settings.key(var).is_none()
+        {
+            settings.api_key = Some(ApiKey::new("", "--dry-run"));
+        }
         let backend = backend::build(&self.backend, &settings)?;
         let mut pipeline = Pipeline::new(
             self.read.segmenter(&self.options.source_lang)?,
@@ -209,7 +223,15 @@ impl TranslateConfig {
             self.options.clone(),
         );
         if let Some((path, memory_use)) = self.cache.for_backend(&self.backend) {
-            pipeline = pipeline.with_memory(Cache::open(&path)?, memory_use);
+            // A dry run only reads the memory, and creates none.
+            let cache = if self.dry_run {
+                Cache::open_read_only(&path)?
+            } else {
+                Some(Cache::open(&path)?)
+            };
+            if let Some(cache) = cache {
+                pipeline = pipeline.with_memory(cache, memory_use);
+            }
         }
         for format in &self.formats {
             pipeline = pipeline.with_writer(format.writer());

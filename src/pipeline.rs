@@ -16,7 +16,7 @@ use crate::input::{self, Input, TextSource};
 use crate::output::{AtomicFile, GlossaryInfo, Summary, WriteContext, Writer};
 use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
-use crate::translate::TranslateStage;
+use crate::translate::{Plan, TranslateStage};
 
 /// Settings of a pipeline that are not plug-ins.
 #[derive(Debug, Clone)]
@@ -55,7 +55,7 @@ impl Default for Options {
 pub struct Pipeline {
     progress: Arc<dyn Progress>,
     requests: AtomicUsize,
-    cache: Option<Cache>,
+    cache: Option<Arc<Cache>>,
     memory_use: MemoryUse,
     segmenter: Segmenter,
     glossary: Glossary,
@@ -101,6 +101,28 @@ pub struct Report {
     pub elapsed: Duration,
     /// Requests sent to the backend.
     pub requests: usize,
+}
+
+/// What translating one input would take: [`Pipeline::plan`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FilePlan {
+    /// The input, as named on the command line.
+    pub input: String,
+    /// Its segments, those in the translation memory, and the batches for
+    /// the rest, over all its chunks.
+    pub plan: Plan,
+}
+
+/// What a run would send, found without sending or writing anything:
+/// [`Pipeline::plan`].
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct PlanReport {
+    /// The inputs that could be read and segmented.
+    pub files: Vec<FilePlan>,
+    /// The inputs that could not, with why.
+    pub failures: Vec<Error>,
 }
 
 impl Report {
@@ -154,21 +176,21 @@ impl Pipeline {
     /// Use a translation memory: look up machine and reviewed translations,
     /// and store machine ones.
     pub fn with_cache(mut self, cache: Cache) -> Self {
-        self.cache = Some(cache);
+        self.cache = Some(Arc::new(cache));
         self.memory_use = MemoryUse::Full;
         self
     }
 
     /// Use a translation memory the way `memory_use` says.
     pub fn with_memory(mut self, cache: Cache, memory_use: MemoryUse) -> Self {
-        self.cache = Some(cache);
+        self.cache = Some(Arc::new(cache));
         self.memory_use = memory_use;
         self
     }
 
     /// The translation memory in use, if any.
     pub fn cache(&self) -> Option<&Cache> {
-        self.cache.as_ref()
+        self.cache.as_deref()
     }
 
     /// Whether the run stores its machine translations in the memory (and so
@@ -218,22 +240,8 @@ impl Pipeline {
         let ctx =
             TranslateContext::new(&self.options.source_lang, &self.options.target_lang, source);
         let segments = || paragraphs.iter().flat_map(|p| &p.segments);
-        let requests: Vec<SegmentRequest> = segments()
-            .map(|s| SegmentRequest {
-                id: s.id,
-                text: s.content().to_string(),
-                markup: false,
-                terms: self.glossary.annotate(s.content()),
-            })
-            .collect();
-        let stage = TranslateStage::new(
-            self.backend.as_ref(),
-            &self.glossary,
-            self.options.concurrency,
-        )
-        .with_cache(self.cache.as_ref())
-        .with_memory_use(self.memory_use)
-        .with_progress(self.progress.as_ref());
+        let requests = self.requests(paragraphs);
+        let stage = self.stage();
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
@@ -272,6 +280,78 @@ impl Pipeline {
             units.push(unit);
         }
         Ok(units)
+    }
+
+    /// Work out what [`Pipeline::run`] would send for `inputs`, without
+    /// sending a request or writing a file: each input is read and segmented
+    /// chunk by chunk as a run reads it, its segments are looked up in the
+    /// translation memory, and the rest are batched as the translate stage
+    /// would ([`TranslateStage::plan`]). An input that cannot be read is
+    /// reported and skipped.
+    pub fn plan(&self, inputs: &[Input]) -> PlanReport {
+        let mut report = PlanReport::default();
+        for input in inputs {
+            match self.plan_one(input) {
+                Ok(plan) => report.files.push(FilePlan {
+                    input: input.display(),
+                    plan,
+                }),
+                Err(e) => report.failures.push(e),
+            }
+        }
+        report
+    }
+
+    fn plan_one(&self, input: &Input) -> Result<Plan> {
+        let mut source = TextSource::open(input, self.options.encoding)?;
+        let ctx = TranslateContext::new(
+            &self.options.source_lang,
+            &self.options.target_lang,
+            &input.display(),
+        );
+        let stage = self.stage();
+        let mut plan = Plan::default();
+        let mut position = Position::default();
+        while let Some(chunk) = source.next_chunk()? {
+            let paragraphs = self.segmenter.paragraphs(&chunk.text, &mut position);
+            if !paragraphs.is_empty() {
+                plan.add(stage.plan(&ctx, &self.requests(&paragraphs))?);
+            }
+        }
+        if position.paragraphs == 0 {
+            return Err(ErrorKind::EmptyInput {
+                path: input.path().to_path_buf(),
+            }
+            .into());
+        }
+        Ok(plan)
+    }
+
+    /// The translate stage of this pipeline.
+    fn stage(&self) -> TranslateStage<'_> {
+        TranslateStage::new(
+            self.backend.as_ref(),
+            &self.glossary,
+            self.options.concurrency,
+        )
+        .with_cache(self.cache.clone())
+        .with_memory_use(self.memory_use)
+        .with_progress(self.progress.as_ref())
+    }
+
+    /// The segments of `paragraphs` as the translate stage takes them, with
+    /// their glossary terms.
+    fn requests(&self, paragraphs: &[Paragraph]) -> Vec<SegmentRequest> {
+        paragraphs
+            .iter()
+            .flat_map(|p| &p.segments)
+            .map(|s| SegmentRequest {
+                id: s.id,
+                text: s.content().to_string(),
+                markup: false,
+                terms: self.glossary.annotate(s.content()),
+            })
+            .collect()
     }
 
     /// Translate every input and write its outputs. An input that fails is

@@ -4,8 +4,10 @@
 //!
 //! - Segments found in the translation memory are not sent again; a
 //!   reviewed translation of the same source wins over any machine one.
-//! - Batches respect the backend's segment and character limits, and up to
-//!   `concurrency` of them are in flight at once.
+//! - Batches respect the backend's segment and character limits, are as few
+//!   as those allow and of near-equal sizes, and up to `concurrency` of them
+//!   are in flight at once. [`TranslateStage::plan`] works them out without
+//!   sending anything (`bitext translate --dry-run`).
 //! - A reply that leaves segments out (or a batch that fails) is retried in
 //!   halves, down to single segments, together with the segments next to a
 //!   missing one (which may have swallowed it); a segment that still gets no
@@ -19,12 +21,17 @@
 //!   misses a term is *repaired*: the segment is sent again alone with
 //!   placeholders, and the repair is kept if it renders every term (else the
 //!   check stage flags the miss).
+//! - Each batch's translations go to the translation memory as the batch
+//!   lands: a writer thread commits them (those of batches that land
+//!   together in one transaction), so no batch waits for the disk, and the
+//!   stage returns only once they are all committed.
 //! - A fatal backend error (bad key, quota) stops the stage at once and
-//!   cancels the batches in flight; what was translated so far is already in
-//!   the translation memory.
+//!   cancels the batches in flight; what was translated so far is in the
+//!   translation memory.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
@@ -51,6 +58,52 @@ pub struct Translated {
     pub repaired: bool,
     /// Requests that carried this segment in this run.
     pub attempts: u32,
+}
+
+/// What translating some segments would take: [`TranslateStage::plan`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The segments asked for.
+    pub segments: usize,
+    /// Those found in the translation memory, which are not sent.
+    pub from_memory: usize,
+    /// The batches to send, each as its segments' ids in order: one request
+    /// each, before any retry or glossary repair.
+    pub batches: Vec<Vec<SegmentId>>,
+    /// The characters (Unicode code points) of the texts to send, as sent:
+    /// with placeholder tags for glossary terms where the backend needs them.
+    pub characters: usize,
+}
+
+impl Plan {
+    /// The requests the batches take.
+    pub fn requests(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// Add the plan of more segments (another chunk of the same input).
+    pub fn add(&mut self, other: Plan) {
+        self.segments += other.segments;
+        self.from_memory += other.from_memory;
+        self.batches.extend(other.batches);
+        self.characters += other.characters;
+    }
+}
+
+/// A run's segments sorted into those the translation memory has and the
+/// batches to send for the rest.
+struct Work {
+    /// Translations found in the memory.
+    found: HashMap<SegmentId, Translated>,
+    /// The memory's key of each segment to send.
+    keys: HashMap<SegmentId, CacheKey>,
+    /// Each segment to send, as asked (plain text).
+    plain: HashMap<SegmentId, SegmentRequest>,
+    /// The batches, as sent.
+    batches: Vec<Vec<SegmentRequest>>,
+    /// Whether terms travel as placeholder tags.
+    placeholders: bool,
 }
 
 /// How many segments on each side of a batch go along as read-only context.
@@ -104,7 +157,7 @@ pub struct TranslateStage<'a> {
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
     concurrency: usize,
-    cache: Option<&'a Cache>,
+    cache: Option<Arc<Cache>>,
     memory_use: MemoryUse,
 }
 
@@ -130,80 +183,66 @@ impl<'a> TranslateStage<'a> {
         self
     }
 
-    /// Use a translation memory.
-    pub fn with_cache(mut self, cache: Option<&'a Cache>) -> Self {
-        self.cache = cache;
-        self
-    }
-
     /// Use the translation memory this way (default: [`MemoryUse::Full`]).
     pub fn with_memory_use(mut self, memory_use: MemoryUse) -> Self {
         self.memory_use = memory_use;
         self
     }
 
+    /// Use a translation memory.
+    pub fn with_cache(mut self, cache: Option<Arc<Cache>>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// What [`TranslateStage::run`] would send for `requests`, worked out
+    /// the same way but without sending anything: the segments the
+    /// translation memory has (looked up, not changed) and the batches for
+    /// the rest. Retries and glossary repairs are not foreseen.
+    pub fn plan(&self, ctx: &TranslateContext, requests: &[SegmentRequest]) -> Result<Plan> {
+        let work = self.prepare(ctx, requests)?;
+        Ok(Plan {
+            segments: requests.len(),
+            from_memory: work.found.len(),
+            characters: work
+                .batches
+                .iter()
+                .flatten()
+                .map(|r| r.text.chars().count())
+                .sum(),
+            batches: work
+                .batches
+                .iter()
+                .map(|b| b.iter().map(|r| r.id).collect())
+                .collect(),
+        })
+    }
+
     /// Translate `requests` (plain text, with their terms). Every request's id
     /// is in the result. Fails only on a fatal backend error or a broken
-    /// translation memory.
+    /// translation memory. Runs in a tokio runtime (the translation memory's
+    /// writer is a blocking task).
     pub async fn run(
         &self,
         ctx: &TranslateContext,
         requests: &[SegmentRequest],
     ) -> Result<HashMap<SegmentId, Translated>> {
-        let mut out = HashMap::with_capacity(requests.len());
-        let keys: Vec<CacheKey> = requests.iter().map(|r| self.key(ctx, r)).collect();
-        let mut todo: Vec<(SegmentRequest, CacheKey)> = Vec::with_capacity(requests.len());
-        let found = match self.cache {
-            Some(cache) => cache.get_many(&keys)?,
-            None => vec![None; requests.len()],
-        };
-        let reviewed_only = self.memory_use == MemoryUse::ReviewedOnly;
-        for ((request, key), hit) in requests.iter().zip(keys).zip(found) {
-            let hit = hit.filter(|(_, origin)| !reviewed_only || *origin == Origin::Reviewed);
-            match hit {
-                Some((cached, origin)) => {
-                    out.insert(
-                        request.id,
-                        Translated {
-                            text: Some(cached.text),
-                            origin,
-                            repaired: cached.repaired,
-                            attempts: 0,
-                        },
-                    );
-                }
-                None => todo.push((request.clone(), key)),
-            }
-        }
+        let Work {
+            found: mut out,
+            keys,
+            plain,
+            batches,
+            placeholders,
+        } = self.prepare(ctx, requests)?;
         if let Some(progress) = self.progress {
             progress.translated(out.len());
         }
-        let caps = self.backend.capabilities();
-        let placeholders =
-            caps.terms == TermSupport::Placeholder && todo.iter().any(|(r, _)| !r.terms.is_empty());
-        let keys: HashMap<SegmentId, CacheKey> =
-            todo.iter().map(|(r, k)| (r.id, k.clone())).collect();
-        let plain: HashMap<SegmentId, SegmentRequest> =
-            todo.into_iter().map(|(r, _)| (r.id, r)).collect();
-        let mut prepared: Vec<SegmentRequest> = plain
-            .values()
-            .map(|r| {
-                if placeholders {
-                    with_placeholders(r)
-                } else {
-                    r.clone()
-                }
-            })
-            .collect();
-        prepared.sort_by_key(|r| r.id);
+        self.retries_left
+            .store(retry_budget(batches.len(), plain.len()), Ordering::Relaxed);
         let neighbours = Neighbours::new(requests);
-        let (plain, keys, neighbours) = (&plain, &keys, &neighbours);
-        let batches = batches(&prepared, caps.max_batch, caps.max_chars);
-        self.retries_left.store(
-            retry_budget(batches.len(), prepared.len()),
-            Ordering::Relaxed,
-        );
-        let done: Vec<Vec<(SegmentId, Translated)>> = stream::iter(batches)
+        let journal = Journal::start(self.cache.clone());
+        let (plain, keys, neighbours, sink) = (&plain, &keys, &neighbours, &journal);
+        let done: Result<Vec<Vec<(SegmentId, Translated)>>> = stream::iter(batches)
             .map(|batch| async move {
                 let raw = self.translate_group(ctx, neighbours, batch).await?;
                 let mut results = Vec::with_capacity(raw.len());
@@ -229,7 +268,7 @@ impl<'a> TranslateStage<'a> {
                     }
                     results.push((id, translated));
                 }
-                self.journal(keys, &results)?;
+                sink.send(self.memory_items(keys, &results))?;
                 if let Some(progress) = self.progress {
                     progress.translated(results.len());
                 }
@@ -237,9 +276,68 @@ impl<'a> TranslateStage<'a> {
             })
             .buffer_unordered(self.concurrency)
             .try_collect()
-            .await?;
-        out.extend(done.into_iter().flatten());
+            .await;
+        // What landed is committed even when the stage stops on an error; a
+        // broken translation memory is the error to report.
+        journal.finish().await?;
+        out.extend(done?.into_iter().flatten());
         Ok(out)
+    }
+
+    /// Look `requests` up in the translation memory, and batch the rest the
+    /// way the backend wants them (with placeholders for its terms if it
+    /// needs them).
+    fn prepare(&self, ctx: &TranslateContext, requests: &[SegmentRequest]) -> Result<Work> {
+        let mut found = HashMap::with_capacity(requests.len());
+        let keys: Vec<CacheKey> = requests.iter().map(|r| self.key(ctx, r)).collect();
+        let mut todo: Vec<(SegmentRequest, CacheKey)> = Vec::with_capacity(requests.len());
+        let hits = match self.cache.as_deref() {
+            Some(cache) => cache.get_many(&keys)?,
+            None => vec![None; requests.len()],
+        };
+        let reviewed_only = self.memory_use == MemoryUse::ReviewedOnly;
+        for ((request, key), hit) in requests.iter().zip(keys).zip(hits) {
+            let hit = hit.filter(|(_, origin)| !reviewed_only || *origin == Origin::Reviewed);
+            match hit {
+                Some((cached, origin)) => {
+                    found.insert(
+                        request.id,
+                        Translated {
+                            text: Some(cached.text),
+                            origin,
+                            repaired: cached.repaired,
+                            attempts: 0,
+                        },
+                    );
+                }
+                None => todo.push((request.clone(), key)),
+            }
+        }
+        let caps = self.backend.capabilities();
+        let placeholders =
+            caps.terms == TermSupport::Placeholder && todo.iter().any(|(r, _)| !r.terms.is_empty());
+        let keys: HashMap<SegmentId, CacheKey> =
+            todo.iter().map(|(r, k)| (r.id, k.clone())).collect();
+        let plain: HashMap<SegmentId, SegmentRequest> =
+            todo.into_iter().map(|(r, _)| (r.id, r)).collect();
+        let mut prepared: Vec<SegmentRequest> = plain
+            .values()
+            .map(|r| {
+                if placeholders {
+                    with_placeholders(r)
+                } else {
+                    r.clone()
+                }
+            })
+            .collect();
+        prepared.sort_by_key(|r| r.id);
+        Ok(Work {
+            found,
+            keys,
+            plain,
+            batches: batches(&prepared, caps.max_batch, caps.max_chars),
+            placeholders,
+        })
     }
 
     /// The requests sent to the backend so far.
@@ -313,16 +411,16 @@ impl<'a> TranslateStage<'a> {
         Ok(())
     }
 
-    /// Store a batch's translations in the translation memory.
-    fn journal(
+    /// A batch's translations as the translation memory stores them.
+    fn memory_items(
         &self,
         keys: &HashMap<SegmentId, CacheKey>,
         results: &[(SegmentId, Translated)],
-    ) -> Result<()> {
-        let Some(cache) = self.cache.filter(|_| self.memory_use == MemoryUse::Full) else {
-            return Ok(());
-        };
-        let items: Vec<(CacheKey, CachedTranslation)> = results
+    ) -> Vec<(CacheKey, CachedTranslation)> {
+        if self.cache.is_none() || self.memory_use != MemoryUse::Full {
+            return Vec::new();
+        }
+        results
             .iter()
             .filter_map(|(id, t)| {
                 let text = t.text.clone()?;
@@ -336,11 +434,7 @@ impl<'a> TranslateStage<'a> {
                     },
                 ))
             })
-            .collect();
-        if items.is_empty() {
-            return Ok(());
-        }
-        cache.put_machine(&items)
+            .collect()
     }
 
     /// Translate one batch, retrying what comes back missing in halves down
@@ -428,6 +522,82 @@ impl<'a> TranslateStage<'a> {
     }
 }
 
+/// Translations for the translation memory, as one batch hands them over.
+type MemoryItems = Vec<(CacheKey, CachedTranslation)>;
+
+/// The translation memory's writer for one run of the stage: a blocking task
+/// that commits translations as batches hand them over, all that are waiting
+/// in one transaction. A batch never waits for the disk (a commit syncs it),
+/// and batches that land together cost one commit.
+struct Journal {
+    sender: Option<mpsc::Sender<MemoryItems>>,
+    writer: Option<(tokio::task::JoinHandle<Result<()>>, std::path::PathBuf)>,
+}
+
+impl Journal {
+    /// A writer into `cache`; with no memory, one that keeps nothing.
+    fn start(cache: Option<Arc<Cache>>) -> Self {
+        let Some(cache) = cache else {
+            return Journal {
+                sender: None,
+                writer: None,
+            };
+        };
+        let path = cache.path().to_path_buf();
+        let (sender, receiver) = mpsc::channel::<MemoryItems>();
+        let writer = tokio::task::spawn_blocking(move || {
+            while let Ok(mut items) = receiver.recv() {
+                while let Ok(more) = receiver.try_recv() {
+                    items.extend(more);
+                }
+                if !items.is_empty() {
+                    cache.put_machine(&items)?;
+                }
+            }
+            Ok(())
+        });
+        Journal {
+            sender: Some(sender),
+            writer: Some((writer, path)),
+        }
+    }
+
+    /// Hand translations over to be committed. Fails when the writer has
+    /// stopped on an error, which [`Journal::finish`] returns.
+    fn send(&self, items: MemoryItems) -> Result<()> {
+        match &self.sender {
+            Some(sender) if !items.is_empty() => sender.send(items).map_err(|_| {
+                let path = self
+                    .writer
+                    .as_ref()
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_default();
+                ErrorKind::Cache {
+                    path,
+                    message: "the translation memory stopped taking translations".to_string(),
+                }
+                .into()
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Wait until everything handed over is committed.
+    async fn finish(mut self) -> Result<()> {
+        drop(self.sender.take());
+        let Some((writer, path)) = self.writer.take() else {
+            return Ok(());
+        };
+        writer.await.map_err(|e| -> crate::Error {
+            ErrorKind::Cache {
+                path,
+                message: format!("the writer failed: {e}"),
+            }
+            .into()
+        })?
+    }
+}
+
 impl TranslateStage<'_> {
     /// Take one retry from the run's budget.
     fn take_retry(&self) -> bool {
@@ -459,9 +629,40 @@ fn with_placeholders(request: &SegmentRequest) -> SegmentRequest {
     }
 }
 
-/// Split requests into batches of at most `max_batch` segments and
-/// `max_chars` characters (a single longer segment gets a batch of its own).
+/// Split requests, in order, into batches of at most `max_batch` segments and
+/// `max_chars` characters (a single longer segment gets a batch of its own):
+/// as few batches as the limits allow, and of near-equal sizes when the
+/// character limit leaves room for that, so that no batch is much slower
+/// than the others of its wave.
 pub fn batches(
+    requests: &[SegmentRequest],
+    max_batch: usize,
+    max_chars: usize,
+) -> Vec<Vec<SegmentRequest>> {
+    let greedy = fill(requests, max_batch, max_chars);
+    let count = greedy.len();
+    if count < 2 {
+        return greedy;
+    }
+    // `count` batches whose sizes differ by one at most.
+    let (size, longer) = (requests.len() / count, requests.len() % count);
+    let mut balanced = Vec::with_capacity(count);
+    let mut rest = requests;
+    for i in 0..count {
+        let (batch, tail) = rest.split_at(size + usize::from(i < longer));
+        let chars: usize = batch.iter().map(|r| r.text.chars().count()).sum();
+        if chars > max_chars && batch.len() > 1 {
+            return greedy;
+        }
+        balanced.push(batch.to_vec());
+        rest = tail;
+    }
+    balanced
+}
+
+/// Fill each batch up to the limits before starting the next: the fewest
+/// batches for contiguous runs of requests.
+fn fill(
     requests: &[SegmentRequest],
     max_batch: usize,
     max_chars: usize,
@@ -508,5 +709,31 @@ mod tests {
             .map(|b| b.iter().map(|r| r.id.0).collect())
             .collect();
         assert_eq!(sizes, [vec![1, 2, 3], vec![4, 5], vec![6], vec![7]]);
+    }
+
+    #[test]
+    fn batches_are_as_few_as_the_limits_allow_and_of_near_equal_size() {
+        let reqs: Vec<_> = (1..=438).map(|i| request(i, "字字字.")).collect();
+        let sizes = |max_batch| -> Vec<usize> {
+            batches(&reqs, max_batch, 30_000)
+                .iter()
+                .map(Vec::len)
+                .collect()
+        };
+        // 438 = 9 × 40 + 2 × 39, not 10 × 40 + 38.
+        assert_eq!(sizes(40), [40, 40, 40, 40, 40, 40, 40, 40, 40, 39, 39]);
+        // 438 = 6 × 49 + 3 × 48, not 8 × 50 + 38.
+        assert_eq!(sizes(50), [49, 49, 49, 49, 49, 49, 48, 48, 48]);
+        assert_eq!(sizes(500), [438]);
+        let ids: Vec<u32> = batches(&reqs, 40, 30_000)
+            .iter()
+            .flatten()
+            .map(|r| r.id.0)
+            .collect();
+        assert_eq!(
+            ids,
+            (1..=438).collect::<Vec<_>>(),
+            "every request once, in order"
+        );
     }
 }

@@ -30,7 +30,7 @@ use tokio::sync::Semaphore;
 use super::http::{backend_error, fatal_error};
 use super::openai::{match_ids, parse_translations};
 use super::{
-    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext,
 };
 use crate::error::{ErrorKind, Result};
@@ -95,6 +95,10 @@ impl Backend for Command {
 
     fn capabilities(&self) -> Capabilities {
         CAPABILITIES
+    }
+
+    fn price(&self) -> Price {
+        Price::Unknown("an external program's costs are its own")
     }
 
     async fn translate(

@@ -38,7 +38,7 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext, primary_subtag,
 };
 use crate::error::Result;
@@ -259,6 +259,27 @@ impl Backend for DeepL {
                 TermSupport::Placeholder
             },
             ..CAPABILITIES
+        }
+    }
+
+    /// Per DeepL's billing article ("Character count and billing in DeepL
+    /// API", <https://support.deepl.com/hc/en-us/articles/360020685720>, whose
+    /// German, Italian and Polish versions state the figures): DeepL API Pro
+    /// costs a monthly base price of €4.99 plus €0.00002 per character of
+    /// source text (€20 per million), markup tags not counted; DeepL API Free
+    /// (keys ending in `:fx`) translates up to 500,000 characters a month at
+    /// no charge.
+    fn price(&self) -> Price {
+        match self.transport.key() {
+            Some(key) if key.secret().expose().ends_with(":fx") => Price::Free(
+                "DeepL API Free (a key ending in :fx), up to 500,000 characters a month",
+            ),
+            _ => Price::PerMillionChars {
+                currency: "€",
+                amount: 20.0,
+                terms: "DeepL API Pro, plus its base price of €4.99 a month; \
+                        DeepL API Free keys (ending in :fx) translate 500,000 characters a month at no charge",
+            },
         }
     }
 

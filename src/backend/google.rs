@@ -22,7 +22,7 @@ use serde_json::json;
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::markup;
 use super::{
-    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext, primary_subtag,
 };
 use crate::error::Result;
@@ -147,6 +147,19 @@ impl Backend for Google {
 
     fn capabilities(&self) -> Capabilities {
         CAPABILITIES
+    }
+
+    /// Cloud Translation - Basic (v2), per Google's price list
+    /// (<https://cloud.google.com/translate/pricing>, "Cloud Translation -
+    /// Basic"): $20 per million characters sent from 500,000 to a billion a
+    /// month; the first 500,000 characters a month are free (as a $10
+    /// credit shared with Advanced).
+    fn price(&self) -> Price {
+        Price::PerMillionChars {
+            currency: "$",
+            amount: 20.0,
+            terms: "Cloud Translation Basic; the first 500,000 characters a month are free",
+        }
     }
 
     async fn translate(

@@ -20,7 +20,7 @@ use serde_json::json;
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::markup;
 use super::{
-    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext, primary_subtag,
 };
 use crate::error::Result;
@@ -140,6 +140,14 @@ impl Backend for LibreTranslate {
         Capabilities {
             network: !self.local,
             ..CAPABILITIES
+        }
+    }
+
+    fn price(&self) -> Price {
+        if self.local {
+            Price::Free("a server on this machine")
+        } else {
+            Price::Unknown("the server's own terms (free when self-hosted)")
         }
     }
 

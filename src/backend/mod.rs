@@ -69,6 +69,42 @@ pub enum TermSupport {
     Placeholder,
 }
 
+/// What a backend charges for translating, as far as bitext knows: for
+/// `bitext translate --dry-run`'s estimate.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Price {
+    /// Nothing per request or character; says why (offline, a server on
+    /// this machine, a free plan and its limit).
+    Free(&'static str),
+    /// A price per million characters sent (source text, as the vendor
+    /// counts it).
+    PerMillionChars {
+        /// The currency's symbol (`€`, `$`).
+        currency: &'static str,
+        /// The price of a million characters.
+        amount: f64,
+        /// The plan the price is for, and what else it costs (a monthly base
+        /// price, a free allowance).
+        terms: &'static str,
+    },
+    /// Not known to bitext; says why.
+    Unknown(&'static str),
+}
+
+impl Price {
+    /// The estimated cost of sending `chars` characters, with its currency
+    /// symbol, when the price is per character.
+    pub fn estimate(&self, chars: usize) -> Option<(&'static str, f64)> {
+        match *self {
+            Price::PerMillionChars {
+                currency, amount, ..
+            } => Some((currency, chars as f64 * amount / 1e6)),
+            Price::Free(_) | Price::Unknown(_) => None,
+        }
+    }
+}
+
 /// Everything a backend may want to know about the run besides the segments.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -157,6 +193,12 @@ pub trait Backend: Send + Sync {
     /// backend whose prompt changes bumps a version here).
     fn fingerprint(&self) -> String {
         format!("{}|{}", self.name(), self.model().unwrap_or(""))
+    }
+
+    /// What the backend charges, for estimates ([`Price::Unknown`] unless the
+    /// backend says otherwise).
+    fn price(&self) -> Price {
+        Price::Unknown("bitext does not know this backend's price")
     }
 
     /// Translate a batch. Replies are matched to requests by id: a reply may
@@ -318,6 +360,18 @@ pub fn build(name: &str, settings: &BackendSettings) -> Result<Box<dyn Backend>>
             .into());
         }
     })
+}
+
+/// The environment variable backend `name` reads its API key from unless
+/// told otherwise; `None` for backends without a key.
+pub fn key_var(name: &str) -> Option<&'static str> {
+    match name {
+        openai::NAME => Some(openai::KEY_VAR),
+        deepl::NAME => Some(deepl::KEY_VAR),
+        google::NAME => Some(google::KEY_VAR),
+        libretranslate::NAME => Some(libretranslate::KEY_VAR),
+        _ => None,
+    }
 }
 
 /// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).

@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, SegmentReply, SegmentRequest, TermSupport,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext, primary_subtag,
 };
 use crate::document::SegmentId;
@@ -159,6 +159,17 @@ impl Backend for OpenAi {
         Capabilities {
             network: !self.local,
             ..CAPABILITIES
+        }
+    }
+
+    /// Chat servers charge per token (prompt, context and reply) at a
+    /// price that depends on the provider and model, which a character count
+    /// cannot estimate; a server on this machine costs nothing per request.
+    fn price(&self) -> Price {
+        if self.local {
+            Price::Free("a server on this machine")
+        } else {
+            Price::Unknown("priced per token by the provider and model; not estimated")
         }
     }
 

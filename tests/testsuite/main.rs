@@ -10,6 +10,7 @@ mod harness;
 mod align;
 mod backend;
 mod cli;
+mod dry_run;
 mod glossary;
 mod output;
 mod resilience;

@@ -10,7 +10,9 @@ pub mod gloss;
 
 use async_trait::async_trait;
 
-use super::{Backend, Capabilities, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
+use super::{
+    Backend, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport, TranslateContext,
+};
 use crate::error::Result;
 use gloss::{FixedTerm, Glosser};
 
@@ -64,6 +66,10 @@ impl Backend for Dictionary {
 
     fn capabilities(&self) -> Capabilities {
         CAPABILITIES
+    }
+
+    fn price(&self) -> Price {
+        Price::Free("offline")
     }
 
     async fn translate(

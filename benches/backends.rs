@@ -1,0 +1,532 @@
+//! Translation speed against the network backends, end to end: the real
+//! `bitext` binary translates the reference article (438 segments) through a
+//! local mock server (wiremock on 127.0.0.1) that speaks the vendor's
+//! protocol and takes a fixed time to answer each request. Nothing reaches
+//! the network.
+//!
+//! For `openai` and `deepl`, with a fresh translation memory:
+//!
+//! - `requests`: what the server received (DeepL's glossary set-up included);
+//! - `wall`: from spawning the process to its exit;
+//! - `ideal`: `ceil(requests / concurrency) × latency`, the time the requests
+//!   take if they all go out in full waves of `concurrency` (4 by default);
+//! - then a rerun with the same translation memory, which must send nothing.
+//!
+//! The cases are `openai`, `deepl` (with the bundled glossary, which DeepL
+//! gets as a glossary made through its API: two requests, one after the
+//! other, before any batch with terms can go out) and `deepl --no-glossary`.
+//! The mock servers answer every segment by id (DeepL: in order) and render
+//! the glossary terms they are given, so a run needs no retry or repair; the
+//! bench checks that every segment comes back translated, without a flag,
+//! and from the translation memory on the rerun.
+//!
+//! Run with `cargo bench --bench backends`. `BITEXT_BENCH_LATENCY_MS` sets
+//! the latency of every request (default 200), `BITEXT_BENCH_RUNS` how many
+//! times each case runs (default 3; the table shows the fastest and median
+//! wall time, and the requests of every run must agree), and
+//! `BITEXT_BENCH_BIN` another `bitext` binary to measure instead of the one
+//! cargo built (to compare two builds on the same machine).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The requests in flight at once: the CLI's default `--concurrency`.
+const CONCURRENCY: usize = 4;
+
+/// The bench's goals on a 2-core machine at 200 ms latency.
+const GOAL_WALL: Duration = Duration::from_millis(1500);
+const GOAL_RATIO: f64 = 1.2;
+const GOAL_CACHED: Duration = Duration::from_millis(100);
+
+fn main() {
+    let latency = Duration::from_millis(env_number("BITEXT_BENCH_LATENCY_MS", 200));
+    let runs = env_number("BITEXT_BENCH_RUNS", 3).max(1) as usize;
+    let article = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/article.txt");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let cases = [
+        (Vendor::OpenAi, &[][..]),
+        (Vendor::DeepL, &[][..]),
+        (Vendor::DeepL, &["--no-glossary"][..]),
+    ];
+    let rows: Vec<Row> = runtime.block_on(async {
+        let mut rows = Vec::new();
+        for (vendor, args) in cases {
+            rows.push(bench(vendor, args, &article, latency, runs).await);
+        }
+        rows
+    });
+    print_table(&rows, latency, runs);
+}
+
+fn env_number(var: &str, default: u64) -> u64 {
+    match std::env::var(var) {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{var} must be a whole number, not {v:?}")),
+        Err(_) => default,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Vendor {
+    OpenAi,
+    DeepL,
+}
+
+impl Vendor {
+    fn name(self) -> &'static str {
+        match self {
+            Vendor::OpenAi => "openai",
+            Vendor::DeepL => "deepl",
+        }
+    }
+
+    /// A server speaking this vendor's protocol, `latency` per request.
+    async fn server(self, latency: Duration) -> MockServer {
+        let server = MockServer::start().await;
+        match self {
+            Vendor::OpenAi => {
+                Mock::given(method("POST"))
+                    .and(path("/v1/chat/completions"))
+                    .respond_with(OpenAiMock { latency })
+                    .mount(&server)
+                    .await;
+            }
+            Vendor::DeepL => {
+                let mock = DeepLMock {
+                    latency,
+                    glossaries: Arc::default(),
+                };
+                Mock::given(path("/v2/translate"))
+                    .respond_with(mock.clone())
+                    .mount(&server)
+                    .await;
+                Mock::given(path("/v2/glossaries"))
+                    .respond_with(mock)
+                    .mount(&server)
+                    .await;
+            }
+        }
+        server
+    }
+
+    /// The `bitext translate` arguments and environment that reach `server`.
+    fn command(self, server: &MockServer) -> (Vec<String>, Vec<(&'static str, &'static str)>) {
+        match self {
+            Vendor::OpenAi => (
+                vec![
+                    "--backend".into(),
+                    "openai".into(),
+                    "--base-url".into(),
+                    format!("{}/v1", server.uri()),
+                    "--model".into(),
+                    "bench-model".into(),
+                ],
+                vec![],
+            ),
+            Vendor::DeepL => (
+                vec![
+                    "--backend".into(),
+                    "deepl".into(),
+                    "--base-url".into(),
+                    server.uri(),
+                ],
+                vec![("DEEPL_AUTH_KEY", "bench-key:fx")],
+            ),
+        }
+    }
+}
+
+/// Glossary entries: pairs of source and target.
+type Terms = Vec<(String, String)>;
+
+/// An English stand-in for `text` that renders the glossary `terms` (pairs of
+/// source and target) found in it and keeps its placeholder tags, so that
+/// the pipeline accepts it as it would a good translation.
+fn english(id: &str, text: &str, terms: &[(String, String)]) -> String {
+    let mut out = format!("Segment {id} ({} characters)", text.chars().count());
+    for (source, target) in terms {
+        if text.contains(source.as_str()) {
+            out.push_str("; ");
+            out.push_str(target);
+        }
+    }
+    let mut rest = text;
+    while let Some(start) = rest.find("<x ") {
+        let Some(len) = rest[start..].find("/>") else {
+            break;
+        };
+        out.push(' ');
+        out.push_str(&rest[start..start + len + 2]);
+        rest = &rest[start + len + 2..];
+    }
+    out.push('.');
+    out
+}
+
+/// `POST /v1/chat/completions`: every segment of the user message answered
+/// by id, with the batch's terms rendered.
+struct OpenAiMock {
+    latency: Duration,
+}
+
+impl Respond for OpenAiMock {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = request.body_json().expect("a JSON body");
+        let user: Value = serde_json::from_str(
+            body["messages"][1]["content"]
+                .as_str()
+                .expect("a user message"),
+        )
+        .expect("the user message is JSON");
+        let terms: Terms = user["terms"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                (
+                    t["source"].as_str().unwrap_or_default().to_string(),
+                    t["target"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        let translations: Vec<Value> = user["segments"]
+            .as_array()
+            .expect("segments")
+            .iter()
+            .map(|s| {
+                let text = s["text"].as_str().unwrap_or_default();
+                json!({"id": s["id"], "text": english(&s["id"].to_string(), text, &terms)})
+            })
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({
+                "id": "chatcmpl-bench",
+                "object": "chat.completion",
+                "model": body["model"],
+                "choices": [{
+                    "index": 0,
+                    "message": {
+                        "role": "assistant",
+                        "content": json!({"translations": translations}).to_string(),
+                    },
+                    "finish_reason": "stop",
+                }],
+            }))
+            .set_delay(self.latency)
+    }
+}
+
+/// DeepL's `/v2/translate` (texts answered in order, a glossary applied when
+/// its id is sent) and `/v2/glossaries` (list and create).
+#[derive(Clone)]
+struct DeepLMock {
+    latency: Duration,
+    glossaries: Arc<Mutex<HashMap<String, Terms>>>,
+}
+
+impl Respond for DeepLMock {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let reply = if request.url.path() == "/v2/glossaries" {
+            self.glossaries(request)
+        } else {
+            self.translate(request)
+        };
+        reply.set_delay(self.latency)
+    }
+}
+
+impl DeepLMock {
+    fn translate(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = request.body_json().expect("a JSON body");
+        let terms = body["glossary_id"]
+            .as_str()
+            .and_then(|id| self.glossaries.lock().unwrap().get(id).cloned())
+            .unwrap_or_default();
+        let translations: Vec<Value> = body["text"]
+            .as_array()
+            .expect("text")
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let text = t.as_str().unwrap_or_default();
+                json!({
+                    "detected_source_language": "ZH",
+                    "text": english(&(i + 1).to_string(), text, &terms),
+                })
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
+    }
+
+    fn glossaries(&self, request: &Request) -> ResponseTemplate {
+        let mut glossaries = self.glossaries.lock().unwrap();
+        if request.method.as_str() == "GET" {
+            return ResponseTemplate::new(200).set_body_json(json!({"glossaries": []}));
+        }
+        let body: Value = request.body_json().expect("a JSON body");
+        let entries: Terms = body["entries"]
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(s, t)| (s.to_string(), t.to_string()))
+            .collect();
+        let id = format!("bench-glossary-{}", glossaries.len() + 1);
+        let count = entries.len();
+        glossaries.insert(id.clone(), entries);
+        ResponseTemplate::new(201).set_body_json(json!({
+            "glossary_id": id,
+            "name": body["name"],
+            "ready": true,
+            "source_lang": body["source_lang"],
+            "target_lang": body["target_lang"],
+            "entry_count": count,
+        }))
+    }
+}
+
+/// One run of the binary.
+struct Measure {
+    wall: Duration,
+    /// Requests the server received.
+    requests: usize,
+    /// Of which translation batches; the others set up a glossary and must
+    /// finish before any batch with glossary terms goes out.
+    batches: usize,
+}
+
+/// The figures of one case, over its runs.
+struct Row {
+    label: String,
+    fresh: Vec<Measure>,
+    cached: Vec<Measure>,
+}
+
+impl Row {
+    fn fastest(runs: &[Measure]) -> Duration {
+        runs.iter().map(|m| m.wall).min().unwrap_or_default()
+    }
+
+    fn median(runs: &[Measure]) -> Duration {
+        let mut walls: Vec<Duration> = runs.iter().map(|m| m.wall).collect();
+        walls.sort();
+        walls[walls.len() / 2]
+    }
+}
+
+async fn bench(
+    vendor: Vendor,
+    args: &[&str],
+    article: &Path,
+    latency: Duration,
+    runs: usize,
+) -> Row {
+    let mut row = Row {
+        label: [vendor.name()]
+            .iter()
+            .chain(args)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        fresh: Vec::new(),
+        cached: Vec::new(),
+    };
+    for _ in 0..runs {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let server = vendor.server(latency).await;
+        row.fresh
+            .push(translate(vendor, args, &server, article, dir.path(), "machine").await);
+        // A fresh server, so that it counts the rerun's requests alone.
+        let server = vendor.server(latency).await;
+        row.cached
+            .push(translate(vendor, args, &server, article, dir.path(), "cache").await);
+    }
+    for runs in [&row.fresh, &row.cached] {
+        assert!(
+            runs.iter().all(|m| m.requests == runs[0].requests),
+            "{}: runs sent different numbers of requests",
+            row.label
+        );
+    }
+    row
+}
+
+async fn received(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// The `bitext` binary measured.
+fn binary() -> PathBuf {
+    std::env::var_os("BITEXT_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bitext")))
+}
+
+/// Translate `article` with `vendor` through `server`, the translation memory
+/// and the outputs in `dir`; the requests are the ones `server` received.
+/// Every segment must come back translated, unflagged, from `origin`.
+async fn translate(
+    vendor: Vendor,
+    extra: &[&str],
+    server: &MockServer,
+    article: &Path,
+    dir: &Path,
+    origin: &str,
+) -> Measure {
+    let (args, env) = vendor.command(server);
+    let mut command = tokio::process::Command::new(binary());
+    for var in [
+        "OPENAI_API_KEY",
+        "DEEPL_AUTH_KEY",
+        "GOOGLE_API_KEY",
+        "LIBRETRANSLATE_API_KEY",
+    ] {
+        command.env_remove(var);
+    }
+    command
+        .envs(env)
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .current_dir(dir)
+        .arg("translate")
+        .arg(article)
+        .args(args)
+        .args(extra)
+        .arg("--cache")
+        .arg(dir.join("tm.redb"))
+        .arg("--output")
+        .arg(dir.join("out"))
+        .args(["--force", "--quiet"]);
+    let start = Instant::now();
+    let out = command.output().await.expect("run bitext");
+    let wall = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{}",
+        vendor.name(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jsonl = std::fs::read_to_string(dir.join("out/article.jsonl")).expect("the JSONL output");
+    let records: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSONL record"))
+        .collect();
+    assert_eq!(records.len(), 438, "every segment written");
+    for record in &records {
+        assert!(
+            record["target"].as_str().is_some_and(|t| !t.is_empty())
+                && record["flags"].as_array().is_some_and(Vec::is_empty)
+                && record["origin"] == origin,
+            "{}: expected a translation from {origin} without flags: {record}",
+            vendor.name()
+        );
+    }
+    let received = received(server).await;
+    Measure {
+        wall,
+        requests: received.len(),
+        batches: received
+            .iter()
+            .filter(|r| !r.url.path().ends_with("/glossaries"))
+            .count(),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn print_table(rows: &[Row], latency: Duration, runs: usize) {
+    println!(
+        "bitext translate examples/article.txt (438 segments), {} latency per request, \
+         concurrency {CONCURRENCY}, {runs} run{} each (wall: fastest / median)",
+        ms(latency),
+        if runs == 1 { "" } else { "s" }
+    );
+    println!();
+    println!(
+        "| backend | requests (batches) | wall | ideal | wall/ideal | cached rerun | rerun requests |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut notes = Vec::new();
+    let mut missed = Vec::new();
+    for row in rows {
+        let fresh = &row.fresh[0];
+        let wall = Row::fastest(&row.fresh);
+        let cached = Row::fastest(&row.cached);
+        let ideal = latency * fresh.requests.div_ceil(CONCURRENCY) as u32;
+        let ratio = wall.as_secs_f64() / ideal.as_secs_f64().max(f64::MIN_POSITIVE);
+        println!(
+            "| {} | {} ({}) | {} / {} | {} | {ratio:.2} | {} / {} | {} |",
+            row.label,
+            fresh.requests,
+            fresh.batches,
+            ms(wall),
+            ms(Row::median(&row.fresh)),
+            ms(ideal),
+            ms(cached),
+            ms(Row::median(&row.cached)),
+            row.cached[0].requests
+        );
+        let setup = fresh.requests - fresh.batches;
+        if setup > 0 {
+            let floor = latency * (setup + fresh.batches.div_ceil(CONCURRENCY)) as u32;
+            notes.push(format!(
+                "{}: {setup} of the {} requests set up the glossary, one after the other, before \
+                 any batch with glossary terms can go out: counted in series, the floor is {} and \
+                 wall/floor = {:.2}",
+                row.label,
+                fresh.requests,
+                ms(floor),
+                wall.as_secs_f64() / floor.as_secs_f64()
+            ));
+        }
+        let name = &row.label;
+        if latency == Duration::from_millis(200) && wall >= GOAL_WALL {
+            missed.push(format!("{name}: wall {} ≥ {}", ms(wall), ms(GOAL_WALL)));
+        }
+        if ratio > GOAL_RATIO {
+            missed.push(format!("{name}: wall/ideal {ratio:.2} > {GOAL_RATIO}"));
+        }
+        if cached >= GOAL_CACHED {
+            missed.push(format!(
+                "{name}: cached rerun {} ≥ {}",
+                ms(cached),
+                ms(GOAL_CACHED)
+            ));
+        }
+        if row.cached[0].requests != 0 {
+            missed.push(format!(
+                "{name}: the cached rerun sent {} requests",
+                row.cached[0].requests
+            ));
+        }
+    }
+    println!();
+    for note in notes {
+        println!("{note}");
+    }
+    if missed.is_empty() {
+        println!(
+            "goals met: wall < 1.5 s at 200 ms, wall/ideal ≤ {GOAL_RATIO}, cached rerun < 100 ms \
+             with no requests"
+        );
+    } else {
+        println!("goals missed: {}", missed.join("; "));
+    }
+}

@@ -1,0 +1,237 @@
+//! `bitext translate --dry-run`: what would be sent, and nothing sent or
+//! written. The backends point at wiremock servers on 127.0.0.1 that must
+//! receive no request.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{any, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::harness::{Bitext, Run};
+
+/// A server that fails the test if it receives anything.
+async fn silent_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500))
+        .named("no request during a dry run")
+        .expect(0)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A DeepL `/v2/translate` that answers every text, in order.
+async fn deepl_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/translate"))
+        .respond_with(|request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            let translations: Vec<Value> = body["text"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| json!({"detected_source_language": "ZH", "text": format!("EN({})", t.as_str().unwrap().chars().count())}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Run `bitext` on a blocking thread, so the mock server's async test keeps going.
+async fn run(bitext: Bitext) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap()
+}
+
+/// The article with `args` added, against `server` as DeepL.
+fn deepl(server: &MockServer, args: &[&str]) -> Bitext {
+    Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .args(["translate", "article.txt", "--backend", "deepl"])
+        .args(["--base-url", &server.uri()])
+        .args(args)
+}
+
+/// Nothing written: no outputs, and no translation memory created.
+fn assert_nothing_written(run: &Run) {
+    assert!(!run.dir.join("output").exists(), "no output directory");
+    assert!(!run.dir.join(".cache").exists(), "no translation memory");
+    assert!(!run.dir.join("tm.redb").exists(), "no translation memory");
+}
+
+const DEEPL_PRO: &str = "DeepL API Pro, plus its base price of €4.99 a month; \
+    DeepL API Free keys (ending in :fx) translate 500,000 characters a month at no charge";
+
+#[tokio::test]
+async fn dry_run_plans_the_reference_article_for_deepl_and_sends_nothing() {
+    let server = silent_server().await;
+    let (run, _dir) = run(deepl(&server, &["--dry-run"])).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    // 438 segments (5,903 characters, as `bitext segment --format jsonl`
+    // gives them) in ceil(438 / 50) = 9 batches of 48 or 49.
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Dry run with deepl: nothing sent, nothing written\n  \
+             article.txt: 438 segments, 0 in translation memory, 9 requests, 5,903 characters\n  \
+             total, 1 file: 438 segments, 0 in translation memory, 9 requests, 5,903 characters\n  \
+             batches: up to 50 segments and 30,000 characters, 4 in flight\n  \
+             estimated cost: €0.12 (5,903 characters at €20.00 per million: {DEEPL_PRO})\n"
+        )
+    );
+    assert_nothing_written(&run);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn dry_run_counts_what_the_translation_memory_has() {
+    // Translate the first two segments of the article for real...
+    let answering = deepl_server().await;
+    let (first, dir) = run(Bitext::new()
+        .file(
+            "part.txt",
+            "走在务实创新的大路上.国土资源部创先争优活动记略.\n",
+        )
+        .env("DEEPL_AUTH_KEY", "test-key:fx")
+        .args([
+            "translate",
+            "part.txt",
+            "--backend",
+            "deepl",
+            "--no-glossary",
+        ])
+        .args(["--base-url", &answering.uri(), "--cache", "tm.redb"]))
+    .await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(answering.received_requests().await.unwrap().len(), 1);
+
+    // ...then plan the whole article with that memory: those two segments
+    // (11 and 14 characters; the article has each once) are found and not
+    // sent.
+    let server = silent_server().await;
+    let memory = dir.path().join("tm.redb");
+    let before = std::fs::read(&memory).unwrap();
+    let (run, _dir) = run(deepl(
+        &server,
+        &[
+            "--no-glossary",
+            "--dry-run",
+            "--cache",
+            memory.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read(&memory).unwrap(),
+        before,
+        "the memory is unchanged"
+    );
+    assert!(!run.dir.join("output").exists());
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn dry_run_needs_no_key_and_never_prints_one() {
+    let server = silent_server().await;
+    let (run, _dir) =
+        run(deepl(&server, &["--dry-run"]).env("DEEPL_AUTH_KEY", "secret-dry-key-77:fx")).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with(
+            "  estimated cost: none (DeepL API Free (a key ending in :fx), up to 500,000 characters a month)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("secret-dry-key"));
+    assert!(!run.stderr.contains("secret-dry-key"));
+    assert_nothing_written(&run);
+    server.verify().await;
+}
+
+#[test]
+fn dry_run_prices_google_and_not_openai() {
+    // Neither has a key, and neither is contacted: the default base URLs
+    // are on the internet, which a dry run never reaches.
+    let (google, _dir) = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .args([
+            "translate",
+            "article.txt",
+            "--backend",
+            "google",
+            "--dry-run",
+        ])
+        .run();
+    assert_eq!(google.code, 0, "{}", google.stderr);
+    assert!(
+        google.stdout.contains("at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)"),
+        "{}",
+        google.stdout
+    );
+    assert_nothing_written(&google);
+
+    let (openai, _dir) = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .args([
+            "translate",
+            "article.txt",
+            "--backend",
+            "openai",
+            "--dry-run",
+        ])
+        .run();
+    assert_eq!(openai.code, 0, "{}", openai.stderr);
+    assert!(
+        openai.stdout.contains(
+            "article.txt: 438 segments, 0 in translation memory, 11 requests, 5,903 characters\n"
+        ),
+        "{}",
+        openai.stdout
+    );
+    assert!(
+        openai.stdout.ends_with(
+            "  estimated cost: unknown (priced per token by the provider and model; not estimated)\n"
+        ),
+        "{}",
+        openai.stdout
+    );
+    assert_nothing_written(&openai);
+}
+
+#[test]
+fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
+    let (run, _dir) = Bitext::new()
+        .file("a.txt", "中文.测试.")
+        .file("empty.txt", "")
+        .args(["translate", "a.txt", "empty.txt", "--dry-run", "--no-cache"])
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(run.stderr.contains("empty.txt"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("  a.txt: 2 segments, 0 in translation memory, 1 request, 6 characters\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("  estimated cost: none (offline)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.dir.join("output").exists());
+}
