@@ -20,7 +20,10 @@
 //! TSV) named `bitext-HASH` after its content: an existing ready glossary of
 //! that name on the account is reused (`GET /v2/glossaries`), otherwise one
 //! is created (`POST /v2/glossaries`). Its id is kept for the run and sent as
-//! `glossary_id` with every batch that has terms. So the backend reports
+//! `glossary_id` with every batch that has terms. Batches that come while the
+//! first one sets the glossary up do not wait for it: they protect their terms
+//! with placeholder tags (`tag_handling: "xml"`) and restore the glossary
+//! targets from the reply themselves. So the backend reports
 //! [`TermSupport::Native`] while it has (or may still make) a glossary, and
 //! [`TermSupport::Placeholder`] when it has none, or when DeepL refused to
 //! make it (HTTP 400, e.g. an unsupported language pair): from then on the
@@ -43,6 +46,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::glossary::Glossary;
+use crate::glossary::placeholder::{protect, restore};
 
 /// The backend's name.
 pub const NAME: &str = "deepl";
@@ -132,12 +136,32 @@ impl DeepL {
         }
     }
 
+    /// How a batch with terms uses the glossary. The first such batch finds
+    /// or makes the DeepL glossary (two requests, one after the other) and
+    /// then uses it; batches that come while it does so do not wait: they
+    /// protect their terms with placeholders and go at once.
+    async fn glossary_use(&self, ctx: &TranslateContext) -> Result<GlossaryUse> {
+        if self.glossary.is_none() {
+            return Ok(GlossaryUse::None);
+        }
+        let Ok(mut state) = self.glossary_id.try_lock() else {
+            return Ok(GlossaryUse::Placeholders);
+        };
+        Ok(match self.glossary_id(ctx, &mut state).await? {
+            Some(id) => GlossaryUse::Id(id),
+            None => GlossaryUse::None,
+        })
+    }
+
     /// The glossary's DeepL id: found or made on first use, then kept.
-    async fn glossary_id(&self, ctx: &TranslateContext) -> Result<Option<String>> {
+    async fn glossary_id(
+        &self,
+        ctx: &TranslateContext,
+        state: &mut GlossaryState,
+    ) -> Result<Option<String>> {
         let Some(glossary) = &self.glossary else {
             return Ok(None);
         };
-        let mut state = self.glossary_id.lock().await;
         match &*state {
             GlossaryState::Ready(id) => return Ok(Some(id.clone())),
             GlossaryState::Unavailable => return Ok(None),
@@ -206,17 +230,53 @@ impl DeepL {
         chunk: &[&SegmentRequest],
         markup: bool,
     ) -> Result<Vec<SegmentReply>> {
+        let mut texts: Vec<String> = chunk.iter().map(|r| r.text.clone()).collect();
+        // Whether this request protects the terms itself, for want of the
+        // glossary that another batch is still setting up.
+        let mut protected = false;
+        let mut xml = markup;
+        if !markup && chunk.iter().any(|r| !r.terms.is_empty()) {
+            match self.glossary_use(ctx).await? {
+                GlossaryUse::Id(id) => {
+                    return self.send_chunk(ctx, chunk, texts, false, Some(id)).await;
+                }
+                GlossaryUse::Placeholders => {
+                    texts = chunk.iter().map(|r| protect(&r.text, &r.terms)).collect();
+                    protected = true;
+                    xml = true;
+                }
+                GlossaryUse::None => {}
+            }
+        }
+        let mut replies = self.send_chunk(ctx, chunk, texts, xml, None).await?;
+        if protected {
+            for (reply, request) in replies.iter_mut().zip(chunk) {
+                reply.text = restore(&reply.text, &request.terms).text;
+            }
+        }
+        Ok(replies)
+    }
+
+    /// Send one `/v2/translate` request: `texts` stand for `chunk`, are XML
+    /// with placeholder tags when `xml` is set, and use `glossary_id` if given.
+    async fn send_chunk(
+        &self,
+        ctx: &TranslateContext,
+        chunk: &[&SegmentRequest],
+        texts: Vec<String>,
+        xml: bool,
+        glossary_id: Option<String>,
+    ) -> Result<Vec<SegmentReply>> {
         let mut body = json!({
-            "text": chunk.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(),
+            "text": texts,
             "source_lang": self.source_code.clone().unwrap_or_else(|| source_code(&ctx.source_lang)),
             "target_lang": target_code(&ctx.target_lang),
         });
-        if markup {
+        if xml {
             body["tag_handling"] = json!("xml");
             body["ignore_tags"] = json!(["x"]);
-        } else if chunk.iter().any(|r| !r.terms.is_empty())
-            && let Some(id) = self.glossary_id(ctx).await?
-        {
+        }
+        if let Some(id) = glossary_id {
             body["glossary_id"] = json!(id);
         }
         let reply = self
@@ -297,6 +357,17 @@ impl Backend for DeepL {
         }
         Ok(replies)
     }
+}
+
+/// How one batch with terms uses the glossary.
+enum GlossaryUse {
+    /// Send `glossary_id`.
+    Id(String),
+    /// Another batch is setting the glossary up: protect the terms with
+    /// placeholders instead of waiting.
+    Placeholders,
+    /// There is no glossary to use.
+    None,
 }
 
 #[derive(Debug, Deserialize)]

@@ -209,3 +209,90 @@ async fn glossary_holds_against_libretranslate() {
     let units = translate("libretranslate", &server.uri(), &[]).await;
     assert_terms_hold("libretranslate", &units);
 }
+
+/// A DeepL-compatible server that takes the glossary (slowly) and applies
+/// it to requests that name it: batches that come while the glossary is
+/// being set up must not wait for it, yet every term must still be rendered.
+#[tokio::test]
+async fn deepl_batches_do_not_wait_for_the_glossary_and_still_render_every_term() {
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    let entries: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    Mock::given(method("GET"))
+        .and(path("/v2/glossaries"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
+        .mount(&server)
+        .await;
+    let stored = Arc::clone(&entries);
+    Mock::given(method("POST"))
+        .and(path("/v2/glossaries"))
+        .respond_with(move |request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            let mut entries = stored.lock().unwrap();
+            for line in body["entries"].as_str().unwrap().lines() {
+                if let Some((s, t)) = line.split_once('\t') {
+                    entries.push((s.to_string(), t.to_string()));
+                }
+            }
+            // Longest first, as a glossary applies.
+            entries.sort_by_key(|(s, _)| std::cmp::Reverse(s.chars().count()));
+            ResponseTemplate::new(201)
+                .set_body_json(
+                    json!({"glossary_id": "g-1", "name": body["name"], "ready": true,
+                    "source_lang": "zh", "target_lang": "en", "entry_count": entries.len()}),
+                )
+                .set_delay(std::time::Duration::from_millis(400))
+        })
+        .mount(&server)
+        .await;
+    let applied = Arc::clone(&entries);
+    Mock::given(method("POST"))
+        .and(path("/v2/translate"))
+        .respond_with(move |request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            let glossary = body.get("glossary_id").is_some();
+            let texts: Vec<Value> = body["text"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    let mut text = t.as_str().unwrap().to_string();
+                    if glossary {
+                        for (s, target) in applied.lock().unwrap().iter() {
+                            text = text.replace(s.as_str(), &format!(" {target} "));
+                        }
+                    }
+                    json!({"detected_source_language": "ZH", "text": ignore_glossary(&text)})
+                })
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({"translations": texts}))
+        })
+        .mount(&server)
+        .await;
+    let units = translate("deepl", &server.uri(), &[("DEEPL_AUTH_KEY", "test-key:fx")]).await;
+    for unit in &units {
+        let misses: Vec<&Value> = unit["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "glossary-miss")
+            .collect();
+        assert!(misses.is_empty(), "segment {}: {misses:?}", unit["id"]);
+    }
+    let requests = server.received_requests().await.unwrap();
+    let translate: Vec<Value> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/v2/translate")
+        .map(|r| r.body_json().unwrap())
+        .collect();
+    assert!(
+        translate.iter().any(|b| b.get("glossary_id").is_some()),
+        "the glossary was used"
+    );
+    assert!(
+        translate.iter().any(|b| b["tag_handling"] == "xml"),
+        "batches went with placeholders while the glossary was being made"
+    );
+    // No batch was repaired: placeholders and the glossary both held.
+    assert!(units.iter().all(|u| u.get("repaired").is_none()));
+}
