@@ -428,11 +428,16 @@ async fn translate(
         .collect();
     assert_eq!(records.len(), 438, "every segment written");
     for record in &records {
+        // The mock's texts are no English, so QA flags such as
+        // number-mismatch may appear; none may say a segment is missing.
+        let untranslated = record["flags"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["kind"] == "untranslated"));
         assert!(
             record["target"].as_str().is_some_and(|t| !t.is_empty())
-                && record["flags"].as_array().is_some_and(Vec::is_empty)
+                && !untranslated
                 && record["origin"] == origin,
-            "{}: expected a translation from {origin} without flags: {record}",
+            "{}: expected a translation from {origin}: {record}",
             vendor.name()
         );
     }
@@ -485,15 +490,10 @@ fn print_table(rows: &[Row], latency: Duration, runs: usize) {
         );
         let setup = fresh.requests - fresh.batches;
         if setup > 0 {
-            let floor = latency * (setup + fresh.batches.div_ceil(CONCURRENCY)) as u32;
             notes.push(format!(
-                "{}: {setup} of the {} requests set up the glossary, one after the other, before \
-                 any batch with glossary terms can go out: counted in series, the floor is {} and \
-                 wall/floor = {:.2}",
-                row.label,
-                fresh.requests,
-                ms(floor),
-                wall.as_secs_f64() / floor.as_secs_f64()
+                "{}: {setup} of the {} requests set up the glossary; the batches that go out \
+                 meanwhile carry their terms as placeholders instead of waiting for it",
+                row.label, fresh.requests,
             ));
         }
         let name = &row.label;

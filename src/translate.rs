@@ -45,7 +45,7 @@ use crate::progress::Progress;
 
 /// How often a segment is sent on its own before it is given up (after the
 /// batches that carried it, and the transport's own retries of each request).
-const SINGLE_ATTEMPTS: u32 = 2;
+const SINGLE_ATTEMPTS: u32 = 3;
 
 /// The translation of one segment.
 #[derive(Debug, Clone, PartialEq, Eq)]

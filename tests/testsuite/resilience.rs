@@ -80,11 +80,18 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
     let server = MockServer::start().await;
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);
+    // Faults are transient: the first time the server sees a set of
+    // segments it fails in one of ten ways in turn (one in ten times it
+    // answers well); the same set asked again is answered.
+    let seen: Arc<std::sync::Mutex<std::collections::HashSet<Vec<String>>>> = Arc::default();
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(move |request: &Request| {
             let segs = segments(request);
-            match counter.fetch_add(1, Ordering::SeqCst) % 10 {
+            let ids: Vec<String> = segs.iter().map(|(id, _)| id.to_string()).collect();
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let first = seen.lock().unwrap().insert(ids);
+            match if first { n % 10 } else { 9 } {
                 0 => ResponseTemplate::new(500),
                 1 => ResponseTemplate::new(502),
                 3 => ResponseTemplate::new(429).insert_header("Retry-After", "0"),
