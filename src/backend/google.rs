@@ -168,11 +168,8 @@ impl Backend for Google {
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
         let mut replies = Vec::with_capacity(batch.len());
-        for markup in [false, true] {
-            let group: Vec<&SegmentRequest> = batch.iter().filter(|r| r.markup == markup).collect();
-            for chunk in group.chunks(MAX_TEXTS) {
-                replies.extend(self.translate_chunk(ctx, chunk, markup).await?);
-            }
+        for (markup, chunk) in super::markup_chunks(batch, MAX_TEXTS) {
+            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
         }
         Ok(replies)
     }

@@ -157,11 +157,8 @@ impl Backend for LibreTranslate {
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
         let mut replies = Vec::with_capacity(batch.len());
-        for markup in [false, true] {
-            let group: Vec<&SegmentRequest> = batch.iter().filter(|r| r.markup == markup).collect();
-            for chunk in group.chunks(CAPABILITIES.max_batch) {
-                replies.extend(self.translate_chunk(ctx, chunk, markup).await?);
-            }
+        for (markup, chunk) in super::markup_chunks(batch, CAPABILITIES.max_batch) {
+            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
         }
         Ok(replies)
     }

@@ -214,6 +214,23 @@ pub trait Backend: Send + Sync {
     ) -> Result<Vec<SegmentReply>>;
 }
 
+/// `batch` in requests a vendor takes: at most `max` texts each, all with
+/// placeholder markup or all without (one request has one format: XML/HTML
+/// or plain text), in the batch's order within each group.
+pub(crate) fn markup_chunks(
+    batch: &[SegmentRequest],
+    max: usize,
+) -> Vec<(bool, Vec<&SegmentRequest>)> {
+    let mut chunks = Vec::new();
+    for markup in [false, true] {
+        let group: Vec<&SegmentRequest> = batch.iter().filter(|r| r.markup == markup).collect();
+        for chunk in group.chunks(max.max(1)) {
+            chunks.push((markup, chunk.to_vec()));
+        }
+    }
+    chunks
+}
+
 /// A description of a built-in backend, for `bitext backends`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BackendInfo {
