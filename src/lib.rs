@@ -22,6 +22,10 @@
 //!   `deepl`, `google`, `libretranslate` and `command` call real MT over one
 //!   shared HTTP transport ([`backend::http`]), configured by flags and
 //!   [`config_file`];
+//! - [`translate`] is the translate stage: batches within the backend's
+//!   limits, sent concurrently, replies matched by id with split retries,
+//!   glossary placeholders and repairs, and each batch journalled in the
+//!   memory as it lands;
 //! - [`cache`] is the translation memory: machine translations keyed by
 //!   backend and glossary, and reviewed translations, which win;
 //! - [`check`] puts QA flags on each aligned [`document::Unit`] (numbers,
@@ -34,8 +38,10 @@
 //! with an existing English translation, sentence by sentence, and hands
 //! the aligned beads to the same writers.
 //!
-//! [`Pipeline`] ties them together; [`config::TranslateConfig`] builds one
-//! from command-line arguments. Translations are aligned to their source
+//! [`Pipeline`] ties them together, reading each input in chunks of whole
+//! lines and streaming units into every writer, so memory does not grow with
+//! the input; [`config::TranslateConfig`] builds one from command-line
+//! arguments, and [`progress`] reports what it does. Translations are aligned to their source
 //! segments by id, never by position, and every source segment appears in
 //! every output exactly once, in order.
 //!
