@@ -1096,7 +1096,61 @@ fn english_tokens(text: &str) -> Vec<EnToken> {
     out
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// English number words zero … nineteen.
+pub(crate) const UNIT_WORDS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+/// English number words twenty, thirty, … ninety.
+pub(crate) const TEN_WORDS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// English ordinal words first … twentieth.
+pub(crate) const ORDINAL_WORDS: [&str; 20] = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+/// English month names, lowercase.
+const MONTH_WORDS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -1111,66 +1165,50 @@ const MONTHS_EN: [&str; 12] = [
     "december",
 ];
 
+/// The month a lowercase word names: a full name, a three-letter
+/// abbreviation, or `sept`.
+pub(crate) fn month_word(lower: &str) -> Option<u8> {
+    if let Some(i) = MONTH_WORDS.iter().position(|&m| m == lower) {
+        return u8::try_from(i + 1).ok();
+    }
+    let short = if lower == "sept" { "sep" } else { lower };
+    (short.len() == 3)
+        .then(|| MONTH_WORDS.iter().position(|m| m.starts_with(short)))
+        .flatten()
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
 /// The month a word names: full names, and three-letter abbreviations
 /// (and `sept`) when written with a capital. `may` and `march` only with a
 /// capital too.
 fn month_of(word: &str) -> Option<u8> {
     let lower = word.to_lowercase();
     let capital = word.starts_with(|c: char| c.is_uppercase());
-    if let Some(i) = MONTHS_EN.iter().position(|m| *m == lower) {
-        return (capital || !matches!(lower.as_str(), "may" | "march")).then_some(i as u8 + 1);
+    let month = month_word(&lower)?;
+    let full = MONTH_WORDS.contains(&lower.as_str());
+    if full {
+        // "may" and "march" are also verbs: only with a capital.
+        (capital || !matches!(lower.as_str(), "may" | "march")).then_some(month)
+    } else {
+        // Abbreviations only with a capital.
+        capital.then_some(month)
     }
-    if !capital {
-        return None;
-    }
-    if lower == "sept" {
-        return Some(9);
-    }
-    MONTHS_EN
-        .iter()
-        .position(|m| lower.len() == 3 && m.starts_with(&lower) && lower != "may")
-        .map(|i| i as u8 + 1)
 }
 
 fn number_word(word: &str) -> Option<u128> {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
     let lower = word.to_lowercase();
     let (head, tail) = match lower.split_once('-') {
         Some((h, t)) => (h.to_string(), Some(t.to_string())),
         None => (lower.clone(), None),
     };
-    if let Some(i) = UNITS.iter().position(|u| *u == head) {
+    if let Some(i) = UNIT_WORDS.iter().position(|u| *u == head) {
         return tail.is_none().then_some(i as u128);
     }
-    let tens = TENS.iter().position(|t| *t == head)? as u128 * 10 + 20;
+    let tens = TEN_WORDS.iter().position(|t| *t == head)? as u128 * 10 + 20;
     match tail {
         None => Some(tens),
         Some(t) => {
-            let unit = UNITS
+            let unit = UNIT_WORDS
                 .iter()
                 .position(|u| *u == t)
                 .filter(|&u| (1..10).contains(&u))?;
@@ -1180,30 +1218,8 @@ fn number_word(word: &str) -> Option<u128> {
 }
 
 fn ordinal_word(word: &str) -> Option<u128> {
-    const ORDINALS: [&str; 20] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ];
     let lower = word.to_lowercase();
-    ORDINALS
+    ORDINAL_WORDS
         .iter()
         .position(|o| *o == lower)
         .map(|i| i as u128 + 1)

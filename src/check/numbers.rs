@@ -28,7 +28,10 @@
 use std::ops::Range;
 
 use crate::document::TermMatch;
-use crate::numbers::{NumberKind, NumberMatch, Script, find_numbers, to_english};
+use crate::numbers::{
+    NumberKind, NumberMatch, ORDINAL_WORDS, Script, TEN_WORDS, UNIT_WORDS, find_numbers,
+    month_word as month, to_english,
+};
 
 /// A number written in English text.
 #[derive(Debug, Clone, PartialEq)]
@@ -413,60 +416,13 @@ enum NumberWord {
 }
 
 fn number_word(word: &str) -> Option<NumberWord> {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    const ORDINALS: [&str; 20] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ];
-    if let Some(n) = UNITS.iter().position(|&w| w == word) {
+    if let Some(n) = UNIT_WORDS.iter().position(|&w| w == word) {
         return Some(NumberWord::Add(n as f64));
     }
-    if let Some(n) = TENS.iter().position(|&w| w == word) {
+    if let Some(n) = TEN_WORDS.iter().position(|&w| w == word) {
         return Some(NumberWord::Add((n as f64 + 2.0) * 10.0));
     }
-    if let Some(n) = ORDINALS.iter().position(|&w| w == word) {
+    if let Some(n) = ORDINAL_WORDS.iter().position(|&w| w == word) {
         return Some(NumberWord::Ordinal(n as f64 + 1.0));
     }
     if word == "dozen" || word == "dozens" {
@@ -523,32 +479,6 @@ fn word_number(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
         j += 1;
     }
     any.then_some((total + current, precision, j))
-}
-
-/// A month's number from its English name or abbreviation (lowercase).
-fn month(word: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if let Some(i) = MONTHS.iter().position(|&m| m == word) {
-        return u8::try_from(i + 1).ok();
-    }
-    let short = if word == "sept" { "sep" } else { word };
-    (short.len() == 3)
-        .then(|| MONTHS.iter().position(|m| m.starts_with(short)))
-        .flatten()
-        .and_then(|i| u8::try_from(i + 1).ok())
 }
 
 #[cfg(test)]
