@@ -204,40 +204,62 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
     );
 }
 
-#[tokio::test]
-async fn a_killed_run_resumes_without_asking_again() {
+/// A server that answers every request well, after `delay`.
+async fn slow_server(delay: Duration) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            chat(translations(good(&segments(request))), "stop")
-                .set_delay(Duration::from_millis(250))
+        .respond_with(move |request: &Request| {
+            chat(translations(good(&segments(request))), "stop").set_delay(delay)
         })
         .mount(&server)
         .await;
+    server
+}
+
+/// Wait (up to ten seconds) until `server` has received `n` requests.
+async fn wait_for_requests(server: &MockServer, n: usize) {
+    for _ in 0..400 {
+        if server.received_requests().await.unwrap().len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// `bitext translate` of the reference article copied into `dir`, one batch
+/// at a time, with the translation memory `dir/tm.redb`.
+fn article_command(dir: &std::path::Path, base: &str, extra: &[&str]) -> Command {
+    if !dir.join("article.txt").exists() {
+        std::fs::copy(fixture_path("article.txt"), dir.join("article.txt")).unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bitext"));
+    command
+        .args(article_args(base))
+        .args(["--concurrency", "1", "--cache", "tm.redb"])
+        .args(extra)
+        .current_dir(dir)
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .stdin(Stdio::null());
+    command
+}
+
+#[tokio::test]
+async fn a_killed_run_resumes_without_asking_again() {
+    let server = slow_server(Duration::from_millis(250)).await;
     let base = format!("{}/v1", server.uri());
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture_path("article.txt"), dir.path().join("article.txt")).unwrap();
-    let mut args = article_args(&base);
-    args.extend(["--concurrency", "1", "--cache", "tm.redb", "--force"].map(String::from));
-    let root = dir.path().to_path_buf();
-    let command = move || {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_bitext"));
-        c.args(&args)
-            .current_dir(&root)
-            .env("XDG_CACHE_HOME", root.join(".cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        c
+    let command = {
+        let root = dir.path().to_path_buf();
+        move || {
+            let mut c = article_command(&root, &base, &["--force"]);
+            c.stdout(Stdio::null()).stderr(Stdio::null());
+            c
+        }
     };
     let mut child = command().spawn().unwrap();
     // Let four of the eleven batches come back, then SIGKILL.
-    let mut waited = 0;
-    while server.received_requests().await.unwrap().len() < 5 && waited < 400 {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        waited += 1;
-    }
+    wait_for_requests(&server, 5).await;
     child.kill().unwrap();
     child.wait().unwrap();
     let before = server.received_requests().await.unwrap().len();
@@ -271,34 +293,15 @@ async fn a_killed_run_resumes_without_asking_again() {
 
 #[tokio::test]
 async fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            chat(translations(good(&segments(request))), "stop")
-                .set_delay(Duration::from_millis(300))
-        })
-        .mount(&server)
-        .await;
+    let server = slow_server(Duration::from_millis(300)).await;
     let base = format!("{}/v1", server.uri());
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture_path("article.txt"), dir.path().join("article.txt")).unwrap();
-    let mut args = article_args(&base);
-    args.extend(["--concurrency", "1", "--cache", "tm.redb"].map(String::from));
-    let child = Command::new(env!("CARGO_BIN_EXE_bitext"))
-        .args(&args)
-        .current_dir(dir.path())
-        .env("XDG_CACHE_HOME", dir.path().join(".cache"))
-        .stdin(Stdio::null())
+    let child = article_command(dir.path(), &base, &[])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut waited = 0;
-    while server.received_requests().await.unwrap().len() < 2 && waited < 400 {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        waited += 1;
-    }
+    wait_for_requests(&server, 2).await;
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
