@@ -157,17 +157,8 @@ impl TranslateConfig {
             }
             .into());
         }
-        let glossary = if args.no_glossary {
-            GlossaryChoice::None
-        } else {
-            GlossaryChoice::from_files(&args.glossaries)
-        };
-        let mut formats = Vec::new();
-        for &f in &args.formats {
-            if !formats.contains(&f) {
-                formats.push(f);
-            }
-        }
+        let glossary = GlossaryChoice::from_args(&args.glossaries, args.no_glossary);
+        let formats = unique_formats(&args.formats);
         let options = Options {
             source_lang: language_tag(&args.source_lang, "--source-lang")?,
             target_lang: language_tag(&args.target_lang, "--target-lang")?,
@@ -311,12 +302,7 @@ impl AlignConfig {
             Some(name) => backend_settings(name, &args.connect)?,
             None => (BackendSettings::default(), Vec::new()),
         };
-        let mut formats = Vec::new();
-        for &f in &args.formats {
-            if !formats.contains(&f) {
-                formats.push(f);
-            }
-        }
+        let formats = unique_formats(&args.formats);
         Ok(AlignConfig {
             zh,
             en,
@@ -325,11 +311,7 @@ impl AlignConfig {
             force: args.force,
             quiet: args.quiet,
             formats,
-            glossary: if args.no_glossary {
-                GlossaryChoice::None
-            } else {
-                GlossaryChoice::from_files(&args.glossaries)
-            },
+            glossary: GlossaryChoice::from_args(&args.glossaries, args.no_glossary),
             backend: args.backend.clone(),
             backend_settings,
             paragraphs: !args.no_paragraphs,
@@ -341,7 +323,27 @@ impl AlignConfig {
     }
 }
 
+/// The `--formats` given, each once, in the order given.
+fn unique_formats(given: &[Format]) -> Vec<Format> {
+    let mut formats = Vec::with_capacity(given.len());
+    for &f in given {
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    formats
+}
+
 impl GlossaryChoice {
+    /// The choice for `--glossary FILE...` and `--no-glossary`.
+    pub fn from_args(files: &[PathBuf], none: bool) -> Self {
+        if none {
+            GlossaryChoice::None
+        } else {
+            GlossaryChoice::from_files(files)
+        }
+    }
+
     /// The choice for a list of `--glossary` files: the bundled glossary when
     /// there are none.
     pub fn from_files(files: &[PathBuf]) -> Self {
