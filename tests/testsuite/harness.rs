@@ -218,3 +218,16 @@ macro_rules! bitext_snapshot {
         });
     }};
 }
+
+/// The text a predefined XML entity reference stands for (quick-xml reports
+/// `&lt;` and its kin as separate events); panics on any other.
+pub fn entity(reference: &[u8]) -> &'static str {
+    match reference {
+        b"lt" => "<",
+        b"gt" => ">",
+        b"amp" => "&",
+        b"quot" => "\"",
+        b"apos" => "'",
+        other => panic!("unexpected entity {}", String::from_utf8_lossy(other)),
+    }
+}

@@ -31,17 +31,7 @@ fn tmx_segs_of(xml: &str) -> (Vec<String>, Vec<String>) {
                 text.clear();
             }
             XmlEvent::Text(t) if in_seg => text.push_str(&t.decode().unwrap()),
-            XmlEvent::GeneralRef(r) if in_seg => {
-                let name = String::from_utf8(r.to_vec()).unwrap();
-                text.push_str(match name.as_str() {
-                    "lt" => "<",
-                    "gt" => ">",
-                    "amp" => "&",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    other => panic!("unexpected entity {other}"),
-                });
-            }
+            XmlEvent::GeneralRef(r) if in_seg => text.push_str(crate::harness::entity(&r)),
             XmlEvent::End(e) if e.name().as_ref() == b"seg" => {
                 in_seg = false;
                 if lang == "zh-CN" {

@@ -313,17 +313,7 @@ fn xliff_units(xml: &str) -> Vec<XliffUnit> {
                 }
             }
             Event::Text(t) => text.push_str(&t.decode().unwrap()),
-            Event::GeneralRef(r) => {
-                let name = String::from_utf8(r.to_vec()).unwrap();
-                text.push_str(match name.as_str() {
-                    "lt" => "<",
-                    "gt" => ">",
-                    "amp" => "&",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    other => panic!("unexpected entity {other}"),
-                });
-            }
+            Event::GeneralRef(r) => text.push_str(crate::harness::entity(&r)),
             Event::End(e) => match e.name().as_ref() {
                 b"source" => unit.source = text.clone(),
                 b"target" => unit.target = Some(text.clone()),
