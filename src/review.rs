@@ -51,6 +51,7 @@ use quick_xml::events::Event;
 use crate::cache::{Cache, CacheKey, CachedTranslation};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::markdown::{strip_bold, unescape};
+use crate::output::xml::resolve_reference;
 
 /// The backend name reviewed translations are stored with.
 pub const REVIEW_BACKEND: &str = "review";
@@ -373,10 +374,10 @@ impl ReviewFile {
                 }
                 Event::GeneralRef(r) => {
                     if let (Some(u), Some(side)) = (unit.as_mut(), into) {
-                        let name = String::from_utf8_lossy(&r).into_owned();
-                        match entity(&name) {
-                            Some(c) => u.push(side, &c.to_string()),
+                        match resolve_reference(&r) {
+                            Some(text) => u.push(side, &text),
                             None => {
+                                let name = String::from_utf8_lossy(&r);
                                 return Err(review_error(
                                     path,
                                     line_at(offset),
@@ -460,25 +461,6 @@ impl XliffUnit {
             self.source.push_str(text);
         }
     }
-}
-
-/// The predefined XML entities and character references.
-fn entity(name: &str) -> Option<char> {
-    Some(match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            return char::from_u32(code);
-        }
-    })
 }
 
 /// Split a table row into its cells at the `|` that are not escaped; the

@@ -138,6 +138,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::xml::resolve_reference;
 
 /// A parsed SRX file: its language rules and language maps, with every
 /// pattern already translated and compiled.
@@ -844,19 +845,9 @@ impl<'a> Parser<'a> {
                 }
                 Event::GeneralRef(ref r) => {
                     if let Some(p) = pattern.as_mut() {
-                        let resolved = match r.resolve_char_ref().map_err(|e| self.xml_error(e))? {
-                            Some(c) => c.to_string(),
-                            None => {
-                                let name = r.decode().map_err(|e| self.xml_error(e))?;
-                                match quick_xml::escape::resolve_predefined_entity(&name) {
-                                    Some(s) => s.to_string(),
-                                    None => {
-                                        return Err(
-                                            self.error(line, format!("unknown entity &{name};"))
-                                        );
-                                    }
-                                }
-                            }
+                        let Some(resolved) = resolve_reference(r) else {
+                            let name = String::from_utf8_lossy(r);
+                            return Err(self.error(line, format!("unknown entity &{name};")));
                         };
                         p.push_str(&resolved);
                     }

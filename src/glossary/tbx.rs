@@ -15,6 +15,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{Entry, glossary_error};
 use crate::error::Result;
+use crate::output::xml::resolve_reference;
 
 /// Parse a TBX document: entries from `source_lang` (a language prefix such
 /// as `zh`) to `target_lang` (`en`).
@@ -91,17 +92,8 @@ pub(super) fn parse(
                 );
             }
             Event::GeneralRef(r) if capture.is_some() => {
-                let name = String::from_utf8_lossy(&r);
-                buffer.push_str(match name.as_ref() {
-                    "lt" => "<",
-                    "gt" => ">",
-                    "amp" => "&",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                });
-                if let Some(c) = r.resolve_char_ref().ok().flatten() {
-                    buffer.push(c);
+                if let Some(text) = resolve_reference(&r) {
+                    buffer.push_str(&text);
                 }
             }
             Event::CData(t) if capture.is_some() => {

@@ -14,7 +14,7 @@ mod jsonl;
 pub mod markdown;
 mod tmx;
 pub mod xliff;
-mod xml;
+pub(crate) mod xml;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
