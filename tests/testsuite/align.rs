@@ -19,13 +19,23 @@ const TUNED: &[&str] = &["article", "economy", "policy", "water"];
 /// to [`tune`] (science news, a letter to shareholders with one paragraph
 /// split in two, an interview in normalised punctuation, so clause-cut
 /// Chinese, and a travel essay whose English lost its paragraph breaks),
-/// each with the strict F1 measured on it, which the README reports.
-const HELD_OUT: &[(&str, f64)] = &[
+/// each with the strict F1 measured on it, which the README reports. The
+/// interview scored 0.750 with the frozen weights; the aligner was then
+/// changed looking at it (paragraph prior, paragraph marks, the 1–1 cap), so
+/// these are development pairs now, and [`HELD_OUT`] the held-out ones.
+const DEVELOPMENT: &[(&str, f64)] = &[
     ("science", 1.0),
     ("report", 1.0),
     ("interview", 0.936),
     ("travel", 1.0),
 ];
+
+/// Hand-aligned pairs written after the last change to the aligner and run
+/// through it only to measure: a commencement speech in normalised
+/// punctuation, a sports report whose English is hard-wrapped, and a food
+/// essay whose English lost its paragraph breaks; with the strict F1
+/// measured on each, which the README reports.
+const HELD_OUT: &[(&str, f64)] = &[("speech", 0.684), ("sports", 1.0), ("food", 0.87)];
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
@@ -149,23 +159,32 @@ fn strict_bead_f1_on_tuned_pairs() {
     assert!(figures.iter().all(|&f1| f1 == 1.0), "{report}");
 }
 
-/// The held-out pairs, written after the weights were frozen: the figures
-/// the README gives for texts the weights were not fitted on.
-#[test]
-fn strict_bead_f1_on_held_out_pairs() {
-    let names: Vec<&str> = HELD_OUT.iter().map(|p| p.0).collect();
+/// Each pair's strict F1 is at least the figure claimed for it (which the
+/// README quotes to three decimals).
+fn assert_figures(pairs: &[(&str, f64)]) {
+    let names: Vec<&str> = pairs.iter().map(|p| p.0).collect();
     let (figures, report) = strict_f1_of(&names);
     println!("{report}");
-    for (&(name, claimed), f1) in HELD_OUT.iter().zip(figures) {
-        // The README quotes three decimals.
+    for (&(name, claimed), f1) in pairs.iter().zip(figures) {
         let f1 = (f1 * 1000.0).round() / 1000.0;
         assert!(f1 >= claimed, "{name}: {f1:.3} < {claimed}\n{report}");
     }
 }
 
-/// Coordinate descent over the score's weights on the tuned pairs, with and
-/// without paragraphs: `cargo test --test testsuite tune -- --ignored --nocapture`.
-/// It must never see a held-out pair.
+/// The pairs held out from the weights but looked at while changing the
+/// aligner.
+#[test]
+fn strict_bead_f1_on_development_pairs() {
+    assert_figures(DEVELOPMENT);
+}
+
+/// The pairs written after the last change: the figures the README gives
+/// for texts the aligner was not fitted on.
+#[test]
+fn strict_bead_f1_on_held_out_pairs() {
+    assert_figures(HELD_OUT);
+}
+
 /// A question translated freely, with no word in common, between two
 /// well-matched sentences: a 1–1 bead (scored low), not an omission next to
 /// an addition.
