@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::score::{EnSide, Eval, Params, Scorer, ZhSide};
+use super::score::{EnSide, Eval, Model, Scorer, ZhSide};
 
 /// The least half-width of the band, in units.
 pub const MIN_BAND: usize = 30;
@@ -81,18 +81,11 @@ impl Band {
 
 /// Align `zh` and `en` with the given bead types; returns the beads in
 /// order, covering both sides exactly.
-pub(crate) fn align(
-    zh: &ZhSide,
-    en: &EnSide,
-    types: &[(usize, usize)],
-    params: Params,
-    char_ratio: f32,
-    unit_ratio: f32,
-) -> Vec<Step> {
+pub(crate) fn align(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: Model) -> Vec<Step> {
     let (n, m) = (zh.count(), en.count());
     if n == 0 || m == 0 {
         let skip = Eval {
-            cost: params.skip_cost,
+            cost: model.params.skip_cost,
             share: 0.0,
             length_fit: 0.0,
         };
@@ -115,7 +108,7 @@ pub(crate) fn align(
         } else {
             Band::around(&centre, &width, m)
         };
-        let steps = run(zh, en, types, params, char_ratio, unit_ratio, &band);
+        let steps = run(zh, en, types, model, &band);
         let whole = band.cells() == (n + 1) * (m + 1);
         if whole || !touches_edge(&steps, &band, m) {
             return steps;
@@ -135,15 +128,7 @@ fn touches_edge(steps: &[Step], band: &Band, m: usize) -> bool {
 }
 
 /// The programme over one band.
-fn run(
-    zh: &ZhSide,
-    en: &EnSide,
-    types: &[(usize, usize)],
-    params: Params,
-    char_ratio: f32,
-    unit_ratio: f32,
-    band: &Band,
-) -> Vec<Step> {
+fn run(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: Model, band: &Band) -> Vec<Step> {
     let (n, m) = (zh.count(), en.count());
     let max_a = types.iter().map(|t| t.0).max().unwrap_or(1);
     let max_b = types.iter().map(|t| t.1).max().unwrap_or(1);
@@ -155,7 +140,7 @@ fn run(
             lo..hi.max(lo)
         })
         .collect();
-    let mut scorer = Scorer::new(zh, en, &windows, params, char_ratio, unit_ratio);
+    let mut scorer = Scorer::new(zh, en, &windows, model);
     let mut offset = Vec::with_capacity(n + 2);
     offset.push(0);
     for i in 0..=n {

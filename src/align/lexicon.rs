@@ -2,9 +2,10 @@
 //! stand for, and the words of an English text, both as light stems.
 //!
 //! A Chinese sentence is cut into words with jieba; each content word stands
-//! for the stems of every CC-CEDICT sense of every entry of it (a word the
-//! dictionary lacks stands for its pinyin, as a name, and for the senses of
-//! the dictionary words it is made of). Glossary terms stand for the words
+//! for the stems of every CC-CEDICT sense of every entry of it (a surname
+//! alone stands for its pinyin; a word the dictionary lacks stands for its
+//! pinyin, as a name, and for the senses of the dictionary words it is made
+//! of). Glossary terms stand for the words
 //! of their target. Numbers and dates stand for a normalised key
 //! (`2011年4月26日` and `April 26, 2011` both give `y2011` and `d4-26`;
 //! `1.05亿` and `105 million` both give `n105000000`), and Latin tokens
@@ -570,6 +571,20 @@ impl<'a> Tokenizer<'a> {
         out
     }
 
+    /// The token that marks the first sentence of a paragraph, on each side:
+    /// the Chinese one stands for the English one.
+    pub(crate) fn paragraph_mark(&mut self) -> (ZhToken, EnToken) {
+        let id = self.interner.id("#paragraph");
+        (
+            ZhToken {
+                word: self.words.id("#paragraph"),
+                strength: 1.0,
+                translations: vec![id],
+            },
+            EnToken { id, strength: 1.0 },
+        )
+    }
+
     /// The English ids a Chinese word may stand for (cached).
     fn translations(&mut self, word: &str) -> Vec<u32> {
         if let Some(ids) = self.cache.get(word) {
@@ -578,12 +593,17 @@ impl<'a> Tokenizer<'a> {
         let cedict = &self.lexicon.cedict;
         let mut text = String::new();
         for sense in cedict.all_senses(word) {
+            // A surname alone (`王说`, a speaker's `王:`) is its pinyin.
+            if let Some(name) = sense.strip_prefix("surname ") {
+                text.push_str(&strip_brackets(name));
+                text.push(' ');
+                continue;
+            }
             let skip = [
                 "variant of",
                 "old variant",
                 "see ",
                 "CL:",
-                "surname ",
                 "used in",
                 "also pr",
                 "also written",
@@ -667,6 +687,22 @@ mod tests {
             let tr: Vec<&str> = tok.translations.iter().map(|i| names[i].as_str()).collect();
             println!("{} {:?}", tok.strength, tr);
         }
+    }
+
+    #[test]
+    fn a_surname_alone_stands_for_its_pinyin() {
+        let lexicon = Lexicon::load();
+        let mut t = Tokenizer::new(&lexicon);
+        let tokens = t.chinese("王.说来也是偶然.", None);
+        let wang = t.interner.id("wang");
+        assert!(tokens.iter().any(|tok| tok.translations.contains(&wang)));
+        // Not the word "surname".
+        let surname = t.interner.id("surnam");
+        assert!(
+            tokens
+                .iter()
+                .all(|tok| !tok.translations.contains(&surname))
+        );
     }
 
     #[test]

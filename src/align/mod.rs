@@ -13,9 +13,11 @@
 //! translation of the Chinese side, when one is given, is evidence too.
 //!
 //! When both texts have paragraphs in similar numbers, the paragraphs are
-//! aligned first and the sentences within each aligned group of paragraphs;
-//! when one side lost its paragraph breaks, the texts are aligned as one
-//! run of sentences.
+//! aligned first (with a prior that makes paragraph merges rare) and the
+//! sentences within each aligned group of paragraphs; when one side lost its
+//! paragraph breaks, the texts are aligned as one run of sentences. When
+//! both sides have paragraphs, a paragraph's first sentence matches the
+//! other side's paragraph starts, as a word would.
 //!
 //! Every sentence of both sides is in exactly one bead, in order; sentences
 //! without a counterpart are 1–0 or 0–1 beads, never dropped. [`units`]
@@ -46,7 +48,7 @@ pub use english::{EnglishDocument, EnglishSplitter};
 pub use lexicon::Lexicon;
 pub use run::{AlignReport, run};
 pub use score::Params;
-use score::{EnSide, ZhSide};
+use score::{EnSide, Level, Model, ZhSide};
 
 /// How [`align`] works.
 #[derive(Debug, Clone)]
@@ -107,25 +109,7 @@ pub fn align(
     lexicon: &Lexicon,
     options: &AlignOptions,
 ) -> Vec<Bead> {
-    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
-    let zh_units: Vec<(f32, Vec<lexicon::ZhToken>)> = zh
-        .segments()
-        .enumerate()
-        .map(|(k, s)| {
-            let mt = options
-                .translations
-                .as_ref()
-                .and_then(|t| t.get(k))
-                .map(String::as_str);
-            (length(s.content()), tokenizer.chinese(s.content(), mt))
-        })
-        .collect();
-    let en_units: Vec<(f32, Vec<lexicon::EnToken>)> = en
-        .segments()
-        .map(|s| (length(s.content()), tokenizer.english(s.content())))
-        .collect();
-    let zh_side = ZhSide::from_tokens(zh_units, tokenizer.word_count());
-    let en_side = EnSide::from_tokens(en_units, tokenizer.interner.len());
+    let (zh_side, en_side) = sides(zh, en, lexicon, options.translations.as_deref());
     let (n, m) = (zh_side.count(), en_side.count());
     let char_ratio = {
         let (lz, le): (f32, f32) = (zh_side.len.iter().sum(), en_side.len.iter().sum());
@@ -137,16 +121,18 @@ pub fn align(
         1.0
     };
     let types = bead_types(unit_ratio);
-    let params = options.params;
+    let model = Model {
+        params: options.params,
+        char_ratio,
+        unit_ratio,
+        level: Level::Sentence,
+    };
     let mut steps = None;
     let (pz, pe) = (zh.paragraphs.len(), en.paragraphs.len());
     if options.paragraphs && pz >= 2 && pe >= 2 && pz.min(pe) * 5 >= pz.max(pe) * 3 {
-        steps = by_paragraphs(
-            zh, en, &zh_side, &en_side, &types, params, char_ratio, unit_ratio,
-        );
+        steps = by_paragraphs(zh, en, &zh_side, &en_side, &types, model);
     }
-    let steps = steps
-        .unwrap_or_else(|| dp::align(&zh_side, &en_side, &types, params, char_ratio, unit_ratio));
+    let steps = steps.unwrap_or_else(|| dp::align(&zh_side, &en_side, &types, model));
     finish(steps)
 }
 
@@ -159,33 +145,65 @@ pub fn explain(
     options: &AlignOptions,
     beads: &[(Range<usize>, Range<usize>)],
 ) -> Vec<String> {
-    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
-    let zh_units = zh
-        .segments()
-        .map(|s| (length(s.content()), tokenizer.chinese(s.content(), None)))
-        .collect();
-    let en_units = en
-        .segments()
-        .map(|s| (length(s.content()), tokenizer.english(s.content())))
-        .collect();
-    let zh_side = ZhSide::from_tokens(zh_units, tokenizer.word_count());
-    let en_side = EnSide::from_tokens(en_units, tokenizer.interner.len());
+    let (zh_side, en_side) = sides(zh, en, lexicon, options.translations.as_deref());
     let (n, m) = (zh_side.count(), en_side.count());
     let windows: Vec<Range<usize>> = (0..n).map(|_| 0..m).collect();
     let lz: f32 = zh_side.len.iter().sum();
     let le: f32 = en_side.len.iter().sum();
-    let mut scorer = score::Scorer::new(
-        &zh_side,
-        &en_side,
-        &windows,
-        options.params,
-        le / lz,
-        n as f32 / m as f32,
-    );
+    let model = Model {
+        params: options.params,
+        char_ratio: le / lz,
+        unit_ratio: n as f32 / m as f32,
+        level: Level::Sentence,
+    };
+    let mut scorer = score::Scorer::new(&zh_side, &en_side, &windows, model);
     beads
         .iter()
         .map(|(z, e)| format!("{z:?} {e:?} {:?}", scorer.eval(z.clone(), e.clone())))
         .collect()
+}
+
+/// Both sides as units with their lengths and lexical tokens. When both
+/// texts have paragraphs, the first sentence of each paragraph also carries
+/// a paragraph mark that matches the other side's (as hunalign treats
+/// paragraph boundaries as evidence), so that even a single run keeps
+/// paragraph starts together; a text that lost its breaks has none.
+fn sides(
+    zh: &Document,
+    en: &EnglishDocument,
+    lexicon: &Lexicon,
+    translations: Option<&[String]>,
+) -> (ZhSide, EnSide) {
+    let mut tokenizer = lexicon::Tokenizer::new(lexicon);
+    let marks = zh.paragraphs.len() >= 2 && en.paragraphs.len() >= 2;
+    let mut zh_units: Vec<(f32, Vec<lexicon::ZhToken>)> = Vec::with_capacity(zh.segment_count());
+    for p in &zh.paragraphs {
+        for (k, s) in p.segments.iter().enumerate() {
+            let mt = translations
+                .and_then(|t| t.get(zh_units.len()))
+                .map(String::as_str);
+            let mut tokens = tokenizer.chinese(s.content(), mt);
+            if marks && k == 0 {
+                tokens.push(tokenizer.paragraph_mark().0);
+            }
+            zh_units.push((length(s.content()), tokens));
+        }
+    }
+    let mut en_units: Vec<(f32, Vec<lexicon::EnToken>)> = Vec::with_capacity(en.segment_count());
+    for p in &en.paragraphs {
+        for (k, s) in p.segments.iter().enumerate() {
+            let mut tokens = tokenizer.english(s.content());
+            if marks && k == 0 {
+                tokens.push(tokenizer.paragraph_mark().1);
+                tokens.sort_by_key(|t| t.id);
+            }
+            en_units.push((length(s.content()), tokens));
+        }
+    }
+    (
+        ZhSide::from_tokens(zh_units, tokenizer.word_count()),
+        EnSide::from_tokens(en_units, tokenizer.interner.len()),
+    )
 }
 
 /// The bead types to search, given the ratio of Chinese to English units:
@@ -208,16 +226,13 @@ fn bead_types(ratio: f32) -> Vec<(usize, usize)> {
 /// Align paragraphs, then sentences within each group of aligned
 /// paragraphs. `None` when the paragraphs do not align well (most groups
 /// should be 1–1), so that the caller aligns the sentences as one run.
-#[allow(clippy::too_many_arguments)]
 fn by_paragraphs(
     zh: &Document,
     en: &EnglishDocument,
     zh_side: &ZhSide,
     en_side: &EnSide,
     types: &[(usize, usize)],
-    params: Params,
-    char_ratio: f32,
-    unit_ratio: f32,
+    model: Model,
 ) -> Option<Vec<dp::Step>> {
     let ranges = |doc: &Document| -> Vec<Range<usize>> {
         let mut start = 0;
@@ -243,8 +258,12 @@ fn by_paragraphs(
         (1, 3),
         (2, 2),
     ];
-    let para_ratio = zr.len() as f32 / er.len() as f32;
-    let groups = dp::align(&zp, &ep, &para_types, params, char_ratio, para_ratio);
+    let paragraphs = Model {
+        unit_ratio: zr.len() as f32 / er.len() as f32,
+        level: Level::Paragraph,
+        ..model
+    };
+    let groups = dp::align(&zp, &ep, &para_types, paragraphs);
     let one_to_one = groups
         .iter()
         .filter(|g| g.zh.len() == 1 && g.en.len() == 1)
@@ -264,7 +283,7 @@ fn by_paragraphs(
             |r: &Range<usize>| -> Vec<Range<usize>> { r.clone().map(|i| i..i + 1).collect() };
         let sub_z = zh_side.grouped(&singles(&zs));
         let sub_e = en_side.grouped(&singles(&es));
-        for s in dp::align(&sub_z, &sub_e, types, params, char_ratio, unit_ratio) {
+        for s in dp::align(&sub_z, &sub_e, types, model) {
             steps.push(dp::Step {
                 zh: zs.start + s.zh.start..zs.start + s.zh.end,
                 en: es.start + s.en.start..es.start + s.en.end,

@@ -11,8 +11,31 @@ use proptest::prelude::*;
 use crate::bitext_snapshot;
 use crate::harness::{Bitext, fixture_path};
 
-/// The hand-aligned pairs under `tests/fixtures/align`.
-const PAIRS: &[&str] = &["article", "economy", "policy", "water"];
+/// The hand-aligned pairs under `tests/fixtures/align` that [`tune`] fitted
+/// the weights of [`Params`] on: their F1 is a training figure.
+const TUNED: &[&str] = &["article", "economy", "policy", "water"];
+
+/// Hand-aligned pairs written after the weights were frozen and never given
+/// to [`tune`] (science news, a letter to shareholders with one paragraph
+/// split in two, an interview in normalised punctuation, so clause-cut
+/// Chinese, and a travel essay whose English lost its paragraph breaks),
+/// each with the strict F1 measured on it, which the README reports. The
+/// interview scored 0.750 with the frozen weights; the aligner was then
+/// changed looking at it (paragraph prior, paragraph marks, the 1–1 cap), so
+/// these are development pairs now, and [`HELD_OUT`] the held-out ones.
+const DEVELOPMENT: &[(&str, f64)] = &[
+    ("science", 1.0),
+    ("report", 1.0),
+    ("interview", 0.936),
+    ("travel", 1.0),
+];
+
+/// Hand-aligned pairs written after the last change to the aligner and run
+/// through it only to measure: a commencement speech in normalised
+/// punctuation, a sports report whose English is hard-wrapped, and a food
+/// essay whose English lost its paragraph breaks; with the strict F1
+/// measured on each, which the README reports.
+const HELD_OUT: &[(&str, f64)] = &[("speech", 0.684), ("sports", 1.0), ("food", 0.87)];
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
@@ -72,11 +95,32 @@ fn strict_f1(test: &[Link], gold: &[Link]) -> f64 {
     2.0 * p * r / (p + r)
 }
 
+/// The weights as [`tune`] left them on the tuned pairs, frozen before the
+/// held-out pairs were written. Changing them makes the held-out figure a
+/// training figure: write a new held-out pair after the change and report
+/// on that.
 #[test]
-fn strict_bead_f1_on_hand_aligned_pairs() {
+fn weights_are_frozen() {
+    use bitext::align::Params;
+    let frozen = Params {
+        ratio_cost: 1.0,
+        size_cost: 5.0,
+        length_weight: 1.0,
+        length_variance: 6.0,
+        lexical_weight: 10.0,
+        neutral_share: 0.2,
+        orphan_cost: 4.0,
+        skip_cost: 2.5,
+    };
+    assert_eq!(Params::default(), frozen);
+}
+
+/// Strict bead F1 of each pair (default options), and a report that lists
+/// the wrong beads.
+fn strict_f1_of(pairs: &[&str]) -> (Vec<f64>, String) {
     let mut report = String::new();
-    let mut worst: f64 = 1.0;
-    for name in PAIRS {
+    let mut figures = Vec::new();
+    for name in pairs {
         let gold = gold(name);
         let (beads, n, m) = align_pair(name);
         let max = |f: fn(&Link) -> &Vec<usize>| gold.iter().flat_map(f).max().copied().unwrap_or(0);
@@ -87,7 +131,7 @@ fn strict_bead_f1_on_hand_aligned_pairs() {
         );
         let test = links(&beads);
         let f1 = strict_f1(&test, &gold);
-        worst = worst.min(f1);
+        figures.push(f1);
         report.push_str(&format!(
             "{name}: strict F1 {f1:.3} ({} beads, gold {})\n",
             test.len(),
@@ -103,12 +147,67 @@ fn strict_bead_f1_on_hand_aligned_pairs() {
             }
         }
     }
-    println!("{report}");
-    assert!(worst >= 0.95, "{report}");
+    (figures, report)
 }
 
-/// Coordinate descent over the score's weights on the hand-aligned pairs,
-/// with and without paragraphs: `cargo test --test testsuite tune -- --ignored --nocapture`.
+/// The pairs the weights were tuned on: a training figure. The README
+/// claims 1.000 for each.
+#[test]
+fn strict_bead_f1_on_tuned_pairs() {
+    let (figures, report) = strict_f1_of(TUNED);
+    println!("{report}");
+    assert!(figures.iter().all(|&f1| f1 == 1.0), "{report}");
+}
+
+/// Each pair's strict F1 is at least the figure claimed for it (which the
+/// README quotes to three decimals).
+fn assert_figures(pairs: &[(&str, f64)]) {
+    let names: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+    let (figures, report) = strict_f1_of(&names);
+    println!("{report}");
+    for (&(name, claimed), f1) in pairs.iter().zip(figures) {
+        let f1 = (f1 * 1000.0).round() / 1000.0;
+        assert!(f1 >= claimed, "{name}: {f1:.3} < {claimed}\n{report}");
+    }
+}
+
+/// The pairs held out from the weights but looked at while changing the
+/// aligner.
+#[test]
+fn strict_bead_f1_on_development_pairs() {
+    assert_figures(DEVELOPMENT);
+}
+
+/// The pairs written after the last change: the figures the README gives
+/// for texts the aligner was not fitted on.
+#[test]
+fn strict_bead_f1_on_held_out_pairs() {
+    assert_figures(HELD_OUT);
+}
+
+/// A question translated freely, with no word in common, between two
+/// well-matched sentences: a 1–1 bead (scored low), not an omission next to
+/// an addition.
+#[test]
+fn a_free_translation_is_a_bead_not_two_orphans() {
+    let zh = Segmenter::default().document(
+        "zh",
+        "UTF-8",
+        "记者.王老师.您在故宫修复古书画已经三十多年了.能先谈谈您是怎么走上这条路的吗.",
+    );
+    let en = EnglishSplitter.document(
+        "en",
+        "UTF-8",
+        "Q: Mr Wang, you have been restoring old paintings and calligraphy at the Palace Museum for more than 30 years. How did you come to this work?",
+    );
+    let beads = align(&zh, &en, lexicon(), &AlignOptions::default());
+    assert_eq!(
+        links(&beads),
+        [(vec![1, 2, 3], vec![1]), (vec![4], vec![2])]
+    );
+    assert!(beads[1].score < AlignOptions::default().low_confidence);
+}
+
 #[test]
 #[ignore = "a tool for tuning Params, not a test"]
 fn tune() {
@@ -116,7 +215,7 @@ fn tune() {
     let read = |name: &str, lang: &str| {
         std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
     };
-    let docs: Vec<_> = PAIRS
+    let docs: Vec<_> = TUNED
         .iter()
         .map(|name| {
             (

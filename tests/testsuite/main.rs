@@ -13,6 +13,7 @@ mod cli;
 mod dry_run;
 mod glossary;
 mod output;
+mod qa;
 mod resilience;
 mod review;
 mod segment;

@@ -11,8 +11,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::Bitext;
 
-/// A translation that ignores the glossary: numbers are rendered in English
-/// (`bitext::numbers::to_english`), every other Han character becomes
+/// A translation that ignores the glossary: the article's numbers are
+/// rendered in English from [`NUMBERS`], every other Han character becomes
 /// `wwwww` (about as long as English renders it, so that no length-ratio
 /// flag is due), everything else (placeholder tags included) stays.
 fn ignore_glossary(text: &str) -> String {
@@ -31,26 +31,88 @@ fn ignore_glossary(text: &str) -> String {
     out
 }
 
+/// The numbers of the reference article as a translator writes them,
+/// written by hand from the source text, so that the mocks do not share
+/// `bitext::numbers` with the number check they are judged by: source
+/// expression (with its unit) → English. The longest expression starting at
+/// a position wins.
+const NUMBERS: &[(&str, &str)] = &[
+    ("2010年4月", "April 2010"),
+    ("2010年8月", "August 2010"),
+    ("2011年3月25日", "March 25, 2011"),
+    ("2011年4月26日", "April 26, 2011"),
+    ("2011年5月", "May 2011"),
+    ("2011年12月", "December 2011"),
+    ("2011年上半年", "the first half of 2011"),
+    ("2011年", "2011"),
+    ("2012年5月15日", "May 15, 2012"),
+    ("2012年9月19日", "September 19, 2012"),
+    ("2012年10月24日", "October 24, 2012"),
+    ("11家", "11"),
+    ("20多位", "more than 20"),
+    ("348个", "348"),
+    ("5943名", "5,943"),
+    ("90周年", "90th anniversary"),
+    ("50口", "50"),
+    ("20余万人", "more than 200,000 people"),
+    ("1100多名", "more than 1,100"),
+    ("9家", "nine"),
+    ("111眼", "111"),
+    ("78眼", "78"),
+    ("1.05亿元", "105 million yuan"),
+    ("113户", "113 households"),
+    ("491名", "491"),
+    ("597.42公顷", "597.42 hectares"),
+    ("1960万元", "19.6 million yuan"),
+    ("22项", "22"),
+    ("19个", "19"),
+    ("20天", "20 days"),
+    ("3000多家", "more than 3,000"),
+    ("百家", "a hundred"),
+    ("5个", "five"),
+    ("37个", "37"),
+    ("75名", "75"),
+    ("3112元", "3,112 yuan"),
+    ("21名", "21"),
+    ("62名", "62"),
+    ("47个", "47"),
+    ("196名", "196"),
+    ("两篇", "two"),
+    ("三批", "three groups"),
+    ("第四批", "the fourth group"),
+    ("两年多来", "for more than two years"),
+    ("五个平台", "five platforms"),
+    ("四级", "four levels"),
+    ("四家", "four"),
+    ("五省", "five provinces"),
+    ("五级", "five levels"),
+    ("一区四县", "one district and four counties"),
+    ("五天", "five days"),
+    ("半个月", "half a month"),
+    ("近千家", "nearly a thousand"),
+    ("第三届", "third"),
+    ("年近八旬", "nearly eighty"),
+];
+
 fn english_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
-    let mut pos = 0;
-    for number in bitext::numbers::find_numbers(text) {
-        out.push_str(&wordy(&text[pos..number.span.start]));
-        out.push_str(&format!(" {} ", bitext::numbers::to_english(&number)));
-        pos = number.span.end;
-    }
-    out.push_str(&wordy(&text[pos..]));
-    out
-}
-
-fn wordy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for c in text.chars() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let number = NUMBERS
+            .iter()
+            .filter(|(source, _)| rest.starts_with(source))
+            .max_by_key(|(source, _)| source.len());
+        if let Some((source, english)) = number {
+            out.push_str(&format!(" {english} "));
+            rest = &rest[source.len()..];
+            continue;
+        }
         if bitext::segment::is_han(c) {
             out.push_str("wwwww");
         } else {
             out.push(c);
         }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
