@@ -45,6 +45,85 @@ fn standard_sample_matches_gold() {
     assert_matches_gold("segment/standard.txt", "segment/standard.gold.txt");
 }
 
+/// Boundary scores of the built-in rules against a gold file: the positions
+/// inside paragraphs where a segment starts.
+#[derive(Debug, Default)]
+struct BoundaryScores {
+    gold: usize,
+    found: usize,
+    correct: usize,
+}
+
+impl BoundaryScores {
+    fn measure(source: &str, gold: &str) -> BoundaryScores {
+        let text = std::fs::read_to_string(fixture_path(source)).unwrap();
+        let gold = std::fs::read_to_string(fixture_path(gold)).unwrap();
+        let doc = Segmenter::default().document(source, "UTF-8", &text);
+        let blocks: Vec<&str> = gold.trim_end_matches('\n').split("\n\n").collect();
+        assert_eq!(
+            doc.paragraphs.len(),
+            blocks.len(),
+            "{source}: paragraph count"
+        );
+        // Char offsets of the starts of every segment but the first.
+        let starts = |segments: &mut dyn Iterator<Item = &str>| {
+            let mut at = 0;
+            let mut starts = std::collections::BTreeSet::new();
+            for (n, s) in segments.enumerate() {
+                if n > 0 {
+                    starts.insert(at);
+                }
+                at += s.chars().count();
+            }
+            starts
+        };
+        let mut scores = BoundaryScores::default();
+        for (p, block) in doc.paragraphs.iter().zip(&blocks) {
+            let want = starts(&mut block.lines());
+            let got = starts(&mut p.segments.iter().map(|s| s.text.as_str()));
+            scores.gold += want.len();
+            scores.found += got.len();
+            scores.correct += want.intersection(&got).count();
+        }
+        scores
+    }
+
+    fn precision(&self) -> f64 {
+        self.correct as f64 / self.found.max(1) as f64
+    }
+
+    fn recall(&self) -> f64 {
+        self.correct as f64 / self.gold.max(1) as f64
+    }
+
+    fn f1(&self) -> f64 {
+        2.0 * self.correct as f64 / (self.gold + self.found).max(1) as f64
+    }
+}
+
+/// The held-out gold (`segment/heldout.gold.txt`) was written by hand and
+/// committed before the segmenter ever ran on its text (see NOTES.md), so
+/// this figure measures the rules on text they were not built from.
+#[test]
+fn held_out_boundary_scores() {
+    let s = BoundaryScores::measure("segment/heldout.txt", "segment/heldout.gold.txt");
+    println!(
+        "held-out boundaries: {} gold, {} found, {} correct: P {:.3} R {:.3} F1 {:.3}",
+        s.gold,
+        s.found,
+        s.correct,
+        s.precision(),
+        s.recall(),
+        s.f1()
+    );
+    // Before the rules for attributions, titles, brackets, URLs, 等 and
+    // mid-paragraph enumerators (issues 11 and 19): P 0.607 R 1.000 F1 0.756.
+    // The two boundaries still wrong are in NOTES.md.
+    assert!(s.precision() >= 0.94, "{s:?}");
+    assert_eq!(s.recall(), 1.0, "{s:?}");
+    assert!(s.f1() >= 0.97, "{s:?}");
+}
+
 #[test]
 fn segment_jsonl_on_the_reference_article() {
     let (run, _dir) = Bitext::new()
@@ -224,4 +303,187 @@ fn chunked_reading_matches_whole_reading() {
     }
     assert!(lines.next().is_none());
     assert!(doc.segment_count() > 80_000);
+}
+
+/// Split `text` with the built-in rules (`--punctuation auto`).
+fn split(text: &str) -> Vec<&str> {
+    Segmenter::default()
+        .split(text)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+#[test]
+fn issue11_a_url_or_email_address_is_one_token() {
+    assert_eq!(
+        split("详见https://www.example.com/news?id=42&lang=zh。谢谢！"),
+        ["详见https://www.example.com/news?id=42&lang=zh。", "谢谢！"]
+    );
+    assert_eq!(
+        split(
+            "下载ftp://files.example.org/pub/v1.2/a.txt?dl=1!x查收。网址http://example.com/#!/home。"
+        ),
+        [
+            "下载ftp://files.example.org/pub/v1.2/a.txt?dl=1!x查收。",
+            "网址http://example.com/#!/home。"
+        ]
+    );
+    // Normalised text: the last `.` is a clause end, the others are not.
+    assert_eq!(
+        split(
+            "详见www.example.gov.cn/notice?id=2024-15.或发邮件.网址http://a.example.com/q?x=1!.下一句."
+        ),
+        [
+            "详见www.example.gov.cn/notice?id=2024-15.",
+            "或发邮件.",
+            "网址http://a.example.com/q?x=1!.",
+            "下一句."
+        ]
+    );
+    assert_eq!(
+        split("请写信给who?knows!@example.com。谢谢。"),
+        ["请写信给who?knows!@example.com。", "谢谢。"]
+    );
+    // A terminator right after a URL still ends the sentence.
+    assert_eq!(
+        split("请访问https://example.com/faq?谢谢。"),
+        ["请访问https://example.com/faq?", "谢谢。"]
+    );
+}
+
+#[test]
+fn issue11_an_ellipsis_before_deng_continues_the_sentence() {
+    assert_eq!(
+        split("苹果、香蕉、橘子……等多种水果。"),
+        ["苹果、香蕉、橘子……等多种水果。"]
+    );
+    assert_eq!(
+        split("有苹果、香蕉……等等。还有呢？"),
+        ["有苹果、香蕉……等等。", "还有呢？"]
+    );
+    assert_eq!(
+        split("修路.架桥...等实事.都办了."),
+        ["修路.", "架桥...等实事.", "都办了."]
+    );
+    // 等 as "wait, until" begins a new sentence.
+    assert_eq!(
+        split("她又跑回去……等她再下楼时，车已经走了。"),
+        ["她又跑回去……", "等她再下楼时，车已经走了。"]
+    );
+}
+
+#[test]
+fn issue11_speech_attribution_stays_with_its_quotation() {
+    assert_eq!(
+        split("“我们要迎难而上！”李强说。"),
+        ["“我们要迎难而上！”李强说。"]
+    );
+    assert_eq!(
+        split("“好！”“好！”大家齐声喊道。"),
+        ["“好！”“好！”大家齐声喊道。"]
+    );
+    assert_eq!(
+        split("“你什么时候回来？”妈妈问。“下个月吧。”她低声说。"),
+        ["“你什么时候回来？”妈妈问。", "“下个月吧。”她低声说。"]
+    );
+    assert_eq!(
+        split("「走吧。」他笑着说，「不早了。」大家都站了起来。"),
+        ["「走吧。」他笑着说，「不早了。」", "大家都站了起来。"]
+    );
+    assert_eq!(
+        split("“这一目标能够实现。”部规划局负责人表示。"),
+        ["“这一目标能够实现。”部规划局负责人表示。"]
+    );
+    // Normalised text.
+    assert_eq!(
+        split("'数据是新的生产要素!'局长强调.各单位要落实."),
+        ["'数据是新的生产要素!'局长强调.", "各单位要落实."]
+    );
+}
+
+#[test]
+fn issue11_other_text_after_a_closed_quotation_starts_a_new_sentence() {
+    for (text, want) in [
+        (
+            "他说：「今天先这样。」然后离开。",
+            ["他说：「今天先这样。」", "然后离开。"],
+        ),
+        (
+            "“快看！”随着一声招呼，屏幕亮了。",
+            ["“快看！”", "随着一声招呼，屏幕亮了。"],
+        ),
+        // A speech verb that is not the clause's end: 说的, 表示赞同.
+        ("“好！”他说的没错。", ["“好！”", "他说的没错。"]),
+        (
+            "“好！”与会人员纷纷表示赞同。",
+            ["“好！”", "与会人员纷纷表示赞同。"],
+        ),
+        // Words that end in a speech verb's character but are none: 知道, 小说.
+        ("“好！”大家都知道。", ["“好！”", "大家都知道。"]),
+        ("“完了。”这是一部小说。", ["“完了。”", "这是一部小说。"]),
+        // A verb that opens the next quotation is no attribution of this one.
+        (
+            "“不急。”又回头问：“伞呢？”",
+            ["“不急。”", "又回头问：“伞呢？”"],
+        ),
+        // Too long to be the subject of an attribution.
+        (
+            "“行！”住在隔壁单元楼里的那位退休多年的老张对大家说。",
+            ["“行！”", "住在隔壁单元楼里的那位退休多年的老张对大家说。"],
+        ),
+    ] {
+        assert_eq!(split(text), want, "{text}");
+    }
+}
+
+#[test]
+fn issue11_a_terminator_inside_a_title_or_brackets_never_ends_a_sentence() {
+    assert_eq!(
+        split("她问《计划A（试行版）！》什么时候发布？预计明天。"),
+        ["她问《计划A（试行版）！》什么时候发布？", "预计明天。"]
+    );
+    assert_eq!(
+        split("该书讲述了小城生活（作者自称“写了整整七年！”），首印3万册。"),
+        ["该书讲述了小城生活（作者自称“写了整整七年！”），首印3万册。"]
+    );
+    assert_eq!(
+        split("他读完了《你好吗？北方！》。又读了一遍。"),
+        ["他读完了《你好吗？北方！》。", "又读了一遍。"]
+    );
+    // Normalised text: brackets and titles hold their dots.
+    assert_eq!(
+        split("全国31个省(区.市)已完成.发布了《手册(2024版).附录》.共5章."),
+        [
+            "全国31个省(区.市)已完成.",
+            "发布了《手册(2024版).附录》.",
+            "共5章."
+        ]
+    );
+    // A whole sentence in brackets is still a segment of its own.
+    assert_eq!(
+        split("总投资12.5亿元。（数据来源：信息中心。）项目预计2025年完工。"),
+        [
+            "总投资12.5亿元。",
+            "（数据来源：信息中心。）",
+            "项目预计2025年完工。"
+        ]
+    );
+}
+
+#[test]
+fn issue19_a_mid_paragraph_enumerator_goes_with_what_it_enumerates() {
+    assert_eq!(
+        split("会议部署了三项重点.1.完善标准.2.加强监管."),
+        ["会议部署了三项重点.", "1.完善标准.", "2.加强监管."]
+    );
+    assert_eq!(
+        split("主要成效有.一.审批提速.(二).服务下沉."),
+        ["主要成效有.", "一.审批提速.", "(二).服务下沉."]
+    );
+    // Not an enumerator: a number that ends a clause.
+    assert_eq!(
+        split("同比下降了44.省级单位."),
+        ["同比下降了44.", "省级单位."]
+    );
 }
