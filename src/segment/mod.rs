@@ -56,7 +56,7 @@ pub use rules::is_han;
 
 use std::ops::Range;
 
-use crate::document::{Document, Paragraph, Segment, SegmentId};
+use crate::document::{Document, Flag, FlagKind, Paragraph, Segment, SegmentId};
 use crate::srx::SrxRules;
 
 /// Quotations that do not end in a terminator and have at most this many
@@ -126,6 +126,19 @@ impl Segmenter {
     /// inner boundary.
     pub fn is_long(&self, text: &str) -> bool {
         self.max_chars > 0 && long::content_chars(text) > self.max_chars
+    }
+
+    /// The `long-segment` flag for a segment's text, if it [is
+    /// long](Segmenter::is_long).
+    pub fn long_segment_flag(&self, text: &str) -> Option<Flag> {
+        self.is_long(text).then(|| Flag {
+            kind: FlagKind::LongSegment,
+            detail: format!(
+                "{} characters (limit {}), nothing to split at",
+                long::content_chars(text),
+                self.max_chars
+            ),
+        })
     }
 
     /// Split paragraphs with these SRX rules instead of the built-in rules

@@ -487,3 +487,133 @@ fn issue19_a_mid_paragraph_enumerator_goes_with_what_it_enumerates() {
         ["同比下降了44.", "省级单位."]
     );
 }
+
+/// A paragraph of about 400 characters whose strongest inner boundary is the
+/// `；` in its middle, and one of 321 with no boundary at all.
+fn long_paragraphs() -> (String, String) {
+    let half = "各地要加快推进规划编制，".repeat(16);
+    let split = format!("{half}确保按期完成；{half}确保按期完成。");
+    let whole = format!("{}。", "数据".repeat(160));
+    (split, whole)
+}
+
+#[test]
+fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
+    let (split, whole) = long_paragraphs();
+    let text = format!("{split}\n{whole}\n");
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", &text)
+        .args(["segment", "in.txt"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let half = split.find('；').unwrap() + '；'.len_utf8();
+    assert_eq!(
+        run.stdout,
+        format!("{}\n{}\n\n{whole}\n", &split[..half], &split[half..])
+    );
+    assert_eq!(
+        run.stderr,
+        "warning: in.txt:2: segment 3: long-segment: 321 characters (limit 300), \
+         nothing to split at\n"
+    );
+
+    // --max-chars sets the limit; 0 sets none.
+    for limit in ["500", "0"] {
+        let (run, _dir) = Bitext::new()
+            .file("in.txt", &text)
+            .args(["segment", "in.txt", "--max-chars", limit])
+            .run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.stdout, format!("{split}\n\n{whole}\n"), "{limit}");
+        assert_eq!(run.stderr, "", "{limit}");
+    }
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", &text)
+        .args(["segment", "in.txt", "--max-chars", "100"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lengths: Vec<usize> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.chars().count())
+        .collect();
+    // Pieces of 100 or fewer characters, then the unsplittable one.
+    let (last, pieces) = lengths.split_last().unwrap();
+    assert_eq!(*last, 321);
+    assert!(pieces.len() >= 4, "{lengths:?}");
+    assert!(pieces.iter().all(|&n| n <= 100), "{lengths:?}");
+}
+
+#[test]
+fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
+    let (split, whole) = long_paragraphs();
+    let text = format!("{split}\n{whole}\n");
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", &text)
+        .args(["segment", "in.txt", "--format", "jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let flags: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["flags"].clone())
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            serde_json::json!([]),
+            serde_json::json!([]),
+            serde_json::json!([{
+                "kind": "long-segment",
+                "detail": "321 characters (limit 300), nothing to split at"
+            }])
+        ]
+    );
+
+    let (run, _dir) = Bitext::new()
+        .file("in.txt", &text)
+        .args(["translate", "in.txt", "--formats", "tmx,md,jsonl,xliff"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let flag = "long-segment: 321 characters (limit 300), nothing to split at";
+    let units: Vec<serde_json::Value> = run
+        .read("output/in.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(units.len(), 3);
+    let long: Vec<bool> = units
+        .iter()
+        .map(|u| {
+            u["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "long-segment")
+        })
+        .collect();
+    assert_eq!(long, [false, false, true]);
+    assert!(
+        run.read("output/in.tmx")
+            .contains(&format!("<prop type=\"x-flag\">{flag}</prop>")),
+        "{}",
+        run.read("output/in.tmx")
+    );
+    assert!(
+        run.read("output/in.xlf").contains(&format!(
+            "<note category=\"flag\" appliesTo=\"source\">{flag}</note>"
+        )),
+        "{}",
+        run.read("output/in.xlf")
+    );
+    assert!(run.read("output/in.md").contains(flag));
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("long-segment 1"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    crate::harness::assert_valid_tmx(&run.dir.join("output/in.tmx"));
+    crate::harness::assert_valid_xliff(&run.dir.join("output/in.xlf"));
+}
