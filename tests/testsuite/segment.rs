@@ -79,6 +79,11 @@ impl BoundaryScores {
         };
         let mut scores = BoundaryScores::default();
         for (p, block) in doc.paragraphs.iter().zip(&blocks) {
+            assert_eq!(
+                block.replace('\n', ""),
+                &text[p.span.clone()],
+                "{source}: gold"
+            );
             let want = starts(&mut block.lines());
             let got = starts(&mut p.segments.iter().map(|s| s.text.as_str()));
             scores.gold += want.len();
@@ -616,4 +621,41 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
     );
     crate::harness::assert_valid_tmx(&run.dir.join("output/in.tmx"));
     crate::harness::assert_valid_xliff(&run.dir.join("output/in.xlf"));
+}
+
+/// `check_gold.py` checks that each gold file is its source cut into lines;
+/// it reads nothing outside the fixtures it is given, wherever it runs from.
+#[test]
+fn issue19_check_gold_is_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let seg = dir.path().join("fixtures/segment");
+    std::fs::create_dir_all(&seg).unwrap();
+    for entry in std::fs::read_dir(fixture_path("segment")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, seg.join(path.file_name().unwrap())).unwrap();
+    }
+    let article = dir.path().join("fixtures/article.txt");
+    std::fs::copy(fixture_path("article.txt"), &article).unwrap();
+    let check = || {
+        let out = std::process::Command::new("python3")
+            .arg(seg.join("check_gold.py"))
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 (installed by .ci/setup)");
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, stdout) = check();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("OK ")).count(),
+        4,
+        "{stdout}"
+    );
+    std::fs::remove_file(&article).unwrap();
+    let (code, stdout) = check();
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL article.gold.txt: missing ../article.txt"),
+        "{stdout}"
+    );
 }
