@@ -659,3 +659,138 @@ fn issue19_check_gold_is_self_contained() {
         "{stdout}"
     );
 }
+
+/// Char indices where the segments of `text`'s paragraphs start (the first
+/// segment of each paragraph excluded), by `segmenter`.
+fn boundaries(segmenter: &Segmenter, text: &str) -> std::collections::BTreeSet<usize> {
+    let doc = segmenter.document("-", "UTF-8", text);
+    let char_at = |byte: usize| text[..byte].chars().count();
+    doc.paragraphs
+        .iter()
+        .flat_map(|p| p.segments.iter().skip(1))
+        .map(|s| char_at(s.span.start))
+        .collect()
+}
+
+fn any_mode() -> impl Strategy<Value = Segmenter> {
+    (
+        prop::sample::select(vec![
+            Punctuation::Auto,
+            Punctuation::Normalized,
+            Punctuation::Standard,
+        ]),
+        prop::sample::select(vec![0usize, 4, 12, 300]),
+    )
+        .prop_map(|(mode, max)| Segmenter::new(mode).with_max_chars(max))
+}
+
+/// Text dense in what the rules look at, without line breaks.
+fn tricky_line() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "中", "文", ".", "。", "'", "\"", "“", "”", "…", "1", "2", "a", "Z", " ", "！", "？",
+            "（", "）", "《", "》", "一", ":", "，", "；", "%", "!", "?", "等", "说", "www.",
+            "http://", "@", "．", "９",
+        ]),
+        0..30,
+    )
+    .prop_map(|v| v.concat())
+}
+
+/// A quotation for [`quoted_text`]: its marks, and its content (which starts
+/// with a Han character and ends in something other than white space, so
+/// that an ASCII quote around it reads as opening and closing).
+fn quotation() -> impl Strategy<Value = (char, char, String)> {
+    (
+        prop::sample::select(vec![
+            ('“', '”'),
+            ('‘', '’'),
+            ('「', '」'),
+            ('『', '』'),
+            ('\'', '\''),
+            ('"', '"'),
+        ]),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "中", "文", "好", "。", "！", "？", "，", ".", "…", "1", " ",
+            ]),
+            0..12,
+        ),
+        prop::sample::select(vec!["", "。", "！", "？！", "…", "."]),
+    )
+        .prop_map(|((open, close), body, end)| {
+            let body = body.concat();
+            (open, close, format!("好{}{end}", body.trim_end()))
+        })
+}
+
+/// A paragraph of plain clauses and quotations, with the char indices of each
+/// quotation's marks and its content.
+fn quoted_text() -> impl Strategy<Value = (String, Vec<(usize, usize, String)>)> {
+    let plain = prop::collection::vec(
+        prop::sample::select(vec![
+            "他", "说", "道", "然后", "。", "！", "，", ".", "：", "2", " ",
+        ]),
+        0..6,
+    )
+    .prop_map(|v| v.concat());
+    prop::collection::vec((plain, prop::option::of(quotation())), 1..6).prop_map(|pieces| {
+        let mut text = String::from("开头");
+        let mut quotes = Vec::new();
+        for (plain, quote) in pieces {
+            text.push_str(&plain);
+            if let Some((open, close, content)) = quote {
+                let at = text.chars().count();
+                text.push(open);
+                text.push_str(&content);
+                text.push(close);
+                quotes.push((at, at + content.chars().count() + 1, content));
+            }
+        }
+        (text, quotes)
+    })
+}
+
+proptest! {
+    /// A decimal number (`1.05`, `８３.３`) is never cut, whatever surrounds
+    /// it and whatever the length limit.
+    #[test]
+    fn a_decimal_number_is_never_cut(
+        before in tricky_line(),
+        whole in "[0-9０-９]{1,4}",
+        point in prop::sample::select(vec![".", "．"]),
+        fraction in "[0-9０-９]{1,4}",
+        after in tricky_line(),
+        segmenter in any_mode(),
+    ) {
+        let text = format!("{before}{whole}{point}{fraction}{after}");
+        let start = before.chars().count();
+        let end = start + whole.chars().count() + 1 + fraction.chars().count();
+        let cuts = boundaries(&segmenter, &text);
+        prop_assert!(cuts.range(start + 1..end).next().is_none(), "{text:?}: {cuts:?}");
+    }
+
+    /// Quotations end up as documented: the closing mark stays with the
+    /// segment it closes, the opening mark goes with the text it opens, and a
+    /// short quotation that does not end in a terminator is never cut inside.
+    #[test]
+    fn quotation_marks_stay_with_their_quotation(
+        (text, quotes) in quoted_text(),
+        mode in prop::sample::select(vec![
+            Punctuation::Auto, Punctuation::Normalized, Punctuation::Standard,
+        ]),
+    ) {
+        let cuts = boundaries(&Segmenter::new(mode), &text);
+        for (open, close, content) in &quotes {
+            prop_assert!(!cuts.contains(close), "closing mark starts a segment: {text:?} {cuts:?}");
+            prop_assert!(!cuts.contains(&(open + 1)), "opening mark ends a segment: {text:?} {cuts:?}");
+            let terminated = content.ends_with(['。', '！', '？', '…', '.']);
+            if !terminated && content.chars().count() <= bitext::segment::SHORT_QUOTE_CHARS {
+                prop_assert!(
+                    cuts.range(open + 1..=*close).next().is_none(),
+                    "short quotation cut: {text:?} {cuts:?}"
+                );
+            }
+        }
+    }
+}
