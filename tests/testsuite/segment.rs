@@ -794,3 +794,5 @@ proptest! {
         }
     }
 }
+
+mod srx_reference;
