@@ -632,7 +632,9 @@ fn issue19_check_gold_is_self_contained() {
     std::fs::create_dir_all(&seg).unwrap();
     for entry in std::fs::read_dir(fixture_path("segment")).unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, seg.join(path.file_name().unwrap())).unwrap();
+        if path.is_file() {
+            std::fs::copy(&path, seg.join(path.file_name().unwrap())).unwrap();
+        }
     }
     let article = dir.path().join("fixtures/article.txt");
     std::fs::copy(fixture_path("article.txt"), &article).unwrap();
