@@ -269,6 +269,9 @@ pub struct ReadArgs {
     /// Segment with the rules of this SRX 2.0 file (as OmegaT and Okapi use) instead of the built-in rules.
     #[arg(long, value_name = "FILE", conflicts_with = "punctuation")]
     pub srx: Option<PathBuf>,
+    /// Split a segment longer than N characters at its strongest inner boundary (；：， or a space near the middle); one with none is flagged long-segment. 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = crate::segment::DEFAULT_MAX_CHARS)]
+    pub max_chars: usize,
 }
 
 /// Arguments of `bitext segment`.
@@ -280,6 +283,9 @@ pub struct SegmentArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SegmentFormat::Text)]
     pub format: SegmentFormat,
+    /// Language tag of the inputs: selects the rules of an --srx file.
+    #[arg(long, value_name = "TAG", default_value = "zh-CN")]
+    pub source_lang: String,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,

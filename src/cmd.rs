@@ -295,7 +295,8 @@ fn thousands(n: usize) -> String {
 
 fn segment(args: &SegmentArgs) -> Result<i32> {
     let config = ReadConfig::from_args(&args.inputs, &args.read)?;
-    let segmenter = config.segmenter("zh-CN")?;
+    let lang = language_tag(&args.source_lang, "--source-lang")?;
+    let segmenter = config.segmenter(&lang)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let many = config.inputs.len() > 1;
     let mut failed = false;
@@ -336,6 +337,9 @@ fn print_segments(
                     }
                     for s in &paragraph.segments {
                         writeln!(out, "{}", s.text).map_err(stdout_error)?;
+                        if let Some(flag) = segmenter.long_segment_flag(&s.text) {
+                            eprintln!("warning: {name}:{}: segment {}: {flag}", s.line, s.id);
+                        }
                     }
                 }
                 SegmentFormat::Jsonl => {
@@ -349,6 +353,7 @@ fn print_segments(
                             "start": s.span.start,
                             "end": s.span.end,
                             "text": s.text,
+                            "flags": segmenter.long_segment_flag(&s.text).into_iter().collect::<Vec<_>>(),
                         });
                         writeln!(out, "{line}").map_err(stdout_error)?;
                     }

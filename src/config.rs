@@ -90,6 +90,8 @@ pub struct ReadConfig {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// SRX rules that replace the built-in segmentation rules, if any.
     pub srx: Option<Srx>,
+    /// The segment length limit in characters (0: none).
+    pub max_chars: usize,
 }
 
 impl ReadConfig {
@@ -105,13 +107,14 @@ impl ReadConfig {
             punctuation: args.punctuation,
             encoding,
             srx: args.srx.as_deref().map(Srx::from_file).transpose()?,
+            max_chars: args.max_chars,
         })
     }
 
     /// The segmenter for text in language `lang` (a language tag such as
     /// `zh-CN`): the built-in rules, or the SRX rules that apply to `lang`.
     pub fn segmenter(&self, lang: &str) -> Result<Segmenter> {
-        let segmenter = Segmenter::new(self.punctuation);
+        let segmenter = Segmenter::new(self.punctuation).with_max_chars(self.max_chars);
         match &self.srx {
             Some(srx) => Ok(segmenter.with_srx(srx.rules_for(lang)?)),
             None => Ok(segmenter),

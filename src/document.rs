@@ -143,6 +143,9 @@ pub enum FlagKind {
     /// A sentence with no counterpart on the other side (a 1–0 or 0–1
     /// alignment bead): an omission or an addition.
     Unaligned,
+    /// The source segment is longer than the segmenter's limit
+    /// (`--max-chars`) and has no inner boundary to split it at.
+    LongSegment,
 }
 
 impl FlagKind {
@@ -158,7 +161,14 @@ impl FlagKind {
             FlagKind::ControlCharRemoved => "control-char-removed",
             FlagKind::LowConfidence => "low-confidence",
             FlagKind::Unaligned => "unaligned",
+            FlagKind::LongSegment => "long-segment",
         }
+    }
+
+    /// Whether the flag is about the source segment rather than its
+    /// translation.
+    pub fn is_about_source(self) -> bool {
+        matches!(self, FlagKind::LongSegment)
     }
 }
 

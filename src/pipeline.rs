@@ -277,6 +277,8 @@ impl Pipeline {
                 bead: None,
             };
             check::check(&mut unit, &self.glossary, translated);
+            unit.flags
+                .extend(self.segmenter.long_segment_flag(&segment.text));
             units.push(unit);
         }
         Ok(units)

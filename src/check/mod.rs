@@ -17,6 +17,9 @@
 //! | `glossary-miss` | a matched term's glossary target is missing |
 //! | `control-char-removed` | characters XML cannot carry were removed |
 //!
+//! The pipeline adds `long-segment` to a segment the segmenter could not
+//! bring under its length limit ([`crate::segment::Segmenter::is_long`]).
+//!
 //! Flags must be precise, since each one costs a reviewer's attention: on a
 //! human translation of the reference article the stage raises none, and on
 //! one of a held-out text one glossary-miss in 43 segments (see

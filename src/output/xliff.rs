@@ -102,9 +102,14 @@ impl DocumentWriter for XliffDocument<'_> {
                     )?;
                 }
                 for flag in &unit.flags {
+                    let applies = if flag.kind.is_about_source() {
+                        "source"
+                    } else {
+                        "target"
+                    };
                     xml.text_element(
                         "note",
-                        [("category", "flag"), ("appliesTo", "target")],
+                        [("category", "flag"), ("appliesTo", applies)],
                         &flag.to_string(),
                     )?;
                 }

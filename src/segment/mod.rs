@@ -7,10 +7,19 @@
 //! white space. The rules a translator expects:
 //!
 //! - a `.` between digits is a decimal point (`1.05亿元`, `占83.3.`), and a
-//!   `.` between Latin letters or digits is part of a token (`www.mnr.gov.cn`,
-//!   `v2.3.1`, `No.1`); an enumerator at the start of a paragraph (`一.`,
-//!   `1.`) stays with its heading, and an abbreviation (`Dr.`, `U.S.`) does
-//!   not end a segment;
+//!   `.` between Latin letters or digits is part of a token (`v2.3.1`,
+//!   `No.1`); a URL or e-mail address is one token whatever it holds
+//!   (`https://www.example.com/news?id=42&lang=zh`, `www.mnr.gov.cn`), and
+//!   the punctuation right after it belongs to the sentence; an enumerator at
+//!   the start of a segment (`一.`, `1.`, `(二).`), at the start of a
+//!   paragraph or in its middle (`…三项重点.1.完善标准.`), stays with what it
+//!   enumerates, and an abbreviation (`Dr.`, `U.S.`) does not end a segment;
+//! - an ellipsis followed by 等 "and so on" continues the sentence
+//!   (`苹果、香蕉……等多种水果。`), but not one followed by 等 "until"
+//!   (`……等她下楼时`);
+//! - a terminator inside a title or brackets never ends a sentence
+//!   (`《你好吗？北方！》日前出版。`), unless the brackets hold a whole sentence
+//!   of their own (`（数据来源：信息中心。）`);
 //! - a closing quotation mark after the terminator belongs to the segment it
 //!   closes, an opening one to the next; ASCII quotes, which do not say whether
 //!   they open or close, are paired within the paragraph by a small dynamic
@@ -20,23 +29,44 @@
 //!   as `'夯实基层.建强队伍.勇破两难.服务民生'`) is one unit and never cut
 //!   inside, unless it is longer than [`SHORT_QUOTE_CHARS`]; quoted speech,
 //!   which ends in a terminator before its closing mark (`.'`, `。”`), is split
-//!   into sentences like the text around it.
+//!   into sentences like the text around it;
+//! - after quoted speech, a speech attribution stays with the quotation
+//!   (`“我们要迎难而上！”李强说。`, `“好！”“好！”大家齐声喊道。`; see
+//!   [`attribution`] for what counts as one), and any other text starts a new
+//!   segment (`他说：「今天先这样。」` | `然后离开。`);
+//! - a segment longer than the limit ([`DEFAULT_MAX_CHARS`] characters,
+//!   [`Segmenter::with_max_chars`]) is split at its strongest inner boundary
+//!   near the middle (`；`, `：`, `，`, a space), recursively; one with no
+//!   such boundary stays whole and is [long](Segmenter::is_long), which
+//!   `translate` flags `long-segment`.
 //!
 //! Segmentation is lossless: the segments of a paragraph concatenate back to
 //! the paragraph, and each carries its byte span in the decoded text.
 //!
 //! [`Segmenter::with_srx`] replaces these rules with those of an SRX file
-//! (see [`crate::srx`]); paragraphs are found the same way.
+//! (see [`crate::srx`]); paragraphs are found, and long segments split, the
+//! same way.
+
+pub mod attribution;
+mod long;
+mod marks;
+mod rules;
+
+pub use rules::is_han;
 
 use std::ops::Range;
 
-use crate::document::{Document, Paragraph, Segment, SegmentId};
+use crate::document::{Document, Flag, FlagKind, Paragraph, Segment, SegmentId};
 use crate::srx::SrxRules;
 
 /// Quotations that do not end in a terminator and have at most this many
 /// characters between their marks are kept in one segment whatever
 /// punctuation they hold (slogans such as `'夯实基层.建强队伍.勇破两难.服务民生'`).
 pub const SHORT_QUOTE_CHARS: usize = 64;
+
+/// The default length limit of a segment, in characters: longer ones are
+/// split at an inner boundary, or flagged `long-segment` when they have none.
+pub const DEFAULT_MAX_CHARS: usize = 300;
 
 /// Which punctuation convention a paragraph follows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -53,20 +83,62 @@ pub enum Punctuation {
 }
 
 /// Splits text into segments. Cheap to create and to share between threads.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Segmenter {
     punctuation: Punctuation,
     /// SRX rules that replace the built-in ones, if any.
     srx: Option<SrxRules>,
+    /// The length limit in characters (0: none).
+    max_chars: usize,
+}
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Segmenter::new(Punctuation::default())
+    }
 }
 
 impl Segmenter {
-    /// A segmenter for the given punctuation convention.
+    /// A segmenter for the given punctuation convention, with the default
+    /// length limit.
     pub fn new(punctuation: Punctuation) -> Self {
         Segmenter {
             punctuation,
             srx: None,
+            max_chars: DEFAULT_MAX_CHARS,
         }
+    }
+
+    /// Split segments longer than `max_chars` characters (not counting
+    /// surrounding white space) at an inner boundary; 0 sets no limit.
+    pub fn with_max_chars(mut self, max_chars: usize) -> Self {
+        self.max_chars = max_chars;
+        self
+    }
+
+    /// The length limit in characters (0: none).
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
+    }
+
+    /// Whether a segment's text is over the length limit: a segment that
+    /// [`split`](Segmenter::split) could not cut further, because it has no
+    /// inner boundary.
+    pub fn is_long(&self, text: &str) -> bool {
+        self.max_chars > 0 && long::content_chars(text) > self.max_chars
+    }
+
+    /// The `long-segment` flag for a segment's text, if it [is
+    /// long](Segmenter::is_long).
+    pub fn long_segment_flag(&self, text: &str) -> Option<Flag> {
+        self.is_long(text).then(|| Flag {
+            kind: FlagKind::LongSegment,
+            detail: format!(
+                "{} characters (limit {}), nothing to split at",
+                long::content_chars(text),
+                self.max_chars
+            ),
+        })
     }
 
     /// Split paragraphs with these SRX rules instead of the built-in rules
@@ -137,9 +209,21 @@ impl Segmenter {
     /// Split one paragraph into segments, returned as byte ranges of `text`
     /// that cover it exactly, in order. An empty text gives no segment.
     pub fn split(&self, text: &str) -> Vec<Range<usize>> {
-        if let Some(srx) = &self.srx {
-            return srx.split(text);
+        let ranges = match &self.srx {
+            Some(srx) => srx.split(text),
+            None => self.split_builtin(text),
+        };
+        if self.max_chars == 0 {
+            return ranges;
         }
+        let mut out = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            long::split_long(text, range, self.max_chars, &mut out);
+        }
+        out
+    }
+
+    fn split_builtin(&self, text: &str) -> Vec<Range<usize>> {
         if text.is_empty() {
             return Vec::new();
         }
@@ -147,26 +231,9 @@ impl Segmenter {
         let normalized = match self.punctuation {
             Punctuation::Normalized => true,
             Punctuation::Standard => false,
-            Punctuation::Auto => looks_normalized(&chars),
+            Punctuation::Auto => rules::looks_normalized(&chars),
         };
-        let mut quotes = Quotes::find(&chars);
-        quotes.pairs.retain(|&(o, c)| {
-            c - o - 1 <= SHORT_QUOTE_CHARS && !is_terminator(&chars, c - 1, normalized)
-        });
-        quotes.pairs.sort_unstable();
-        let mut cuts = Vec::new();
-        let mut k = 0;
-        while k < chars.len() {
-            if !is_terminator(&chars, k, normalized) {
-                k += 1;
-                continue;
-            }
-            let end = run_end(&chars, k, normalized, &quotes);
-            if !quotes.suppresses(k, end) && end < chars.len() {
-                cuts.push(end);
-            }
-            k = end.max(k + 1);
-        }
+        let cuts = rules::cuts(&chars, normalized);
         let mut ranges = Vec::with_capacity(cuts.len() + 1);
         let (mut start, mut byte, mut at) = (0, 0, 0);
         for cut in cuts {
@@ -280,313 +347,6 @@ fn push_segment(ranges: &mut Vec<Range<usize>>, text: &str, range: Range<usize>)
         Some(last) if !has_content => last.end = range.end,
         _ => ranges.push(range),
     }
-}
-
-/// Whether a paragraph follows the normalised convention: it has an ASCII `.`
-/// after a Han character and none of the full-width marks 。，、 that
-/// normalisation replaced.
-fn looks_normalized(chars: &[char]) -> bool {
-    if chars
-        .iter()
-        .any(|&c| matches!(c, '。' | '，' | '、' | '“' | '”' | '「' | '」'))
-    {
-        return false;
-    }
-    chars
-        .windows(2)
-        .any(|w| is_han(w[0]) && w[1] == '.' || w[0] == '.' && is_han(w[1]))
-}
-
-/// Whether `c` is a Han (CJK ideograph) character.
-pub fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{4e00}'..='\u{9fff}'
-        | '\u{3400}'..='\u{4dbf}'
-        | '\u{20000}'..='\u{2ebef}'
-        | '\u{30000}'..='\u{3134f}'
-        | '\u{f900}'..='\u{faff}'
-        | '〇')
-}
-
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c)
-}
-
-fn is_latin_alnum(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
-}
-
-fn is_chinese_numeral(c: char) -> bool {
-    "〇零一二三四五六七八九十百".contains(c)
-}
-
-/// Closing marks that stay with the segment they close.
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’' | '」' | '』' | '）' | ')' | '】' | ']' | '》' | '〉' | '〕' | '}'
-    )
-}
-
-/// Terminators other than the ASCII and full-width full stop.
-fn is_hard_terminator(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '…' | '⋯' | '｡')
-}
-
-/// Common abbreviations that end in a full stop in English text.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vol", "vs", "etc", "e.g", "i.e", "inc",
-    "ltd", "co", "corp", "jr", "sr", "fig", "p", "pp", "art", "sec", "dept", "gov", "approx",
-];
-
-/// Whether the character at `k` ends a sentence or clause (before looking at
-/// quotes).
-fn is_terminator(chars: &[char], k: usize, normalized: bool) -> bool {
-    let c = chars[k];
-    if is_hard_terminator(c) {
-        return true;
-    }
-    if c != '.' && c != '．' {
-        return false;
-    }
-    let prev = k.checked_sub(1).map(|i| chars[i]);
-    let next = chars.get(k + 1).copied();
-    // Part of an ASCII ellipsis "..." (three or more dots).
-    let dots = |i: usize| chars.get(i).is_some_and(|&c| c == '.');
-    let in_ellipsis = (dots(k + 1) && dots(k + 2))
-        || (k >= 1 && dots(k - 1) && dots(k + 1))
-        || (k >= 2 && dots(k - 1) && dots(k - 2));
-    if in_ellipsis {
-        return true;
-    }
-    // A decimal point, or a dot inside a Latin token: 1.05, v2.3.1, www.mnr.gov.cn.
-    if let (Some(p), Some(n)) = (prev, next)
-        && (is_digit(p) && is_digit(n) || is_latin_alnum(p) && is_latin_alnum(n))
-    {
-        return false;
-    }
-    if prev.is_some_and(|p| p.is_ascii_alphabetic()) && is_abbreviation(chars, k) {
-        return false;
-    }
-    if normalized {
-        // An enumerator at the start of the paragraph: 一. 1. (一).
-        return !is_enumerator(&chars[..k]);
-    }
-    // In standard text the ASCII full stop belongs to numbers, tokens and
-    // the odd English phrase; only 。！？ and ellipses end a segment.
-    false
-}
-
-/// Whether the Latin word before the dot at `k` is an abbreviation (`Dr.`)
-/// or a single capital initial (`U.S.`, `J. Smith`) not followed by Han text.
-fn is_abbreviation(chars: &[char], k: usize) -> bool {
-    let start = chars[..k]
-        .iter()
-        .rposition(|&c| !(c.is_ascii_alphabetic() || c == '.'))
-        .map_or(0, |i| i + 1);
-    let word: String = chars[start..k]
-        .iter()
-        .map(|&c| c.to_ascii_lowercase())
-        .collect();
-    let next = chars.get(k + 1).copied();
-    if next.is_some_and(is_han) {
-        return false;
-    }
-    let initial = word.len() == 1 && chars[k - 1].is_ascii_uppercase();
-    let dotted = word.contains('.') && word.split('.').all(|part| part.len() <= 1);
-    initial || dotted || ABBREVIATIONS.contains(&word.as_str())
-}
-
-/// Whether `before` (the paragraph up to a dot) is an enumerator: up to three
-/// digits or Chinese numerals, possibly in brackets or after 第.
-fn is_enumerator(before: &[char]) -> bool {
-    if before.is_empty() || before.len() > 5 {
-        return false;
-    }
-    let inner: Vec<char> = before
-        .iter()
-        .copied()
-        .filter(|&c| !matches!(c, '(' | ')' | '（' | '）' | '第'))
-        .collect();
-    !inner.is_empty()
-        && inner.len() <= 3
-        && inner.iter().all(|&c| is_digit(c) || is_chinese_numeral(c))
-}
-
-/// The end (exclusive char index) of the terminator run starting at `k`: the
-/// terminators, the closing marks after them, more terminators, and trailing
-/// white space.
-fn run_end(chars: &[char], k: usize, normalized: bool, quotes: &Quotes) -> usize {
-    let mut j = k;
-    loop {
-        let before = j;
-        while j < chars.len() && is_terminator(chars, j, normalized) {
-            j += 1;
-        }
-        while j < chars.len() && (is_closer(chars[j]) || quotes.is_closing(j)) {
-            j += 1;
-        }
-        if j == before {
-            break;
-        }
-    }
-    while j < chars.len() && chars[j].is_whitespace() {
-        j += 1;
-    }
-    j
-}
-
-/// The quotations of a paragraph, as pairs of char indices of their marks.
-#[derive(Debug, Default)]
-struct Quotes {
-    /// (open, close) char indices of each paired quotation (after
-    /// [`Segmenter::split`] has filtered them: of each unit quotation).
-    pairs: Vec<(usize, usize)>,
-    /// Char indices of ASCII quotes that close a quotation.
-    closing: Vec<usize>,
-}
-
-impl Quotes {
-    fn find(chars: &[char]) -> Quotes {
-        let mut quotes = Quotes::default();
-        // Directional marks pair with a stack per kind, in one pass that also
-        // collects the ASCII quotes.
-        const PAIRS: [(char, char); 7] = [
-            ('“', '”'),
-            ('‘', '’'),
-            ('「', '」'),
-            ('『', '』'),
-            ('《', '》'),
-            ('（', '）'),
-            ('(', ')'),
-        ];
-        let mut stacks: [Vec<usize>; 7] = Default::default();
-        let (mut single, mut double) = (Vec::new(), Vec::new());
-        for (i, &c) in chars.iter().enumerate() {
-            if c.is_alphanumeric() {
-                continue;
-            }
-            match c {
-                '\'' if !is_apostrophe(chars, i) => single.push(i),
-                '"' => double.push(i),
-                _ => {
-                    for (kind, &(open, close)) in PAIRS.iter().enumerate() {
-                        if c == open {
-                            stacks[kind].push(i);
-                        } else if c == close
-                            && let Some(o) = stacks[kind].pop()
-                        {
-                            quotes.pairs.push((o, i));
-                        }
-                    }
-                }
-            }
-        }
-        quotes.pair_ascii(chars, &single);
-        quotes.pair_ascii(chars, &double);
-        quotes.closing.sort_unstable();
-        quotes
-    }
-
-    /// Pair the ASCII quotes at `marks` (all `'` or all `"`), which look the same whether they open or
-    /// close. Each mark opens, closes, or is left stray; the dynamic programme
-    /// leaves the fewest strays and, among those, the shortest quotations.
-    fn pair_ascii(&mut self, chars: &[char], marks: &[usize]) {
-        if marks.is_empty() {
-            return;
-        }
-        #[derive(Clone, Copy, PartialEq)]
-        enum Role {
-            Open,
-            Close,
-            Stray,
-        }
-        type Cost = (usize, i64);
-        const NONE: Cost = (usize::MAX, i64::MAX);
-        let add = |a: Cost, b: Cost| (a.0.saturating_add(b.0), a.1.saturating_add(b.1));
-        // cost[s] for state s (0 outside a quotation, 1 inside) and, per mark
-        // and state, the role taken and the state it came from.
-        let mut cost: [Cost; 2] = [(0, 0), NONE];
-        let mut back: Vec<[(Role, usize); 2]> = Vec::with_capacity(marks.len());
-        for &i in marks {
-            let pos = i as i64;
-            let prev = chars[..i].last().copied();
-            let next = chars.get(i + 1).copied();
-            let can_open = next.is_some_and(|n| {
-                !(n.is_whitespace() || is_closer(n) || is_hard_terminator(n) || n == '.')
-            });
-            let can_close = prev.is_some_and(|p| !p.is_whitespace());
-            let mut next_cost = [NONE, NONE];
-            let mut step = [(Role::Stray, 0), (Role::Stray, 1)];
-            let mut offer = |to: usize, c: Cost, role: Role, from: usize| {
-                if c < next_cost[to] {
-                    next_cost[to] = c;
-                    step[to] = (role, from);
-                }
-            };
-            if cost[0] != NONE {
-                if can_open {
-                    offer(1, add(cost[0], (0, -pos)), Role::Open, 0);
-                }
-                offer(0, add(cost[0], (1, 0)), Role::Stray, 0);
-            }
-            if cost[1] != NONE {
-                if can_close {
-                    offer(0, add(cost[1], (0, pos)), Role::Close, 1);
-                }
-                offer(1, add(cost[1], (1, 0)), Role::Stray, 1);
-            }
-            cost = next_cost;
-            back.push(step);
-        }
-        // Walk back from the end, outside any quotation.
-        let mut state = 0;
-        let mut roles = vec![Role::Stray; marks.len()];
-        for (n, step) in back.iter().enumerate().rev() {
-            let (role, from) = step[state];
-            roles[n] = role;
-            state = from;
-        }
-        let mut open = None;
-        for (n, role) in roles.into_iter().enumerate() {
-            match role {
-                Role::Open => open = Some(marks[n]),
-                Role::Close => {
-                    if let Some(o) = open.take() {
-                        self.pairs.push((o, marks[n]));
-                        self.closing.push(marks[n]);
-                    }
-                }
-                Role::Stray => {}
-            }
-        }
-    }
-
-    fn is_closing(&self, i: usize) -> bool {
-        self.closing.binary_search(&i).is_ok()
-    }
-
-    /// Whether a cut after the run `k..end` falls inside a unit quotation
-    /// that is still open at `end`.
-    fn suppresses(&self, k: usize, end: usize) -> bool {
-        // Unit quotations are short: only those opening shortly before `k`
-        // can hold it. `pairs` is sorted by opening position.
-        let from = self
-            .pairs
-            .partition_point(|&(o, _)| o + SHORT_QUOTE_CHARS + 2 < k);
-        self.pairs[from..]
-            .iter()
-            .take_while(|&&(o, _)| o < k)
-            .any(|&(_, close)| k < close && close >= end)
-    }
-}
-
-/// An ASCII `'` between two Latin letters is an apostrophe (`don't`).
-fn is_apostrophe(chars: &[char], i: usize) -> bool {
-    chars[i] == '\''
-        && i > 0
-        && chars[i - 1].is_ascii_alphabetic()
-        && chars.get(i + 1).is_some_and(|&c| c.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
