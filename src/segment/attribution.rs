@@ -4,7 +4,10 @@
 //! at most [`MAX_SUBJECT_CHARS`] characters (`李强`, `大家齐声`,
 //! `部规划局负责人`), a verb (`说`, `问`, `喊道`, `表示`, `指出`, …) and
 //! perhaps an aspect word (`着`, `了`, `起来`, `了一句`), followed by the end
-//! of the sentence or a comma. A clause that goes on after the verb
+//! of the sentence, or by a comma and then a new quotation (`他笑着说，“…”`)
+//! or a parallel action (`她一边应着，一边…`). After a comma and anything
+//! else the verb introduces reported speech of its own (`他表示，下一步将…`):
+//! a new sentence, not an attribution. A clause that goes on after the verb
 //! (`他说的没错`, `纷纷表示赞同`), whose last word only looks like a verb
 //! (`知道`, `小说`, `据说`), or whose verb opens a new quotation
 //! (`又回头问：“…”`) is not one.
@@ -82,6 +85,20 @@ pub(super) fn is_attribution(rest: &[char]) -> bool {
     if !ends_clause || len > MAX_SUBJECT_CHARS + 8 {
         return false;
     }
+    if matches!(rest.get(len), Some('，' | ',')) {
+        let after: String = rest[len + 1..]
+            .iter()
+            .skip_while(|c| c.is_whitespace())
+            .take(2)
+            .collect();
+        let opens_quote = after
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '“' | '「' | '『' | '"' | '\'' | '‘'));
+        if !opens_quote && !after.starts_with("一边") {
+            return false;
+        }
+    }
     let clause: String = rest[..len].iter().collect();
     AFTER_VERB.iter().any(|after| {
         clause
@@ -153,6 +170,8 @@ mod tests {
             "随着一声招呼，屏幕亮了。",
             "“好！”",
             "身体出现了不良反应。",
+            "他表示，下一步将继续加强水资源管理。",
+            "他说，接下来将全力备战。",
         ] {
             assert!(!attr(no), "{no}");
         }
