@@ -101,8 +101,11 @@ impl Bitext {
         for key in CLEARED_ENV {
             command.env_remove(key);
         }
-        // The translation memory goes in the run's directory, not the user's.
+        // The default translation memory goes in the run's directory, not
+        // the user's: the user's cache directory is XDG_CACHE_HOME on Linux
+        // and the BSDs, and HOME/Library/Caches on macOS.
         command.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
+        command.env("HOME", self.dir.path().join("home"));
         let mut child = command
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
@@ -138,6 +141,29 @@ impl Run {
                 found.push(e.file_name().to_string_lossy().into_owned());
             }
         }
+        found.sort();
+        found
+    }
+
+    /// Every file named `name` anywhere below the working directory,
+    /// relative to it, sorted.
+    pub fn find(&self, name: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, name, found);
+                } else if entry.file_name() == name {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.dir, name, &mut found);
+        let mut found: Vec<PathBuf> = found
+            .into_iter()
+            .map(|p| p.strip_prefix(&self.dir).unwrap().to_path_buf())
+            .collect();
         found.sort();
         found
     }

@@ -4,6 +4,7 @@
 //!   recall on deliberately broken translations;
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use bitext::check;
 use bitext::check::length::{self, LengthRatio};
@@ -817,7 +818,9 @@ fn reviewed_translations_stick_with_the_default_backend() {
         .args(["translate", "article.txt"])
         .run();
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(!first.dir.join(".cache/bitext/tm.redb").exists());
+    // Wherever the user's cache directory is (the harness puts it in the
+    // run's directory), the dictionary backend creates no memory there.
+    assert_eq!(first.find("tm.redb"), Vec::<PathBuf>::new());
     let markdown = edit_markdown(
         &first.read("output/article.md"),
         121,
@@ -835,11 +838,17 @@ fn reviewed_translations_stick_with_the_default_backend() {
         "{}",
         import.stdout
     );
-    assert!(
-        import.stdout.contains(".cache/bitext/tm.redb"),
-        "{}",
-        import.stdout
-    );
+    // The default memory: the one file import names, in the user's cache
+    // directory (which the harness keeps in the run's directory).
+    let memory = import
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  translation memory: "))
+        .unwrap_or_else(|| panic!("no memory named: {}", import.stdout));
+    let memory = Path::new(memory)
+        .strip_prefix(&import.dir)
+        .unwrap_or_else(|_| panic!("{memory} is not the run's own"));
+    assert_eq!(import.find("tm.redb"), [memory]);
     let (rerun, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force"])
         .run();
