@@ -186,6 +186,22 @@ pub fn repo_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }
 
+/// The Python that has the tools the tests use (translate-toolkit):
+/// `BITEXT_TEST_PYTHON` if set, else the virtual environment `.ci/setup`
+/// makes under the build folder (`target/venv`), else `python3` from `PATH`.
+pub fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BITEXT_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    // The binary is TARGET/PROFILE/bitext; the venv is TARGET/venv.
+    let venv = Path::new(env!("CARGO_BIN_EXE_bitext"))
+        .ancestors()
+        .nth(2)
+        .map(|target| target.join("venv/bin/python3"));
+    venv.filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("python3"))
+}
+
 /// Validate a TMX file against the TMX 1.4 DTD with xmllint. Panics (never
 /// skips) when xmllint is missing: CI installs libxml2-utils.
 pub fn assert_valid_tmx(path: &Path) {

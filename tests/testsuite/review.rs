@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, Run, assert_valid_tmx, assert_valid_xliff, fixture_path, repo_path};
+use crate::harness::{
+    Bitext, Run, assert_valid_tmx, assert_valid_xliff, fixture_path, python, repo_path,
+};
 
 /// The reference article's units with the targets of a fixture (`id` →
 /// `target`), checked by the check stage as the pipeline does.
@@ -789,14 +791,16 @@ print(json.dumps({
     "approved": [int(u.getid()) for u in units if u.isapproved()],
 }))
 "#;
-    let out = std::process::Command::new("python3")
+    let python = python();
+    let out = std::process::Command::new(&python)
         .args(["-c", script])
         .arg(path)
         .output()
-        .expect("python3 is needed to check XLIFF with translate-toolkit");
+        .expect("python3 is needed to check XLIFF with translate-toolkit: run .ci/setup");
     assert!(
         out.status.success(),
-        "translate-toolkit cannot read {} (pip install translate-toolkit):\n{}",
+        "translate-toolkit ({}) cannot read {} (run .ci/setup, which installs it in target/venv):\n{}",
+        python.display(),
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
