@@ -77,3 +77,27 @@ pub mod translate;
 pub use cmd::run;
 pub use error::{Error, ErrorKind, Result};
 pub use pipeline::Pipeline;
+
+/// The README's library example (section Glossary), run as a doctest with a
+/// glossary file it makes; `tests/testsuite/claims.rs` checks that the
+/// README shows the same code (the lines starting with `# ` are hidden).
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # std::env::set_current_dir(dir.path())?;
+/// # std::fs::write("my-glossary.tsv", "source\ttarget\n创先争优\tStrive for Excellence\n")?;
+/// use bitext::glossary::Glossary;
+/// use bitext::segment::Segmenter;
+///
+/// // my-glossary.tsv: a header line `source<TAB>target`, then `创先争优<TAB>Strive for Excellence`
+/// let glossary = Glossary::load("my-glossary.tsv".as_ref())?;
+/// let doc = Segmenter::default().document("a.txt", "UTF-8", "开展创先争优活动.");
+/// // One line per match: file:segment [paragraph.index] @character-offset term → target
+/// insta::assert_snapshot!(
+///     glossary.annotate_document(&doc).to_string(),
+///     @"a.txt:1 [1.1] @2 创先争优 → Strive for Excellence"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(doctest)]
+pub struct ReadmeLibraryExample;

@@ -1352,6 +1352,8 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
         Bitext::new()
             .file("a.txt", "中文.")
             .file("bitext.toml", &config)
+            // Readable by others whatever the umask.
+            .mode("bitext.toml", 0o644)
             .args(["translate", "a.txt", "--backend", "deepl"]),
     )
     .await;

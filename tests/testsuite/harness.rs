@@ -101,8 +101,11 @@ impl Bitext {
         for key in CLEARED_ENV {
             command.env_remove(key);
         }
-        // The translation memory goes in the run's directory, not the user's.
+        // The default translation memory goes in the run's directory, not
+        // the user's: the user's cache directory is XDG_CACHE_HOME on Linux
+        // and the BSDs, and HOME/Library/Caches on macOS.
         command.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
+        command.env("HOME", self.dir.path().join("home"));
         let mut child = command
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
@@ -142,6 +145,29 @@ impl Run {
         found
     }
 
+    /// Every file named `name` anywhere below the working directory,
+    /// relative to it, sorted.
+    pub fn find(&self, name: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, name, found);
+                } else if entry.file_name() == name {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.dir, name, &mut found);
+        let mut found: Vec<PathBuf> = found
+            .into_iter()
+            .map(|p| p.strip_prefix(&self.dir).unwrap().to_path_buf())
+            .collect();
+        found.sort();
+        found
+    }
+
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}\nstderr: {}", self.stderr))
@@ -167,6 +193,22 @@ pub fn jsonl(path: &Path) -> Vec<serde_json::Value> {
 /// A path under the repository root.
 pub fn repo_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+/// The Python that has the tools the tests use (translate-toolkit):
+/// `BITEXT_TEST_PYTHON` if set, else the virtual environment `.ci/setup`
+/// makes under the build folder (`target/venv`), else `python3` from `PATH`.
+pub fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BITEXT_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    // The binary is TARGET/PROFILE/bitext; the venv is TARGET/venv.
+    let venv = Path::new(env!("CARGO_BIN_EXE_bitext"))
+        .ancestors()
+        .nth(2)
+        .map(|target| target.join("venv/bin/python3"));
+    venv.filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("python3"))
 }
 
 /// Validate a TMX file against the TMX 1.4 DTD with xmllint. Panics (never

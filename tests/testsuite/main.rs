@@ -9,6 +9,7 @@ mod harness;
 
 mod align;
 mod backend;
+mod claims;
 mod cli;
 mod dry_run;
 mod glossary;

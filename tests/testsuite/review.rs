@@ -3,12 +3,15 @@
 //! (The QA flags' precision and recall are in [`crate::qa`].)
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, Run, assert_valid_tmx, assert_valid_xliff, fixture_path, jsonl};
+use crate::harness::{
+    Bitext, Run, assert_valid_tmx, assert_valid_xliff, fixture_path, jsonl, python,
+};
 
 // ---------------------------------------------------------------- XLIFF
 
@@ -599,14 +602,16 @@ print(json.dumps({
     "approved": [int(u.getid()) for u in units if u.isapproved()],
 }))
 "#;
-    let out = std::process::Command::new("python3")
+    let python = python();
+    let out = std::process::Command::new(&python)
         .args(["-c", script])
         .arg(path)
         .output()
-        .expect("python3 is needed to check XLIFF with translate-toolkit");
+        .expect("python3 is needed to check XLIFF with translate-toolkit: run .ci/setup");
     assert!(
         out.status.success(),
-        "translate-toolkit cannot read {} (pip install translate-toolkit):\n{}",
+        "translate-toolkit ({}) cannot read {} (run .ci/setup, which installs it in target/venv):\n{}",
+        python.display(),
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -628,7 +633,9 @@ fn reviewed_translations_stick_with_the_default_backend() {
         .args(["translate", "article.txt"])
         .run();
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(!first.dir.join(".cache/bitext/tm.redb").exists());
+    // Wherever the user's cache directory is (the harness puts it in the
+    // run's directory), the dictionary backend creates no memory there.
+    assert_eq!(first.find("tm.redb"), Vec::<PathBuf>::new());
     let markdown = edit_markdown(
         &first.read("output/article.md"),
         121,
@@ -646,11 +653,17 @@ fn reviewed_translations_stick_with_the_default_backend() {
         "{}",
         import.stdout
     );
-    assert!(
-        import.stdout.contains(".cache/bitext/tm.redb"),
-        "{}",
-        import.stdout
-    );
+    // The default memory: the one file import names, in the user's cache
+    // directory (which the harness keeps in the run's directory).
+    let memory = import
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  translation memory: "))
+        .unwrap_or_else(|| panic!("no memory named: {}", import.stdout));
+    let memory = Path::new(memory)
+        .strip_prefix(&import.dir)
+        .unwrap_or_else(|_| panic!("{memory} is not the run's own"));
+    assert_eq!(import.find("tm.redb"), [memory]);
     let (rerun, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force"])
         .run();

@@ -8,11 +8,14 @@
 # The source segments are taken from the TMX itself, one per paragraph, with
 # sentence segmentation off, so that OmegaT's own segmentation plays no part;
 # the TMX goes to tm/auto/, whose exact matches OmegaT applies by itself.
+# OmegaT keeps its configuration in the throwaway project (--config-dir),
+# so the user's ~/.omegat is not touched; the test suite runs this script
+# (tests/testsuite/claims.rs) on a TMX it writes.
 set -euo pipefail
 tmx=$(realpath "$1")
 project=$(mktemp -d)
 trap 'rm -rf "$project"' EXIT
-mkdir -p "$project"/{source,target,tm/auto,glossary,dictionary,omegat}
+mkdir -p "$project"/{source,target,tm/auto,glossary,dictionary,omegat,config}
 cat > "$project/omegat.project" <<'XML'
 <?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <omegat>
@@ -45,10 +48,18 @@ for tu in units:
     tuvs = {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in tu.iter("tuv")}
     if len(tuvs) == 2:
         sources.append(next(iter(tuvs.values())))
+if not sources:
+    sys.exit(f"{sys.argv[1]}: no translated unit in the TMX")
 open(sys.argv[2], "w").write("\n\n".join(sources) + "\n")
 print(f"{len(sources)} translated units in the TMX")
 PY
-java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar "$project" --mode=console-translate >/dev/null 2>&1
+if ! java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar "$project" \
+    --mode=console-translate --config-dir="$project/config" --no-team \
+    >"$project/omegat.log" 2>&1; then
+  cat "$project/omegat.log" >&2
+  echo "OmegaT failed on $tmx" >&2
+  exit 1
+fi
 python3 - "$project/source/source.txt" "$project/target/source.txt" <<'PY'
 import re, sys
 src = open(sys.argv[1]).read().split("\n\n")
