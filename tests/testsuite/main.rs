@@ -12,6 +12,7 @@ mod backend;
 mod cli;
 mod dry_run;
 mod glossary;
+mod memory;
 mod output;
 mod resilience;
 mod review;
