@@ -619,14 +619,20 @@ mod tests {
             found[0]
         };
         let pause = || std::thread::sleep(Duration::from_millis(5));
-        cache.put_reviewed(&[(key.clone(), entry("Hello"))]).unwrap();
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello"))])
+            .unwrap();
         let (created, changed) = dates();
         assert_eq!(created, changed);
         pause();
-        cache.put_reviewed(&[(key.clone(), entry("Hello"))]).unwrap();
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello"))])
+            .unwrap();
         assert_eq!(dates(), (created, changed), "the same text changes nothing");
         pause();
-        cache.put_reviewed(&[(key.clone(), entry("Hello!"))]).unwrap();
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello!"))])
+            .unwrap();
         let (again, later) = dates();
         assert_eq!(again, created, "created once");
         assert!(later > changed, "changed when the text changed");

@@ -670,7 +670,11 @@ fn export_tm(args: &ExportTmArgs) -> Result<i32> {
     eprintln!(
         "exported {} translation{} ({} machine, {} reviewed){} from {}",
         counts.machine + counts.reviewed,
-        if counts.machine + counts.reviewed == 1 { "" } else { "s" },
+        if counts.machine + counts.reviewed == 1 {
+            ""
+        } else {
+            "s"
+        },
         counts.machine,
         counts.reviewed,
         if notes.is_empty() {

@@ -431,12 +431,16 @@ impl<'a> TranslateStage<'a> {
         let caps = self.backend.capabilities();
         let mut pending: HashMap<SegmentId, (&SegmentRequest, Translated)> =
             to_repair.into_iter().map(|(r, t)| (r.id, (r, t))).collect();
-        let mut protected: Vec<SegmentRequest> =
-            pending.values().map(|(r, _)| with_placeholders(r)).collect();
+        let mut protected: Vec<SegmentRequest> = pending
+            .values()
+            .map(|(r, _)| with_placeholders(r))
+            .collect();
         protected.sort_by_key(|r| r.id);
         let mut out = Vec::with_capacity(protected.len());
         for group in batches(&protected, caps.max_batch, caps.max_chars) {
-            let replies = self.repair_request(ctx, neighbours, &group, &mut pending).await?;
+            let replies = self
+                .repair_request(ctx, neighbours, &group, &mut pending)
+                .await?;
             let missing = |i: usize| !replies.contains_key(&group[i].id);
             let suspect = |i: usize| {
                 missing(i) || (i > 0 && missing(i - 1)) || (i + 1 < group.len() && missing(i + 1))

@@ -831,16 +831,15 @@ mod tests {
         let result = transport
             .send_with("http://127.0.0.1:9/v1", || {
                 let mut times = times.lock().unwrap();
-                let (status, retry_after) = answers
-                    .get(times.len())
-                    .cloned()
-                    .unwrap_or((200, None));
+                let (status, retry_after) =
+                    answers.get(times.len()).cloned().unwrap_or((200, None));
                 times.push(Instant::now() - start);
                 let mut headers = HeaderMap::new();
                 if let Some(value) = retry_after {
                     headers.insert(RETRY_AFTER, HeaderValue::from_str(&value).unwrap());
                 }
-                let answer: Answer = Ok((StatusCode::from_u16(status).unwrap(), headers, "{}".into()));
+                let answer: Answer =
+                    Ok((StatusCode::from_u16(status).unwrap(), headers, "{}".into()));
                 std::future::ready(answer)
             })
             .await;
@@ -849,12 +848,19 @@ mod tests {
 
     /// The waits between attempts, in whole milliseconds.
     fn gaps(times: &[Duration]) -> Vec<u128> {
-        times.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect()
+        times
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_millis())
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]
     async fn retry_after_in_seconds_is_waited_exactly() {
-        let answers = vec![(429, Some("7".into())), (503, Some("0".into())), (429, Some("120".into()))];
+        let answers = vec![
+            (429, Some("7".into())),
+            (503, Some("0".into())),
+            (429, Some("120".into())),
+        ];
         let (result, times) = scripted(&transport(4), answers).await;
         assert!(result.unwrap().is_success());
         // 7 s, then no wait, then the longest a server may ask for.

@@ -107,9 +107,11 @@ impl AtomicFile {
             };
             for entry in entries.flatten() {
                 let file_name = entry.file_name();
-                let is_ours = file_name
-                    .to_str()
-                    .is_some_and(|f| names.iter().any(|n| n.to_str().is_some_and(|n| is_temp_of(f, n))));
+                let is_ours = file_name.to_str().is_some_and(|f| {
+                    names
+                        .iter()
+                        .any(|n| n.to_str().is_some_and(|n| is_temp_of(f, n)))
+                });
                 if is_ours && remove_if_unlocked(&entry.path()) {
                     removed += 1;
                 }
@@ -144,7 +146,9 @@ fn is_temp_of(file_name: &str, name: &str) -> bool {
         .and_then(|f| f.strip_prefix(name))
         .and_then(|f| f.strip_prefix('.'))
         .and_then(|f| f.strip_suffix(".tmp"))
-        .is_some_and(|random| random.len() == 6 && random.chars().all(|c| c.is_ascii_alphanumeric()))
+        .is_some_and(|random| {
+            random.len() == 6 && random.chars().all(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 /// Remove `path` if no process holds its lock; whether it was removed.

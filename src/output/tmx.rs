@@ -170,7 +170,9 @@ impl MemoryFilter {
             return false;
         }
         match &self.backend {
-            Some(backend) => entry.origin != Origin::Reviewed && entry.translation.backend == *backend,
+            Some(backend) => {
+                entry.origin != Origin::Reviewed && entry.translation.backend == *backend
+            }
             None => true,
         }
     }
@@ -228,8 +230,7 @@ pub fn write_memory(
         entries = one_per_source(entries);
         counts.left_out += before - entries.len();
     }
-    let mut source_langs: BTreeSet<&str> =
-        entries.iter().map(|e| e.source_lang.as_str()).collect();
+    let mut source_langs: BTreeSet<&str> = entries.iter().map(|e| e.source_lang.as_str()).collect();
     let srclang = match source_langs.len() {
         1 => source_langs.pop_first().unwrap_or_default(),
         _ => "*all*",

@@ -496,7 +496,13 @@ async fn translate_article(
 ) -> crate::harness::Run {
     let mut bitext = Bitext::new()
         .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt", "--no-glossary", "--formats", "jsonl"])
+        .args([
+            "translate",
+            "article.txt",
+            "--no-glossary",
+            "--formats",
+            "jsonl",
+        ])
         .args(["--backend", "openai", "--base-url"])
         .args([format!("{}/v1", server.uri())])
         .args(args.iter().copied());

@@ -334,7 +334,11 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
         "{}",
         dry.stdout
     );
-    assert_eq!(std::fs::read(&memory).unwrap(), before, "the memory is unchanged");
+    assert_eq!(
+        std::fs::read(&memory).unwrap(),
+        before,
+        "the memory is unchanged"
+    );
 
     // A real run repairs it without a word, and resumes.
     let (real, _dir) = run(Bitext::in_dir(dir).args(args(&["--quiet"]))).await;

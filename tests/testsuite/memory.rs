@@ -19,7 +19,14 @@ fn entry(text: &str, backend: &str, model: Option<&str>) -> CachedTranslation {
 }
 
 fn machine_key(fingerprint: &str, source: &str) -> CacheKey {
-    CacheKey::new("zh-CN", "en-US", fingerprint, &[], |_| String::new(), source)
+    CacheKey::new(
+        "zh-CN",
+        "en-US",
+        fingerprint,
+        &[],
+        |_| String::new(),
+        source,
+    )
 }
 
 /// Store a machine translation of `source`.
@@ -170,7 +177,10 @@ fn export_tm_dates_every_unit_in_tmx_form() {
     assert_eq!(changed, created, "no entry changed after it was stored");
     for date in created {
         let secs = tmx_seconds(date);
-        assert!((start..=end).contains(&secs), "{date}: not between {start} and {end}");
+        assert!(
+            (start..=end).contains(&secs),
+            "{date}: not between {start} and {end}"
+        );
     }
 }
 
@@ -203,7 +213,11 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
     // A memory given with --cache, holding one reviewed translation.
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
-    put_reviewed(&cache, "走在务实创新的大路上.", "On the road of practical innovation.");
+    put_reviewed(
+        &cache,
+        "走在务实创新的大路上.",
+        "On the road of practical innovation.",
+    );
     drop(cache);
     let (run, dir) = Bitext::in_dir(dir)
         .fixture("article.txt", "article.txt")

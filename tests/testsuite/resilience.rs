@@ -325,11 +325,7 @@ async fn a_killed_run_resumes_without_asking_again() {
         .map(|r| asked(r).0)
         .sum();
     assert_eq!(again, units.iter().filter(|u| !held(u)).count());
-    assert!(
-        units
-            .iter()
-            .all(|u| (u["origin"] == "cache") == held(&u))
-    );
+    assert!(units.iter().all(|u| (u["origin"] == "cache") == held(&u)));
 }
 
 /// The units of `dir/output/article.jsonl`, all 438.
@@ -380,16 +376,25 @@ async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_until("a repair request", 30, || repairs.load(Ordering::SeqCst) > 0).await;
-    wait_until("the first batch's finished segments in the memory", 30, || {
-        memory_entries(&memory) > 0
+    wait_until("a repair request", 30, || {
+        repairs.load(Ordering::SeqCst) > 0
     })
+    .await;
+    wait_until(
+        "the first batch's finished segments in the memory",
+        30,
+        || memory_entries(&memory) > 0,
+    )
     .await;
     child.kill().unwrap();
     child.wait().unwrap();
     let kept = memory_sources(&memory);
     // The first batch's segments that needed no repair: not all 40.
-    assert!((1..40).contains(&kept.len()), "{} in the memory", kept.len());
+    assert!(
+        (1..40).contains(&kept.len()),
+        "{} in the memory",
+        kept.len()
+    );
 
     // The rerun asks for everything else, and for nothing the memory holds.
     let (server, _) = ignores_the_glossary(Duration::ZERO).await;
@@ -398,7 +403,11 @@ async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
     let out = tokio::task::spawn_blocking(move || rerun.output().unwrap())
         .await
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let first_pass: usize = server
         .received_requests()
         .await
@@ -411,11 +420,7 @@ async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
     let units = article_units(dir.path());
     let held = |u: &&Value| kept.contains(u["source"].as_str().unwrap());
     assert_eq!(first_pass, units.iter().filter(|u| !held(u)).count());
-    assert!(
-        units
-            .iter()
-            .all(|u| (u["origin"] == "cache") == held(&u))
-    );
+    assert!(units.iter().all(|u| (u["origin"] == "cache") == held(&u)));
 }
 
 #[tokio::test]

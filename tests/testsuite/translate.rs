@@ -295,7 +295,11 @@ async fn prompt_backends_that_ignore_terms_are_repaired() {
     let (repairs, first): (Vec<_>, Vec<_>) = calls.iter().partition(|c| c[0].markup);
     assert!(repairs.iter().all(|c| c.iter().all(|r| r.markup)));
     assert_eq!(repairs.iter().map(|c| c.len()).sum::<usize>(), missed_first);
-    assert!(repairs.len() <= first.len(), "{} repair requests", repairs.len());
+    assert!(
+        repairs.len() <= first.len(),
+        "{} repair requests",
+        repairs.len()
+    );
 }
 
 /// The number of requests the article takes with `backend`.
@@ -349,7 +353,10 @@ async fn a_repair_batch_whose_reply_is_unusable_is_sent_again_one_segment_at_a_t
     let repaired = units.iter().filter(|u| u.repaired).count();
     let calls = calls.lock().unwrap();
     let singles = calls.iter().filter(|c| c[0].markup && c.len() == 1).count();
-    assert_eq!(singles, repaired, "each repaired segment was sent alone once");
+    assert_eq!(
+        singles, repaired,
+        "each repaired segment was sent alone once"
+    );
 }
 
 #[tokio::test]
@@ -369,8 +376,10 @@ async fn a_repair_reply_that_leaves_a_segment_out_retries_it_and_its_neighbours_
     let report = TermReport::from_units(&glossary, &units);
     assert_eq!(report.rendered(), report.occurrences(), "{report}");
     let calls = calls.lock().unwrap();
-    let batched: Vec<&Vec<SegmentRequest>> =
-        calls.iter().filter(|c| c[0].markup && c.len() > 2).collect();
+    let batched: Vec<&Vec<SegmentRequest>> = calls
+        .iter()
+        .filter(|c| c[0].markup && c.len() > 2)
+        .collect();
     let singles: Vec<SegmentId> = calls
         .iter()
         .filter(|c| c[0].markup && c.len() == 1)
