@@ -9,12 +9,21 @@
 //! the source text. Reviewed translations (imported from a reviewed file by
 //! `bitext import`, see [`crate::review`]) are keyed by the language pair and
 //! the source text alone, and win over machine ones whatever the backend.
-//! Each batch is committed as it lands. [`Cache::for_each`] lists the whole
-//! memory (`bitext export-tm`).
+//! Each segment is committed as soon as its translation is final. Every
+//! entry records when it was created and last changed. [`Cache::for_each`]
+//! lists the whole memory (`bitext export-tm`).
+//!
+//! The file is opened in redb's single-writer mode: one run writes, and any
+//! number of readers (`--dry-run`, `export-tm`) may read it meanwhile and
+//! see each commit. A file left unfinished by a run that was killed is
+//! repaired by the next run that opens it for writing; a reader
+//! ([`Cache::open_for_reading`]) repairs a copy in memory instead and leaves
+//! the file as it is.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-use redb::{ReadableDatabase, TableDefinition};
+use redb::{ConcurrencyMode, ReadableDatabase, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Origin, TermMatch};
@@ -36,6 +45,37 @@ pub struct CachedTranslation {
     /// Whether it needed a glossary repair.
     #[serde(default)]
     pub repaired: bool,
+}
+
+/// A translation as the memory stores it: the translation and when the
+/// entry was created and last changed (milliseconds since the Unix epoch;
+/// absent in entries written before bitext recorded them).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    translation: CachedTranslation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    changed: Option<u64>,
+}
+
+impl Stored {
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
+/// Milliseconds since the Unix epoch as a time.
+fn from_millis(ms: Option<u64>) -> Option<SystemTime> {
+    ms.map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms))
+}
+
+/// The time now, in milliseconds since the Unix epoch.
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// What a translation is looked up by.
@@ -114,6 +154,11 @@ pub struct MemoryEntry {
     pub translation: CachedTranslation,
     /// [`Origin::Machine`] or [`Origin::Reviewed`].
     pub origin: Origin,
+    /// When the entry was first stored (unknown for entries written before
+    /// bitext recorded it).
+    pub created: Option<SystemTime>,
+    /// When its translation last changed (likewise).
+    pub changed: Option<SystemTime>,
 }
 
 /// An open translation memory.
@@ -126,6 +171,17 @@ pub struct Cache {
 enum Db {
     ReadWrite(redb::Database),
     ReadOnly(redb::ReadOnlyDatabase),
+    /// A copy of the file in memory, repaired there, for lookups only: the
+    /// file needed a repair, and the reader must not change it.
+    RepairedCopy(redb::Database),
+}
+
+/// How bitext opens a memory file: in single-writer mode, so that readers
+/// can open it while a run writes it.
+fn builder() -> redb::Builder {
+    let mut builder = redb::Builder::new();
+    builder.set_concurrency_mode(ConcurrencyMode::SingleWriter);
+    builder
 }
 
 impl Cache {
@@ -140,7 +196,9 @@ impl Cache {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| cache_error(path, &e.to_string()))?;
         }
-        let db = redb::Database::create(path).map_err(|e| cache_error(path, &e.to_string()))?;
+        let db = builder()
+            .create(path)
+            .map_err(|e| cache_error(path, &e.to_string()))?;
         let cache = Cache {
             db: Db::ReadWrite(db),
             path: path.to_path_buf(),
@@ -161,17 +219,62 @@ impl Cache {
 
     /// Open the translation memory at `path` for lookups only, changing
     /// nothing on disk: `None` when there is no file there (so nothing is
-    /// in it). Storing into it is an error.
+    /// in it). Storing into it is an error. A file that needs a repair (a
+    /// run writing it was killed) is an error; [`Cache::open_for_reading`]
+    /// reads such a file too.
     pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
         if !path.exists() {
             return Ok(None);
         }
-        let db =
-            redb::ReadOnlyDatabase::open(path).map_err(|e| cache_error(path, &e.to_string()))?;
+        let db = builder()
+            .open_read_only(path)
+            .map_err(|e| cache_error(path, &e.to_string()))?;
         Ok(Some(Cache {
             db: Db::ReadOnly(db),
             path: path.to_path_buf(),
         }))
+    }
+
+    /// Open the translation memory at `path` for lookups only, changing
+    /// nothing on disk, even when the file needs a repair: a file left
+    /// unfinished by a run that was killed is read into memory and repaired
+    /// there ([`Cache::is_repaired_copy`] says so), and the file is left for
+    /// the next run that writes it to repair. `None` when there is no file.
+    pub fn open_for_reading(path: &Path) -> Result<Option<Self>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        match builder().open_read_only(path) {
+            Ok(db) => Ok(Some(Cache {
+                db: Db::ReadOnly(db),
+                path: path.to_path_buf(),
+            })),
+            Err(redb::DatabaseError::RepairAborted) => Self::repaired_copy(path).map(Some),
+            Err(e) => Err(cache_error(path, &e.to_string())),
+        }
+    }
+
+    /// The memory at `path` read into memory and repaired there.
+    fn repaired_copy(path: &Path) -> Result<Self> {
+        use redb::StorageBackend;
+        let bytes = std::fs::read(path).map_err(|e| cache_error(path, &e.to_string()))?;
+        let copy = redb::backends::InMemoryBackend::new();
+        let io = |e| cache_error(path, &format!("cannot copy it into memory: {e:?}"));
+        copy.set_len(bytes.len() as u64).map_err(io)?;
+        StorageBackend::write(&copy, 0, &bytes).map_err(io)?;
+        let db = redb::Builder::new()
+            .create_with_backend(copy)
+            .map_err(|e| cache_error(path, &e.to_string()))?;
+        Ok(Cache {
+            db: Db::RepairedCopy(db),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Whether this is a repaired copy of a file that needed a repair (see
+    /// [`Cache::open_for_reading`]): the file itself was left as it is.
+    pub fn is_repaired_copy(&self) -> bool {
+        matches!(self.db, Db::RepairedCopy(_))
     }
 
     /// The file the memory lives in.
@@ -182,7 +285,7 @@ impl Cache {
     /// A read transaction, whichever way the database is open.
     fn begin_read(&self) -> Result<redb::ReadTransaction> {
         match &self.db {
-            Db::ReadWrite(db) => db.begin_read(),
+            Db::ReadWrite(db) | Db::RepairedCopy(db) => db.begin_read(),
             Db::ReadOnly(db) => db.begin_read(),
         }
         .map_err(|e| self.error(e))
@@ -201,10 +304,9 @@ impl Cache {
                     (&machine, &key.machine, Origin::Cache),
                 ] {
                     if let Some(value) = table.get(key.as_str()).map_err(|e| self.error(e))?
-                        && let Ok(found) =
-                            serde_json::from_slice::<CachedTranslation>(value.value())
+                        && let Some(found) = Stored::decode(value.value())
                     {
-                        return Ok(Some((found, origin)));
+                        return Ok(Some((found.translation, origin)));
                     }
                 }
                 Ok(None)
@@ -226,10 +328,15 @@ impl Cache {
             }
             for item in table.iter().map_err(|e| self.error(e))? {
                 let (key, value) = item.map_err(|e| self.error(e))?;
-                let Ok(translation) = serde_json::from_slice::<CachedTranslation>(value.value())
+                let Some(Stored {
+                    translation,
+                    created,
+                    changed,
+                }) = Stored::decode(value.value())
                 else {
                     continue;
                 };
+                let (created, changed) = (from_millis(created), from_millis(changed));
                 let key = key.value();
                 let entry = if origin == Origin::Machine {
                     let mut parts = key.splitn(5, SEP);
@@ -250,6 +357,8 @@ impl Cache {
                         terms: Some(terms.to_string()),
                         translation,
                         origin,
+                        created,
+                        changed,
                     }
                 } else {
                     let mut parts = key.splitn(3, SEP);
@@ -266,6 +375,8 @@ impl Cache {
                         terms: None,
                         translation,
                         origin,
+                        created,
+                        changed,
                     }
                 };
                 f(entry)?;
@@ -287,16 +398,41 @@ impl Cache {
         )
     }
 
+    /// Store `items` in `table`, in one transaction. An entry that replaces
+    /// another keeps its creation time; its change time moves only if the
+    /// translation changed.
     fn put<'a>(
         &self,
         table: TableDefinition<&str, &[u8]>,
         items: impl Iterator<Item = (&'a str, &'a CachedTranslation)>,
     ) -> Result<()> {
+        use redb::ReadableTable;
+        let now = now_millis();
         let txn = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         {
             let mut table = txn.open_table(table).map_err(|e| self.error(e))?;
             for (key, value) in items {
-                let bytes = serde_json::to_vec(value).map_err(|e| self.error(e))?;
+                let old = table
+                    .get(key)
+                    .map_err(|e| self.error(e))?
+                    .and_then(|v| Stored::decode(v.value()));
+                let stored = match old {
+                    Some(old) => Stored {
+                        changed: if old.translation.text == value.text {
+                            old.changed.or(Some(now))
+                        } else {
+                            Some(now)
+                        },
+                        created: old.created,
+                        translation: value.clone(),
+                    },
+                    None => Stored {
+                        translation: value.clone(),
+                        created: Some(now),
+                        changed: Some(now),
+                    },
+                };
+                let bytes = serde_json::to_vec(&stored).map_err(|e| self.error(e))?;
                 table
                     .insert(key, bytes.as_slice())
                     .map_err(|e| self.error(e))?;
@@ -308,7 +444,7 @@ impl Cache {
     fn writer(&self) -> Result<&redb::Database> {
         match &self.db {
             Db::ReadWrite(db) => Ok(db),
-            Db::ReadOnly(_) => Err(self.error("opened for lookups only")),
+            Db::ReadOnly(_) | Db::RepairedCopy(_) => Err(self.error("opened for lookups only")),
         }
     }
 
@@ -387,9 +523,14 @@ mod tests {
         cache
             .put_reviewed(&[(CacheKey::reviewed("zh-CN", "en-GB", "你好"), entry("Hello"))])
             .unwrap();
+        let before = SystemTime::now() - Duration::from_secs(1);
         let mut all = Vec::new();
         cache
-            .for_each(|e| {
+            .for_each(|mut e| {
+                // Dated when stored; the dates are checked, then left out.
+                let created = e.created.take().expect("a creation date");
+                assert!(created >= before, "{created:?}");
+                assert_eq!(e.changed.take(), Some(created));
                 all.push(e);
                 Ok(())
             })
@@ -405,6 +546,8 @@ mod tests {
                     terms: Some("部=Ministry|MLR".into()),
                     translation: entry("the Ministry"),
                     origin: Origin::Machine,
+                    created: None,
+                    changed: None,
                 },
                 MemoryEntry {
                     source_lang: "zh-CN".into(),
@@ -414,6 +557,8 @@ mod tests {
                     terms: None,
                     translation: entry("Hello"),
                     origin: Origin::Reviewed,
+                    created: None,
+                    changed: None,
                 },
             ]
         );
@@ -448,6 +593,93 @@ mod tests {
             std::fs::read(&path).unwrap(),
             before,
             "the file is unchanged"
+        );
+    }
+
+    #[test]
+    fn an_entry_keeps_its_creation_date_and_changes_its_change_date_with_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
+        let key = CacheKey::reviewed("zh-CN", "en-US", "你好");
+        let entry = |text: &str| CachedTranslation {
+            text: text.into(),
+            backend: "review".into(),
+            model: None,
+            repaired: false,
+        };
+        let dates = || {
+            let mut found = Vec::new();
+            cache
+                .for_each(|e| {
+                    found.push((e.created.unwrap(), e.changed.unwrap()));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(found.len(), 1);
+            found[0]
+        };
+        let pause = || std::thread::sleep(Duration::from_millis(5));
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello"))])
+            .unwrap();
+        let (created, changed) = dates();
+        assert_eq!(created, changed);
+        pause();
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello"))])
+            .unwrap();
+        assert_eq!(dates(), (created, changed), "the same text changes nothing");
+        pause();
+        cache
+            .put_reviewed(&[(key.clone(), entry("Hello!"))])
+            .unwrap();
+        let (again, later) = dates();
+        assert_eq!(again, created, "created once");
+        assert!(later > changed, "changed when the text changed");
+    }
+
+    #[test]
+    fn entries_written_without_dates_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.redb");
+        let cache = Cache::open(&path).unwrap();
+        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        // As an older bitext stored it: the translation alone.
+        let legacy = br#"{"text":"hello","backend":"b","model":null}"#;
+        let txn = cache.writer().unwrap().begin_write().unwrap();
+        txn.open_table(MACHINE)
+            .unwrap()
+            .insert(key.machine.as_str(), legacy.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        let found = cache.get_many(std::slice::from_ref(&key)).unwrap();
+        assert_eq!(found[0].as_ref().unwrap().0.text, "hello");
+        cache
+            .for_each(|e| {
+                assert_eq!((e.created, e.changed), (None, None));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_reader_sees_the_commits_of_a_writer_that_has_the_file_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.redb");
+        let writer = Cache::open(&path).unwrap();
+        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = CachedTranslation {
+            text: "hello".into(),
+            backend: "b".into(),
+            model: None,
+            repaired: false,
+        };
+        writer.put_machine(&[(key.clone(), entry.clone())]).unwrap();
+        let reader = Cache::open_for_reading(&path).unwrap().unwrap();
+        assert!(!reader.is_repaired_copy());
+        assert_eq!(
+            reader.get_many(std::slice::from_ref(&key)).unwrap(),
+            [Some((entry, Origin::Cache))]
         );
     }
 }

@@ -33,7 +33,7 @@ pub enum Command {
     Glossary(GlossaryCommand),
     /// Store the translations a person edited in reviewed Markdown or XLIFF files in the translation memory.
     Import(ImportArgs),
-    /// Write the whole translation memory (machine and reviewed translations) as one TMX file.
+    /// Write the translation memory as one TMX file: one unit per source text, reviewed translations first.
     ExportTm(ExportTmArgs),
 }
 
@@ -66,6 +66,15 @@ pub struct ExportTmArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Only the translations a person reviewed (stored by `bitext import`).
+    #[arg(long, conflicts_with = "backend")]
+    pub reviewed_only: bool,
+    /// Only the machine translations of this backend (openai, deepl, google, libretranslate, command).
+    #[arg(long, value_name = "NAME")]
+    pub backend: Option<String>,
+    /// Every entry, instead of one unit per source text (the reviewed translation if there is one, else the most recently changed).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Translation memory export formats.

@@ -45,6 +45,9 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
     }
     let mut pipeline = config.pipeline()?;
     if config.dry_run {
+        if let Some(cache) = pipeline.cache().filter(|c| c.is_repaired_copy()) {
+            eprintln!("note: {}", repaired_copy_note(cache));
+        }
         let plan = pipeline.plan(&config.read.inputs);
         for failure in &plan.failures {
             eprintln!("error: {failure}");
@@ -612,38 +615,90 @@ fn pick_language(
 }
 
 fn export_tm(args: &ExportTmArgs) -> Result<i32> {
+    if args.backend.as_deref() == Some(backend::dictionary::NAME) {
+        return Err(crate::ErrorKind::Usage(
+            "--backend dictionary: the offline dictionary's word-by-word glosses are not translations, and are never stored or exported".into(),
+        )
+        .into());
+    }
     let path = memory_path(args.cache.as_deref())?;
-    if !path.exists() {
+    // Read without writing: the memory may be in use by a run, or need a
+    // repair that the next run makes.
+    let Some(cache) = Cache::open_for_reading(&path)? else {
         return Err(crate::ErrorKind::Usage(format!(
             "{}: no translation memory there yet; translate with a caching backend, import a reviewed file, or pass --cache FILE",
             path.display()
         ))
         .into());
+    };
+    if cache.is_repaired_copy() {
+        eprintln!("note: {}", repaired_copy_note(&cache));
     }
-    let cache = Cache::open(&path)?;
+    let filter = crate::output::MemoryFilter::default()
+        .reviewed_only(args.reviewed_only)
+        .backend(args.backend.clone())
+        .all(args.all);
     let counts = match (args.format, &args.output) {
         (TmFormat::Tmx, Some(output)) => {
+            AtomicFile::remove_stale(std::slice::from_ref(output));
             let mut file = AtomicFile::create(output)?;
-            let counts = crate::output::write_memory(&cache, &mut file, output)?;
+            let counts = crate::output::write_memory(&cache, &filter, &mut file, output)?;
             file.commit()?;
             counts
         }
         (TmFormat::Tmx, None) => {
             let stdout = std::path::Path::new("-");
             let mut out = io::BufWriter::new(io::stdout().lock());
-            let counts = crate::output::write_memory(&cache, &mut out, stdout)?;
+            let counts = crate::output::write_memory(&cache, &filter, &mut out, stdout)?;
             out.flush().map_err(|e| Error::write(stdout, e))?;
             counts
         }
     };
+    let mut notes = Vec::new();
+    if counts.left_out > 0 {
+        notes.push(format!(
+            "{} left out{}",
+            counts.left_out,
+            if args.all {
+                " by the filters"
+            } else {
+                " (filtered, or another translation of the same source)"
+            }
+        ));
+    }
+    if counts.glosses > 0 {
+        notes.push(format!(
+            "{} dictionary glosses skipped (not translations)",
+            counts.glosses
+        ));
+    }
     eprintln!(
-        "exported {} translations ({} machine, {} reviewed) from {}",
+        "exported {} translation{} ({} machine, {} reviewed){} from {}",
         counts.machine + counts.reviewed,
+        if counts.machine + counts.reviewed == 1 {
+            ""
+        } else {
+            "s"
+        },
         counts.machine,
         counts.reviewed,
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        },
         path.display()
     );
     Ok(0)
+}
+
+/// What a reader says when the memory it read needed a repair.
+fn repaired_copy_note(cache: &Cache) -> String {
+    format!(
+        "the translation memory {} needs a repair (a run writing it was stopped, e.g. by kill -9); \
+         read from a copy repaired in memory, and the file left unchanged (the next translate run repairs it)",
+        cache.path().display()
+    )
 }
 
 fn languages(files: &GlossaryFiles) -> Result<(String, String)> {

@@ -33,10 +33,11 @@ pub enum GlossaryChoice {
 pub enum CacheChoice {
     /// The default file in the user's cache directory. `translate` keeps
     /// machine translations there for every backend but the offline
-    /// dictionary (which is cheaper to run than to look up); with that
-    /// backend it only takes reviewed translations from it, if it exists.
+    /// dictionary (which is cheaper to run than to look up, and whose gloss
+    /// is no translation to keep); with that backend it only takes reviewed
+    /// translations from it, if it exists.
     Default,
-    /// This file, whatever the backend.
+    /// This file, used the same way.
     File(PathBuf),
     /// None.
     None,
@@ -64,18 +65,17 @@ impl CacheChoice {
     }
 
     /// The memory a `translate` run with `backend` opens, and how it uses it:
-    /// a file given with `--cache` fully; the default file fully for every
-    /// backend but the offline dictionary, and for that one only for
-    /// reviewed translations, and only if the file exists (so that the
-    /// default backend creates no file and stores nothing).
+    /// fully for every backend but the offline dictionary; for that one
+    /// (whose word-by-word gloss is no translation to keep) only for
+    /// reviewed translations, and only if the file exists, whether it is the
+    /// default one or given with `--cache`: the dictionary creates no file
+    /// and stores nothing.
     pub fn for_backend(&self, backend: &str) -> Option<(PathBuf, MemoryUse)> {
         let path = self.path()?;
-        match self {
-            CacheChoice::Default if backend == backend::dictionary::NAME => {
-                path.exists().then_some((path, MemoryUse::ReviewedOnly))
-            }
-            _ => Some((path, MemoryUse::Full)),
+        if backend == backend::dictionary::NAME {
+            return path.exists().then_some((path, MemoryUse::ReviewedOnly));
         }
+        Some((path, MemoryUse::Full))
     }
 }
 
@@ -194,7 +194,8 @@ impl TranslateConfig {
     ///
     /// For a dry run, a backend whose key is missing gets an empty stand-in
     /// (it sends nothing, so it needs none), and the translation memory is
-    /// opened for lookups only: a missing one is not created.
+    /// opened for lookups only ([`Cache::open_for_reading`]): a missing one
+    /// is not created, and one that needs a repair is not changed.
     pub fn pipeline(&self) -> Result<Pipeline> {
         let glossary = self
             .glossary
@@ -217,9 +218,10 @@ impl TranslateConfig {
             self.options.clone(),
         );
         if let Some((path, memory_use)) = self.cache.for_backend(&self.backend) {
-            // A dry run only reads the memory, and creates none.
+            // A dry run only reads the memory, creates none, and repairs
+            // none (a file a killed run left is read from a repaired copy).
             let cache = if self.dry_run {
-                Cache::open_read_only(&path)?
+                Cache::open_for_reading(&path)?
             } else {
                 Some(Cache::open(&path)?)
             };

@@ -367,16 +367,21 @@ impl Pipeline {
             source,
         })?;
         let stems = output_stems(inputs);
-        if !self.options.force {
-            for stem in &stems {
-                for writer in &self.writers {
-                    let path = dir.join(format!("{stem}.{}", writer.extension()));
-                    if path.exists() {
-                        return Err(ErrorKind::OutputExists { path }.into());
-                    }
-                }
-            }
+        let outputs: Vec<PathBuf> = stems
+            .iter()
+            .flat_map(|stem| {
+                self.writers
+                    .iter()
+                    .map(move |writer| dir.join(format!("{stem}.{}", writer.extension())))
+            })
+            .collect();
+        if !self.options.force
+            && let Some(path) = outputs.iter().find(|p| p.exists())
+        {
+            return Err(ErrorKind::OutputExists { path: path.clone() }.into());
         }
+        // Temporary files a killed run left for these outputs.
+        AtomicFile::remove_stale(&outputs);
         let mut report = Report::default();
         for (input, stem) in inputs.iter().zip(&stems) {
             match self.run_one(input, stem).await {

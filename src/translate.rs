@@ -18,18 +18,23 @@
 //!   [`TermSupport::Placeholder`] each term travels as a `<x id="N"/>` tag and
 //!   comes back as its glossary target. For [`TermSupport::Prompt`] the terms
 //!   go along as constraints. Whatever the backend claims, a translation that
-//!   misses a term is *repaired*: the segment is sent again alone with
-//!   placeholders, and the repair is kept if it renders every term (else the
-//!   check stage flags the miss).
-//! - Each batch's translations go to the translation memory as the batch
-//!   lands: a writer thread commits them (those of batches that land
-//!   together in one transaction), so no batch waits for the disk, and the
-//!   stage returns only once they are all committed.
+//!   misses a term is *repaired*: the segments of a batch that need it are
+//!   sent again together with placeholders (in batches within the backend's
+//!   limits, right after their batch lands), and a repair is kept if it
+//!   renders every term (else the check stage flags the miss). Only a segment
+//!   that a repair batch's reply gave no translation for (a failed request,
+//!   an unusable reply, a segment left out) is sent once more on its own.
+//! - Each segment's translation goes to the translation memory as soon as it
+//!   is final: at once when it needs no repair, when its repair lands
+//!   otherwise. A writer thread commits them (all that are waiting in one
+//!   transaction), so no batch waits for the disk, a `kill -9` loses only
+//!   what was in flight, and the stage returns only once they are all
+//!   committed.
 //! - A fatal backend error (bad key, quota) stops the stage at once and
 //!   cancels the batches in flight; what was translated so far is in the
 //!   translation memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -245,10 +250,11 @@ impl<'a> TranslateStage<'a> {
         let done: Result<Vec<Vec<(SegmentId, Translated)>>> = stream::iter(batches)
             .map(|batch| async move {
                 let raw = self.translate_group(ctx, neighbours, batch).await?;
-                let mut results = Vec::with_capacity(raw.len());
+                let mut finals = Vec::with_capacity(raw.len());
+                let mut to_repair = Vec::new();
                 for (id, reply, attempts) in raw {
                     let request = &plain[&id];
-                    let mut translated = Translated {
+                    let translated = Translated {
                         text: reply.map(|t| {
                             if placeholders {
                                 restore(&t, &request.terms).text
@@ -262,17 +268,22 @@ impl<'a> TranslateStage<'a> {
                     };
                     // Checked whatever the backend claims: a native glossary can
                     // be refused mid-run (DeepL answers 400 for some pairs).
-                    if !self.renders_all(request, &translated) {
-                        let ctx = neighbours.context(ctx, std::slice::from_ref(request));
-                        self.repair(&ctx, request, &mut translated).await?;
+                    if self.renders_all(request, &translated) {
+                        finals.push((id, translated));
+                    } else {
+                        to_repair.push((request, translated));
                     }
-                    results.push((id, translated));
                 }
-                sink.send(self.memory_items(keys, &results))?;
-                if let Some(progress) = self.progress {
-                    progress.translated(results.len());
-                }
-                Ok::<_, crate::Error>(results)
+                // What needs no repair is final: into the memory at once, so
+                // that a kill during the repairs loses none of it.
+                self.land(sink, keys, &finals)?;
+                let repaired = self
+                    .repair_all(ctx, neighbours, to_repair, |landed| {
+                        self.land(sink, keys, landed)
+                    })
+                    .await?;
+                finals.extend(repaired);
+                Ok::<_, crate::Error>(finals)
             })
             .buffer_unordered(self.concurrency)
             .try_collect()
@@ -282,6 +293,23 @@ impl<'a> TranslateStage<'a> {
         journal.finish().await?;
         out.extend(done?.into_iter().flatten());
         Ok(out)
+    }
+
+    /// Hand final translations to the translation memory and report them.
+    fn land(
+        &self,
+        sink: &Journal,
+        keys: &HashMap<SegmentId, CacheKey>,
+        results: &[(SegmentId, Translated)],
+    ) -> Result<()> {
+        if results.is_empty() {
+            return Ok(());
+        }
+        sink.send(self.memory_items(keys, results))?;
+        if let Some(progress) = self.progress {
+            progress.translated(results.len());
+        }
+        Ok(())
     }
 
     /// Look `requests` up in the translation memory, and batch the rest the
@@ -381,34 +409,120 @@ impl<'a> TranslateStage<'a> {
         })
     }
 
-    /// Send `request` again alone with placeholders; keep the result if it
-    /// renders every term.
-    async fn repair(
+    /// Repair the translations that miss a glossary term: send their
+    /// segments again with placeholders, together, in batches within the
+    /// backend's limits, and keep each reply that renders every term. Only
+    /// what a batch's reply gave no translation for (the request failed, the
+    /// reply was unusable or left the segment out), and the segments next to
+    /// one left out (which may have swallowed it), are sent again, one
+    /// segment at a time. A segment whose repair fails keeps its first
+    /// translation (the check stage flags the miss). `land` gets each
+    /// segment's final translation as soon as it has one.
+    async fn repair_all(
         &self,
         ctx: &TranslateContext,
-        request: &SegmentRequest,
-        translated: &mut Translated,
-    ) -> Result<()> {
-        let protected = with_placeholders(request);
-        translated.attempts += 1;
-        let replies = match self.send(ctx, std::slice::from_ref(&protected)).await {
-            Ok(replies) => replies,
-            Err(e) if is_fatal(&e) => return Err(e),
-            Err(_) => return Ok(()),
-        };
-        if let Some(reply) = replies.into_iter().find(|r| r.id == request.id) {
-            let restored = restore(&reply.text, &request.terms);
-            let complete = restored.missing.is_empty()
-                && request
-                    .terms
-                    .iter()
-                    .all(|t| self.glossary.is_rendered(t, &restored.text));
-            if complete {
-                translated.text = Some(restored.text);
-                translated.repaired = true;
+        neighbours: &Neighbours<'_>,
+        to_repair: Vec<(&SegmentRequest, Translated)>,
+        land: impl Fn(&[(SegmentId, Translated)]) -> Result<()>,
+    ) -> Result<Vec<(SegmentId, Translated)>> {
+        if to_repair.is_empty() {
+            return Ok(Vec::new());
+        }
+        let caps = self.backend.capabilities();
+        let mut pending: HashMap<SegmentId, (&SegmentRequest, Translated)> =
+            to_repair.into_iter().map(|(r, t)| (r.id, (r, t))).collect();
+        let mut protected: Vec<SegmentRequest> = pending
+            .values()
+            .map(|(r, _)| with_placeholders(r))
+            .collect();
+        protected.sort_by_key(|r| r.id);
+        let mut out = Vec::with_capacity(protected.len());
+        for group in batches(&protected, caps.max_batch, caps.max_chars) {
+            let replies = self
+                .repair_request(ctx, neighbours, &group, &mut pending)
+                .await?;
+            let missing = |i: usize| !replies.contains_key(&group[i].id);
+            let suspect = |i: usize| {
+                missing(i) || (i > 0 && missing(i - 1)) || (i + 1 < group.len() && missing(i + 1))
+            };
+            let mut landed = Vec::with_capacity(group.len());
+            let mut retry = Vec::new();
+            for (i, request) in group.iter().enumerate() {
+                // Sent alone, a segment has had its chance.
+                if group.len() > 1 && suspect(i) {
+                    retry.push(request);
+                    continue;
+                }
+                if let Some((plain, mut translated)) = pending.remove(&request.id) {
+                    if let Some(reply) = replies.get(&request.id) {
+                        self.apply_repair(plain, &mut translated, reply);
+                    }
+                    landed.push((request.id, translated));
+                }
+            }
+            land(&landed)?;
+            out.extend(landed);
+            for single in retry {
+                let replies = self
+                    .repair_request(ctx, neighbours, std::slice::from_ref(single), &mut pending)
+                    .await?;
+                if let Some((plain, mut translated)) = pending.remove(&single.id) {
+                    if let Some(reply) = replies.get(&single.id) {
+                        self.apply_repair(plain, &mut translated, reply);
+                    }
+                    let landed = [(single.id, translated)];
+                    land(&landed)?;
+                    out.extend(landed);
+                }
             }
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// Send one request of repairs (segments with placeholders), counting
+    /// it in each segment's attempts. Returns the non-empty replies to the
+    /// segments asked for, by id; none when the request failed (unless the
+    /// failure is fatal, which is returned).
+    async fn repair_request(
+        &self,
+        ctx: &TranslateContext,
+        neighbours: &Neighbours<'_>,
+        group: &[SegmentRequest],
+        pending: &mut HashMap<SegmentId, (&SegmentRequest, Translated)>,
+    ) -> Result<HashMap<SegmentId, String>> {
+        for r in group {
+            if let Some((_, t)) = pending.get_mut(&r.id) {
+                t.attempts += 1;
+            }
+        }
+        let group_ctx = neighbours.context(ctx, group);
+        let replies = match self.send(&group_ctx, group).await {
+            Ok(replies) => replies,
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(_) => Vec::new(),
+        };
+        let asked: HashSet<SegmentId> = group.iter().map(|r| r.id).collect();
+        let mut out = HashMap::with_capacity(group.len());
+        for reply in replies {
+            if asked.contains(&reply.id) && !reply.text.trim().is_empty() {
+                out.entry(reply.id).or_insert(reply.text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keep a repair's reply (with placeholders) if it renders every term.
+    fn apply_repair(&self, request: &SegmentRequest, translated: &mut Translated, reply: &str) {
+        let restored = restore(reply, &request.terms);
+        let complete = restored.missing.is_empty()
+            && request
+                .terms
+                .iter()
+                .all(|t| self.glossary.is_rendered(t, &restored.text));
+        if complete {
+            translated.text = Some(restored.text);
+            translated.repaired = true;
+        }
     }
 
     /// A batch's translations as the translation memory stores them.

@@ -15,7 +15,11 @@
 //! - errors that say what to do: a rejected key (401, 403), an exhausted quota
 //!   (DeepL's 456) and a missing model or endpoint (404) stop the run
 //!   ([`ErrorKind::BackendFatal`]); so does a server that cannot be reached
-//!   at all once the retries are spent.
+//!   at all once the retries are spent;
+//! - the system's proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+//!   `NO_PROXY`) for other machines, and never a proxy for this one
+//!   (127.0.0.0/8, `::1`, `localhost`): a local server is always reached
+//!   directly.
 //!
 //! Keys are [`Secret`]s: they never appear in an error, a log line or `Debug`
 //! output, and any echo of a key in a server's error message is masked.
@@ -319,7 +323,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// between the concurrent tasks of a run.
 pub struct Transport {
     vendor: Vendor,
+    /// For other machines: through the system's proxy, if one is set.
     client: reqwest::Client,
+    /// For this machine: never through a proxy.
+    direct: reqwest::Client,
     permits: Arc<Semaphore>,
     rate: Option<RateLimiter>,
     key: Option<ApiKey>,
@@ -347,15 +354,19 @@ impl Transport {
         // once per process (a second install fails harmlessly).
         let _ = rustls::crypto::ring::default_provider().install_default();
         let timeout = settings.timeout.max(Duration::from_millis(1));
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("bitext/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| fatal_error(vendor.backend, format!("cannot set up HTTP: {e}")))?;
+        let client = |direct: bool| {
+            let builder = reqwest::Client::builder()
+                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("bitext/", env!("CARGO_PKG_VERSION")));
+            if direct { builder.no_proxy() } else { builder }
+                .build()
+                .map_err(|e| fatal_error(vendor.backend, format!("cannot set up HTTP: {e}")))
+        };
         Ok(Transport {
-            client,
+            client: client(false)?,
+            direct: client(true)?,
             permits: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             rate: settings
                 .requests_per_minute
@@ -383,19 +394,29 @@ impl Transport {
     /// a 2xx or of a client error the backend may interpret (400, 413, …);
     /// rejected keys, quota, 404 and unreachable servers are fatal errors.
     pub async fn send(&self, request: &Request) -> Result<Reply> {
-        let url = request.display_url();
-        let mut attempt = 0;
+        self.send_with(&request.display_url(), || self.attempt(request))
+            .await
+    }
+
+    /// [`Transport::send`] with `attempt` making each attempt, for tests of
+    /// the retries and waits on tokio's paused clock.
+    async fn send_with<F, A>(&self, url: &str, mut attempt: F) -> Result<Reply>
+    where
+        F: FnMut() -> A,
+        A: Future<Output = std::result::Result<(StatusCode, HeaderMap, String), Failure>>,
+    {
+        let mut attempts = 0;
         loop {
-            let failure = match self.attempt(request).await {
+            let failure = match attempt().await {
                 Ok((status, headers, body)) => {
                     if status.is_success() {
-                        return Ok(self.reply(status, body, &url));
+                        return Ok(self.reply(status, body, url));
                     }
-                    if let Some(error) = self.fatal(status, &body, &url) {
+                    if let Some(error) = self.fatal(status, &body, url) {
                         return Err(error);
                     }
                     if !matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504) {
-                        return Ok(self.reply(status, body, &url));
+                        return Ok(self.reply(status, body, url));
                     }
                     let wait = match status.as_u16() {
                         429 | 503 => retry_after(&headers),
@@ -419,16 +440,16 @@ impl Transport {
                 }
                 Err(e) => e,
             };
-            if attempt >= self.max_retries {
-                return Err(self.give_up(failure, &url, attempt + 1));
+            if attempts >= self.max_retries {
+                return Err(self.give_up(failure, url, attempts + 1));
             }
             let wait = match &failure {
                 Failure::Status {
                     wait: Some(wait), ..
                 } => *wait,
-                _ => jitter(self.backoff(attempt)),
+                _ => jitter(self.backoff(attempts)),
             };
-            attempt += 1;
+            attempts += 1;
             tokio::time::sleep(wait).await;
         }
     }
@@ -442,8 +463,12 @@ impl Transport {
         if let Some(rate) = &self.rate {
             rate.wait().await;
         }
-        let mut builder = self
-            .client
+        let client = if is_loopback(&request.url) {
+            &self.direct
+        } else {
+            &self.client
+        };
+        let mut builder = client
             .request(request.method.clone(), request.url.clone())
             .headers(request.headers.clone());
         if let Some(body) = &request.body {
@@ -774,6 +799,114 @@ mod tests {
         times.sort();
         let ms: Vec<u128> = times.iter().map(|t| t.as_millis()).collect();
         assert_eq!(ms, [0, 500, 1000, 1500]);
+    }
+
+    /// A transport with no key, `max_retries` retries and a 100 ms backoff base.
+    fn transport(max_retries: u32) -> Transport {
+        let vendor = Vendor {
+            backend: "test",
+            service: "the test server".into(),
+            key_var: "TEST_KEY".into(),
+            not_found_hint: "check the URL".into(),
+        };
+        let settings = BackendSettings {
+            max_retries,
+            retry_base: Duration::from_millis(100),
+            ..BackendSettings::default()
+        };
+        Transport::new(vendor, &settings, None).unwrap()
+    }
+
+    type Answer = std::result::Result<(StatusCode, HeaderMap, String), Failure>;
+
+    /// Send through `transport`, answering attempt n with `answers[n]` (and
+    /// 200 after them). Returns the outcome, the attempts made and the
+    /// (virtual) time each started at.
+    async fn scripted(
+        transport: &Transport,
+        answers: Vec<(u16, Option<String>)>,
+    ) -> (Result<Reply>, Vec<Duration>) {
+        let start = Instant::now();
+        let times = Mutex::new(Vec::new());
+        let result = transport
+            .send_with("http://127.0.0.1:9/v1", || {
+                let mut times = times.lock().unwrap();
+                let (status, retry_after) =
+                    answers.get(times.len()).cloned().unwrap_or((200, None));
+                times.push(Instant::now() - start);
+                let mut headers = HeaderMap::new();
+                if let Some(value) = retry_after {
+                    headers.insert(RETRY_AFTER, HeaderValue::from_str(&value).unwrap());
+                }
+                let answer: Answer =
+                    Ok((StatusCode::from_u16(status).unwrap(), headers, "{}".into()));
+                std::future::ready(answer)
+            })
+            .await;
+        (result, times.into_inner().unwrap())
+    }
+
+    /// The waits between attempts, in whole milliseconds.
+    fn gaps(times: &[Duration]) -> Vec<u128> {
+        times
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_millis())
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_in_seconds_is_waited_exactly() {
+        let answers = vec![
+            (429, Some("7".into())),
+            (503, Some("0".into())),
+            (429, Some("120".into())),
+        ];
+        let (result, times) = scripted(&transport(4), answers).await;
+        assert!(result.unwrap().is_success());
+        // 7 s, then no wait, then the longest a server may ask for.
+        assert_eq!(gaps(&times), [7_000, 0, 120_000]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_as_a_date_waits_until_then() {
+        let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+        let answers = vec![(503, Some(soon)), (429, Some(past))];
+        let (result, times) = scripted(&transport(4), answers).await;
+        assert!(result.unwrap().is_success());
+        let gaps = gaps(&times);
+        // An HTTP date has whole seconds: 29–30 s from now; a past one, none.
+        assert!((29_000..=30_000).contains(&gaps[0]), "{gaps:?}");
+        assert_eq!(gaps[1], 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_beyond_the_cap_fails_at_once() {
+        for value in [
+            "121".to_string(),
+            httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600)),
+        ] {
+            let (result, times) = scripted(&transport(4), vec![(429, Some(value))]).await;
+            let error = result.unwrap_err().to_string();
+            assert!(error.contains("asked to wait"), "{error}");
+            assert!(error.contains("lower --rpm"), "{error}");
+            assert_eq!(times, [Duration::ZERO], "one attempt, no wait");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_retry_after_the_backoff_doubles_and_the_retries_are_capped() {
+        // Retry-After is for 429 and 503 only: a 500 backs off.
+        let answers = vec![(500, Some("60".into())); 4];
+        let (result, times) = scripted(&transport(3), answers).await;
+        let error = result.unwrap_err().to_string();
+        assert!(error.contains("HTTP 500 (4 attempts)"), "{error}");
+        // Full jitter below 100, 200 and 400 ms.
+        let gaps = gaps(&times);
+        assert_eq!(gaps.len(), 3);
+        for (gap, ceiling) in gaps.iter().zip([100, 200, 400]) {
+            assert!(*gap <= ceiling, "{gaps:?}");
+        }
     }
 
     #[test]

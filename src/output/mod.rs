@@ -22,7 +22,7 @@ use std::io::{self, Write};
 pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
-pub use tmx::{MemoryCounts, Tmx, write_memory};
+pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
 pub use xliff::Xliff;
 
 use crate::document::{FlagKind, Unit};

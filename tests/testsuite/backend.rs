@@ -415,9 +415,10 @@ async fn a_429_with_retry_after_is_waited_out() {
         .respond_with(chat_with(documented))
         .mount(&server)
         .await;
-    // Retried once, after the wait the server asked for. (That the header
-    // is read at all shows in a_retry_after_beyond_reason_fails_at_once;
-    // how long the wait was is not asserted: no wall-clock checks.)
+    // Retried once, after the wait the server asked for. (How long the
+    // wait is, in seconds or until an HTTP date, and its cap, is tested on
+    // tokio's paused clock in the transport's unit tests: no wall-clock
+    // checks here.)
     let mut s = settings(&format!("{}/v1", server.uri()));
     s.max_retries = 1;
     let replies = build("openai", &s)
@@ -446,12 +447,7 @@ async fn a_retry_after_beyond_reason_fails_at_once() {
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_plain_hint() {
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = dead_port();
     let mut s = settings(&format!("http://127.0.0.1:{port}/v1"));
     s.max_retries = 1;
     let err = build("openai", &s)
@@ -465,6 +461,94 @@ async fn an_unreachable_server_is_a_plain_hint() {
             "backend openai: could not connect to http://127.0.0.1:{port}/v1/chat/completions; is the server running?"
         )
     );
+}
+
+/// A port on this machine that nothing listens on (it was free a moment ago).
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A chat server on 127.0.0.1 that answers every segment, and the times
+/// (since it started) at which it received each request.
+async fn timed_server() -> (MockServer, Arc<std::sync::Mutex<Vec<Duration>>>) {
+    let times: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
+    let log = Arc::clone(&times);
+    let start = std::time::Instant::now();
+    let server = openai_server(move |request: &Request| {
+        log.lock().unwrap().push(start.elapsed());
+        chat_with(documented)(request)
+    })
+    .await;
+    (server, times)
+}
+
+/// `bitext translate` of the reference article through the chat server at
+/// `server`, with `args` and the environment variables `env`; run on a
+/// blocking thread.
+async fn translate_article(
+    server: &MockServer,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> crate::harness::Run {
+    let mut bitext = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .args([
+            "translate",
+            "article.txt",
+            "--no-glossary",
+            "--formats",
+            "jsonl",
+        ])
+        .args(["--backend", "openai", "--base-url"])
+        .args([format!("{}/v1", server.uri())])
+        .args(args.iter().copied());
+    for (key, value) in env {
+        bitext = bitext.env(key, value);
+    }
+    tokio::task::spawn_blocking(move || bitext.run().0)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_server_on_this_machine_is_reached_directly_whatever_the_proxy_settings() {
+    // Every proxy variable points at a port where nothing listens: a request
+    // that went through it would fail to connect.
+    let (server, times) = timed_server().await;
+    let proxy = format!("http://127.0.0.1:{}", dead_port());
+    let env: Vec<(&str, &str)> = [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ]
+    .into_iter()
+    .map(|var| (var, proxy.as_str()))
+    .collect();
+    let run = translate_article(&server, &[], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(times.lock().unwrap().len(), 11);
+}
+
+#[tokio::test]
+async fn rpm_spaces_the_requests() {
+    // --rpm 600: one request every 100 ms at most, whatever the concurrency.
+    // The eleven requests of the article span ten intervals at least; the
+    // bound allows for a request that reaches the server a little late (a
+    // slow machine spaces them further, never closer).
+    let (server, times) = timed_server().await;
+    let run = translate_article(&server, &["--rpm", "600", "--concurrency", "4"], &[]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let times = times.lock().unwrap().clone();
+    assert_eq!(times.len(), 11);
+    let span = *times.iter().max().unwrap() - *times.iter().min().unwrap();
+    assert!(span >= Duration::from_millis(900), "{times:?}");
 }
 
 #[test]

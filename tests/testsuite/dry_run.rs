@@ -236,3 +236,114 @@ fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
     );
     assert!(!run.dir.join("output").exists());
 }
+
+/// A chat server that answers every segment of a request after 200 ms.
+async fn slow_chat_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            let user: Value =
+                serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();
+            let items: Vec<Value> = user["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| json!({"id": s["id"], "text": "EN"}))
+                .collect();
+            let content = json!({ "translations": items }).to_string();
+            ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "id": "x", "object": "chat.completion", "model": "m",
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content}}],
+                }))
+                .set_delay(std::time::Duration::from_millis(200))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
+    use crate::harness::{bitext_command, memory_sources, wait_until};
+    let server = slow_chat_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::harness::fixture_path("article.txt"),
+        dir.path().join("article.txt"),
+    )
+    .unwrap();
+    let args = |extra: &[&str]| -> Vec<String> {
+        [
+            "translate",
+            "article.txt",
+            "--no-glossary",
+            "--backend",
+            "openai",
+            "--concurrency",
+            "1",
+            "--cache",
+            "tm.redb",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .chain(["--base-url".into(), format!("{}/v1", server.uri())])
+        .collect()
+    };
+    // A run killed with SIGKILL once two batches are in the memory.
+    let memory = dir.path().join("tm.redb");
+    let mut child = bitext_command(dir.path())
+        .args(args(&[]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("two batches in the translation memory", 30, || {
+        memory_sources(&memory).len() >= 2 * 39
+    })
+    .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let held = memory_sources(&memory);
+    let before = std::fs::read(&memory).unwrap();
+
+    // The dry run reads it, says how, and changes nothing.
+    let (dry, dir) = run(Bitext::in_dir(dir).args(args(&["--dry-run"]))).await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(
+        dry.stderr,
+        format!(
+            "note: the translation memory tm.redb needs a repair (a run writing it was stopped, e.g. by kill -9); \
+             read from a copy repaired in memory, and the file left unchanged (the next translate run repairs it)\n"
+        )
+    );
+    let text = std::fs::read_to_string(crate::harness::fixture_path("article.txt")).unwrap();
+    let found = bitext::segment::Segmenter::default()
+        .document("article.txt", "UTF-8", &text)
+        .segments()
+        .filter(|s| held.contains(s.content()))
+        .count();
+    assert!(found >= 2 * 39);
+    assert!(
+        dry.stdout.contains(&format!(
+            "  article.txt: 438 segments, {found} in translation memory, "
+        )),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(
+        std::fs::read(&memory).unwrap(),
+        before,
+        "the memory is unchanged"
+    );
+
+    // A real run repairs it without a word, and resumes.
+    let (real, _dir) = run(Bitext::in_dir(dir).args(args(&["--quiet"]))).await;
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert_eq!(real.stderr, "");
+    assert_ne!(std::fs::read(&memory).unwrap(), before);
+}

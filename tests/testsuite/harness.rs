@@ -14,13 +14,39 @@ pub struct Bitext {
 }
 
 /// Environment variables that would make a run depend on the machine it runs
-/// on (API keys): removed from every run unless a test sets them.
+/// on (API keys, proxies): removed from every run unless a test sets them.
 const CLEARED_ENV: &[&str] = &[
     "OPENAI_API_KEY",
     "DEEPL_AUTH_KEY",
     "GOOGLE_API_KEY",
     "LIBRETRANSLATE_API_KEY",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
 ];
+
+/// A `bitext` command that does not depend on the machine: no API key or
+/// proxy from the environment, and the translation memory under `dir`'s
+/// `.cache` rather than the user's. Runs in `dir`.
+pub fn bitext_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bitext"));
+    for key in CLEARED_ENV {
+        command.env_remove(key);
+    }
+    // The default translation memory goes in the run's directory, not the
+    // user's: the user's cache directory is XDG_CACHE_HOME on Linux and the
+    // BSDs, and HOME/Library/Caches on macOS.
+    command
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .env("HOME", dir.join("home"))
+        .current_dir(dir);
+    command
+}
 
 /// What an invocation did.
 #[derive(Debug)]
@@ -97,19 +123,9 @@ impl Bitext {
 
     /// Run and keep the working directory for inspection.
     pub fn run(self) -> (Run, tempfile::TempDir) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_bitext"));
-        for key in CLEARED_ENV {
-            command.env_remove(key);
-        }
-        // The default translation memory goes in the run's directory, not
-        // the user's: the user's cache directory is XDG_CACHE_HOME on Linux
-        // and the BSDs, and HOME/Library/Caches on macOS.
-        command.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
-        command.env("HOME", self.dir.path().join("home"));
-        let mut child = command
+        let mut child = bitext_command(self.dir.path())
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
-            .current_dir(self.dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -280,5 +296,43 @@ pub fn entity(reference: &[u8]) -> &'static str {
         b"quot" => "\"",
         b"apos" => "'",
         other => panic!("unexpected entity {}", String::from_utf8_lossy(other)),
+    }
+}
+
+/// The source texts of the entries the translation memory at `path` holds
+/// now, read without changing it (a run may be writing it); none while it
+/// cannot be read yet (not created, or its tables not yet).
+pub fn memory_sources(path: &Path) -> std::collections::HashSet<String> {
+    let mut sources = std::collections::HashSet::new();
+    let Ok(Some(cache)) = bitext::cache::Cache::open_for_reading(path) else {
+        return sources;
+    };
+    let listed = cache.for_each(|e| {
+        sources.insert(e.source);
+        Ok(())
+    });
+    if listed.is_ok() {
+        sources
+    } else {
+        Default::default()
+    }
+}
+
+/// How many entries the translation memory at `path` holds now; see
+/// [`memory_sources`].
+pub fn memory_entries(path: &Path) -> usize {
+    memory_sources(path).len()
+}
+
+/// Wait until `done` holds, checking every 20 ms, for at most `secs`
+/// seconds; a timeout fails the test, saying what was awaited.
+pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "timed out after {secs} s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

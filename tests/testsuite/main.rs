@@ -13,6 +13,7 @@ mod claims;
 mod cli;
 mod dry_run;
 mod glossary;
+mod memory;
 mod output;
 mod qa;
 mod resilience;

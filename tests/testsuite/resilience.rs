@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, fixture_path};
+use crate::harness::{
+    Bitext, bitext_command, fixture_path, memory_entries, memory_sources, wait_until,
+};
 
 /// The "translation" every mock gives: a function of the source alone, so a
 /// test can tell a misaligned target from a right one.
@@ -217,14 +219,15 @@ async fn slow_server(delay: Duration) -> MockServer {
     server
 }
 
-/// Wait (up to ten seconds) until `server` has received `n` requests.
+/// Wait until `server` has received `n` requests; fail after ten seconds.
 async fn wait_for_requests(server: &MockServer, n: usize) {
-    for _ in 0..400 {
+    for _ in 0..500 {
         if server.received_requests().await.unwrap().len() >= n {
             return;
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    panic!("timed out after 10 s waiting for {n} requests");
 }
 
 /// `bitext translate` of the reference article copied into `dir`, one batch
@@ -233,15 +236,40 @@ fn article_command(dir: &std::path::Path, base: &str, extra: &[&str]) -> Command
     if !dir.join("article.txt").exists() {
         std::fs::copy(fixture_path("article.txt"), dir.join("article.txt")).unwrap();
     }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bitext"));
+    let mut command = bitext_command(dir);
     command
         .args(article_args(base))
         .args(["--concurrency", "1", "--cache", "tm.redb"])
         .args(extra)
-        .current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join(".cache"))
         .stdin(Stdio::null());
     command
+}
+
+/// `command` with the bundled glossary instead of `--no-glossary`.
+fn with_glossary(command: Command) -> Command {
+    let mut with = bitext_command(command.get_current_dir().unwrap());
+    with.args(command.get_args().filter(|a| *a != "--no-glossary"))
+        .stdin(Stdio::null());
+    with
+}
+
+/// The temporary output files in `dir/output`.
+fn temporary_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir.join("output"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The segments a chat request asks for, and whether they carry placeholders.
+fn asked(request: &Request) -> (usize, bool) {
+    let segments = segments(request);
+    let markup = segments.iter().any(|(_, text)| text.contains("<x id="));
+    (segments.len(), markup)
 }
 
 #[tokio::test]
@@ -249,6 +277,7 @@ async fn a_killed_run_resumes_without_asking_again() {
     let server = slow_server(Duration::from_millis(250)).await;
     let base = format!("{}/v1", server.uri());
     let dir = tempfile::tempdir().unwrap();
+    let memory = dir.path().join("tm.redb");
     let command = {
         let root = dir.path().to_path_buf();
         move || {
@@ -258,37 +287,140 @@ async fn a_killed_run_resumes_without_asking_again() {
         }
     };
     let mut child = command().spawn().unwrap();
-    // Let four of the eleven batches come back, then SIGKILL.
-    wait_for_requests(&server, 5).await;
+    // Kill once the memory holds four of the eleven batches: what it holds,
+    // not what the server was asked, since a commit may lag a reply.
+    wait_until("four batches in the translation memory", 30, || {
+        memory_entries(&memory) >= 4 * 39
+    })
+    .await;
     child.kill().unwrap();
     child.wait().unwrap();
-    let before = server.received_requests().await.unwrap().len();
-    assert!((5..11).contains(&before), "killed after {before} requests");
     assert!(
         !dir.path().join("output/article.jsonl").exists(),
         "no half-written output"
     );
+    // The killed run's temporary outputs are left behind ...
+    assert!(!temporary_files(dir.path()).is_empty());
+    let kept = memory_sources(&memory);
+    assert!(kept.len() >= 4 * 39, "{} in the memory", kept.len());
+    let before = server.received_requests().await.unwrap().len();
 
     let rerun = command.clone();
     let status = tokio::task::spawn_blocking(move || rerun().status().unwrap())
         .await
         .unwrap();
     assert!(status.success());
-    let again = server.received_requests().await.unwrap().len() - before;
-    // At least the four answered batches came from the translation memory.
-    assert!(again <= 11 - 4, "the rerun sent {again} requests");
-    let text = std::fs::read_to_string(dir.path().join("output/article.jsonl")).unwrap();
-    let units: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(units.len(), 438);
+    // ... and the rerun removes them.
+    assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+    let units = article_units(dir.path());
     assert!(
         units
             .iter()
             .all(|u| u["target"] == translation(u["source"].as_str().unwrap()))
     );
-    assert!(units.iter().filter(|u| u["origin"] == "cache").count() >= 4 * 40);
+    // Exactly what the memory did not hold was asked for again.
+    let held = |u: &&Value| kept.contains(u["source"].as_str().unwrap());
+    let again: usize = server.received_requests().await.unwrap()[before..]
+        .iter()
+        .map(|r| asked(r).0)
+        .sum();
+    assert_eq!(again, units.iter().filter(|u| !held(u)).count());
+    assert!(units.iter().all(|u| (u["origin"] == "cache") == held(&u)));
+}
+
+/// The units of `dir/output/article.jsonl`, all 438.
+fn article_units(dir: &std::path::Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join("output/article.jsonl")).unwrap();
+    let units: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(units.len(), 438);
+    units
+}
+
+/// A chat server that ignores the glossary: it answers every segment by id,
+/// keeping placeholder tags, and renders no term it is told. Requests that
+/// carry placeholders (repairs) wait `repair_delay`. Counts the repair
+/// requests it received.
+async fn ignores_the_glossary(repair_delay: Duration) -> (MockServer, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let repairs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&repairs);
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(move |request: &Request| {
+            let reply = chat(translations(good(&segments(request))), "stop");
+            if asked(request).1 {
+                counter.fetch_add(1, Ordering::SeqCst);
+                reply.set_delay(repair_delay)
+            } else {
+                reply
+            }
+        })
+        .mount(&server)
+        .await;
+    (server, repairs)
+}
+
+#[tokio::test]
+async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
+    // Repairs never come back: the run is killed while waiting for the
+    // first batch's.
+    let (server, repairs) = ignores_the_glossary(Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let memory = dir.path().join("tm.redb");
+    let base = format!("{}/v1", server.uri());
+    let mut child = with_glossary(article_command(dir.path(), &base, &[]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("a repair request", 30, || {
+        repairs.load(Ordering::SeqCst) > 0
+    })
+    .await;
+    wait_until(
+        "the first batch's finished segments in the memory",
+        30,
+        || memory_entries(&memory) > 0,
+    )
+    .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kept = memory_sources(&memory);
+    // The first batch's segments that needed no repair: not all 40.
+    assert!(
+        (1..40).contains(&kept.len()),
+        "{} in the memory",
+        kept.len()
+    );
+
+    // The rerun asks for everything else, and for nothing the memory holds.
+    let (server, _) = ignores_the_glossary(Duration::ZERO).await;
+    let base = format!("{}/v1", server.uri());
+    let mut rerun = with_glossary(article_command(dir.path(), &base, &[]));
+    let out = tokio::task::spawn_blocking(move || rerun.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first_pass: usize = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(asked)
+        .filter(|(_, markup)| !markup)
+        .map(|(n, _)| n)
+        .sum();
+    let units = article_units(dir.path());
+    let held = |u: &&Value| kept.contains(u["source"].as_str().unwrap());
+    assert_eq!(first_pass, units.iter().filter(|u| !held(u)).count());
+    assert!(units.iter().all(|u| (u["origin"] == "cache") == held(&u)));
 }
 
 #[tokio::test]

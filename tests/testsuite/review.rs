@@ -485,9 +485,9 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
         again.stdout
     );
 
-    // The whole memory as one TMX: one machine entry per distinct source and
-    // model (the second run had no need of the three reviewed ones), and the
-    // three reviewed ones, each with its status.
+    // The whole memory as one TMX (--all): one machine entry per distinct
+    // source and model (the second run had no need of the three reviewed
+    // ones), and the three reviewed ones, each with its status.
     let distinct: std::collections::HashSet<String> =
         jsonl(&fixture_path("review/article.good.jsonl"))
             .iter()
@@ -504,6 +504,7 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
             "tm.redb",
             "-o",
             "tm.tmx",
+            "--all",
         ],
     )
     .await;
@@ -518,7 +519,7 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     );
     assert_valid_tmx(&export.dir.join("tm.tmx"));
     let tmx = export.read("tm.tmx");
-    assert_eq!(tmx.matches("<tu>").count(), machine + 3);
+    assert_eq!(tmx.matches("<tu ").count(), machine + 3);
     assert_eq!(
         tmx.matches(r#"<prop type="x-status">machine</prop>"#)
             .count(),
@@ -693,7 +694,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert!(
         export
             .stderr
-            .contains("exported 1 translations (0 machine, 1 reviewed)"),
+            .contains("exported 1 translation (0 machine, 1 reviewed)"),
         "{}",
         export.stderr
     );

@@ -283,8 +283,8 @@ async fn prompt_backends_that_ignore_terms_are_repaired() {
         .count();
     assert!(missed_first > 200);
     assert_eq!(units.iter().filter(|u| u.repaired).count(), missed_first);
-    // The first requests carry plain text and the terms; repairs are single
-    // segments with placeholders.
+    // The first requests carry plain text and the terms; repairs carry
+    // placeholders, each request those of one batch that need a repair.
     let calls = calls.lock().unwrap();
     assert!(
         calls
@@ -292,9 +292,165 @@ async fn prompt_backends_that_ignore_terms_are_repaired() {
             .flatten()
             .any(|r| !r.markup && r.text.contains("创先争优"))
     );
-    let repairs: Vec<&Vec<SegmentRequest>> = calls.iter().filter(|c| c[0].markup).collect();
-    assert_eq!(repairs.len(), missed_first);
-    assert!(repairs.iter().all(|c| c.len() == 1));
+    let (repairs, first): (Vec<_>, Vec<_>) = calls.iter().partition(|c| c[0].markup);
+    assert!(repairs.iter().all(|c| c.iter().all(|r| r.markup)));
+    assert_eq!(repairs.iter().map(|c| c.len()).sum::<usize>(), missed_first);
+    assert!(
+        repairs.len() <= first.len(),
+        "{} repair requests",
+        repairs.len()
+    );
+}
+
+/// The number of requests the article takes with `backend`.
+async fn requests_for(backend: Scripted, glossary: Option<Glossary>) -> (Vec<Unit>, usize) {
+    let calls = Arc::clone(&backend.calls);
+    let units = run(backend, glossary).await.unwrap();
+    let n = calls.lock().unwrap().len();
+    (units, n)
+}
+
+/// Ignores the terms it is told, keeps placeholder tags (a typical LLM).
+fn ignores_terms() -> Scripted {
+    Scripted::new(TermSupport::Prompt, |batch, _| {
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    })
+    .0
+}
+
+#[tokio::test]
+async fn glossary_repairs_cost_at_most_twice_the_requests_of_a_run_without_glossary() {
+    let (_, without) = requests_for(ignores_terms(), None).await;
+    let glossary = Glossary::bundled().unwrap();
+    let (units, with) = requests_for(ignores_terms(), Some(glossary.clone())).await;
+    // 438 segments in batches of 16: 28 requests; more than 200 segments
+    // need a repair, which took one request each before.
+    assert_eq!(without, 28);
+    assert!(with <= 2 * without, "{with} requests against {without}");
+    assert!(units.iter().filter(|u| u.repaired).count() > 200);
+    let report = TermReport::from_units(&glossary, &units);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+}
+
+#[tokio::test]
+async fn a_repair_batch_whose_reply_is_unusable_is_sent_again_one_segment_at_a_time() {
+    // Repairs of several segments fail (a server error, retryable); a
+    // segment alone is answered.
+    let (backend, calls) = Scripted::new(TermSupport::Prompt, |batch, _| {
+        if batch.len() > 1 && batch[0].markup {
+            return Err(ErrorKind::Backend {
+                backend: "scripted".into(),
+                message: "HTTP 500".into(),
+            }
+            .into());
+        }
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    let report = TermReport::from_units(&glossary, &units);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    let repaired = units.iter().filter(|u| u.repaired).count();
+    let calls = calls.lock().unwrap();
+    let singles = calls.iter().filter(|c| c[0].markup && c.len() == 1).count();
+    assert_eq!(
+        singles, repaired,
+        "each repaired segment was sent alone once"
+    );
+}
+
+#[tokio::test]
+async fn a_repair_reply_that_leaves_a_segment_out_retries_it_and_its_neighbours_alone() {
+    // The repair of several segments drops the second one (as if merged
+    // into the first); alone, every segment is answered.
+    let (backend, calls) = Scripted::new(TermSupport::Prompt, |batch, _| {
+        let mut replies: Vec<SegmentReply> =
+            batch.iter().map(|r| reply(r, fake(&r.text))).collect();
+        if batch.len() > 2 && batch[0].markup {
+            replies.remove(1);
+        }
+        Ok(replies)
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    let report = TermReport::from_units(&glossary, &units);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    let calls = calls.lock().unwrap();
+    let batched: Vec<&Vec<SegmentRequest>> = calls
+        .iter()
+        .filter(|c| c[0].markup && c.len() > 2)
+        .collect();
+    let singles: Vec<SegmentId> = calls
+        .iter()
+        .filter(|c| c[0].markup && c.len() == 1)
+        .map(|c| c[0].id)
+        .collect();
+    assert!(!batched.is_empty());
+    for batch in batched {
+        // The first three: the one left out and the two beside it.
+        for r in &batch[..3] {
+            assert!(singles.contains(&r.id), "segment {} not retried", r.id);
+        }
+        for r in &batch[3..] {
+            assert!(!singles.contains(&r.id), "segment {} retried", r.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_needs_no_repair_is_in_the_memory_before_the_repairs_land() {
+    // First translations come back; every repair fails fatally (say the
+    // quota runs out), so no repair ever lands.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tm.redb");
+    let (backend, _) = Scripted::new(TermSupport::Prompt, |batch, _| {
+        if batch[0].markup {
+            return Err(ErrorKind::BackendFatal {
+                backend: "scripted".into(),
+                message: "quota".into(),
+            }
+            .into());
+        }
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    });
+    let glossary = Glossary::bundled().unwrap();
+    let pipeline = Pipeline::new(
+        Segmenter::default(),
+        Some(glossary.clone()),
+        Box::new(backend),
+        Options::default(),
+    )
+    .with_cache(bitext::cache::Cache::open(&path).unwrap());
+    assert!(pipeline.translate(&article()).await.is_err());
+    drop(pipeline);
+    let mut stored = Vec::new();
+    bitext::cache::Cache::open(&path)
+        .unwrap()
+        .for_each(|e| {
+            stored.push(e.source);
+            Ok(())
+        })
+        .unwrap();
+    // The first batch's segments that needed no repair, at least, are there;
+    // none that needed one is.
+    let doc = article();
+    let needs_repair = |source: &str| {
+        glossary
+            .annotate(source)
+            .iter()
+            .any(|t| !glossary.is_rendered(t, &fake(source)))
+    };
+    let first_batch: Vec<&str> = doc
+        .segments()
+        .take(16)
+        .map(|s| s.content())
+        .filter(|s| !needs_repair(s))
+        .collect();
+    assert!(!first_batch.is_empty());
+    for source in first_batch {
+        assert!(stored.iter().any(|s| s == source), "{source} not stored");
+    }
+    assert!(stored.iter().all(|s| !needs_repair(s)));
 }
 
 #[tokio::test]
