@@ -9,7 +9,9 @@ mod harness;
 
 mod align;
 mod backend;
+mod batch;
 mod cli;
+mod command;
 mod dry_run;
 mod glossary;
 mod output;
