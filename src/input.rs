@@ -611,6 +611,45 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_bom_is_detected_and_nothing_else_is_taken_for_it() {
+        // With ASCII (NUL bytes), and without (none).
+        for text in [
+            "国土资源部召开会议.\n会议强调.\n",
+            "国土资源部召开会议。会议强调。",
+        ] {
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            let decoded = decode(Path::new("le.txt"), &le, None).unwrap();
+            assert_eq!(
+                (decoded.text.as_str(), decoded.encoding),
+                (text, "UTF-16LE")
+            );
+            let decoded = decode(Path::new("be.txt"), &be, None).unwrap();
+            assert_eq!(
+                (decoded.text.as_str(), decoded.encoding),
+                (text, "UTF-16BE")
+            );
+        }
+        // GBK, Big5 and UTF-8 stay what they are.
+        let text = "国土资源部召开会议。会议强调，要加强耕地保护。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(
+            decode(Path::new("g.txt"), &gbk, None).unwrap().encoding,
+            "GBK"
+        );
+        let (big5, _, _) = encoding_rs::BIG5.encode("臺灣總統發表聲明。對話很重要，我們會繼續。");
+        assert_eq!(
+            decode(Path::new("b.txt"), &big5, None).unwrap().encoding,
+            "Big5"
+        );
+        let ascii = b"Hello world, this is plain English text.\n";
+        assert_eq!(
+            decode(Path::new("a.txt"), ascii, None).unwrap().encoding,
+            "UTF-8"
+        );
+    }
+
+    #[test]
     fn invalid_utf8_names_line() {
         let err = decode(Path::new("bad.txt"), b"ok\nok\n\xff\xfe\xfd abc", None).unwrap_err();
         assert_eq!(
