@@ -869,7 +869,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert!(
         export
             .stderr
-            .contains("exported 1 translations (0 machine, 1 reviewed)"),
+            .contains("exported 1 translation (0 machine, 1 reviewed)"),
         "{}",
         export.stderr
     );
