@@ -21,19 +21,50 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Segment, apply the glossary, translate and write aligned TMX, Markdown, JSONL and XLIFF.
+    #[command(after_help = examples(&[
+        "bitext translate article.txt",
+        "bitext translate texts/ -o out --formats tmx,xliff --skip-existing",
+        "bitext translate article.txt --backend deepl --dry-run",
+    ]))]
     Translate(TranslateArgs),
-    /// Align a Chinese text with its existing English translation and write aligned TMX, Markdown and JSONL.
+    /// Align a Chinese text with its existing English translation and write aligned TMX, Markdown, JSONL (and XLIFF).
+    #[command(after_help = examples(&[
+        "bitext align article.zh.txt article.en.txt",
+        "bitext align article.zh.txt article.en.txt -o out --formats tmx,xliff",
+        "bitext align article.zh.txt article.en.txt --backend openai --min-score 0.5",
+    ]))]
     Align(AlignArgs),
     /// Run the segmentation stage alone and print the segments.
+    #[command(after_help = examples(&[
+        "bitext segment article.txt",
+        "bitext segment texts/ --format jsonl --punctuation standard",
+        "bitext segment article.txt --srx rules.srx",
+    ]))]
     Segment(SegmentArgs),
     /// List the translation backends, what they need and what they support.
+    #[command(after_help = examples(&[
+        "bitext backends",
+        "bitext backends | grep -A5 '^deepl$'",
+    ]))]
     Backends,
     /// Validate glossaries, show where their terms match, export them.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[
+        "bitext glossary check -g terms.tsv article.txt",
+        "bitext glossary export -g terms.tsv --format tbx -o terms.tbx",
+    ]))]
     Glossary(GlossaryCommand),
     /// Store the translations a person edited in reviewed Markdown or XLIFF files in the translation memory.
+    #[command(after_help = examples(&[
+        "bitext import output/article.md",
+        "bitext import output/article.xlf --cache tm.redb",
+    ]))]
     Import(ImportArgs),
     /// Write the translation memory as one TMX file: one unit per source text, reviewed translations first.
+    #[command(after_help = examples(&[
+        "bitext export-tm -o memory.tmx",
+        "bitext export-tm --reviewed-only --cache tm.redb > reviewed.tmx",
+        "bitext export-tm --all --backend deepl -o deepl.tmx",
+    ]))]
     ExportTm(ExportTmArgs),
 }
 
@@ -77,6 +108,16 @@ pub struct ExportTmArgs {
     pub all: bool,
 }
 
+/// An "Examples:" section for a subcommand's help, one command a line.
+fn examples(commands: &[&str]) -> String {
+    let mut text = String::from("Examples:");
+    for command in commands {
+        text.push_str("\n  ");
+        text.push_str(command);
+    }
+    text
+}
+
 /// Translation memory export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TmFormat {
@@ -88,8 +129,16 @@ pub enum TmFormat {
 #[derive(Debug, Subcommand)]
 pub enum GlossaryCommand {
     /// Validate glossaries and print every term match per segment of the inputs.
+    #[command(after_help = examples(&[
+        "bitext glossary check article.txt",
+        "bitext glossary check -g terms.tsv -g names.tbx texts/ --format json",
+    ]))]
     Check(GlossaryCheckArgs),
     /// Write the glossary out as TSV or TBX.
+    #[command(after_help = examples(&[
+        "bitext glossary export",
+        "bitext glossary export -g terms.tsv -g names.csv --format tbx -o merged.tbx",
+    ]))]
     Export(GlossaryExportArgs),
 }
 
@@ -162,7 +211,7 @@ pub struct TranslateArgs {
     /// Text files, directories (searched for *.txt) or - for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Directory for the outputs (STEM.tmx, STEM.md, STEM.jsonl, STEM.xlf).
+    /// Directory for the outputs: DIR/STEM.tmx, .md, .jsonl, .xlf for a file argument; a directory argument's tree is mirrored (in/sub/a.txt → DIR/sub/a.tmx).
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
     /// Translation backend; `bitext backends` lists them.
@@ -191,6 +240,9 @@ pub struct TranslateArgs {
     /// Overwrite existing outputs.
     #[arg(short, long)]
     pub force: bool,
+    /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
+    #[arg(long)]
+    pub skip_existing: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -314,10 +366,10 @@ pub enum SegmentFormat {
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Backend options")]
 pub struct BackendArgs {
-    /// The backend server's base URL (openai: `https://api.openai.com/v1`; libretranslate: `http://localhost:5000`).
+    /// The backend server's base URL, for openai (default https://api.openai.com/v1), deepl (default https://api.deepl.com, or https://api-free.deepl.com for a key ending in :fx), google (default https://translation.googleapis.com) and libretranslate (default http://localhost:5000).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// The model (openai; default gpt-4o-mini).
+    /// The model, for openai (default gpt-4o-mini) and command (passed to the program as "model"); the other backends have none.
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
     /// The program for `--backend command`, with its arguments, as one string.

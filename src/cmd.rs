@@ -76,9 +76,16 @@ async fn translate(args: &TranslateArgs) -> Result<i32> {
     for failure in &report.failures {
         eprintln!("error: {failure}");
     }
-    if !config.quiet {
+    // Nothing translated: the errors above say it all, or else that every
+    // input was skipped.
+    if !config.quiet && !report.files.is_empty() {
         print_summary(&report, pipeline.glossary().names(), &config.backend)
-            .map_err(|e| Error::write(std::path::Path::new("-"), e))?;
+            .map_err(stdout_error)?;
+    } else if !config.quiet && report.failures.is_empty() {
+        println!(
+            "Nothing to translate: skipped {} whose outputs all exist (--skip-existing)",
+            count(report.skipped.len(), "file", "files")
+        );
     }
     Ok(report.exit_code())
 }
@@ -108,12 +115,16 @@ async fn align(args: &AlignArgs) -> Result<i32> {
             .collect();
         writeln!(
             out,
-            "Aligned {} Chinese segments with {} English sentences in {:.2} s\n  beads: {}\n  flags: {}\n  {} + {} → {}",
-            report.zh_segments,
-            report.en_sentences,
+            "Aligned {} with {} in {:.2} s\n  beads: {}\n  flags: {}\n  {} + {} → {}",
+            count(report.zh_segments, "Chinese segment", "Chinese segments"),
+            count(report.en_sentences, "English sentence", "English sentences"),
             report.elapsed.as_secs_f64(),
             beads.join(", "),
-            if flags.is_empty() { "none".to_string() } else { flags.join(", ") },
+            if flags.is_empty() {
+                "none".to_string()
+            } else {
+                flags.join(", ")
+            },
             config.zh.display(),
             config.en.display(),
             outputs.join(", ")
@@ -121,6 +132,11 @@ async fn align(args: &AlignArgs) -> Result<i32> {
         .map_err(stdout_error)?;
     }
     Ok(0)
+}
+
+/// `n` and the noun that goes with it: `1 segment`, `2 segments`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Result<()> {
@@ -133,8 +149,10 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
     let files = report.files.len();
     writeln!(
         out,
-        "Translated {files} file{} ({paragraphs} paragraphs, {segments} segments) with {backend} in {:.2} s",
-        if files == 1 { "" } else { "s" },
+        "Translated {} ({}, {}) with {backend} in {:.2} s",
+        count(files, "file", "files"),
+        count(paragraphs, "paragraph", "paragraphs"),
+        count(segments, "segment", "segments"),
         report.elapsed.as_secs_f64()
     )?;
     let from_memory: usize = report.files.iter().map(|f| f.from_memory).sum();
@@ -146,16 +164,18 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
     };
     writeln!(
         out,
-        "  requests: {}, from translation memory: {from_memory} segments{reviewed}",
-        report.requests
+        "  requests: {}, from translation memory: {}{reviewed}",
+        report.requests,
+        count(from_memory, "segment", "segments")
     )?;
     if glossary.is_empty() {
         writeln!(out, "  glossary: none")?;
     } else {
         writeln!(
             out,
-            "  glossary: {}, {hits} term occurrences, {rendered} rendered ({repaired} after repair), {} missed",
+            "  glossary: {}, {}, {rendered} rendered ({repaired} after repair), {} missed",
             glossary.join(", "),
+            count(hits, "term occurrence", "term occurrences"),
             hits - rendered
         )?;
     }
@@ -179,20 +199,46 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
         writeln!(out, "  {} → {}", file.input, outputs.join(", "))?;
     }
     if files > SHOWN {
-        writeln!(out, "  … and {} more files", files - SHOWN)?;
+        writeln!(
+            out,
+            "  … and {} more",
+            count(files - SHOWN, "file", "files")
+        )?;
+    }
+    if !report.skipped.is_empty() {
+        writeln!(
+            out,
+            "  skipped: {} whose outputs all exist (--skip-existing)",
+            count(report.skipped.len(), "file", "files")
+        )?;
     }
     let untranslated: usize = report.files.iter().map(|f| f.untranslated).sum();
     if untranslated > 0 {
+        let empty = flags.contains_key(&crate::document::FlagKind::Empty);
         writeln!(
             out,
-            "  {untranslated} segments have no translation (flagged untranslated)"
+            "  {} no translation (flagged untranslated{}); exit code 1",
+            count(untranslated, "segment has", "segments have"),
+            if empty { " or empty" } else { "" }
         )?;
     }
     if !report.failures.is_empty() {
         writeln!(
             out,
-            "  {} input(s) failed; see the errors above",
-            report.failures.len()
+            "  {} failed; see the {} above",
+            count(report.failures.len(), "input", "inputs"),
+            if report.failures.len() == 1 {
+                "error"
+            } else {
+                "errors"
+            }
+        )?;
+    }
+    if report.not_run > 0 {
+        writeln!(
+            out,
+            "  the run stopped at the backend error above: {} not translated",
+            count(report.not_run, "more input", "more inputs")
         )?;
     }
     Ok(())
@@ -214,13 +260,15 @@ fn print_plan(
         backend.name()
     )?;
     let line = |segments: usize, memory: usize, requests: usize, chars: usize| {
+        let counted = |n: usize, one: &str, many: &str| {
+            format!("{} {}", thousands(n), if n == 1 { one } else { many })
+        };
         format!(
-            "{} segments, {} in translation memory, {} request{}, {} characters",
-            thousands(segments),
+            "{}, {} in translation memory, {}, {}",
+            counted(segments, "segment", "segments"),
             thousands(memory),
-            thousands(requests),
-            if requests == 1 { "" } else { "s" },
-            thousands(chars)
+            counted(requests, "request", "requests"),
+            counted(chars, "character", "characters")
         )
     };
     const SHOWN: usize = 12;
@@ -240,7 +288,11 @@ fn print_plan(
     }
     let files = report.files.len();
     if files > SHOWN {
-        writeln!(out, "  … and {} more files", files - SHOWN)?;
+        writeln!(
+            out,
+            "  … and {} more",
+            count(files - SHOWN, "file", "files")
+        )?;
     }
     let sum = |f: fn(&crate::translate::Plan) -> usize| -> usize {
         report.files.iter().map(|file| f(&file.plan)).sum()
@@ -248,8 +300,8 @@ fn print_plan(
     let chars = sum(|p| p.characters);
     writeln!(
         out,
-        "  total, {files} file{}: {}",
-        if files == 1 { "" } else { "s" },
+        "  total, {}: {}",
+        count(files, "file", "files"),
         line(
             sum(|p| p.segments),
             sum(|p| p.from_memory),
@@ -384,16 +436,15 @@ fn backends() -> Result<i32> {
         let caps = info.capabilities;
         writeln!(
             out,
-            "{}\n  {}\n  needs: {}\n  glossary: {}\n  batches: up to {} segments, {} characters{}",
+            "{}\n  {}\n  needs: {}\n  glossary: {}\n  languages: {}\n  batches: up to {} segments, {} characters{}",
             info.name,
             info.summary,
             info.needs,
-            match caps.terms {
-                backend::TermSupport::Native => "native (the backend renders the terms)",
-                backend::TermSupport::Prompt =>
-                    "as constraints in the prompt, checked and repaired",
-                backend::TermSupport::Placeholder =>
-                    "via placeholders restored to the glossary target",
+            info.glossary,
+            match caps.languages {
+                backend::Languages::Any => "any pair the service (or program) translates".to_string(),
+                backend::Languages::Only { source, target } =>
+                    format!("{} into {} only", source.join(", "), target.join(", ")),
             },
             caps.max_batch,
             caps.max_chars,
@@ -452,10 +503,11 @@ fn glossary(command: &GlossaryCommand) -> Result<i32> {
                             .collect();
                         writeln!(
                             out,
-                            "{}: {matches} matches of {} terms in {} segments",
+                            "{}: {} of {} in {}",
                             doc.source,
-                            terms.len(),
-                            doc.segments.len()
+                            count(matches, "match", "matches"),
+                            count(terms.len(), "term", "terms"),
+                            count(doc.segments.len(), "segment", "segments")
                         )?;
                     }
                     Ok(())
@@ -561,10 +613,15 @@ fn import(args: &ImportArgs) -> Result<i32> {
                     eprintln!("rejected: {place}: {id}{}", r.reason);
                 }
                 println!(
-                    "{}: {} {} rows compared with {}: {stored} changed, {} unchanged, {} rejected",
+                    "{}: {} {} {} compared with {}: {stored} changed, {} unchanged, {} rejected",
                     file.display(),
                     review.rows.len() + review.rejected.len(),
                     review.format,
+                    if review.rows.len() + review.rejected.len() == 1 {
+                        "row"
+                    } else {
+                        "rows"
+                    },
                     reference.name(),
                     plan.unchanged,
                     plan.rejected.len()
@@ -580,7 +637,8 @@ fn import(args: &ImportArgs) -> Result<i32> {
         }
     }
     println!(
-        "imported {imported} reviewed translations, {unchanged} unchanged, {rejected} rejected"
+        "imported {}, {unchanged} unchanged, {rejected} rejected",
+        count(imported, "reviewed translation", "reviewed translations")
     );
     println!("  translation memory: {}", path.display());
     Ok(if failed > 0 {
@@ -668,18 +726,17 @@ fn export_tm(args: &ExportTmArgs) -> Result<i32> {
     }
     if counts.glosses > 0 {
         notes.push(format!(
-            "{} dictionary glosses skipped (not translations)",
-            counts.glosses
+            "{} skipped (not translations)",
+            count(counts.glosses, "dictionary gloss", "dictionary glosses")
         ));
     }
     eprintln!(
-        "exported {} translation{} ({} machine, {} reviewed){} from {}",
-        counts.machine + counts.reviewed,
-        if counts.machine + counts.reviewed == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "exported {} ({} machine, {} reviewed){} from {}",
+        count(
+            counts.machine + counts.reviewed,
+            "translation",
+            "translations"
+        ),
         counts.machine,
         counts.reviewed,
         if notes.is_empty() {

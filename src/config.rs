@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::{self, ApiKey, BackendSettings};
+use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Languages};
 use crate::cache::{Cache, MemoryUse};
 use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
@@ -154,12 +154,7 @@ pub struct TranslateConfig {
 impl TranslateConfig {
     /// Validate `bitext translate` arguments.
     pub fn from_args(args: &TranslateArgs) -> Result<Self> {
-        if !backend::builtins().iter().any(|b| b.name == args.backend) {
-            return Err(ErrorKind::UnknownBackend {
-                name: args.backend.clone(),
-            }
-            .into());
-        }
+        let info = builtin(&args.backend)?;
         let glossary = GlossaryChoice::from_args(&args.glossaries, args.no_glossary);
         let formats = unique_formats(&args.formats);
         let options = Options {
@@ -167,11 +162,13 @@ impl TranslateConfig {
             target_lang: language_tag(&args.target_lang, "--target-lang")?,
             output_dir: args.output.clone(),
             force: args.force,
+            skip_existing: args.skip_existing,
             encoding: None,
             concurrency: 4,
         };
+        check_languages(&info, &options.source_lang, &options.target_lang)?;
         let read = ReadConfig::from_args(&args.inputs, &args.read)?;
-        let (backend_settings, warnings) = backend_settings(&args.backend, &args.connect)?;
+        let (backend_settings, warnings) = backend_settings(&info, &args.connect)?;
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
@@ -275,11 +272,24 @@ pub struct AlignConfig {
 impl AlignConfig {
     /// Validate `bitext align` arguments.
     pub fn from_args(args: &AlignArgs) -> Result<Self> {
-        if let Some(name) = &args.backend
-            && !backend::builtins().iter().any(|b| b.name == name)
-        {
-            return Err(ErrorKind::UnknownBackend { name: name.clone() }.into());
-        }
+        let info = args.backend.as_deref().map(builtin).transpose()?;
+        let source_lang = language_tag(&args.source_lang, "--source-lang")?;
+        let target_lang = language_tag(&args.target_lang, "--target-lang")?;
+        let (backend_settings, warnings) = match &info {
+            Some(info) => {
+                check_languages(info, &source_lang, &target_lang)?;
+                backend_settings(info, &args.connect)?
+            }
+            None => {
+                if let Some(model) = &args.connect.model {
+                    return Err(ErrorKind::Usage(format!(
+                        "--model {model}: bitext align uses a backend only with --backend; add one or drop --model"
+                    ))
+                    .into());
+                }
+                (BackendSettings::default(), Vec::new())
+            }
+        };
         if !(0.0..=1.0).contains(&args.min_score) {
             return Err(ErrorKind::Usage(format!(
                 "--min-score {} is not a score; give one between 0 and 1",
@@ -303,10 +313,6 @@ impl AlignConfig {
             )
             .into());
         }
-        let (backend_settings, warnings) = match &args.backend {
-            Some(name) => backend_settings(name, &args.connect)?,
-            None => (BackendSettings::default(), Vec::new()),
-        };
         let formats = unique_formats(&args.formats);
         Ok(AlignConfig {
             zh,
@@ -321,8 +327,8 @@ impl AlignConfig {
             backend_settings,
             paragraphs: !args.no_paragraphs,
             min_score: args.min_score,
-            source_lang: language_tag(&args.source_lang, "--source-lang")?,
-            target_lang: language_tag(&args.target_lang, "--target-lang")?,
+            source_lang,
+            target_lang,
             warnings,
         })
     }
@@ -372,9 +378,67 @@ impl GlossaryChoice {
     }
 }
 
-/// The settings of backend `name`: defaults, then `[backend.NAME]` of the
-/// config file (`--config`, or `bitext.toml` here), then the flags.
-fn backend_settings(name: &str, args: &BackendArgs) -> Result<(BackendSettings, Vec<String>)> {
+/// The built-in backend `name`, or the error that names none.
+fn builtin(name: &str) -> Result<BackendInfo> {
+    backend::builtin(name).ok_or_else(|| {
+        ErrorKind::UnknownBackend {
+            name: name.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Refuse a language pair the backend cannot translate, naming the
+/// backends that can.
+fn check_languages(info: &BackendInfo, source_lang: &str, target_lang: &str) -> Result<()> {
+    let languages = info.capabilities.languages;
+    if languages.translates(source_lang, target_lang) {
+        return Ok(());
+    }
+    let Languages::Only { source, target } = languages else {
+        return Ok(());
+    };
+    let (option, tag, direction) = if languages.reads(source_lang) {
+        ("--target-lang", target_lang, "into")
+    } else {
+        ("--source-lang", source_lang, "from")
+    };
+    let others: Vec<&str> = backend::builtins()
+        .into_iter()
+        .filter(|b| {
+            b.capabilities
+                .languages
+                .translates(source_lang, target_lang)
+        })
+        .map(|b| b.name)
+        .collect();
+    let language = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let hint = if others.is_empty() {
+        "no built-in backend does; use --backend command with your own program".to_string()
+    } else {
+        format!(
+            "pick a backend that translates {direction} {language} ({})",
+            others.join(", ")
+        )
+    };
+    Err(ErrorKind::Usage(format!(
+        "{option} {tag}: the {} backend translates {} into {} only; {hint}",
+        info.name,
+        source.join(", "),
+        target.join(", "),
+    ))
+    .into())
+}
+
+/// The settings of the backend `info`: defaults, then `[backend.NAME]` of
+/// the config file (`--config`, or `bitext.toml` here), then the flags.
+/// Settings the backend has no use for are refused: `--model` for a backend
+/// without models.
+fn backend_settings(
+    info: &BackendInfo,
+    args: &BackendArgs,
+) -> Result<(BackendSettings, Vec<String>)> {
+    let name = info.name;
     let mut settings = BackendSettings::default();
     let mut warnings = Vec::new();
     if let Some(file) = ConfigFile::discover(args.config.as_deref())? {
@@ -385,6 +449,13 @@ fn backend_settings(name: &str, args: &BackendArgs) -> Result<(BackendSettings, 
         settings.base_url = Some(v.clone());
     }
     if let Some(v) = &args.model {
+        if !info.capabilities.models {
+            return Err(ErrorKind::Usage(format!(
+                "--model {v}: the {name} backend has no model to choose; drop --model ({} take one)",
+                backend::model_backends()
+            ))
+            .into());
+        }
         settings.model = Some(v.clone());
     }
     if let Some(v) = &args.command {

@@ -161,6 +161,18 @@ impl ConfigFile {
                     format!("[backend.{name}] concurrency must be at least 1"),
                 ));
             }
+            if let Some(info) = backend::builtin(name)
+                && table.model.is_some()
+                && !info.capabilities.models
+            {
+                return Err(error(
+                    key_line(text, line, "model"),
+                    format!(
+                        "[backend.{name}] model: the {name} backend has no model to choose; remove the key ({} take one)",
+                        backend::model_backends()
+                    ),
+                ));
+            }
             if table.rpm == Some(0) || table.timeout == Some(0) {
                 return Err(error(
                     line,
@@ -228,6 +240,21 @@ fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|l| l.contains(needle))
         .map_or(0, |i| i + 1)
+}
+
+/// The 1-based line of `key` in the table whose header is on line
+/// `table_line`, or `table_line` when it cannot be found.
+fn key_line(text: &str, table_line: usize, key: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(table_line)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(table_line, |(i, _)| i + 1)
 }
 
 #[cfg(unix)]

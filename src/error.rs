@@ -176,6 +176,22 @@ pub enum ErrorKind {
         /// The output file.
         path: PathBuf,
     },
+    /// An output of a batch exists, and neither `--force` nor
+    /// `--skip-existing` lets the run go on.
+    #[error("{}: already exists{}", path.display(), batch_output_hint(input.as_deref()))]
+    BatchOutputExists {
+        /// The output file.
+        path: PathBuf,
+        /// With `--skip-existing`: the input some of whose outputs are
+        /// missing (so it is not skipped).
+        input: Option<String>,
+    },
+    /// `-o` names something other than a directory.
+    #[error("-o {}: is a file; -o must be a directory (the outputs go into it)", path.display())]
+    OutputNotDir {
+        /// What `-o` names.
+        path: PathBuf,
+    },
     /// The output directory cannot be created or written.
     #[error("{}: cannot write to the output directory: {source}; choose another with -o", path.display())]
     OutputDir {
@@ -213,6 +229,16 @@ pub enum ErrorKind {
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),
+}
+
+/// What to do about an existing output of a batch.
+fn batch_output_hint(input: Option<&str>) -> String {
+    match input {
+        None => "; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist".to_string(),
+        Some(input) => format!(
+            ", but not every output of {input} does; pass --force to translate it again and overwrite it"
+        ),
+    }
 }
 
 /// `:LINE` for a line number, nothing for 0.

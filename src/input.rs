@@ -17,17 +17,25 @@ use crate::error::{Error, ErrorKind, Result};
 /// One input of a run: a file, or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A file, as found on the command line or inside a directory given there.
+    /// A file named on the command line.
     File(PathBuf),
+    /// A file found in a directory named on the command line.
+    Found {
+        /// Its path: the directory as given, joined with the path below it.
+        path: PathBuf,
+        /// The directory as given.
+        dir: PathBuf,
+    },
     /// Standard input (`-` on the command line).
     Stdin,
 }
 
 impl Input {
-    /// How the input is named in messages and outputs.
+    /// How the input is named in messages and outputs: its path as given
+    /// (`in/sub/a.txt` for a file found in `in`), `-` for standard input.
     pub fn display(&self) -> String {
         match self {
-            Input::File(path) => path.display().to_string(),
+            Input::File(path) | Input::Found { path, .. } => path.display().to_string(),
             Input::Stdin => "-".to_string(),
         }
     }
@@ -36,7 +44,7 @@ impl Input {
     /// `stdin` for standard input).
     pub fn stem(&self) -> String {
         match self {
-            Input::File(path) => path
+            Input::File(path) | Input::Found { path, .. } => path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .filter(|s| !s.is_empty() && !s.starts_with('.'))
@@ -45,10 +53,40 @@ impl Input {
         }
     }
 
+    /// The folders between the directory given on the command line and a
+    /// file found in it (`sub/deeper` for `in/sub/deeper/a.txt` found in
+    /// `in`); empty for a file named on the command line.
+    pub fn subfolders(&self) -> Vec<String> {
+        match self {
+            Input::Found { path, dir } => path
+                .strip_prefix(dir)
+                .ok()
+                .and_then(Path::parent)
+                .map(|rel| {
+                    rel.components()
+                        .filter_map(|c| match c {
+                            std::path::Component::Normal(name) => {
+                                Some(name.to_string_lossy().into_owned())
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Input::File(_) | Input::Stdin => Vec::new(),
+        }
+    }
+
+    /// Whether the input was named on the command line itself (a file, or
+    /// standard input), not found in a directory.
+    pub fn is_argument(&self) -> bool {
+        !matches!(self, Input::Found { .. })
+    }
+
     /// The path for error messages (`-` for standard input).
     pub fn path(&self) -> &Path {
         match self {
-            Input::File(path) => path,
+            Input::File(path) | Input::Found { path, .. } => path,
             Input::Stdin => Path::new("-"),
         }
     }
@@ -56,17 +94,27 @@ impl Input {
 
 /// Expand the command-line inputs: files stay, directories are walked
 /// (recursively, in name order) for `*.txt` files, `-` is standard input.
+/// A file named twice (or named and found in a directory) is read once, at
+/// its first place; `-` twice is an error, since standard input can be
+/// read only once.
 pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
+    let mut stdin = false;
     for arg in args {
         if arg.as_os_str() == "-" {
+            if std::mem::replace(&mut stdin, true) {
+                return Err(ErrorKind::Usage(
+                    "- (standard input) is given twice; it can be read only once".to_string(),
+                )
+                .into());
+            }
             inputs.push(Input::Stdin);
             continue;
         }
         let meta = std::fs::metadata(arg).map_err(|e| Error::read(arg, e))?;
         if meta.is_dir() {
             let before = inputs.len();
-            walk(arg, &mut inputs)?;
+            walk(arg, arg, &mut inputs)?;
             if inputs.len() == before {
                 return Err(ErrorKind::NoTextFiles { path: arg.clone() }.into());
             }
@@ -74,10 +122,19 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
             inputs.push(Input::File(arg.clone()));
         }
     }
+    // The same file twice: keep the first.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|input| match input {
+        Input::Stdin => true,
+        Input::File(path) | Input::Found { path, .. } => {
+            seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        }
+    });
     Ok(inputs)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
+/// Add the `*.txt` files below `dir` (found in `root`, the directory given).
+fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::read(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -91,12 +148,15 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, inputs)?;
+            walk(root, &path, inputs)?;
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
         {
-            inputs.push(Input::File(path));
+            inputs.push(Input::Found {
+                path,
+                dir: root.to_path_buf(),
+            });
         }
     }
     Ok(())
@@ -151,7 +211,9 @@ impl TextSource {
     pub fn open(input: &Input, forced: Option<&'static Encoding>) -> Result<Self> {
         let path = input.path().to_path_buf();
         let reader: Box<dyn ReadSeek> = match input {
-            Input::File(p) => Box::new(File::open(p).map_err(|e| Error::read(p, e))?),
+            Input::File(p) | Input::Found { path: p, .. } => {
+                Box::new(File::open(p).map_err(|e| Error::read(p, e))?)
+            }
             Input::Stdin => {
                 let mut buf = Vec::new();
                 std::io::stdin()
@@ -343,6 +405,10 @@ fn sniff(
         return Ok(encoding);
     }
     if let Some(line) = binary_line(&head) {
+        // NUL bytes at every other place: UTF-16 text without its mark.
+        if let Some(encoding) = utf16_without_bom(&head) {
+            return Ok(encoding);
+        }
         return Err(ErrorKind::BinaryInput {
             path: path.to_path_buf(),
             line,
@@ -380,8 +446,13 @@ fn sniff(
             }
         }
     };
-    // Not UTF-8: let chardetng guess from the first megabytes, and accept the
-    // guess if it decodes them cleanly to Chinese text.
+    // Not UTF-8. UTF-16 without its mark (Chinese text with no ASCII in it
+    // has no NUL bytes)?
+    if let Some(encoding) = utf16_without_bom(&head) {
+        return Ok(encoding);
+    }
+    // Let chardetng guess from the first megabytes, and accept the guess if
+    // it decodes them cleanly to Chinese text.
     reader
         .seek(SeekFrom::Start(0))
         .map_err(|e| Error::read(path, e))?;
@@ -444,6 +515,53 @@ fn binary_line(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// UTF-16 (little- or big-endian) when the start of an input without a
+/// byte-order mark reads as such: valid UTF-16 that is nearly all text
+/// (Han characters, CJK and general punctuation, ASCII letters, digits,
+/// punctuation and white space) and has Han characters or ASCII letters.
+/// Random bytes decode to other characters (controls, Hangul, private use)
+/// far too often to pass.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
+    let head = &head[..head.len() & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE]
+        .into_iter()
+        .find(|encoding| {
+            let mut decoder = encoding.new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(head.len() * 2);
+            // Not the last bytes: the head may end inside a surrogate pair.
+            let (result, _) = decoder.decode_to_string_without_replacement(head, &mut text, false);
+            matches!(result, encoding_rs::DecoderResult::InputEmpty) && reads_as_text(&text)
+        })
+}
+
+/// Whether `text` (decoded from a guess) is plausibly text: at least 95 %
+/// of its characters are text characters, none is a control other than
+/// white space, and some are Han characters or ASCII letters.
+fn reads_as_text(text: &str) -> bool {
+    let (mut total, mut good, mut words) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
+            return false;
+        }
+        let han = crate::segment::is_han(c);
+        if han || c.is_ascii_alphabetic() {
+            words += 1;
+        }
+        if han
+            || c.is_ascii()
+            || c.is_whitespace()
+            || matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+        {
+            good += 1;
+        }
+    }
+    total > 0 && words > 0 && good * 100 >= total * 95
+}
+
 /// Whether most non-ASCII letters of `text` are Han characters: the sign
 /// that a guessed legacy encoding was right.
 fn mostly_han(text: &str) -> bool {
@@ -490,6 +608,45 @@ mod tests {
         let decoded = decode(Path::new("x.txt"), &bytes, None).unwrap();
         assert_eq!(decoded.text, "中文.");
         assert_eq!(decoded.encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_detected_and_nothing_else_is_taken_for_it() {
+        // With ASCII (NUL bytes), and without (none).
+        for text in [
+            "国土资源部召开会议.\n会议强调.\n",
+            "国土资源部召开会议。会议强调。",
+        ] {
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            let decoded = decode(Path::new("le.txt"), &le, None).unwrap();
+            assert_eq!(
+                (decoded.text.as_str(), decoded.encoding),
+                (text, "UTF-16LE")
+            );
+            let decoded = decode(Path::new("be.txt"), &be, None).unwrap();
+            assert_eq!(
+                (decoded.text.as_str(), decoded.encoding),
+                (text, "UTF-16BE")
+            );
+        }
+        // GBK, Big5 and UTF-8 stay what they are.
+        let text = "国土资源部召开会议。会议强调，要加强耕地保护。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(
+            decode(Path::new("g.txt"), &gbk, None).unwrap().encoding,
+            "GBK"
+        );
+        let (big5, _, _) = encoding_rs::BIG5.encode("臺灣總統發表聲明。對話很重要，我們會繼續。");
+        assert_eq!(
+            decode(Path::new("b.txt"), &big5, None).unwrap().encoding,
+            "Big5"
+        );
+        let ascii = b"Hello world, this is plain English text.\n";
+        assert_eq!(
+            decode(Path::new("a.txt"), ascii, None).unwrap().encoding,
+            "UTF-8"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The pipeline: read → segment → glossary → translate → check → write.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -13,7 +13,9 @@ use crate::document::{Document, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
-use crate::output::{AtomicFile, GlossaryInfo, Summary, WriteContext, Writer};
+use crate::output::{
+    AtomicFile, GlossaryInfo, Summary, WriteContext, Writer, output_bases, output_path,
+};
 use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
 use crate::translate::{Plan, TranslateStage};
@@ -30,6 +32,8 @@ pub struct Options {
     pub output_dir: PathBuf,
     /// Overwrite existing outputs.
     pub force: bool,
+    /// Skip the inputs whose outputs all exist.
+    pub skip_existing: bool,
     /// Decode inputs with this encoding instead of detecting it.
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// How many batches may be in flight at once.
@@ -43,6 +47,7 @@ impl Default for Options {
             target_lang: "en-US".to_string(),
             output_dir: PathBuf::from("output"),
             force: false,
+            skip_existing: false,
             encoding: None,
             concurrency: 4,
         }
@@ -81,7 +86,9 @@ pub struct FileReport {
     pub terms: TermReport,
     /// Flag counts by kind.
     pub flags: BTreeMap<FlagKind, usize>,
-    /// Segments the backend gave no translation for.
+    /// Segments left without a translation: flagged `untranslated` (the
+    /// backend gave none, or Han characters are left in it, as when the
+    /// source is passed through) or `empty`.
     pub untranslated: usize,
     /// Segments taken from the translation memory (machine or reviewed).
     pub from_memory: usize,
@@ -97,9 +104,17 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// The inputs that failed, with why. Nothing was written for them.
     pub failures: Vec<Error>,
+    /// The inputs skipped because their outputs all exist
+    /// ([`Options::skip_existing`]), as named on the command line.
+    pub skipped: Vec<String>,
+    /// The inputs not attempted because a fatal backend error (a rejected
+    /// key, a program that does not work) stopped the run.
+    pub not_run: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
-    /// Requests sent to the backend.
+    /// Requests sent to the backend: the batches, their retries and
+    /// repairs, and requests the backend made of its own accord (DeepL's
+    /// glossary set-up).
     pub requests: usize,
 }
 
@@ -357,55 +372,86 @@ impl Pipeline {
     }
 
     /// Translate every input and write its outputs. An input that fails is
-    /// reported and skipped; the others still run. Existing outputs are an
-    /// error before anything is translated, unless `force` is set.
+    /// reported and skipped; the others still run, unless the failure is a
+    /// fatal backend error (a rejected key), which stops the run. Outputs
+    /// are named by [`crate::output::output_bases`]. Existing outputs are an
+    /// error before anything is translated, unless `force` is set; with
+    /// `skip_existing`, inputs whose outputs all exist are skipped.
     pub async fn run(&self, inputs: &[Input]) -> Result<Report> {
         let start = Instant::now();
         let dir = &self.options.output_dir;
+        if dir.exists() && !dir.is_dir() {
+            return Err(ErrorKind::OutputNotDir { path: dir.clone() }.into());
+        }
+        let mut report = Report::default();
+        let mut todo = Vec::with_capacity(inputs.len());
+        for (input, base) in inputs.iter().zip(output_bases(inputs, dir)?) {
+            let paths: Vec<PathBuf> = self
+                .writers
+                .iter()
+                .map(|w| output_path(&base, w.extension()))
+                .collect();
+            let existing = paths.iter().find(|p| p.exists());
+            if self.options.skip_existing && !paths.is_empty() && paths.iter().all(|p| p.exists()) {
+                report.skipped.push(input.display());
+                continue;
+            }
+            if !self.options.force
+                && let Some(path) = existing
+            {
+                return Err(ErrorKind::BatchOutputExists {
+                    path: path.clone(),
+                    input: self.options.skip_existing.then(|| input.display()),
+                }
+                .into());
+            }
+            todo.push((input, paths));
+        }
         std::fs::create_dir_all(dir).map_err(|source| ErrorKind::OutputDir {
             path: dir.clone(),
             source,
         })?;
-        let stems = output_stems(inputs);
-        let outputs: Vec<PathBuf> = stems
-            .iter()
-            .flat_map(|stem| {
-                self.writers
-                    .iter()
-                    .map(move |writer| dir.join(format!("{stem}.{}", writer.extension())))
-            })
-            .collect();
-        if !self.options.force
-            && let Some(path) = outputs.iter().find(|p| p.exists())
-        {
-            return Err(ErrorKind::OutputExists { path: path.clone() }.into());
-        }
         // Temporary files a killed run left for these outputs.
+        let outputs: Vec<PathBuf> = todo.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
         AtomicFile::remove_stale(&outputs);
-        let mut report = Report::default();
-        for (input, stem) in inputs.iter().zip(&stems) {
-            match self.run_one(input, stem).await {
+        let count = todo.len();
+        for (n, (input, paths)) in todo.into_iter().enumerate() {
+            match self.run_one(input, &paths).await {
                 Ok(file) => report.files.push(file),
-                Err(e) => report.failures.push(e),
+                Err(e) => {
+                    let fatal = matches!(e.kind(), ErrorKind::BackendFatal { .. });
+                    report.failures.push(e);
+                    if fatal {
+                        report.not_run = count - n - 1;
+                        break;
+                    }
+                }
             }
         }
         report.elapsed = start.elapsed();
-        report.requests = self.requests.load(Ordering::Relaxed);
+        report.requests = self.requests.load(Ordering::Relaxed) + self.backend.setup_requests();
         Ok(report)
     }
 
     /// Translate one input chunk by chunk, streaming the units into every
     /// writer's temporary file; the files are moved into place only when all
     /// are complete.
-    async fn run_one(&self, input: &Input, stem: &str) -> Result<FileReport> {
+    async fn run_one(&self, input: &Input, paths: &[PathBuf]) -> Result<FileReport> {
         let mut source = TextSource::open(input, self.options.encoding)?;
         let ctx = self.write_context(input);
-        let dir = &self.options.output_dir;
         let mut files = Vec::with_capacity(self.writers.len());
-        for writer in &self.writers {
-            files.push(AtomicFile::create(
-                &dir.join(format!("{stem}.{}", writer.extension())),
-            )?);
+        for path in paths {
+            // A file found in a directory argument goes in the same folders
+            // under the output directory.
+            if let Some(folder) = path.parent()
+                && !folder.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(folder).map_err(|source| ErrorKind::OutputDir {
+                    path: folder.to_path_buf(),
+                    source,
+                })?;
+            }
+            files.push(AtomicFile::create(path)?);
         }
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
         let write_error = |i: usize| {
@@ -440,8 +486,9 @@ impl Pipeline {
                 untranslated += units
                     .iter()
                     .filter(|u| {
-                        u.target.is_empty()
-                            && u.flags.iter().any(|f| f.kind == FlagKind::Untranslated)
+                        u.flags
+                            .iter()
+                            .any(|f| matches!(f.kind, FlagKind::Untranslated | FlagKind::Empty))
                     })
                     .count();
                 from_memory += units.iter().filter(|u| u.origin != Origin::Machine).count();
@@ -482,16 +529,11 @@ impl Pipeline {
         })
     }
 
-    /// The context writers get for `input`.
+    /// The context writers get for `input`: it is named by its path as
+    /// given.
     pub fn write_context(&self, input: &Input) -> WriteContext {
-        let name = match input {
-            Input::File(path) => path
-                .file_name()
-                .map_or_else(|| input.display(), |n| n.to_string_lossy().into_owned()),
-            Input::Stdin => "-".to_string(),
-        };
         let mut ctx = WriteContext::new(
-            &name,
+            &input.display(),
             &self.options.source_lang,
             &self.options.target_lang,
             self.backend.name(),
@@ -505,44 +547,5 @@ impl Pipeline {
             });
         }
         ctx
-    }
-}
-
-/// Output stems for the inputs: each input's file stem, with `-2`, `-3`, …
-/// appended when two inputs of the run share one (`a/x.txt`, `b/x.txt`).
-pub fn output_stems(inputs: &[Input]) -> Vec<String> {
-    let mut used: HashSet<String> = HashSet::new();
-    inputs
-        .iter()
-        .map(|input| {
-            let base = sanitize_stem(&input.stem());
-            let mut stem = base.clone();
-            let mut n = 2;
-            while !used.insert(stem.clone()) {
-                stem = format!("{base}-{n}");
-                n += 1;
-            }
-            stem
-        })
-        .collect()
-}
-
-/// Keep a stem to one safe path component.
-fn sanitize_stem(stem: &str) -> String {
-    let cleaned: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim_matches('.').to_string();
-    if cleaned.is_empty() || Path::new(&cleaned).components().count() != 1 {
-        "output".to_string()
-    } else {
-        cleaned
     }
 }

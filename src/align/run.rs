@@ -10,9 +10,11 @@ use crate::backend::{self, BackendSettings};
 use crate::config::AlignConfig;
 use crate::document::FlagKind;
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::{self, Input};
-use crate::output::{AtomicFile, GlossaryInfo, WriteContext, write_document};
-use crate::pipeline::{Options, Pipeline, output_stems};
+use crate::input;
+use crate::output::{
+    AtomicFile, GlossaryInfo, WriteContext, output_bases, output_path, write_document,
+};
+use crate::pipeline::{Options, Pipeline};
 
 /// What an alignment run did.
 #[derive(Debug, Clone)]
@@ -37,13 +39,16 @@ pub struct AlignReport {
 pub async fn run(config: &AlignConfig) -> Result<AlignReport> {
     let start = Instant::now();
     let dir = &config.output_dir;
-    let stem = output_stems(std::slice::from_ref(&config.zh))
+    if dir.exists() && !dir.is_dir() {
+        return Err(ErrorKind::OutputNotDir { path: dir.clone() }.into());
+    }
+    let base = output_bases(std::slice::from_ref(&config.zh), dir)?
         .pop()
-        .unwrap_or_else(|| "output".to_string());
+        .unwrap_or_else(|| dir.join("output"));
     let paths: Vec<PathBuf> = config
         .formats
         .iter()
-        .map(|f| dir.join(format!("{stem}.{}", f.writer().extension())))
+        .map(|f| output_path(&base, f.writer().extension()))
         .collect();
     if !config.force
         && let Some(path) = paths.iter().find(|p| p.exists())
@@ -92,14 +97,8 @@ pub async fn run(config: &AlignConfig) -> Result<AlignReport> {
         path: dir.clone(),
         source,
     })?;
-    let name = match &config.zh {
-        Input::File(path) => path
-            .file_name()
-            .map_or_else(|| config.zh.display(), |n| n.to_string_lossy().into_owned()),
-        Input::Stdin => "-".to_string(),
-    };
     let mut ctx = WriteContext::new(
-        &name,
+        &config.zh.display(),
         &config.source_lang,
         &config.target_lang,
         &backend_name,

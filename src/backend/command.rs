@@ -5,7 +5,7 @@
 //! JSON object on standard input and writes one on standard output:
 //!
 //! ```json
-//! {"source_lang": "zh-CN", "target_lang": "en-US",
+//! {"source_lang": "zh-CN", "target_lang": "en-US", "model": "…",
 //!  "context_before": ["…"], "context_after": ["…"],
 //!  "segments": [{"id": 1, "text": "…", "markup": false,
 //!                "terms": [{"source": "…", "target": "…"}]}]}
@@ -15,12 +15,22 @@
 //! {"translations": [{"id": 1, "text": "…"}]}
 //! ```
 //!
+//! `model` is there only when `--model` (or `model =`) is given: the name
+//! is the program's to interpret. Each segment's glossary terms are in
+//! `terms`; there is no prompt, so what the program does with them is its
+//! own affair (the pipeline checks every translation and repairs misses with
+//! placeholders, as for any backend).
+//!
 //! Replies are matched by id. A non-zero exit fails the batch (retryable)
 //! with the first line of the program's standard error in the message; so
-//! does a run longer than `--timeout`, after which the program is killed. A
-//! program that cannot be started stops the run.
+//! do a reply that is not the JSON above and a run longer than `--timeout`,
+//! after which the program is killed. A program that has not translated a
+//! single batch yet and fails a second time stops the run with its message
+//! (it fails on the first batch and again on its retry: it is broken, like
+//! a rejected API key), and so does one that cannot be started.
 
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -30,8 +40,8 @@ use tokio::sync::Semaphore;
 use super::http::{backend_error, fatal_error};
 use super::openai::{match_ids, parse_translations};
 use super::{
-    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
-    TranslateContext,
+    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    TermSupport, TranslateContext,
 };
 use crate::error::{ErrorKind, Result};
 
@@ -44,6 +54,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: 50,
     max_chars: 20_000,
     network: false,
+    languages: Languages::Any,
+    models: true,
 };
 
 /// The external-program backend.
@@ -53,7 +65,15 @@ pub struct Command {
     model: Option<String>,
     timeout: std::time::Duration,
     permits: Semaphore,
+    /// Whether a batch has come back translated in this run.
+    worked: AtomicBool,
+    /// Batches that failed before one came back translated.
+    early_failures: AtomicUsize,
 }
+
+/// How many batches may fail before the first one that works, without the
+/// run stopping: the first batch, and not its retry.
+const EARLY_FAILURES: usize = 1;
 
 impl Command {
     /// The program of `settings.command`; an error when there is none.
@@ -74,11 +94,40 @@ impl Command {
             model: settings.model.clone(),
             timeout: settings.timeout,
             permits: Semaphore::new(settings.concurrency.max(1)),
+            worked: AtomicBool::new(false),
+            early_failures: AtomicUsize::new(0),
         })
     }
 
     fn program(&self) -> &str {
         &self.argv[0]
+    }
+
+    /// The outcome of one run of the program. A failure while no batch has
+    /// worked yet counts; past [`EARLY_FAILURES`] of them it stops the run.
+    fn outcome(&self, result: Result<Vec<SegmentReply>>) -> Result<Vec<SegmentReply>> {
+        match result {
+            Ok(replies) => {
+                self.worked.store(true, Ordering::Relaxed);
+                Ok(replies)
+            }
+            Err(e) => match e.kind() {
+                ErrorKind::Backend { message, .. } if !self.worked.load(Ordering::Relaxed) => {
+                    let failures = self.early_failures.fetch_add(1, Ordering::Relaxed) + 1;
+                    if failures > EARLY_FAILURES {
+                        Err(fatal_error(
+                            NAME,
+                            format!(
+                                "{message} (it failed on the first batch and again on its retry; fix the program or --command)"
+                            ),
+                        ))
+                    } else {
+                        Err(e)
+                    }
+                }
+                _ => Err(e),
+            },
+        }
     }
 }
 
@@ -109,7 +158,19 @@ impl Backend for Command {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let input = request_json(ctx, batch);
+        let result = self.run(ctx, batch).await;
+        self.outcome(result)
+    }
+}
+
+impl Command {
+    /// Run the program once on `batch`.
+    async fn run(
+        &self,
+        ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        let input = request_json(ctx, self.model.as_deref(), batch);
         let _permit = self
             .permits
             .acquire()
@@ -189,8 +250,13 @@ impl Backend for Command {
     }
 }
 
-/// The JSON a program gets on standard input for `batch`.
-pub fn request_json(ctx: &TranslateContext, batch: &[SegmentRequest]) -> String {
+/// The JSON a program gets on standard input for `batch`; `model` is the
+/// `--model` given, if any.
+pub fn request_json(
+    ctx: &TranslateContext,
+    model: Option<&str>,
+    batch: &[SegmentRequest],
+) -> String {
     let segments: Vec<serde_json::Value> = batch
         .iter()
         .map(|r| {
@@ -202,14 +268,17 @@ pub fn request_json(ctx: &TranslateContext, batch: &[SegmentRequest]) -> String 
             })
         })
         .collect();
-    json!({
+    let mut request = json!({
         "source_lang": ctx.source_lang,
         "target_lang": ctx.target_lang,
         "context_before": ctx.context_before,
         "context_after": ctx.context_after,
         "segments": segments,
-    })
-    .to_string()
+    });
+    if let Some(model) = model {
+        request["model"] = json!(model);
+    }
+    request.to_string()
 }
 
 /// Split a command line into words: white space separates, `'…'` and `"…"`

@@ -32,7 +32,7 @@
 //! missed).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use reqwest::Url;
@@ -41,8 +41,8 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
-    TranslateContext, primary_subtag,
+    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    TermSupport, TranslateContext, primary_subtag,
 };
 use crate::error::Result;
 use crate::glossary::Glossary;
@@ -70,6 +70,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: MAX_TEXTS,
     max_chars: 30_000,
     network: true,
+    languages: Languages::Any,
+    models: false,
 };
 
 /// The DeepL backend.
@@ -81,6 +83,8 @@ pub struct DeepL {
     glossary: Option<Arc<Glossary>>,
     glossary_id: tokio::sync::Mutex<GlossaryState>,
     native: AtomicBool,
+    /// Glossary set-up requests sent so far.
+    setup: AtomicUsize,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +125,7 @@ impl DeepL {
             native: AtomicBool::new(glossary.is_some()),
             glossary,
             glossary_id: tokio::sync::Mutex::new(GlossaryState::NotYet),
+            setup: AtomicUsize::new(0),
         })
     }
 
@@ -175,6 +180,7 @@ impl DeepL {
             fnv1a(format!("{source}\n{target}\n{entries}").as_bytes())
         );
         // Reuse a glossary an earlier run made, rather than pile them up.
+        self.setup.fetch_add(1, Ordering::Relaxed);
         let list = self
             .transport
             .send(&self.request("v2/glossaries", None))
@@ -195,6 +201,7 @@ impl DeepL {
             "entries": entries,
             "entries_format": "tsv",
         });
+        self.setup.fetch_add(1, Ordering::Relaxed);
         let reply = self
             .transport
             .send(&self.request("v2/glossaries", Some(body)))
@@ -320,6 +327,12 @@ impl Backend for DeepL {
             },
             ..CAPABILITIES
         }
+    }
+
+    /// The glossary set-up: listing the account's glossaries, then
+    /// creating ours if it is not there.
+    fn setup_requests(&self) -> usize {
+        self.setup.load(Ordering::Relaxed)
     }
 
     /// Per DeepL's billing article ("Character count and billing in DeepL

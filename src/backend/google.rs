@@ -22,8 +22,8 @@ use serde_json::json;
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::markup;
 use super::{
-    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
-    TranslateContext, primary_subtag,
+    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    TermSupport, TranslateContext, primary_subtag,
 };
 use crate::error::Result;
 
@@ -45,6 +45,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: MAX_TEXTS,
     max_chars: 30_000,
     network: true,
+    languages: Languages::Any,
+    models: false,
 };
 
 /// The Google Cloud Translation backend.

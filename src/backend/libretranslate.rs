@@ -20,8 +20,8 @@ use serde_json::json;
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::markup;
 use super::{
-    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
-    TranslateContext, primary_subtag,
+    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    TermSupport, TranslateContext, primary_subtag,
 };
 use crate::error::Result;
 
@@ -40,6 +40,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: 32,
     max_chars: 5000,
     network: true,
+    languages: Languages::Any,
+    models: false,
 };
 
 /// The LibreTranslate backend.

@@ -51,6 +51,52 @@ pub struct Capabilities {
     pub max_chars: usize,
     /// The backend needs network access.
     pub network: bool,
+    /// The language pairs it translates.
+    pub languages: Languages,
+    /// Whether it takes a model (`--model`, `model =`): a choice of models
+    /// on the server (openai), or a name passed to the program (command).
+    pub models: bool,
+}
+
+/// The language pairs a backend translates, by primary language subtag
+/// (`zh-TW` is `zh`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Languages {
+    /// Any pair the backend's protocol can name: the server (or program)
+    /// says if it lacks one.
+    Any,
+    /// From these languages into these only.
+    Only {
+        /// The source languages.
+        source: &'static [&'static str],
+        /// The target languages.
+        target: &'static [&'static str],
+    },
+}
+
+impl Languages {
+    /// Whether `source_lang` → `target_lang` (language tags) is a pair of
+    /// these.
+    pub fn translates(&self, source_lang: &str, target_lang: &str) -> bool {
+        self.reads(source_lang) && self.writes(target_lang)
+    }
+
+    /// Whether the source language `tag` is one of these.
+    pub fn reads(&self, tag: &str) -> bool {
+        match self {
+            Languages::Any => true,
+            Languages::Only { source, .. } => source.contains(&primary_subtag(tag).as_str()),
+        }
+    }
+
+    /// Whether the target language `tag` is one of these.
+    pub fn writes(&self, tag: &str) -> bool {
+        match self {
+            Languages::Any => true,
+            Languages::Only { target, .. } => target.contains(&primary_subtag(tag).as_str()),
+        }
+    }
 }
 
 /// How glossary terms reach a backend.
@@ -195,6 +241,13 @@ pub trait Backend: Send + Sync {
         format!("{}|{}", self.name(), self.model().unwrap_or(""))
     }
 
+    /// Requests the backend sent of its own accord, besides the batches it
+    /// was given, so far (DeepL's glossary set-up); counted in the run's
+    /// requests.
+    fn setup_requests(&self) -> usize {
+        0
+    }
+
     /// What the backend charges, for estimates ([`Price::Unknown`] unless the
     /// backend says otherwise).
     fn price(&self) -> Price {
@@ -240,6 +293,11 @@ pub struct BackendInfo {
     pub summary: &'static str,
     /// What it needs to run (keys, URLs), or "nothing".
     pub needs: &'static str,
+    /// How it is made to use the glossary.
+    pub glossary: &'static str,
+    /// The server it talks to unless `--base-url` says otherwise; `None`
+    /// for backends that talk to no server.
+    pub default_base_url: Option<&'static str>,
     /// What it supports.
     pub capabilities: Capabilities,
 }
@@ -249,41 +307,71 @@ pub fn builtins() -> Vec<BackendInfo> {
     vec![
         BackendInfo {
             name: dictionary::NAME,
-            summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation); a reviewer's aid, not a translation",
+            summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation), Chinese into English only; a reviewer's aid, not a translation",
             needs: "nothing: no key, no network",
+            glossary: "the gloss renders each term with its glossary target",
+            default_base_url: None,
             capabilities: dictionary::CAPABILITIES,
         },
         BackendInfo {
             name: openai::NAME,
             summary: "any OpenAI-compatible chat server (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp, LM Studio); JSON batches with neighbouring context",
             needs: "OPENAI_API_KEY (none for a server on this machine); --base-url, --model",
+            glossary: "the batch's terms go in the prompt as hard constraints; every translation is checked, and one that misses a term is sent again with placeholders",
+            default_base_url: Some(openai::DEFAULT_BASE_URL),
             capabilities: openai::CAPABILITIES,
         },
         BackendInfo {
             name: deepl::NAME,
-            summary: "DeepL API v2; the glossary becomes a DeepL glossary",
+            summary: "DeepL API v2",
             needs: "DEEPL_AUTH_KEY (a key ending in :fx uses the free API)",
+            glossary: "uploaded once as a DeepL glossary and applied by DeepL (placeholders if DeepL refuses it); every translation is checked, and one that misses a term is sent again with placeholders",
+            default_base_url: Some(deepl::PRO_BASE_URL),
             capabilities: deepl::CAPABILITIES,
         },
         BackendInfo {
             name: google::NAME,
             summary: "Google Cloud Translation v2 (Basic)",
             needs: "GOOGLE_API_KEY",
+            glossary: "each term travels as a placeholder tag and comes back as its glossary target",
+            default_base_url: Some(google::DEFAULT_BASE_URL),
             capabilities: google::CAPABILITIES,
         },
         BackendInfo {
             name: libretranslate::NAME,
             summary: "a LibreTranslate server (self-hosted or a public instance)",
             needs: "--base-url (default http://localhost:5000); LIBRETRANSLATE_API_KEY if the server wants one",
+            glossary: "each term travels as a placeholder tag and comes back as its glossary target",
+            default_base_url: Some(libretranslate::DEFAULT_BASE_URL),
             capabilities: libretranslate::CAPABILITIES,
         },
         BackendInfo {
             name: command::NAME,
             summary: "an external program: one JSON batch on stdin, JSON translations on stdout",
             needs: "--command \"PROGRAM ARGS\"",
+            glossary: "each segment's terms (source and target) are in the JSON the program reads; there is no prompt, the program decides what to do with them; every translation is checked, and one that misses a term is sent again with placeholders",
+            default_base_url: None,
             capabilities: command::CAPABILITIES,
         },
     ]
+}
+
+/// The built-in backend called `name`, if there is one.
+pub fn builtin(name: &str) -> Option<BackendInfo> {
+    builtins().into_iter().find(|b| b.name == name)
+}
+
+/// The backends that take a model: `openai and command`.
+pub fn model_backends() -> String {
+    let names: Vec<&str> = builtins()
+        .into_iter()
+        .filter(|b| b.capabilities.models)
+        .map(|b| b.name)
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 /// How to reach and pace a backend: the settings common to the built-in

@@ -33,8 +33,8 @@ use serde_json::{Value, json};
 
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport,
-    TranslateContext, primary_subtag,
+    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    TermSupport, TranslateContext, primary_subtag,
 };
 use crate::document::SegmentId;
 use crate::error::Result;
@@ -57,6 +57,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: 40,
     max_chars: 6000,
     network: true,
+    languages: Languages::Any,
+    models: true,
 };
 
 /// An OpenAI-compatible chat-completions backend.

@@ -45,8 +45,12 @@ use crate::error::{Error, ErrorKind, Result};
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
 pub const BUNDLED: &str = include_str!("../../glossary/glossary.tsv");
 
-/// The name the bundled glossary goes by in messages and outputs.
-pub const BUNDLED_NAME: &str = "glossary/glossary.tsv";
+/// The name the bundled glossary's entries go by in messages
+/// (`bundled:glossary.tsv:LINE`). In outputs it is named with its id as
+/// well, `bundled:glossary.tsv@` and the first 8 digits of
+/// [`Glossary::id`]: it is no file on the user's machine, and the id says
+/// which version of it a run used.
+pub const BUNDLED_NAME: &str = "bundled:glossary.tsv";
 
 /// One glossary entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -82,9 +86,12 @@ impl Glossary {
         Glossary::default()
     }
 
-    /// The glossary shipped with bitext.
+    /// The glossary shipped with bitext, named `bundled:glossary.tsv@ID`
+    /// (see [`BUNDLED_NAME`]).
     pub fn bundled() -> Result<Self> {
-        Glossary::from_tsv_str(BUNDLED_NAME, BUNDLED)
+        let mut glossary = Glossary::from_tsv_str(BUNDLED_NAME, BUNDLED)?;
+        glossary.names = vec![format!("{BUNDLED_NAME}@{}", &glossary.id()[..8])];
+        Ok(glossary)
     }
 
     /// Load one glossary file (`.tsv`, `.csv`; anything else is read as TSV).

@@ -7,7 +7,7 @@
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
 //! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL and
-//! XLIFF 2.0.
+//! XLIFF 2.0. [`output_bases`] decides where each input's outputs go.
 
 mod atomic;
 mod jsonl;
@@ -16,8 +16,9 @@ mod tmx;
 pub mod xliff;
 pub(crate) mod xml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
 pub use jsonl::Jsonl;
@@ -26,13 +27,16 @@ pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
 pub use xliff::Xliff;
 
 use crate::document::{FlagKind, Unit};
+use crate::error::{ErrorKind, Result};
 use crate::glossary::TermReport;
+use crate::input::Input;
 
 /// What a writer may want to know about the run before the units.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WriteContext {
-    /// The input's file name (`article.txt`, or `-` for standard input).
+    /// The input's path as given (`in/sub/article.txt`, or `-` for standard
+    /// input).
     pub source_name: String,
     /// The source language tag (`zh-CN`).
     pub source_lang: String,
@@ -170,5 +174,113 @@ impl Format {
             Format::Jsonl => Box::new(Jsonl),
             Format::Xliff => Box::new(Xliff),
         }
+    }
+}
+
+/// Where the outputs of each input go, without extension: `dir/STEM` for a
+/// file named on the command line (`stdin` for standard input), and the
+/// directory's tree mirrored for a file found in a directory argument
+/// (`in/sub/deeper/a.txt` → `dir/sub/deeper/a`). A name depends on its input
+/// alone, so adding an input never renames another's outputs; two inputs
+/// that would get the same name are an error that names both.
+pub fn output_bases(inputs: &[Input], dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut taken: HashMap<PathBuf, &Input> = HashMap::with_capacity(inputs.len());
+    let mut bases = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let mut base = dir.to_path_buf();
+        for folder in input.subfolders() {
+            base.push(safe_component(&folder));
+        }
+        base.push(safe_component(&input.stem()));
+        if let Some(first) = taken.insert(base.clone(), input) {
+            let hint = if first.is_argument() && input.is_argument() {
+                "rename one, or pass their folder as a directory argument (its tree is mirrored under -o)"
+            } else {
+                "rename one, or translate them in separate runs with different -o folders"
+            };
+            return Err(ErrorKind::Usage(format!(
+                "{} and {} would both be written as {}.*; {hint}",
+                first.display(),
+                input.display(),
+                base.display()
+            ))
+            .into());
+        }
+        bases.push(base);
+    }
+    Ok(bases)
+}
+
+/// The output file `base.EXTENSION` (`out/a.b` → `out/a.b.tmx`: the stem
+/// may hold dots).
+pub fn output_path(base: &Path, extension: &str) -> PathBuf {
+    let mut path = base.as_os_str().to_os_string();
+    path.push(".");
+    path.push(extension);
+    PathBuf::from(path)
+}
+
+/// Keep a name to one safe path component.
+fn safe_component(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches('.').to_string();
+    if cleaned.is_empty() || Path::new(&cleaned).components().count() != 1 {
+        "output".to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(path: &str, dir: &str) -> Input {
+        Input::Found {
+            path: PathBuf::from(path),
+            dir: PathBuf::from(dir),
+        }
+    }
+
+    #[test]
+    fn bases_mirror_directories_and_name_files_by_stem() {
+        let inputs = [
+            found("in/sub/deeper/a.txt", "in"),
+            found("in/a.txt", "in"),
+            Input::File(PathBuf::from("texts/b.v2.txt")),
+            Input::Stdin,
+        ];
+        let bases = output_bases(&inputs, Path::new("out")).unwrap();
+        assert_eq!(
+            bases,
+            ["out/sub/deeper/a", "out/a", "out/b.v2", "out/stdin"].map(PathBuf::from)
+        );
+        assert_eq!(output_path(&bases[2], "tmx"), PathBuf::from("out/b.v2.tmx"));
+    }
+
+    #[test]
+    fn two_inputs_with_one_name_are_refused() {
+        let err = output_bases(
+            &[
+                Input::File(PathBuf::from("a/x.txt")),
+                Input::File(PathBuf::from("b/x.txt")),
+            ],
+            Path::new("out"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a/x.txt and b/x.txt would both be written as out/x.*; "),
+            "{err}"
+        );
     }
 }

@@ -1513,3 +1513,48 @@ fn cli_translates_with_an_external_command() {
         "EN2: [Ministry of Land and Resources] 7 chars"
     );
 }
+
+#[tokio::test]
+async fn cli_counts_the_deepl_glossary_set_up_in_the_requests() {
+    let server = deepl_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/glossaries"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/glossaries"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})))
+        .mount(&server)
+        .await;
+    let (run, _dir) = run_bitext(
+        Bitext::new()
+            .file("a.txt", "开展创先争优活动.国土资源部说.")
+            .file("g.tsv", GLOSSARY)
+            .env("DEEPL_AUTH_KEY", "test-key:fx")
+            .args([
+                "translate",
+                "a.txt",
+                "--glossary",
+                "g.tsv",
+                "--backend",
+                "deepl",
+            ])
+            .args(["--base-url", &server.uri(), "--no-cache"]),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent = received(&server).await;
+    let setup = sent
+        .iter()
+        .filter(|r| r.url.path() == "/v2/glossaries")
+        .count();
+    assert_eq!(setup, 2, "list, then create");
+    assert!(
+        run.stdout
+            .contains(&format!("\n  requests: {}, ", sent.len())),
+        "{} requests reached the server:\n{}",
+        sent.len(),
+        run.stdout
+    );
+}

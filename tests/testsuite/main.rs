@@ -9,8 +9,10 @@ mod harness;
 
 mod align;
 mod backend;
+mod batch;
 mod claims;
 mod cli;
+mod command;
 mod dry_run;
 mod glossary;
 mod memory;

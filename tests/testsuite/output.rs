@@ -198,9 +198,11 @@ fn outputs_are_byte_identical_across_runs() {
 /// first command (add `--force`).
 #[test]
 fn committed_outputs_are_current() {
+    // The outputs name the input by its path as given, as the command in
+    // the message below gives it.
     let (run, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt"])
+        .fixture("article.txt", "examples/article.txt")
+        .args(["translate", "examples/article.txt"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     for ext in ["tmx", "md", "jsonl"] {

@@ -185,7 +185,7 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
         .unwrap();
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stdout.contains("1 segments have no translation"),
+        run.stdout.contains("1 segment has no translation"),
         "{}",
         run.stdout
     );

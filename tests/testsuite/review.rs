@@ -650,7 +650,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert!(
         import
             .stdout
-            .contains("imported 1 reviewed translations, 437 unchanged, 0 rejected"),
+            .contains("imported 1 reviewed translation, 437 unchanged, 0 rejected"),
         "{}",
         import.stdout
     );
@@ -672,7 +672,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert!(
         rerun
             .stdout
-            .contains("from translation memory: 1 segments (1 reviewed)"),
+            .contains("from translation memory: 1 segment (1 reviewed)"),
         "{}",
         rerun.stdout
     );
@@ -776,7 +776,7 @@ fn unmatched_edits_are_reported_by_row() {
     assert!(
         import
             .stdout
-            .contains("imported 1 reviewed translations, 435 unchanged, 5 rejected"),
+            .contains("imported 1 reviewed translation, 435 unchanged, 5 rejected"),
         "{}",
         import.stdout
     );

@@ -502,3 +502,39 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
         assert_eq!(b.origin, bitext::document::Origin::Cache);
     }
 }
+
+#[tokio::test]
+async fn a_source_passed_through_is_untranslated_and_the_run_exits_1() {
+    // A backend that answers every segment with its source: each keeps its
+    // Han characters, so each is untranslated although it has a target.
+    let (backend, _) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        Ok(batch.iter().map(|r| reply(r, r.text.clone())).collect())
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = Options::default();
+    options.output_dir = dir.path().join("out");
+    let pipeline = Pipeline::new(Segmenter::default(), None, Box::new(backend), options)
+        .with_writer(bitext::output::Format::Jsonl.writer());
+    let report = pipeline
+        .run(&[bitext::input::Input::File(fixture_path("article.txt"))])
+        .await
+        .unwrap();
+    assert_eq!(report.files[0].segments, 438);
+    assert_eq!(report.files[0].untranslated, 438);
+    assert_eq!(report.exit_code(), 1);
+
+    // One that translates is not.
+    let (backend, _) = Scripted::new(TermSupport::Placeholder, |batch, _| {
+        Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
+    });
+    let mut options = Options::default();
+    options.output_dir = dir.path().join("out2");
+    let pipeline = Pipeline::new(Segmenter::default(), None, Box::new(backend), options)
+        .with_writer(bitext::output::Format::Jsonl.writer());
+    let report = pipeline
+        .run(&[bitext::input::Input::File(fixture_path("article.txt"))])
+        .await
+        .unwrap();
+    assert_eq!(report.files[0].untranslated, 0);
+    assert_eq!(report.exit_code(), 0);
+}

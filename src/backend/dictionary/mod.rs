@@ -11,7 +11,8 @@ pub mod gloss;
 use async_trait::async_trait;
 
 use super::{
-    Backend, Capabilities, Price, SegmentReply, SegmentRequest, TermSupport, TranslateContext,
+    Backend, Capabilities, Languages, Price, SegmentReply, SegmentRequest, TermSupport,
+    TranslateContext,
 };
 use crate::error::Result;
 use gloss::{FixedTerm, Glosser};
@@ -25,6 +26,11 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_batch: 64,
     max_chars: 16_384,
     network: false,
+    languages: Languages::Only {
+        source: &["zh"],
+        target: &["en"],
+    },
+    models: false,
 };
 
 /// The CC-CEDICT gloss backend.
