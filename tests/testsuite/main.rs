@@ -12,6 +12,7 @@ mod backend;
 mod cli;
 mod dry_run;
 mod glossary;
+mod glossary_extract;
 mod output;
 mod resilience;
 mod review;
