@@ -3,17 +3,19 @@
 //! Level `n` counts the n-grams of the corpus whose two (n−1)-grams
 //! (prefix and suffix) were kept at level `n − 1`: an n-gram cannot be more
 //! frequent than its parts, so nothing frequent is missed (the Apriori
-//! property). It also counts the n-grams with only one frequent part, to
-//! give the kept (n−1)-grams their left and right neighbours for the
-//! branching entropy, and then keeps those seen at least the level's
-//! threshold times.
+//! property). The n-grams counted give the kept (n−1)-grams their left and
+//! right neighbours for the branching entropy, Σ c·ln c over the neighbours'
+//! counts c; a neighbour seen once adds nothing to it, so the sum is exact
+//! while the threshold is 2 (the default), and with a higher one a
+//! neighbour seen fewer times than the threshold is taken as seen once.
+//! Those seen at least the level's threshold times are kept.
 //!
 //! N-grams are keyed by a 64-bit fingerprint of their characters and hold
 //! one position where they occur, so a table entry is small whatever the
-//! n-gram's length. A pass whose table grows past [`PASS_CAP`] entries is
+//! n-gram's length. A pass whose table reaches [`PASS_CAP`] entries is
 //! redone as two passes, each over half of the fingerprints; a level that
-//! keeps more than [`LEVEL_CAP`] n-grams keeps only the most frequent ones
-//! (its threshold rises, and no longer level's threshold is lower).
+//! would keep more than [`LEVEL_CAP`] n-grams keeps only the most frequent
+//! ones (its threshold rises, and no longer level's threshold is lower).
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -25,11 +27,12 @@ use crate::backend::dictionary::cedict::IdentityHasher;
 pub(super) type FpMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
 /// The most entries one counting pass holds before its share of the
-/// fingerprints is split in two.
-pub(super) const PASS_CAP: usize = 1 << 21;
+/// fingerprints is split in two: a table of 2²⁰ slots, about 33 MB.
+pub(super) const PASS_CAP: usize = (1 << 20) / 8 * 7;
 
-/// The most n-grams kept for one length.
-pub(super) const LEVEL_CAP: usize = 1 << 18;
+/// The most n-grams kept for one length: a table of 2¹⁷ slots, about
+/// 4 MB.
+pub(super) const LEVEL_CAP: usize = (1 << 17) / 8 * 7;
 
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -148,7 +151,7 @@ impl Counts {
     /// `keep`, return the n-grams to keep.
     fn level(&mut self, corpus: &Corpus, n: usize, keep: bool) -> FpMap<Gram> {
         let text = corpus.ids();
-        let threshold = self.thresholds[n - 1];
+        let mut threshold = self.thresholds[n - 1];
         let mut kept = FpMap::default();
         // Shares of the fingerprints still to count: (modulus, residue).
         let mut work = vec![(1u64, 0u64)];
@@ -160,36 +163,28 @@ impl Counts {
                 continue;
             };
             for (h, gram) in table {
-                let pos = gram.pos as usize;
-                let w = &text[pos..pos + n];
-                let (prefix, suffix) = (&w[..n - 1], &w[1..]);
-                let (hp, hs) = (fingerprint(prefix), fingerprint(suffix));
                 if n >= 3 {
+                    let pos = gram.pos as usize;
+                    let w = &text[pos..pos + n];
                     let c = f64::from(gram.count);
                     let term = (c * c.ln()) as f32;
-                    if let Some(p) = self.levels[n - 1].get_mut(&hp) {
+                    if let Some(p) = self.levels[n - 1].get_mut(&fingerprint(&w[..n - 1])) {
                         p.s_right += term;
                     }
-                    if let Some(s) = self.levels[n - 1].get_mut(&hs) {
+                    if let Some(s) = self.levels[n - 1].get_mut(&fingerprint(&w[1..])) {
                         s.s_left += term;
                     }
                 }
-                if keep
-                    && gram.count >= threshold
-                    && self.kept(prefix, hp)
-                    && self.kept(suffix, hs)
-                {
+                if keep && gram.count >= threshold {
                     kept.insert(h, gram);
+                    if kept.len() >= 2 * self.level_cap {
+                        threshold = prune(&mut kept, self.level_cap, threshold);
+                    }
                 }
             }
         }
-        let mut threshold = threshold;
-        if kept.len() > self.level_cap {
-            let mut all: Vec<u32> = kept.values().map(|g| g.count).collect();
-            let (_, &mut nth, _) = all.select_nth_unstable_by(self.level_cap, |a, b| b.cmp(a));
-            threshold = nth + 1;
-            kept.retain(|_, g| g.count >= threshold);
-        }
+        threshold = prune(&mut kept, self.level_cap, threshold);
+        kept.shrink_to_fit();
         self.thresholds.push(threshold);
         kept
     }
@@ -207,13 +202,7 @@ impl Counts {
             for i in clause.start..=clause.end - n {
                 let w = &text[i..i + n];
                 let hp = fingerprint(&w[..n - 1]);
-                let prefix = self.kept(&w[..n - 1], hp);
-                if n == 2 && !prefix {
-                    continue;
-                }
-                let suffix = self.kept(&w[1..], fingerprint(&w[1..]));
-                let wanted = if n == 2 { suffix } else { prefix || suffix };
-                if !wanted {
+                if !self.kept(&w[..n - 1], hp) || !self.kept(&w[1..], fingerprint(&w[1..])) {
                     continue;
                 }
                 let h = step(hp, w[n - 1]);
@@ -228,13 +217,30 @@ impl Counts {
                 if corpus.boundary(i) && corpus.boundary(i + n) {
                     gram.agree += 1;
                 }
-                if table.len() > self.pass_cap {
+                // Shares are split on bits 32 to 56 of the fingerprint
+                // (the table's slots use the low bits); past 2²⁴ shares a
+                // table may grow.
+                if table.len() >= self.pass_cap && modulus < 1 << 24 {
                     return None;
                 }
             }
         }
         Some(table)
     }
+}
+
+/// Keep at most `cap` of the n-grams, the most frequent: raise the
+/// threshold above the count of the first one left out. Returns the
+/// threshold now in force.
+fn prune(kept: &mut FpMap<Gram>, cap: usize, threshold: u32) -> u32 {
+    if kept.len() <= cap {
+        return threshold;
+    }
+    let mut all: Vec<u32> = kept.values().map(|g| g.count).collect();
+    let (_, &mut nth, _) = all.select_nth_unstable_by(cap, |a, b| b.cmp(a));
+    let threshold = threshold.max(nth + 1);
+    kept.retain(|_, g| g.count >= threshold);
+    threshold
 }
 
 #[cfg(test)]
