@@ -103,7 +103,9 @@ fn random() -> String {
             let len = 2 + rng.below(29);
             for _ in 0..len {
                 let x = (rng.next() as f64 / (1u64 << 31) as f64) * sum;
-                let i = cumulative.partition_point(|&c| c < x).min(alphabet.len() - 1);
+                let i = cumulative
+                    .partition_point(|&c| c < x)
+                    .min(alphabet.len() - 1);
                 out.push(alphabet[i]);
             }
             out.push('.');
@@ -203,10 +205,26 @@ fn main() {
     let best = |args: &[&str]| (0..3).map(|_| cli(args)).fold(f64::MAX, f64::min);
     println!(
         "cli article --aligned (best of 3): {:.2} s",
-        best(&["glossary", "extract", &article, "--aligned", &aligned, "-q", "-o", out])
+        best(&[
+            "glossary",
+            "extract",
+            &article,
+            "--aligned",
+            &aligned,
+            "-q",
+            "-o",
+            out
+        ])
     );
     println!(
         "cli mixed 20 MB (best of 3): {:.2} s",
-        best(&["glossary", "extract", corpus.to_str().expect("a UTF-8 path"), "-q", "-o", out])
+        best(&[
+            "glossary",
+            "extract",
+            corpus.to_str().expect("a UTF-8 path"),
+            "-q",
+            "-o",
+            out
+        ])
     );
 }

@@ -369,7 +369,10 @@ impl GlossaryChoice {
 
 /// The settings of backend `name`: defaults, then `[backend.NAME]` of the
 /// config file (`--config`, or `bitext.toml` here), then the flags.
-pub(crate) fn backend_settings(name: &str, args: &BackendArgs) -> Result<(BackendSettings, Vec<String>)> {
+pub(crate) fn backend_settings(
+    name: &str,
+    args: &BackendArgs,
+) -> Result<(BackendSettings, Vec<String>)> {
     let mut settings = BackendSettings::default();
     let mut warnings = Vec::new();
     if let Some(file) = ConfigFile::discover(args.config.as_deref())? {

@@ -32,12 +32,7 @@ fn article_candidates() -> Vec<Candidate> {
 
 /// The human translation of the article, as aligned pairs.
 fn human_translation() -> Vec<bitext::glossary::extract::AlignedPair> {
-    read_aligned(
-        &fixture_path("review/article.good.jsonl"),
-        "zh-CN",
-        "en-US",
-    )
-    .unwrap()
+    read_aligned(&fixture_path("review/article.good.jsonl"), "zh-CN", "en-US").unwrap()
 }
 
 #[test]
@@ -50,7 +45,11 @@ fn ranked_candidates_of_the_reference_article() {
 
 /// What a candidate would give: the top `k` sources.
 fn sources(candidates: &[Candidate], k: usize) -> Vec<&str> {
-    candidates.iter().take(k).map(|c| c.source.as_str()).collect()
+    candidates
+        .iter()
+        .take(k)
+        .map(|c| c.source.as_str())
+        .collect()
 }
 
 /// Precision at 50 and 100 and recall at 200 against the shipped glossary's
@@ -69,7 +68,12 @@ async fn precision_recall_and_target_match_against_the_shipped_glossary() {
         .collect();
     let is_term = |s: &str| truth.iter().any(|e| e.source == s);
     let mut candidates = article_candidates();
-    let hits = |k: usize| sources(&candidates, k).into_iter().filter(|s| is_term(s)).count();
+    let hits = |k: usize| {
+        sources(&candidates, k)
+            .into_iter()
+            .filter(|s| is_term(s))
+            .count()
+    };
     let (hits50, hits100, hits200) = (hits(50), hits(100), hits(200));
     let p50 = hits50 as f64 / 50.0;
     let p100 = hits100 as f64 / 100.0;
@@ -141,14 +145,26 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
     let (tsv, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .fixture("review/article.good.jsonl", "good.jsonl")
-        .args(["glossary", "extract", "article.txt", "--aligned", "good.jsonl"])
+        .args([
+            "glossary",
+            "extract",
+            "article.txt",
+            "--aligned",
+            "good.jsonl",
+        ])
         .args(["--top", "40", "-o", "terms.tsv"])
         .run();
     assert_eq!(tsv.code, 0, "{}", tsv.stderr);
     let (tbx, _dir2) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .fixture("review/article.good.jsonl", "good.jsonl")
-        .args(["glossary", "extract", "article.txt", "--aligned", "good.jsonl"])
+        .args([
+            "glossary",
+            "extract",
+            "article.txt",
+            "--aligned",
+            "good.jsonl",
+        ])
         .args(["--top", "40", "--format", "tbx", "-o", "terms.tbx"])
         .run();
     assert_eq!(tbx.code, 0, "{}", tbx.stderr);
@@ -158,20 +174,39 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
     let rows = |g: &Glossary| -> Vec<(String, String, Vec<String>, String)> {
         g.entries()
             .iter()
-            .map(|e| (e.source.clone(), e.target.clone(), e.variants.clone(), e.note.clone()))
+            .map(|e| {
+                (
+                    e.source.clone(),
+                    e.target.clone(),
+                    e.variants.clone(),
+                    e.note.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(rows(&from_tsv), rows(&from_tbx));
     for e in from_tsv.entries() {
-        assert!(e.note.starts_with("proposed by bitext glossary extract"), "{}", e.note);
-        assert!(e.note.contains("frequency ") && e.note.contains("score "), "{}", e.note);
+        assert!(
+            e.note.starts_with("proposed by bitext glossary extract"),
+            "{}",
+            e.note
+        );
+        assert!(
+            e.note.contains("frequency ") && e.note.contains("score "),
+            "{}",
+            e.note
+        );
     }
     // `--glossary` takes it as it is.
     let (check, _dir3) = Bitext::in_dir(_dir)
         .args(["glossary", "check", "-g", "terms.tsv", "article.txt"])
         .run();
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(check.stdout.starts_with("terms.tsv: 40 entries"), "{}", check.stdout);
+    assert!(
+        check.stdout.starts_with("terms.tsv: 40 entries"),
+        "{}",
+        check.stdout
+    );
 }
 
 /// Without aligned text, the dictionary backend proposes the targets, and
@@ -183,7 +218,11 @@ fn without_aligned_text_the_dictionary_proposes_targets() {
         .args(["glossary", "extract", "article.txt", "--top", "12"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("12 machine proposals (dictionary)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("12 machine proposals (dictionary)"),
+        "{}",
+        run.stderr
+    );
     bitext_snapshot!(run, run.stdout);
 }
 
@@ -198,7 +237,14 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
     );
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
-        .args(["glossary", "extract", "article.txt", "--top", "5", "--no-glossary"])
+        .args([
+            "glossary",
+            "extract",
+            "article.txt",
+            "--top",
+            "5",
+            "--no-glossary",
+        ])
         .args(["--backend", "command", "--command", &command])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -207,9 +253,16 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
     for line in &lines[1..] {
         let fields: Vec<&str> = line.split('\t').collect();
         assert!(fields[1].starts_with("EN"), "{line}");
-        assert!(fields[3].ends_with("target a machine proposal (command backend)"), "{line}");
+        assert!(
+            fields[3].ends_with("target a machine proposal (command backend)"),
+            "{line}"
+        );
     }
-    assert!(run.stderr.contains("4 machine proposals (command), 1 none"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("4 machine proposals (command), 1 none"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Bad input: one line naming the file and what to do, exit 2, and no
@@ -252,7 +305,10 @@ fn bad_input_is_one_line_and_writes_nothing() {
     for (name, args, stderr) in cases {
         let (run, _dir) = Bitext::new()
             .fixture("article.txt", "article.txt")
-            .file("bad.jsonl", "{\"source\": \"中文\", \"target\": \"Chinese\"}\n{\"text\": \"中文\"}\n")
+            .file(
+                "bad.jsonl",
+                "{\"source\": \"中文\", \"target\": \"Chinese\"}\n{\"text\": \"中文\"}\n",
+            )
             .file("bad.tmx", "<xliff version=\"2.0\"/>\n")
             .file("empty.txt", "\n \n")
             .args(["glossary", "extract"])
@@ -261,7 +317,10 @@ fn bad_input_is_one_line_and_writes_nothing() {
             .run();
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert_eq!(run.stderr, *stderr, "{name}");
-        assert!(!run.dir.join("terms.tsv").exists(), "{name}: output written");
+        assert!(
+            !run.dir.join("terms.tsv").exists(),
+            "{name}: output written"
+        );
         assert_eq!(run.stdout, "", "{name}");
     }
 }
@@ -270,8 +329,14 @@ fn bad_input_is_one_line_and_writes_nothing() {
 fn bad_top_and_min_freq_are_usage_errors() {
     for (args, wanted) in [
         (&["--top", "0"][..], "invalid value '0' for '--top <N>'"),
-        (&["--top", "many"][..], "invalid value 'many' for '--top <N>'"),
-        (&["--min-freq", "0"][..], "invalid value '0' for '--min-freq <K>'"),
+        (
+            &["--top", "many"][..],
+            "invalid value 'many' for '--top <N>'",
+        ),
+        (
+            &["--min-freq", "0"][..],
+            "invalid value '0' for '--min-freq <K>'",
+        ),
     ] {
         let (run, _dir) = Bitext::new()
             .fixture("article.txt", "article.txt")
@@ -298,7 +363,10 @@ fn tmx_from_translate_is_aligned_text() {
     let mut candidates = article_candidates();
     candidates.truncate(3);
     assert_eq!(render_from_aligned(&mut candidates, &pairs), 3);
-    let ministry = candidates.iter().find(|c| c.source == "国土资源部").unwrap();
+    let ministry = candidates
+        .iter()
+        .find(|c| c.source == "国土资源部")
+        .unwrap();
     assert_eq!(
         ministry.target.as_ref().unwrap().text,
         "Ministry of Land and Resources"

@@ -63,7 +63,11 @@ pub fn read_aligned(path: &Path, source_lang: &str, target_lang: &str) -> Result
             .iter()
             .filter(|&&b| b == b'\n')
             .count();
-        aligned_error(path, line, "not valid UTF-8; bitext writes its JSONL and TMX as UTF-8")
+        aligned_error(
+            path,
+            line,
+            "not valid UTF-8; bitext writes its JSONL and TMX as UTF-8",
+        )
     })?;
     let text = text.trim_start_matches('\u{feff}');
     let ext = path
@@ -119,7 +123,12 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Vec<AlignedPair>> {
     Ok(pairs)
 }
 
-fn read_tmx(path: &Path, text: &str, source_lang: &str, target_lang: &str) -> Result<Vec<AlignedPair>> {
+fn read_tmx(
+    path: &Path,
+    text: &str,
+    source_lang: &str,
+    target_lang: &str,
+) -> Result<Vec<AlignedPair>> {
     let primary = |tag: &str| {
         tag.split(['-', '_'])
             .next()
@@ -256,7 +265,9 @@ fn phrases(text: &str) -> Vec<Vec<Word>> {
             i += c.len_utf8();
             continue;
         }
-        let end = text[i..].find(|c: char| !is_word(c)).map_or(text.len(), |e| i + e);
+        let end = text[i..]
+            .find(|c: char| !is_word(c))
+            .map_or(text.len(), |e| i + e);
         let token = &text[i..end];
         let core = token.trim_start_matches(|c: char| c == '-' || QUOTES.contains(&c));
         let lead = token.len() - core.len();
@@ -283,7 +294,9 @@ fn phrases(text: &str) -> Vec<Vec<Word>> {
                     // Keep the apostrophe of "Members'" in the written form.
                     span.end += trail.chars().next().map_or(0, char::len_utf8);
                 }
-                out.last_mut().expect("one phrase").push(Word { span, key, stop });
+                out.last_mut()
+                    .expect("one phrase")
+                    .push(Word { span, key, stop });
             }
             at += part.len() + 1;
         }
@@ -334,9 +347,7 @@ fn ngrams(text: &str) -> Vec<Gram> {
 /// words and numbers in lower case), without a leading article.
 fn key_of(text: &str) -> String {
     let words: Vec<String> = phrases(text).into_iter().flatten().map(|w| w.key).collect();
-    let start = usize::from(
-        words.len() > 1 && matches!(words[0].as_str(), "the" | "a" | "an"),
-    );
+    let start = usize::from(words.len() > 1 && matches!(words[0].as_str(), "the" | "a" | "an"));
     words[start..].join(" ")
 }
 
@@ -521,7 +532,9 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            words("the Leading Party Members' Group, 'Two Deliveries and One Improvement' Party-building"),
+            words(
+                "the Leading Party Members' Group, 'Two Deliveries and One Improvement' Party-building"
+            ),
             [
                 vec!["the", "Leading", "Party", "Members'", "Group"],
                 vec!["Two", "Deliveries", "and", "One", "Improvement"],
@@ -538,14 +551,24 @@ mod tests {
             .collect();
         assert_eq!(
             grams,
-            ["Ministry", "Ministry of Land", "Land", "Party", "Party-building", "building"]
+            [
+                "Ministry",
+                "Ministry of Land",
+                "Land",
+                "Party",
+                "Party-building",
+                "building"
+            ]
         );
     }
 
     #[test]
     fn renderings_compare_by_stems() {
         assert!(same_rendering("the Party branches", "Party branch"));
-        assert!(same_rendering("Ministry of Land and Resources", "ministry of land and resources"));
+        assert!(same_rendering(
+            "Ministry of Land and Resources",
+            "ministry of land and resources"
+        ));
         assert!(!same_rendering("Party branch", "Party committee"));
         assert!(!same_rendering("", ""));
     }

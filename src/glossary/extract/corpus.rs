@@ -182,13 +182,15 @@ impl Corpus {
     /// The position ranges of the clauses, in order.
     pub(super) fn clause_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         let mut start = 0;
-        self.text.iter().enumerate().filter_map(move |(i, &id)| {
-            (id == SEP).then(|| {
+        self.text
+            .iter()
+            .enumerate()
+            .filter(|&(_, &id)| id == SEP)
+            .map(move |(i, _)| {
                 let range = start..i;
                 start = i + 1;
                 range
             })
-        })
     }
 }
 

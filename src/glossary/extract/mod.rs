@@ -31,10 +31,10 @@
 //! Targets come from aligned bitext ([`aligned`]: the English n-gram most
 //! associated with the candidate over the aligned segments, by Dice), or
 //! else from a translation backend ([`propose_with_backend`]), and are
-//! marked as such. [`write`] gives a TSV or TBX glossary that `--glossary`
+//! marked as such. [`write()`] gives a TSV or TBX glossary that `--glossary`
 //! loads as it is, every entry noted as proposed.
 //!
-//! Counting is level by level with bounded tables (see [`Counts`] in the
+//! Counting is level by level with bounded tables (see `count.rs` in the
 //! source): a 20 MB corpus takes seconds and no more memory than the
 //! dictionaries and the corpus itself.
 //!

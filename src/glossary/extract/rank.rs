@@ -74,13 +74,7 @@ fn char_classes(corpus: &Corpus, jieba: &Jieba) -> Vec<u8> {
 /// Whether a candidate has no stop character at its edges and no lone
 /// particle, preposition or conjunction inside, as jieba cuts it: 的薄弱环节
 /// and 形成了 fail, 地质队 (地 begins the word 地质) and 对外开放 pass.
-fn clean_edges(
-    text: &str,
-    ids: &[u32],
-    corpus: &Corpus,
-    classes: &[u8],
-    jieba: &Jieba,
-) -> bool {
+fn clean_edges(text: &str, ids: &[u32], corpus: &Corpus, classes: &[u8], jieba: &Jieba) -> bool {
     let class = |id: u32| classes[id as usize];
     let n = ids.len();
     let suspect = class(ids[0]) & EDGE != 0
@@ -104,7 +98,10 @@ fn clean_edges(
     if lone(first.word, EDGE) || lone(last.word, EDGE) {
         return false;
     }
-    tokens.len() < 3 || !tokens[1..tokens.len() - 1].iter().any(|t| lone(t.word, INNER))
+    tokens.len() < 3
+        || !tokens[1..tokens.len() - 1]
+            .iter()
+            .any(|t| lone(t.word, INNER))
 }
 
 /// Whether jieba tags the first or last word of `text` (of any length) with
@@ -223,7 +220,9 @@ pub(super) fn rank(
         let word_boundaries = f64::from(e.agree) / f;
         let score = c_value
             * word_boundaries
-            * (1.0 + general_frequency as f64 / GENERAL_SCALE).sqrt().recip()
+            * (1.0 + general_frequency as f64 / GENERAL_SCALE)
+                .sqrt()
+                .recip()
             * if in_cedict { 1.0 } else { UNKNOWN_BOOST };
         if score <= 0.0 {
             continue;
