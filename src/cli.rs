@@ -140,6 +140,8 @@ pub enum GlossaryCommand {
         "bitext glossary export -g terms.tsv -g names.csv --format tbx -o merged.tbx",
     ]))]
     Export(GlossaryExportArgs),
+    /// Propose glossary terms found in Chinese texts, with English from aligned bitext or a backend.
+    Extract(GlossaryExtractArgs),
 }
 
 /// Which glossaries a `bitext glossary` command works on.
@@ -194,6 +196,58 @@ pub struct GlossaryExportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `bitext glossary extract`.
+#[derive(Debug, Args)]
+pub struct GlossaryExtractArgs {
+    /// Chinese texts to find terms in (files, directories searched for *.txt, or -).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Aligned bitext (JSONL or TMX from bitext translate or align) to find the English of the terms in; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub aligned: Vec<PathBuf>,
+    /// Backend that proposes the English of terms the aligned bitext has none for (`bitext backends` lists them).
+    #[arg(short, long, value_name = "NAME", default_value = "dictionary")]
+    pub backend: String,
+    /// The most terms to propose.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub top: u32,
+    /// The fewest occurrences a term needs.
+    #[arg(long, value_name = "K", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_freq: u32,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Tsv)]
+    pub format: ExportFormat,
+    /// Glossary whose terms are marked as already known (never used to find or rank terms); repeat for several. Default: the bundled glossary.
+    #[arg(
+        short,
+        long = "glossary",
+        value_name = "FILE",
+        conflicts_with = "no_glossary"
+    )]
+    pub glossaries: Vec<PathBuf>,
+    /// Mark no term as already known.
+    #[arg(long)]
+    pub no_glossary: bool,
+    /// Source language tag (selects TMX and TBX sides).
+    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
+    pub source_lang: String,
+    /// Target language tag (selects TMX and TBX sides).
+    #[arg(long, default_value = "en-US", value_name = "TAG")]
+    pub target_lang: String,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub connect: Box<BackendArgs>,
 }
 
 /// Glossary export formats.

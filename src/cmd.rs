@@ -1,6 +1,8 @@
 //! The subcommands: each turns its arguments into a configuration, runs the
 //! library, and prints what a person needs to see.
 
+mod glossary_extract;
+
 use std::io::{self, Write};
 
 use crate::backend;
@@ -28,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Align(args) => align(&args).await,
         Command::Segment(args) => segment(&args),
         Command::Backends => backends(),
+        Command::Glossary(GlossaryCommand::Extract(args)) => glossary_extract::run(&args).await,
         Command::Glossary(command) => glossary(&command),
         Command::Import(args) => import(&args),
         Command::ExportTm(args) => export_tm(&args),
@@ -528,6 +531,14 @@ fn glossary(command: &GlossaryCommand) -> Result<i32> {
             };
             written.map_err(|e| Error::write(stdout, e))?;
             Ok(0)
+        }
+        GlossaryCommand::Extract(args) => {
+            // Asynchronous (it may call a backend): dispatched by `run`.
+            Err(crate::ErrorKind::Usage(format!(
+                "internal: glossary extract of {} inputs reached the synchronous glossary commands",
+                args.inputs.len()
+            ))
+            .into())
         }
         GlossaryCommand::Export(args) => {
             let (source_lang, target_lang) = languages(&args.files)?;

@@ -379,7 +379,7 @@ impl GlossaryChoice {
 }
 
 /// The built-in backend `name`, or the error that names none.
-fn builtin(name: &str) -> Result<BackendInfo> {
+pub(crate) fn builtin(name: &str) -> Result<BackendInfo> {
     backend::builtin(name).ok_or_else(|| {
         ErrorKind::UnknownBackend {
             name: name.to_string(),
@@ -390,7 +390,7 @@ fn builtin(name: &str) -> Result<BackendInfo> {
 
 /// Refuse a language pair the backend cannot translate, naming the
 /// backends that can.
-fn check_languages(info: &BackendInfo, source_lang: &str, target_lang: &str) -> Result<()> {
+pub(crate) fn check_languages(info: &BackendInfo, source_lang: &str, target_lang: &str) -> Result<()> {
     let languages = info.capabilities.languages;
     if languages.translates(source_lang, target_lang) {
         return Ok(());
@@ -434,7 +434,7 @@ fn check_languages(info: &BackendInfo, source_lang: &str, target_lang: &str) -> 
 /// the config file (`--config`, or `bitext.toml` here), then the flags.
 /// Settings the backend has no use for are refused: `--model` for a backend
 /// without models.
-fn backend_settings(
+pub(crate) fn backend_settings(
     info: &BackendInfo,
     args: &BackendArgs,
 ) -> Result<(BackendSettings, Vec<String>)> {

@@ -226,6 +226,17 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// An aligned file given to `bitext glossary extract --aligned` cannot
+    /// be read.
+    #[error("{}{}: {message}", path.display(), line_suffix(*line))]
+    Aligned {
+        /// The JSONL or TMX file.
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),

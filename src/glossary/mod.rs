@@ -27,6 +27,7 @@
 //! # Ok::<(), bitext::Error>(())
 //! ```
 
+pub mod extract;
 pub mod placeholder;
 mod report;
 mod tbx;

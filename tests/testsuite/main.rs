@@ -15,6 +15,7 @@ mod cli;
 mod command;
 mod dry_run;
 mod glossary;
+mod glossary_extract;
 mod memory;
 mod output;
 mod qa;

@@ -67,9 +67,11 @@ fn key_hash(word: &str) -> u64 {
     h
 }
 
-/// Passes the precomputed [`key_hash`] through.
+/// Passes the precomputed [`key_hash`] through (and any other key that is
+/// already a well-mixed `u64`, such as the term extractor's n-gram
+/// fingerprints).
 #[derive(Default)]
-struct IdentityHasher(u64);
+pub(crate) struct IdentityHasher(u64);
 
 impl Hasher for IdentityHasher {
     fn finish(&self) -> u64 {

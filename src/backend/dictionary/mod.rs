@@ -46,6 +46,11 @@ impl Dictionary {
         }
     }
 
+    /// The dictionary and word segmenter it glosses with.
+    pub fn glosser(&self) -> &Glosser {
+        &self.glosser
+    }
+
     /// Gloss one text, rendering the given glossary terms with their targets.
     pub fn gloss(&self, request: &SegmentRequest) -> String {
         let fixed: Vec<FixedTerm<'_>> = request
