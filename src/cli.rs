@@ -141,6 +141,11 @@ pub enum GlossaryCommand {
     ]))]
     Export(GlossaryExportArgs),
     /// Propose glossary terms found in Chinese texts, with English from aligned bitext or a backend.
+    #[command(after_help = examples(&[
+        "bitext glossary extract reports/ -o proposed.tsv",
+        "bitext glossary extract article.txt --aligned output/article.jsonl --top 100",
+        "bitext glossary extract texts/ --backend deepl --format tbx -o proposed.tbx",
+    ]))]
     Extract(GlossaryExtractArgs),
 }
 

@@ -202,7 +202,7 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
     assert!(!run.stdout.contains("word-salad"));
     assert!(
         run.stderr
-            .contains("; 1 dictionary glosses skipped (not translations) from tm.redb"),
+            .contains("; 1 dictionary gloss skipped (not translations) from tm.redb"),
         "{}",
         run.stderr
     );
@@ -227,7 +227,7 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
     // The reviewed translation was used ...
     assert!(
         run.stdout
-            .contains("from translation memory: 1 segments (1 reviewed)"),
+            .contains("from translation memory: 1 segment (1 reviewed)"),
         "{}",
         run.stdout
     );
