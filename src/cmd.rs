@@ -20,6 +20,7 @@ use crate::output::AtomicFile;
 use crate::pipeline::{PlanReport, Report};
 use crate::review::{ImportPlan, Reference, ReviewFile};
 use crate::segment::{Position, Segmenter};
+use crate::text::count;
 
 /// Run a parsed command line; returns the process exit code. Errors that
 /// stop the whole run are returned; an input that fails in a batch is
@@ -135,11 +136,6 @@ async fn align(args: &AlignArgs) -> Result<i32> {
         .map_err(stdout_error)?;
     }
     Ok(0)
-}
-
-/// `n` and the noun that goes with it: `1 segment`, `2 segments`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Result<()> {

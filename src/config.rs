@@ -390,7 +390,11 @@ pub(crate) fn builtin(name: &str) -> Result<BackendInfo> {
 
 /// Refuse a language pair the backend cannot translate, naming the
 /// backends that can.
-pub(crate) fn check_languages(info: &BackendInfo, source_lang: &str, target_lang: &str) -> Result<()> {
+pub(crate) fn check_languages(
+    info: &BackendInfo,
+    source_lang: &str,
+    target_lang: &str,
+) -> Result<()> {
     let languages = info.capabilities.languages;
     if languages.translates(source_lang, target_lang) {
         return Ok(());

@@ -72,6 +72,7 @@ pub mod progress;
 pub mod review;
 pub mod segment;
 pub mod srx;
+pub mod text;
 pub mod translate;
 
 pub use cmd::run;

@@ -157,9 +157,5 @@ impl Drop for Stderr {
 
 /// `n thing` or `n things`.
 fn plural(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
+    crate::text::count(n, thing, &format!("{thing}s"))
 }

@@ -42,6 +42,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
 use crate::cache::{Cache, CacheKey, CachedTranslation, MemoryUse};
+use crate::check;
 use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
@@ -537,7 +538,7 @@ impl<'a> TranslateStage<'a> {
         results
             .iter()
             .filter_map(|(id, t)| {
-                let text = t.text.clone()?;
+                let text = t.text.clone().filter(|t| !check::is_untranslated(t))?;
                 Some((
                     keys[id].clone(),
                     CachedTranslation {

@@ -34,6 +34,13 @@ use crate::document::{Flag, FlagKind, TermMatch, Unit};
 use crate::glossary::Glossary;
 use crate::segment::is_han;
 
+/// Whether `target` is no translation at all: empty, or with Han characters
+/// left in it (the source passed through, or part of it). The check flags
+/// such a target `untranslated` or `empty`, and the memory never keeps it.
+pub fn is_untranslated(target: &str) -> bool {
+    target.trim().is_empty() || target.chars().any(is_han)
+}
+
 /// Flag `unit` (whose `terms` were found by `glossary`), and clean its texts.
 /// `translated` is false when the backend gave no translation for it.
 pub fn check(unit: &mut Unit, glossary: &Glossary, translated: bool) {

@@ -97,8 +97,9 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
     )?;
     writeln!(
         out,
-        "- **Segments:** {} in {} paragraphs",
-        summary.segments, summary.paragraphs
+        "- **Segments:** {} in {}",
+        summary.segments,
+        crate::text::count(summary.paragraphs, "paragraph", "paragraphs")
     )?;
     let model = ctx
         .model

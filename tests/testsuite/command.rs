@@ -133,3 +133,33 @@ fn a_command_gets_the_model_it_is_given() {
         serde_json::from_str(run.read("output/a.jsonl").lines().next().unwrap()).unwrap();
     assert_eq!(record["model"], "zh-en-small");
 }
+
+/// A source passed through is no translation, so the memory never keeps it:
+/// a rerun with a program that works asks it for every segment again
+/// (issue 11: an echoing program's output came back from the memory).
+#[test]
+fn a_source_passed_through_is_not_kept_in_the_memory() {
+    let (echo, dir) = with_fake_mt(
+        Bitext::new()
+            .file("a.txt", TEXT)
+            .args(["translate", "a.txt", "--cache", "tm.redb"]),
+        "--echo",
+    )
+    .run();
+    assert_eq!(echo.code, 1, "{}", echo.stderr);
+    let (rerun, _dir) = with_fake_mt(
+        Bitext::in_dir(dir).args(["translate", "a.txt", "--cache", "tm.redb", "--force"]),
+        "--count batches.txt",
+    )
+    .run();
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert!(
+        rerun.stdout.contains("from translation memory: 0 segments"),
+        "{}",
+        rerun.stdout
+    );
+    assert!(
+        lines(&rerun, "batches.txt") > 0,
+        "the program was not asked"
+    );
+}
