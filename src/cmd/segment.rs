@@ -1,0 +1,87 @@
+//! `bitext segment`: print the segments of the inputs.
+
+use std::io::{self, Write};
+
+use super::{is_broken_pipe, stdout_error};
+use crate::cli::{SegmentArgs, SegmentFormat};
+use crate::config::{ReadConfig, language_tag};
+use crate::error::Result;
+use crate::input;
+use crate::segment::{Position, Segmenter};
+
+pub(super) fn segment(args: &SegmentArgs) -> Result<i32> {
+    let config = ReadConfig::from_args(&args.inputs, &args.read)?;
+    let lang = language_tag(&args.source_lang, "--source-lang")?;
+    let segmenter = config.segmenter(&lang)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let many = config.inputs.len() > 1;
+    let mut failed = false;
+    for (n, input) in config.inputs.iter().enumerate() {
+        if many && args.format == SegmentFormat::Text {
+            let gap = if n > 0 { "\n" } else { "" };
+            writeln!(out, "{gap}==> {} <==", input.display()).map_err(stdout_error)?;
+        }
+        if let Err(e) = print_segments(&segmenter, input, &config, args.format, &mut out) {
+            if is_broken_pipe(&e) {
+                return Err(e);
+            }
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    }
+    out.flush().map_err(stdout_error)?;
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// Stream the segments of one input to `out`.
+fn print_segments(
+    segmenter: &Segmenter,
+    input: &input::Input,
+    config: &ReadConfig,
+    format: SegmentFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut source = input::TextSource::open(input, config.encoding)?;
+    let mut position = Position::default();
+    let name = input.display();
+    while let Some(chunk) = source.next_chunk()? {
+        for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
+            match format {
+                SegmentFormat::Text => {
+                    if paragraph.index > 1 {
+                        writeln!(out).map_err(stdout_error)?;
+                    }
+                    for s in &paragraph.segments {
+                        writeln!(out, "{}", s.text).map_err(stdout_error)?;
+                        if let Some(flag) = segmenter.long_segment_flag(&s.text) {
+                            eprintln!("warning: {name}:{}: segment {}: {flag}", s.line, s.id);
+                        }
+                    }
+                }
+                SegmentFormat::Jsonl => {
+                    for s in &paragraph.segments {
+                        let line = serde_json::json!({
+                            "file": name,
+                            "id": s.id,
+                            "paragraph": s.paragraph,
+                            "index": s.index,
+                            "line": s.line,
+                            "start": s.span.start,
+                            "end": s.span.end,
+                            "text": s.text,
+                            "flags": segmenter.long_segment_flag(&s.text).into_iter().collect::<Vec<_>>(),
+                        });
+                        writeln!(out, "{line}").map_err(stdout_error)?;
+                    }
+                }
+            }
+        }
+    }
+    if position.paragraphs == 0 {
+        return Err(crate::ErrorKind::EmptyInput {
+            path: input.path().to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
+}
