@@ -69,17 +69,23 @@ const AFTER_VERB: &[&str] = &[
 /// Whether `rest` (the text after a quotation's closing mark) opens with an
 /// attribution clause.
 pub(super) fn is_attribution(rest: &[char]) -> bool {
+    // The clause, up to the first punctuation (looking no further than the
+    // longest attribution).
+    let rest = &rest[..rest.len().min(MAX_SUBJECT_CHARS + 9)];
     let len = rest
         .iter()
         .position(|&c| !(c.is_alphanumeric() || c == '·'))
         .unwrap_or(rest.len());
+    if len > MAX_SUBJECT_CHARS + 8 {
+        return false;
+    }
     let ends_clause = rest.get(len).is_none_or(|&c| {
         matches!(
             c,
             '。' | '！' | '？' | '!' | '?' | '，' | ',' | '.' | '．' | '…' | '⋯' | '；' | ';'
         )
     });
-    if !ends_clause || len > MAX_SUBJECT_CHARS + 8 {
+    if !ends_clause {
         return false;
     }
     let clause: String = rest[..len].iter().collect();
