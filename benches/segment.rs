@@ -1,6 +1,8 @@
 //! Segmentation throughput: the reference article repeated to about 20 MB,
-//! once as one paragraph per article line (as it is) and once as a single
-//! 20 MB line. Run with `cargo bench --bench segment`.
+//! once as one paragraph per article line (as it is), once as a single
+//! 20 MB line, and once as a single line with every full stop made a comma
+//! (one 20 MB sentence, which the length limit splits at its commas). Run
+//! with `cargo bench --bench segment`.
 
 use std::time::Instant;
 
@@ -16,8 +18,13 @@ fn main() {
         lines.push('\n');
     }
     let one_line = lines.replace('\n', "");
+    let one_sentence = one_line.replace('.', ",");
     let segmenter = Segmenter::default();
-    for (name, text) in [("paragraphs", &lines), ("one 20 MB line", &one_line)] {
+    for (name, text) in [
+        ("paragraphs", &lines),
+        ("one 20 MB line", &one_line),
+        ("one 20 MB sentence", &one_sentence),
+    ] {
         let mut best = f64::MAX;
         let mut segments = 0;
         for _ in 0..3 {

@@ -4,13 +4,12 @@
 //! at most [`MAX_SUBJECT_CHARS`] characters (`李强`, `大家齐声`,
 //! `部规划局负责人`), a verb (`说`, `问`, `喊道`, `表示`, `指出`, …) and
 //! perhaps an aspect word (`着`, `了`, `起来`, `了一句`), followed by the end
-//! of the sentence, or by a comma and then a new quotation (`他笑着说，“…”`)
-//! or a parallel action (`她一边应着，一边…`). After a comma and anything
-//! else the verb introduces reported speech of its own (`他表示，下一步将…`):
-//! a new sentence, not an attribution. A clause that goes on after the verb
-//! (`他说的没错`, `纷纷表示赞同`), whose last word only looks like a verb
-//! (`知道`, `小说`, `据说`), or whose verb opens a new quotation
-//! (`又回头问：“…”`) is not one.
+//! of the sentence, or by a comma and the rest of the quotation
+//! (`“好！”他笑着说，“走吧。”`), or by a comma after `着` (`她一边应着，一边…`).
+//! A clause that goes on after the verb (`他说的没错`, `纷纷表示赞同`), whose
+//! last word only looks like a verb (`知道`, `小说`, `据说`), whose verb
+//! introduces what follows (`他表示，下一步将…`: reported speech, a new
+//! sentence) or opens a new quotation (`又回头问：“…”`) is not one.
 
 /// The most characters before the speech verb.
 pub const MAX_SUBJECT_CHARS: usize = 12;
@@ -72,39 +71,40 @@ const AFTER_VERB: &[&str] = &[
 /// Whether `rest` (the text after a quotation's closing mark) opens with an
 /// attribution clause.
 pub(super) fn is_attribution(rest: &[char]) -> bool {
+    // The clause, up to the first punctuation (looking no further than the
+    // longest attribution).
     let len = rest
         .iter()
+        .take(MAX_SUBJECT_CHARS + 9)
         .position(|&c| !(c.is_alphanumeric() || c == '·'))
         .unwrap_or(rest.len());
-    let ends_clause = rest.get(len).is_none_or(|&c| {
-        matches!(
-            c,
-            '。' | '！' | '？' | '!' | '?' | '，' | ',' | '.' | '．' | '…' | '⋯' | '；' | ';'
-        )
-    });
-    if !ends_clause || len > MAX_SUBJECT_CHARS + 8 {
+    if len > MAX_SUBJECT_CHARS + 8 {
         return false;
     }
-    if matches!(rest.get(len), Some('，' | ',')) {
-        let after: String = rest[len + 1..]
-            .iter()
-            .skip_while(|c| c.is_whitespace())
-            .take(2)
-            .collect();
-        let opens_quote = after
-            .chars()
-            .next()
-            .is_some_and(|c| matches!(c, '“' | '「' | '『' | '"' | '\'' | '‘'));
-        if !opens_quote && !after.starts_with("一边") {
-            return false;
+    let comma = match rest.get(len) {
+        None => false,
+        Some('，' | ',') => true,
+        Some('。' | '！' | '？' | '!' | '?' | '.' | '．' | '…' | '⋯' | '；' | ';') => {
+            false
         }
-    }
+        Some(_) => return false,
+    };
+    // After a comma: the quotation goes on (`他笑着说，“…”`)?
+    let quotation_goes_on = rest
+        .get(len + 1..)
+        .unwrap_or_default()
+        .iter()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|&c| matches!(c, '“' | '‘' | '「' | '『' | '"' | '\''));
     let clause: String = rest[..len].iter().collect();
     AFTER_VERB.iter().any(|after| {
-        clause
+        let verb = clause
             .strip_suffix(after)
             .and_then(|stem| verb_at_end(stem, after))
-            .is_some_and(|subject| subject <= MAX_SUBJECT_CHARS)
+            .is_some_and(|subject| subject <= MAX_SUBJECT_CHARS);
+        // A verb before a comma and more text introduces it (`他表示，下一步将…`),
+        // unless it is `V着` (`她一边应着，一边…`).
+        verb && (!comma || quotation_goes_on || *after == "着")
     })
 }
 
@@ -152,6 +152,7 @@ mod tests {
             "他笑着说，“不早了。”",
             "部规划局负责人表示。",
             "她一边应着，一边跑",
+            "他说着，转身走了。",
             "局长强调.",
             "他说",
             "约翰·史密斯说。",
@@ -170,6 +171,8 @@ mod tests {
             "随着一声招呼，屏幕亮了。",
             "“好！”",
             "身体出现了不良反应。",
+            "他表示，下一步将继续加强管理。",
+            "她说，明天再来。",
             "他表示，下一步将继续加强水资源管理。",
             "他说，接下来将全力备战。",
         ] {

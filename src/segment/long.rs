@@ -13,7 +13,8 @@ use super::marks::{Marks, link_mask};
 /// a title, a bracket, a URL or an e-mail address. A piece with no boundary
 /// stays over the limit.
 pub(super) fn split_long(text: &str, range: Range<usize>, max: usize, out: &mut Vec<Range<usize>>) {
-    if max == 0 || content_chars(&text[range.clone()]) <= max {
+    // A piece of at most `max` bytes has at most `max` characters.
+    if max == 0 || range.len() <= max || content_chars(&text[range.clone()]) <= max {
         out.push(range);
         return;
     }
@@ -28,12 +29,23 @@ pub(super) fn split_long(text: &str, range: Range<usize>, max: usize, out: &mut 
     let in_link = link_mask(&chars);
     let enclosed = Marks::find(&chars, &in_link).enclosure_depths(chars.len());
     let boundaries: Vec<(usize, u8)> = (0..chars.len())
-        .filter(|&i| !in_link[i] && enclosed[i] == 0)
+        .filter(|&i| in_link.get(i) != Some(&true) && enclosed.get(i).is_none_or(|&d| d == 0))
         .filter_map(|i| strength(&chars, i).map(|s| (after_space(&chars, i + 1), s)))
         .collect();
-    let mut pieces = Vec::new();
-    split_chars(&chars, 0..chars.len(), &boundaries, max, &mut pieces);
-    out.extend(pieces.into_iter().map(|r| offsets[r.start]..offsets[r.end]));
+    let mut alnum = Vec::with_capacity(chars.len() + 1);
+    alnum.push(0);
+    for c in &chars {
+        alnum.push(alnum.last().copied().unwrap_or(0) + usize::from(c.is_alphanumeric()));
+    }
+    let pieces = Pieces {
+        chars: &chars,
+        boundaries: &boundaries,
+        alnum: &alnum,
+        max,
+    };
+    let mut cuts = Vec::new();
+    pieces.split(0..chars.len(), &mut cuts);
+    out.extend(cuts.into_iter().map(|r| offsets[r.start]..offsets[r.end]));
 }
 
 /// Characters of `text` without surrounding white space.
@@ -41,40 +53,59 @@ pub(super) fn content_chars(text: &str) -> usize {
     text.trim().chars().count()
 }
 
-fn split_chars(
-    chars: &[char],
-    range: Range<usize>,
-    boundaries: &[(usize, u8)],
+/// One segment being split.
+struct Pieces<'a> {
+    chars: &'a [char],
+    /// (cut, strength) of every boundary outside titles, brackets and links,
+    /// by cut.
+    boundaries: &'a [(usize, u8)],
+    /// Alphanumeric characters before each index.
+    alnum: &'a [usize],
     max: usize,
-    out: &mut Vec<Range<usize>>,
-) {
-    let len = |r: &Range<usize>| {
-        let s: String = chars[r.clone()].iter().collect();
-        content_chars(&s)
-    };
-    if len(&range) <= max {
-        out.push(range);
-        return;
+}
+
+impl Pieces<'_> {
+    /// Characters of `range` without surrounding white space.
+    fn len(&self, range: &Range<usize>) -> usize {
+        let piece = &self.chars[range.clone()];
+        let lead = piece.iter().take_while(|c| c.is_whitespace()).count();
+        let trail = piece[lead..]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        piece.len() - lead - trail
     }
-    let (start, end) = (range.start, range.end);
-    let middle = start + (end - start) / 2;
-    let quarter = (end - start) / 4;
-    let has_content = |r: Range<usize>| chars[r].iter().any(|c| c.is_alphanumeric());
-    let best = boundaries
-        .iter()
-        .filter(|&&(cut, _)| {
-            start < cut && cut < end && has_content(start..cut) && has_content(cut..end)
-        })
-        .max_by_key(|&&(cut, strength)| {
-            let in_middle = cut.abs_diff(middle) <= quarter;
-            (in_middle, strength, std::cmp::Reverse(cut.abs_diff(middle)))
-        });
-    match best {
-        Some(&(cut, _)) => {
-            split_chars(chars, start..cut, boundaries, max, out);
-            split_chars(chars, cut..end, boundaries, max, out);
+
+    fn has_content(&self, range: Range<usize>) -> bool {
+        self.alnum[range.end] > self.alnum[range.start]
+    }
+
+    /// Split `range` at its best boundary, recursively, into `out`.
+    fn split(&self, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        if self.len(&range) <= self.max {
+            out.push(range);
+            return;
         }
-        None => out.push(range),
+        let (start, end) = (range.start, range.end);
+        let middle = start + (end - start) / 2;
+        let quarter = (end - start) / 4;
+        let from = self.boundaries.partition_point(|&(cut, _)| cut <= start);
+        let to = self.boundaries.partition_point(|&(cut, _)| cut < end);
+        let best = self.boundaries[from..to]
+            .iter()
+            .filter(|&&(cut, _)| self.has_content(start..cut) && self.has_content(cut..end))
+            .max_by_key(|&&(cut, strength)| {
+                let in_middle = cut.abs_diff(middle) <= quarter;
+                (in_middle, strength, std::cmp::Reverse(cut.abs_diff(middle)))
+            });
+        match best {
+            Some(&(cut, _)) => {
+                self.split(start..cut, out);
+                self.split(cut..end, out);
+            }
+            None => out.push(range),
+        }
     }
 }
 

@@ -49,7 +49,7 @@ const DIRECTIONAL: [(char, char, Kind); 12] = [
 
 impl Marks {
     /// Pair the marks of `chars`; marks inside a URL or e-mail address
-    /// (`in_link`) are not marks.
+    /// (`in_link`, from [`link_mask`]) are not marks.
     pub fn find(chars: &[char], in_link: &[bool]) -> Marks {
         let mut marks = Marks::default();
         // Directional marks pair with a stack per kind, in one pass that also
@@ -57,25 +57,26 @@ impl Marks {
         let mut stacks: [Vec<usize>; DIRECTIONAL.len()] = Default::default();
         let (mut single, mut double) = (Vec::new(), Vec::new());
         for (i, &c) in chars.iter().enumerate() {
-            if c.is_alphanumeric() || in_link[i] {
+            if c.is_alphanumeric() || c.is_whitespace() || in_link.get(i) == Some(&true) {
                 continue;
             }
             match c {
                 '\'' if !is_apostrophe(chars, i) => single.push(i),
                 '"' => double.push(i),
                 _ => {
-                    for (n, &(open, close, kind)) in DIRECTIONAL.iter().enumerate() {
-                        if c == open {
-                            stacks[n].push(i);
-                        } else if c == close
-                            && let Some(o) = stacks[n].pop()
-                        {
-                            marks.pairs.push(Pair {
-                                open: o,
-                                close: i,
-                                kind,
-                            });
-                        }
+                    let Some(n) = DIRECTIONAL.iter().position(|&(o, c2, _)| c == o || c == c2)
+                    else {
+                        continue;
+                    };
+                    let (open, _, kind) = DIRECTIONAL[n];
+                    if c == open {
+                        stacks[n].push(i);
+                    } else if let Some(o) = stacks[n].pop() {
+                        marks.pairs.push(Pair {
+                            open: o,
+                            close: i,
+                            kind,
+                        });
                     }
                 }
             }
@@ -179,19 +180,29 @@ impl Marks {
     }
 
     /// For each char, how many titles and brackets enclose it (strictly
-    /// between their marks).
-    pub fn enclosure_depths(&self, len: usize) -> Vec<u32> {
-        let mut delta = vec![0i64; len + 1];
-        for p in self.pairs.iter().filter(|p| p.kind != Kind::Quote) {
-            delta[p.open + 1] += 1;
-            delta[p.close] -= 1;
+    /// between their marks; 255 stands for 255 or more); empty when there
+    /// are none.
+    pub fn enclosure_depths(&self, len: usize) -> Vec<u8> {
+        let enclosures = || self.pairs.iter().filter(|p| p.kind != Kind::Quote);
+        if enclosures().next().is_none() {
+            return Vec::new();
         }
-        let mut depth = 0i64;
-        delta[..len]
-            .iter()
-            .map(|d| {
-                depth += d;
-                depth as u32
+        // Pairs are sorted by their opening marks; sort their closing ones.
+        let opens: Vec<usize> = enclosures().map(|p| p.open + 1).collect();
+        let mut closes: Vec<usize> = enclosures().map(|p| p.close).collect();
+        closes.sort_unstable();
+        let (mut o, mut c, mut depth) = (0, 0, 0usize);
+        (0..len)
+            .map(|k| {
+                while opens.get(o) == Some(&k) {
+                    depth += 1;
+                    o += 1;
+                }
+                while closes.get(c) == Some(&k) {
+                    depth -= 1;
+                    c += 1;
+                }
+                depth.min(255) as u8
             })
             .collect()
     }
@@ -208,9 +219,15 @@ fn is_apostrophe(chars: &[char], i: usize) -> bool {
 /// For each char, whether it belongs to a URL (`https://…`, `ftp://…`,
 /// `www.…`) or an e-mail address: a run of the ASCII characters these may
 /// hold, without the punctuation that ends it (`.`, `!`, `?`, `,`, `)` …),
-/// which belongs to the sentence.
+/// which belongs to the sentence. Empty when there is no link.
 pub(super) fn link_mask(chars: &[char]) -> Vec<bool> {
-    let mut mask = vec![false; chars.len()];
+    let mut mask = Vec::new();
+    let mark = |mask: &mut Vec<bool>, range: std::ops::Range<usize>| {
+        if mask.is_empty() {
+            *mask = vec![false; chars.len()];
+        }
+        mask[range].fill(true);
+    };
     let starts_at = |i: usize, s: &str| {
         s.chars().enumerate().all(|(n, c)| {
             chars
@@ -220,6 +237,10 @@ pub(super) fn link_mask(chars: &[char]) -> Vec<bool> {
     };
     let mut i = 0;
     while i < chars.len() {
+        if !matches!(chars[i], 'h' | 'H' | 'f' | 'F' | 'w' | 'W' | '@') {
+            i += 1;
+            continue;
+        }
         let after_word = i > 0 && chars[i - 1].is_ascii_alphanumeric();
         let link = !after_word
             && ["http://", "https://", "ftp://", "www."]
@@ -227,7 +248,7 @@ pub(super) fn link_mask(chars: &[char]) -> Vec<bool> {
                 .any(|s| starts_at(i, s));
         if link {
             let end = trim_link_end(chars, i, run_end(chars, i, is_url_char));
-            mask[i..end].fill(true);
+            mark(&mut mask, i..end);
             i = end.max(i + 1);
         } else if chars[i] == '@' {
             // An e-mail address: a local part before, a dotted domain after.
@@ -241,7 +262,7 @@ pub(super) fn link_mask(chars: &[char]) -> Vec<bool> {
                 .unwrap_or(i);
             let end = trim_link_end(chars, i, run_end(chars, i + 1, is_domain_char));
             if start < i && chars[i + 1..end].contains(&'.') {
-                mask[start..end].fill(true);
+                mark(&mut mask, start..end);
             }
             i = end.max(i + 1);
         } else {
@@ -300,8 +321,8 @@ mod tests {
         let mask = link_mask(&chars);
         let mut out = Vec::new();
         let mut cur = String::new();
-        for (c, m) in chars.iter().zip(&mask) {
-            if *m {
+        for (i, c) in chars.iter().enumerate() {
+            if mask.get(i) == Some(&true) {
                 cur.push(*c);
             } else if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
@@ -334,7 +355,7 @@ mod tests {
     #[test]
     fn marks_pair_by_kind() {
         let chars: Vec<char> = "《计划A（试行版）！》“好！”'行'".chars().collect();
-        let marks = Marks::find(&chars, &vec![false; chars.len()]);
+        let marks = Marks::find(&chars, &[]);
         let kinds: Vec<(usize, usize, Kind)> = marks
             .pairs
             .iter()

@@ -2,7 +2,7 @@
 
 use super::SHORT_QUOTE_CHARS;
 use super::attribution::is_attribution;
-use super::marks::{Kind, Marks, link_mask};
+use super::marks::{Kind, Marks, Pair, link_mask};
 
 /// The char indices where the segments of the paragraph `chars` start (the
 /// first, 0, excluded), in order.
@@ -66,6 +66,30 @@ fn is_quote_closer(c: char) -> bool {
     matches!(c, '”' | '’' | '」' | '』')
 }
 
+/// How many quotations may follow the one a speech attribution is looked for
+/// after (`“好！”“好！”大家齐声喊道。`).
+const MORE_QUOTATIONS: usize = 8;
+
+/// The ellipses (runs of `…`, `⋯` and dots, as char ranges, in order) that
+/// run into 等 "and so on" (`苹果、香蕉……等多种水果`, `……等等`), which
+/// continues the sentence; not 等 "wait, until" (`……等她下楼时`, `……等一下`).
+fn ellipses_that_continue(chars: &[char]) -> Vec<std::ops::Range<usize>> {
+    let is_dot = |c: char| matches!(c, '…' | '⋯' | '.');
+    let mut runs = Vec::new();
+    for (i, _) in chars.iter().enumerate().filter(|&(_, &c)| c == '等') {
+        let next = chars.get(i + 1).copied();
+        let wait = next.is_some_and(|c| "我你您他她它咱到待着了候会".contains(c))
+            || (next == Some('一') && chars.get(i + 2).is_some_and(|&c| "下会".contains(c)));
+        let start = (0..i).rev().take_while(|&j| is_dot(chars[j])).last();
+        if let Some(start) = start
+            && !wait
+        {
+            runs.push(start..i);
+        }
+    }
+    runs
+}
+
 /// Common abbreviations that end in a full stop in English text.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vol", "vs", "etc", "e.g", "i.e", "inc",
@@ -76,14 +100,20 @@ const ABBREVIATIONS: &[&str] = &[
 struct Scan<'a> {
     chars: &'a [char],
     normalized: bool,
-    /// Whether each char is part of a URL or an e-mail address.
+    /// Whether each char is part of a URL or an e-mail address (empty: none
+    /// is).
     in_link: Vec<bool>,
     marks: Marks,
     /// Short quotations that do not end in a terminator (slogans, titles):
     /// (open, close), sorted.
     units: Vec<(usize, usize)>,
-    /// How many titles and brackets enclose each char.
-    enclosed: Vec<u32>,
+    /// How many titles and brackets enclose each char (empty: none).
+    enclosed: Vec<u8>,
+    /// The ellipses that run into 等 "and so on" ([`ellipses_that_continue`]).
+    continues: Vec<std::ops::Range<usize>>,
+    /// The bracket that opened the current segment and where its final run
+    /// of punctuation starts ([`Scan::enclosure_holds`]), once computed.
+    bracket_tail: std::cell::Cell<Option<(usize, usize)>>,
 }
 
 impl<'a> Scan<'a> {
@@ -98,6 +128,8 @@ impl<'a> Scan<'a> {
             marks,
             units: Vec::new(),
             enclosed,
+            continues: ellipses_that_continue(chars),
+            bracket_tail: std::cell::Cell::new(None),
         };
         scan.units = scan
             .marks
@@ -146,7 +178,7 @@ impl<'a> Scan<'a> {
     fn is_terminator(&self, k: usize, start: usize) -> bool {
         let chars = self.chars;
         let c = chars[k];
-        if self.in_link[k] {
+        if self.in_link.get(k) == Some(&true) {
             return false;
         }
         let dot = c == '.' || c == '．';
@@ -157,7 +189,8 @@ impl<'a> Scan<'a> {
                 || (k >= 1 && dots(k - 1) && dots(k + 1))
                 || (k >= 2 && dots(k - 1) && dots(k - 2)));
         if matches!(c, '…' | '⋯') || ascii_ellipsis {
-            return !self.ellipsis_continues(k);
+            let n = self.continues.partition_point(|r| r.end <= k);
+            return !self.continues.get(n).is_some_and(|r| r.contains(&k));
         }
         if is_hard_terminator(c) {
             return true;
@@ -187,37 +220,35 @@ impl<'a> Scan<'a> {
         false
     }
 
-    /// Whether the ellipsis at `k` runs into 等 "and so on"
-    /// (`苹果、香蕉……等多种水果`, `……等等`), which continues the sentence;
-    /// not 等 "wait, until" (`……等她下楼时`, `……等一下`).
-    fn ellipsis_continues(&self, k: usize) -> bool {
-        let chars = self.chars;
-        let end = (k..chars.len())
-            .find(|&j| !matches!(chars[j], '…' | '⋯' | '.'))
-            .unwrap_or(chars.len());
-        if chars.get(end) != Some(&'等') {
-            return false;
-        }
-        let next = chars.get(end + 1).copied();
-        let wait = next.is_some_and(|c| "我你您他她它咱到待着了候会".contains(c))
-            || (next == Some('一') && chars.get(end + 2).is_some_and(|&c| "下会".contains(c)));
-        !wait
-    }
-
     /// Whether a title or bracket holds the terminator at `k`, so that it
     /// cannot end the sentence: always, unless the bracket is a whole
     /// sentence of its own (`（数据来源：信息中心。）`), which opens at the
     /// segment's start and closes right after its final terminators.
     fn enclosure_holds(&self, k: usize, start: usize) -> bool {
-        match self.enclosed[k] {
+        match self.enclosed.get(k).copied().unwrap_or(0) {
             0 => false,
-            1 => !self.marks.opening_at(start).is_some_and(|p| {
-                p.kind == Kind::Bracket
-                    && k < p.close
-                    && self.chars[k..p.close].iter().all(|c| !c.is_alphanumeric())
-            }),
+            1 => !self
+                .marks
+                .opening_at(start)
+                .is_some_and(|p| p.kind == Kind::Bracket && k < p.close && k >= self.tail(p)),
             _ => true,
         }
+    }
+
+    /// Where the punctuation that ends the bracket `p` starts: after its last
+    /// letter or digit.
+    fn tail(&self, p: Pair) -> usize {
+        if let Some((open, tail)) = self.bracket_tail.get()
+            && open == p.open
+        {
+            return tail;
+        }
+        let tail = (p.open + 1..p.close)
+            .rev()
+            .find(|&i| self.chars[i].is_alphanumeric())
+            .map_or(p.open + 1, |i| i + 1);
+        self.bracket_tail.set(Some((p.open, tail)));
+        tail
     }
 
     /// The end (exclusive char index) of the terminator run starting at `k`:
@@ -269,10 +300,14 @@ impl<'a> Scan<'a> {
             return false;
         }
         let mut pos = end;
+        // A few more quotations at most: `“好！”“好！”…`.
+        let mut more = 0;
         while let Some(p) = self.marks.opening_at(pos)
             && p.kind == Kind::Quote
             && self.ends_in_terminator(p.close)
+            && more < MORE_QUOTATIONS
         {
+            more += 1;
             pos = p.close + 1;
             while pos < chars.len() && chars[pos].is_whitespace() {
                 pos += 1;

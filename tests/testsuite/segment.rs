@@ -427,6 +427,11 @@ fn issue11_other_text_after_a_closed_quotation_starts_a_new_sentence() {
         // Words that end in a speech verb's character but are none: 知道, 小说.
         ("“好！”大家都知道。", ["“好！”", "大家都知道。"]),
         ("“完了。”这是一部小说。", ["“完了。”", "这是一部小说。"]),
+        // A verb that introduces reported speech starts a new sentence.
+        (
+            "“我们坚持节水优先。”他表示，下一步将加强管理。",
+            ["“我们坚持节水优先。”", "他表示，下一步将加强管理。"],
+        ),
         // A verb that opens the next quotation is no attribution of this one.
         (
             "“不急。”又回头问：“伞呢？”",

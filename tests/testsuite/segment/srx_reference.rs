@@ -130,7 +130,7 @@ fn generated(tokens: &[&str], paragraphs: usize, seed: u64) -> String {
         let len = 1 + next(24);
         let paragraph: String = (0..len).map(|_| tokens[next(tokens.len())]).collect();
         // Paragraphs are trimmed lines; keep the generated ones non-blank.
-        text.push_str("x");
+        text.push('x');
         text.push_str(&paragraph);
         text.push('\n');
     }
