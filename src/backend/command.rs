@@ -43,6 +43,7 @@ use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext,
 };
+use crate::backend::BackendInfo;
 use crate::error::{ErrorKind, Result};
 
 /// The backend's name.
@@ -56,6 +57,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: false,
     languages: Languages::Any,
     models: true,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "an external program: one JSON batch on stdin, JSON translations on stdout",
+    needs: "--command \"PROGRAM ARGS\"",
+    glossary: "each segment's terms (source and target) are in the JSON the program reads; there is no prompt, the program decides what to do with them; every translation is checked, and one that misses a term is sent again with placeholders",
+    default_base_url: None,
+    capabilities: CAPABILITIES,
+    key_var: None,
+    build: |settings| Ok(Box::new(Command::new(settings)?)),
 };
 
 /// The external-program backend.

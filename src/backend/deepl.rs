@@ -44,6 +44,7 @@ use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
+use crate::backend::BackendInfo;
 use crate::error::Result;
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
@@ -72,6 +73,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "DeepL API v2",
+    needs: "DEEPL_AUTH_KEY (a key ending in :fx uses the free API)",
+    glossary: "uploaded once as a DeepL glossary and applied by DeepL (placeholders if DeepL refuses it); every translation is checked, and one that misses a term is sent again with placeholders",
+    default_base_url: Some(PRO_BASE_URL),
+    capabilities: CAPABILITIES,
+    key_var: Some(KEY_VAR),
+    build: |settings| Ok(Box::new(DeepL::new(settings)?)),
 };
 
 /// The DeepL backend.

@@ -25,6 +25,7 @@ use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
+use crate::backend::BackendInfo;
 use crate::error::Result;
 
 /// The backend's name.
@@ -47,6 +48,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "Google Cloud Translation v2 (Basic)",
+    needs: "GOOGLE_API_KEY",
+    glossary: "each term travels as a placeholder tag and comes back as its glossary target",
+    default_base_url: Some(DEFAULT_BASE_URL),
+    capabilities: CAPABILITIES,
+    key_var: Some(KEY_VAR),
+    build: |settings| Ok(Box::new(Google::new(settings)?)),
 };
 
 /// The Google Cloud Translation backend.

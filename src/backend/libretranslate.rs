@@ -23,6 +23,7 @@ use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
+use crate::backend::BackendInfo;
 use crate::error::Result;
 
 /// The backend's name.
@@ -42,6 +43,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "a LibreTranslate server (self-hosted or a public instance)",
+    needs: "--base-url (default http://localhost:5000); LIBRETRANSLATE_API_KEY if the server wants one",
+    glossary: "each term travels as a placeholder tag and comes back as its glossary target",
+    default_base_url: Some(DEFAULT_BASE_URL),
+    capabilities: CAPABILITIES,
+    key_var: Some(KEY_VAR),
+    build: |settings| Ok(Box::new(LibreTranslate::new(settings)?)),
 };
 
 /// The LibreTranslate backend.

@@ -300,60 +300,30 @@ pub struct BackendInfo {
     pub default_base_url: Option<&'static str>,
     /// What it supports.
     pub capabilities: Capabilities,
+    /// The environment variable its API key is read from unless the config
+    /// file names another; `None` for backends without a key.
+    pub key_var: Option<&'static str>,
+    /// Build it from its settings, checking its base URL and key before
+    /// anything is translated.
+    #[serde(skip)]
+    pub build: fn(&BackendSettings) -> Result<Box<dyn Backend>>,
 }
+
+/// The registry of built-in backends, in the order `bitext backends` lists
+/// them: each backend module exports its [`BackendInfo`] as `DESCRIPTOR`,
+/// and adding a backend is one file and one line here.
+const BUILTINS: &[&BackendInfo] = &[
+    &dictionary::DESCRIPTOR,
+    &openai::DESCRIPTOR,
+    &deepl::DESCRIPTOR,
+    &google::DESCRIPTOR,
+    &libretranslate::DESCRIPTOR,
+    &command::DESCRIPTOR,
+];
 
 /// The built-in backends.
 pub fn builtins() -> Vec<BackendInfo> {
-    vec![
-        BackendInfo {
-            name: dictionary::NAME,
-            summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation), Chinese into English only; a reviewer's aid, not a translation",
-            needs: "nothing: no key, no network",
-            glossary: "the gloss renders each term with its glossary target",
-            default_base_url: None,
-            capabilities: dictionary::CAPABILITIES,
-        },
-        BackendInfo {
-            name: openai::NAME,
-            summary: "any OpenAI-compatible chat server (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp, LM Studio); JSON batches with neighbouring context",
-            needs: "OPENAI_API_KEY (none for a server on this machine); --base-url, --model",
-            glossary: "the batch's terms go in the prompt as hard constraints; every translation is checked, and one that misses a term is sent again with placeholders",
-            default_base_url: Some(openai::DEFAULT_BASE_URL),
-            capabilities: openai::CAPABILITIES,
-        },
-        BackendInfo {
-            name: deepl::NAME,
-            summary: "DeepL API v2",
-            needs: "DEEPL_AUTH_KEY (a key ending in :fx uses the free API)",
-            glossary: "uploaded once as a DeepL glossary and applied by DeepL (placeholders if DeepL refuses it); every translation is checked, and one that misses a term is sent again with placeholders",
-            default_base_url: Some(deepl::PRO_BASE_URL),
-            capabilities: deepl::CAPABILITIES,
-        },
-        BackendInfo {
-            name: google::NAME,
-            summary: "Google Cloud Translation v2 (Basic)",
-            needs: "GOOGLE_API_KEY",
-            glossary: "each term travels as a placeholder tag and comes back as its glossary target",
-            default_base_url: Some(google::DEFAULT_BASE_URL),
-            capabilities: google::CAPABILITIES,
-        },
-        BackendInfo {
-            name: libretranslate::NAME,
-            summary: "a LibreTranslate server (self-hosted or a public instance)",
-            needs: "--base-url (default http://localhost:5000); LIBRETRANSLATE_API_KEY if the server wants one",
-            glossary: "each term travels as a placeholder tag and comes back as its glossary target",
-            default_base_url: Some(libretranslate::DEFAULT_BASE_URL),
-            capabilities: libretranslate::CAPABILITIES,
-        },
-        BackendInfo {
-            name: command::NAME,
-            summary: "an external program: one JSON batch on stdin, JSON translations on stdout",
-            needs: "--command \"PROGRAM ARGS\"",
-            glossary: "each segment's terms (source and target) are in the JSON the program reads; there is no prompt, the program decides what to do with them; every translation is checked, and one that misses a term is sent again with placeholders",
-            default_base_url: None,
-            capabilities: command::CAPABILITIES,
-        },
-    ]
+    BUILTINS.iter().map(|&info| info.clone()).collect()
 }
 
 /// The built-in backend called `name`, if there is one.
@@ -451,32 +421,22 @@ impl BackendSettings {
 /// Build the built-in backend called `name`. Network backends check their
 /// base URL and key here, before anything is translated.
 pub fn build(name: &str, settings: &BackendSettings) -> Result<Box<dyn Backend>> {
-    Ok(match name {
-        dictionary::NAME => Box::new(dictionary::Dictionary::load()),
-        openai::NAME => Box::new(openai::OpenAi::new(settings)?),
-        deepl::NAME => Box::new(deepl::DeepL::new(settings)?),
-        google::NAME => Box::new(google::Google::new(settings)?),
-        libretranslate::NAME => Box::new(libretranslate::LibreTranslate::new(settings)?),
-        command::NAME => Box::new(command::Command::new(settings)?),
-        _ => {
-            return Err(ErrorKind::UnknownBackend {
-                name: name.to_string(),
-            }
-            .into());
-        }
-    })
+    let info = BUILTINS
+        .iter()
+        .find(|info| info.name == name)
+        .ok_or_else(|| ErrorKind::UnknownBackend {
+            name: name.to_string(),
+        })?;
+    (info.build)(settings)
 }
 
 /// The environment variable backend `name` reads its API key from unless
 /// told otherwise; `None` for backends without a key.
 pub fn key_var(name: &str) -> Option<&'static str> {
-    match name {
-        openai::NAME => Some(openai::KEY_VAR),
-        deepl::NAME => Some(deepl::KEY_VAR),
-        google::NAME => Some(google::KEY_VAR),
-        libretranslate::NAME => Some(libretranslate::KEY_VAR),
-        _ => None,
-    }
+    BUILTINS
+        .iter()
+        .find(|info| info.name == name)
+        .and_then(|info| info.key_var)
 }
 
 /// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).

@@ -36,6 +36,7 @@ use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
+use crate::backend::BackendInfo;
 use crate::document::SegmentId;
 use crate::error::Result;
 
@@ -59,6 +60,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: true,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "any OpenAI-compatible chat server (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp, LM Studio); JSON batches with neighbouring context",
+    needs: "OPENAI_API_KEY (none for a server on this machine); --base-url, --model",
+    glossary: "the batch's terms go in the prompt as hard constraints; every translation is checked, and one that misses a term is sent again with placeholders",
+    default_base_url: Some(DEFAULT_BASE_URL),
+    capabilities: CAPABILITIES,
+    key_var: Some(KEY_VAR),
+    build: |settings| Ok(Box::new(OpenAi::new(settings)?)),
 };
 
 /// An OpenAI-compatible chat-completions backend.

@@ -580,3 +580,30 @@ fn backends_that_translate_any_pair_take_other_languages() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// The backend registry is the one list: every backend in it has a row in
+/// the README's Backends table, and its key variable is cleared by the test
+/// harness, so no test can reach a real service with a developer's key.
+#[test]
+fn every_registered_backend_is_documented_and_its_key_cleared() {
+    let readme = std::fs::read_to_string(crate::harness::repo_path("README.md")).unwrap();
+    let builtins = bitext::backend::builtins();
+    assert!(builtins.len() >= 6);
+    for info in &builtins {
+        let row = format!("\n| `{}`", info.name);
+        assert!(
+            readme.contains(&row),
+            "README has no Backends row for {}",
+            info.name
+        );
+        if let Some(var) = info.key_var {
+            assert!(
+                crate::harness::CLEARED_ENV.contains(&var),
+                "the harness does not clear {var} ({})",
+                info.name
+            );
+            assert!(readme.contains(var), "README does not name {var}");
+        }
+        assert_eq!(bitext::backend::key_var(info.name), info.key_var);
+    }
+}

@@ -15,7 +15,7 @@ pub struct Bitext {
 
 /// Environment variables that would make a run depend on the machine it runs
 /// on (API keys, proxies): removed from every run unless a test sets them.
-const CLEARED_ENV: &[&str] = &[
+pub const CLEARED_ENV: &[&str] = &[
     "OPENAI_API_KEY",
     "DEEPL_AUTH_KEY",
     "GOOGLE_API_KEY",

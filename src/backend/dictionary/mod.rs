@@ -14,6 +14,7 @@ use super::{
     Backend, Capabilities, Languages, Price, SegmentReply, SegmentRequest, TermSupport,
     TranslateContext,
 };
+use crate::backend::BackendInfo;
 use crate::error::Result;
 use gloss::{FixedTerm, Glosser};
 
@@ -31,6 +32,18 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         target: &["en"],
     },
     models: false,
+};
+
+/// This backend in the registry of [`super::builtins`].
+pub const DESCRIPTOR: BackendInfo = BackendInfo {
+    name: NAME,
+    summary: "offline word-by-word gloss from CC-CEDICT (jieba word segmentation), Chinese into English only; a reviewer's aid, not a translation",
+    needs: "nothing: no key, no network",
+    glossary: "the gloss renders each term with its glossary target",
+    default_base_url: None,
+    capabilities: CAPABILITIES,
+    key_var: None,
+    build: |_| Ok(Box::new(Dictionary::load())),
 };
 
 /// The CC-CEDICT gloss backend.
