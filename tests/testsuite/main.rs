@@ -11,6 +11,7 @@ mod align;
 mod backend;
 mod cli;
 mod dry_run;
+mod gloss;
 mod glossary;
 mod output;
 mod resilience;
