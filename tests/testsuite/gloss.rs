@@ -16,7 +16,7 @@ use bitext::backend::dictionary::gloss::{FixedTerm, Glosser};
 use bitext::glossary::Glossary;
 use serde_json::Value;
 
-use crate::harness::fixture_path;
+use crate::harness::{Bitext, fixture_path};
 
 /// The held-out texts (`tests/fixtures/gloss/heldout/NAME.{zh,en}.txt`).
 const HELD_OUT: [&str; 3] = ["health", "business", "travel"];
@@ -142,4 +142,70 @@ fn dump_held_out() {
             println!("ZH {z}\nEN {e}\nGL {}\nBL {}\n", gloss(z), naive(z));
         }
     }
+}
+
+/// Issue 11: traditional Chinese glosses as well as simplified. Each line
+/// of a traditional text glosses exactly as its simplified counterpart
+/// (written by hand), with no Han character left.
+#[test]
+fn traditional_chinese_glosses_as_simplified_does() {
+    let read = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(fixture_path(name))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let traditional = read("gloss/traditional.zh-Hant.txt");
+    let simplified = read("gloss/traditional.zh-Hans.txt");
+    assert_eq!(traditional.len(), simplified.len());
+    for (t, s) in traditional.iter().zip(&simplified) {
+        assert_ne!(t, s, "the fixture line is not traditional");
+        let (from_t, from_s) = (gloss(t), gloss(s));
+        assert!(!has_han(&from_t), "Han left in the gloss of {t}: {from_t}");
+        assert_eq!(from_t, from_s, "traditional {t} and simplified {s}");
+    }
+    assert!(gloss(&traditional[0]).contains("Taiwan"));
+}
+
+/// Issue 11: a Big5-encoded traditional text through `bitext translate`:
+/// every segment is glossed (no `untranslated` flag), and every output
+/// keeps the source exactly as written.
+#[test]
+fn big5_traditional_text_through_the_cli() {
+    let text = std::fs::read_to_string(fixture_path("gloss/traditional.zh-Hant.txt")).unwrap();
+    let (big5, _, unmappable) = encoding_rs::BIG5.encode(&text);
+    assert!(!unmappable);
+    let (run, _dir) = Bitext::new()
+        .file("news.txt", big5.as_ref())
+        .args(["translate", "news.txt", "--encoding", "big5"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run
+        .read("output/news.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let sources: String = lines
+        .iter()
+        .map(|l| l["source"].as_str().unwrap())
+        .collect();
+    let expected: String = text.split_whitespace().collect();
+    assert_eq!(sources, expected, "sources changed");
+    for l in &lines {
+        assert_eq!(l["flags"], serde_json::json!([]), "{l}");
+        assert!(!has_han(l["target"].as_str().unwrap()), "{l}");
+    }
+    let tmx = run.read("output/news.tmx");
+    let md = run.read("output/news.md");
+    for line in text.lines() {
+        for sentence in line.split_inclusive('。') {
+            assert!(tmx.contains(sentence), "TMX lacks {sentence}");
+            assert!(md.contains(sentence), "Markdown lacks {sentence}");
+        }
+    }
+}
+
+fn has_han(s: &str) -> bool {
+    s.chars().any(bitext::backend::dictionary::cedict::is_han)
 }

@@ -102,6 +102,26 @@ pub struct Cedict {
     index: Index,
     /// Cleaned gloss per chain head (indexed like `entries`).
     glosses: Vec<OnceLock<Option<Box<str>>>>,
+    /// Traditional → simplified tables, built on first use.
+    simplifier: OnceLock<Simplifier>,
+}
+
+/// Traditional → simplified conversion, built from the dictionary's own two
+/// headword columns (`TRAD SIMP`).
+#[derive(Debug, Default)]
+struct Simplifier {
+    /// Every traditional character whose simplified form differs (`說` →
+    /// `说`, `於` → `于`), to the form most single-character entries give.
+    chars: HashMap<char, char>,
+    /// The characters of `chars` that are never a simplified headword
+    /// themselves (`說`, `臺`, not `於` or `著`): one of them marks a text
+    /// as traditional.
+    only_traditional: std::collections::HashSet<char>,
+    /// Multi-character traditional headwords written differently in
+    /// simplified, or holding a character that is also simplified
+    /// (`著作` stays `著作`, `穿著` becomes `穿着`): the simplified form of
+    /// the first such entry.
+    words: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Cedict {
@@ -126,6 +146,7 @@ impl Cedict {
             entries: Vec::new(),
             index: Index::default(),
             glosses: Vec::new(),
+            simplifier: OnceLock::new(),
         }
     }
 
@@ -220,6 +241,7 @@ impl Cedict {
             entries,
             index,
             glosses,
+            simplifier: OnceLock::new(),
         })
     }
 
@@ -403,6 +425,95 @@ impl Cedict {
         let p = self.pinyin(name)?;
         let syllables: Vec<String> = p.split(' ').map(str::to_string).collect();
         Some(join_syllables(&syllables))
+    }
+
+    /// The simplified form of a traditional-Chinese text, character for
+    /// character (the result has exactly as many characters as `text`), or
+    /// `None` when `text` holds no character that only traditional writing
+    /// uses (simplified text, or text with no Chinese).
+    ///
+    /// The tables come from CC-CEDICT's own traditional and simplified
+    /// headwords and are built on the first call. Longest traditional
+    /// headword first (`乾淨` → `干净`, `著作` → `著作`), then character by
+    /// character (`臺灣` → `台湾`); characters CC-CEDICT does not map are
+    /// kept.
+    pub fn simplify(&self, text: &str) -> Option<String> {
+        let tables = self.simplifier.get_or_init(|| self.build_simplifier());
+        if !text.chars().any(|c| tables.only_traditional.contains(&c)) {
+            return None;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        'chars: while i < chars.len() {
+            if is_han(chars[i]) {
+                let longest = (chars.len() - i).min(MAX_WORD_CHARS);
+                for n in (2..=longest).rev() {
+                    let word: String = chars[i..i + n].iter().collect();
+                    if let Some(simplified) = tables.words.get(&word) {
+                        out.push_str(simplified);
+                        i += n;
+                        continue 'chars;
+                    }
+                }
+            }
+            out.push(tables.chars.get(&chars[i]).copied().unwrap_or(chars[i]));
+            i += 1;
+        }
+        Some(out)
+    }
+
+    /// Reads the traditional → simplified tables out of the dictionary.
+    fn build_simplifier(&self) -> Simplifier {
+        let pairs = || {
+            self.entries.iter().filter_map(|e| {
+                let simp = self.text.get(e.simp_start as usize..e.simp_end as usize)?;
+                let before = self.text.get(..(e.simp_start as usize).checked_sub(1)?)?;
+                let trad = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+                (trad.chars().count() == simp.chars().count()).then_some((trad, simp))
+            })
+        };
+        let mut votes: HashMap<char, Vec<(char, usize)>> = HashMap::new();
+        for (trad, simp) in pairs() {
+            let (mut t, mut s) = (trad.chars(), simp.chars());
+            if let (Some(tc), Some(sc), None) = (t.next(), s.next(), t.next())
+                && tc != sc
+            {
+                let counts = votes.entry(tc).or_default();
+                match counts.iter_mut().find(|(c, _)| *c == sc) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((sc, 1)),
+                }
+            }
+        }
+        let mut tables = Simplifier::default();
+        for (trad, counts) in votes {
+            // Most entries first; the earliest on a tie.
+            let best = counts
+                .iter()
+                .enumerate()
+                .max_by_key(|&(i, &(_, n))| (n, std::cmp::Reverse(i)))
+                .map(|(_, &(c, _))| c);
+            if let Some(simp) = best {
+                tables.chars.insert(trad, simp);
+                if !self.contains(trad.encode_utf8(&mut [0; 4])) {
+                    tables.only_traditional.insert(trad);
+                }
+            }
+        }
+        for (trad, simp) in pairs() {
+            let ambiguous = || {
+                trad.chars()
+                    .any(|c| tables.chars.contains_key(&c) && !tables.only_traditional.contains(&c))
+            };
+            if trad.chars().nth(1).is_some() && (trad != simp || ambiguous()) {
+                tables
+                    .words
+                    .entry(trad.to_string())
+                    .or_insert_with(|| simp.to_string());
+            }
+        }
+        tables
     }
 
     // -- internals ---------------------------------------------------------
@@ -941,6 +1052,25 @@ mod tests {
         assert!(d.has_common_entry("徐"));
         assert!(d.has_proper_entry("国土资源部"));
         assert!(!d.has_common_entry("国土资源部"));
+    }
+
+    #[test]
+    fn traditional_text_is_simplified_from_the_two_columns() {
+        let d = sample();
+        assert_eq!(d.simplify("綠蝴蝶").as_deref(), Some("绿蝴蝶"));
+        assert_eq!(d.simplify("綠黨建").as_deref(), Some("绿党建"));
+        // Simplified text (and text without Chinese) is left alone.
+        assert_eq!(d.simplify("绿党建"), None);
+        assert_eq!(d.simplify("abc"), None);
+        let d = Cedict::load().unwrap();
+        assert_eq!(
+            d.simplify("臺灣總統於今天發表聲明，穿著外套。").as_deref(),
+            Some("台湾总统于今天发表声明，穿着外套。")
+        );
+        // `著` is simplified too: in a traditional text it is read by word.
+        assert_eq!(d.simplify("這些著作").as_deref(), Some("这些著作"));
+        let article = include_str!("../../../examples/article.txt");
+        assert_eq!(d.simplify(article), None, "simplified text changed");
     }
 
     #[test]

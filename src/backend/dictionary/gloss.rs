@@ -3,6 +3,10 @@
 //! [`Glosser::gloss`] turns one segment of Chinese text into a readable
 //! English gloss:
 //!
+//! 0. Traditional text is first put into simplified characters, one for
+//!    one, with tables built from CC-CEDICT's own traditional and simplified
+//!    headwords ([`Cedict::simplify`]); the rest works on that form. Only
+//!    the gloss comes from it: callers keep the source as written.
 //! 1. Glossary terms already matched by the caller ([`FixedTerm`]) are
 //!    emitted verbatim and never re-glossed.
 //! 2. Numbers, dates and percentages are found with [`crate::numbers`] and
@@ -149,6 +153,27 @@ impl Glosser {
     ///
     /// See the module documentation for what the output looks like.
     pub fn gloss(&self, text: &str, fixed: &[FixedTerm<'_>]) -> String {
+        // Traditional text is glossed through its simplified form, which
+        // has the same characters one for one: the spans move over.
+        if let Some(simplified) = self.cedict.simplify(text) {
+            let from = char_starts(text);
+            let to = char_starts(&simplified);
+            let at = |byte: usize| from.binary_search(&byte).ok().map(|i| to[i]);
+            let moved: Vec<FixedTerm<'_>> = fixed
+                .iter()
+                .filter_map(|t| {
+                    Some(FixedTerm {
+                        span: at(t.span.start)?..at(t.span.end)?,
+                        target: t.target,
+                    })
+                })
+                .collect();
+            return self.gloss_simplified(&simplified, &moved);
+        }
+        self.gloss_simplified(text, fixed)
+    }
+
+    fn gloss_simplified(&self, text: &str, fixed: &[FixedTerm<'_>]) -> String {
         let items = self.lex(text, fixed);
         let pieces = Renderer::new(self, &items).run();
         join_pieces(&pieces)
@@ -2030,6 +2055,14 @@ fn pluralise(text: &str) -> String {
         l => format!("{l}s"),
     };
     format!("{head}{plural}")
+}
+
+/// Byte offsets of the character starts of `text`, and its length.
+fn char_starts(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect()
 }
 
 /// Joins pieces with single spaces, honouring glue and capitalisation.
