@@ -209,3 +209,89 @@ fn big5_traditional_text_through_the_cli() {
 fn has_han(s: &str) -> bool {
     s.chars().any(bitext::backend::dictionary::cedict::is_han)
 }
+
+/// Issue 11: URLs, e-mail addresses, times, ISO dates, versions, phone
+/// numbers, Latin words and code-like tokens are copied as written.
+#[test]
+fn codes_urls_times_and_latin_words_are_copied_verbatim() {
+    let cases = [
+        ("会议于10:30开始，14:00结束。", &["10:30", "14:00"][..]),
+        (
+            "新版本v2.3.1已于2024-05-01发布。",
+            &["v2.3.1", "2024-05-01"],
+        ),
+        (
+            "请发邮件至support@example.com或致电+86-10-1234-5678。",
+            &["support@example.com", "+86-10-1234-5678"],
+        ),
+        ("Dr. Smith将出席会议。", &["Dr. Smith"]),
+        ("参数lang=zh表示中文。", &["lang=zh"]),
+        (
+            "详见https://www.example.com/news?id=42&lang=zh。",
+            &["https://www.example.com/news?id=42&lang=zh"],
+        ),
+        (
+            "配置文件在/etc/bitext/config.toml里。",
+            &["/etc/bitext/config.toml"],
+        ),
+        ("调用get_user_id()函数。", &["get_user_id()"]),
+        ("iPhone 15 Pro和COVID-19。", &["iPhone 15 Pro", "COVID-19"]),
+    ];
+    for (text, kept) in cases {
+        let out = gloss(text);
+        for k in kept {
+            assert!(out.contains(k), "{text} → {out:?}: {k} not kept");
+        }
+        assert!(!has_han(&out), "{text} → {out:?}");
+    }
+    let out = gloss("1. 第一步");
+    assert!(out.starts_with("1. "), "1. 第一步 → {out:?}");
+}
+
+/// Issue 11: a dictionary sense that describes a word instead of
+/// translating it ("classical final particle, similar to modern") is never
+/// written, neither for a particle alone nor anywhere in the held-out texts
+/// and the article.
+#[test]
+fn descriptive_senses_are_never_emitted() {
+    const DESCRIPTIVE: [&str; 10] = [
+        "particle",
+        "used in",
+        "used to",
+        "used for",
+        "classifier",
+        "similar to",
+        "literary",
+        "indicating",
+        "expressing",
+        "interjection",
+    ];
+    let mut texts: Vec<String> = [
+        "吾老矣。",
+        "天之亡我，我何渡为！",
+        "嗟乎！",
+        "风萧萧兮易水寒。",
+        "善哉！",
+        "心不在焉。",
+        "其乐也融融。",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    texts.extend(
+        "矣乎兮哉焉呢嘛啦也之者其所于而且呀哇嘿喔兹"
+            .chars()
+            .map(String::from),
+    );
+    for name in HELD_OUT {
+        texts.extend(held_out(name).0);
+    }
+    texts.extend(article().0);
+    for text in &texts {
+        let out = gloss(text).to_lowercase();
+        for d in DESCRIPTIVE {
+            assert!(!out.contains(d), "{text} → {out:?} describes ({d})");
+        }
+        assert!(!has_han(&out), "{text} → {out:?}");
+    }
+}

@@ -322,6 +322,11 @@ impl Cedict {
     ///   before a "; " is kept.
     /// * An entry with no usable sense that only points elsewhere ("variant
     ///   of X", "abbr. for X", "see X", "used in X") is glossed as X.
+    /// * Senses that describe the word instead of translating it ("classical
+    ///   final particle", "classifier for …", "used before a verb …") are
+    ///   never used; a word that has only such senses glosses as `""`
+    ///   (write nothing). A "(literary)" sense is used only when nothing
+    ///   else is left.
     pub fn gloss(&self, word: &str) -> Option<&str> {
         let head = self.head(word)?;
         self.glosses
@@ -551,6 +556,7 @@ impl Cedict {
     fn compute_gloss(&self, word: &str, depth: u8) -> Option<String> {
         let mut fallback: Option<String> = None;
         let mut reference: Option<String> = None;
+        let mut descriptive = false;
         // Common entries ordered by usable-sense count, then proper ones.
         let mut candidates: Vec<(Parsed<'_>, usize, usize)> = self
             .parsed(word)
@@ -576,6 +582,7 @@ impl Cedict {
                             fallback = Some(t);
                         }
                     }
+                    Err(Skip::Descriptive) => descriptive = true,
                     Err(Skip::Useless) => {}
                 }
             }
@@ -596,7 +603,9 @@ impl Cedict {
         {
             return Some(g);
         }
-        fallback
+        // A word whose only senses describe it (`矣` "classical final
+        // particle"): nothing to write.
+        fallback.or_else(|| descriptive.then(String::new))
     }
 }
 
@@ -636,6 +645,89 @@ enum Skip {
     LastResort(String),
     /// Never usable ("surname X", "CL:…", "(Tw)", "Kangxi radical …").
     Useless,
+    /// Describes the word instead of translating it ("classical final
+    /// particle", "classifier for …", "used before a verb …").
+    Descriptive,
+}
+
+/// Whether a cleaned sense says what a word does ("classical final
+/// particle, similar to modern …", "classifier for books", "used before a
+/// verb", "indicating emphasis") instead of giving English for it. Such a
+/// sense is never written: a translating sense of the word is used instead,
+/// or nothing.
+fn is_descriptive(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    const OPENINGS: [&str; 16] = [
+        "used ",
+        "indicates ",
+        "indicating ",
+        "expresses ",
+        "expressing ",
+        "classifier",
+        "measure word",
+        "interjection",
+        "exclamation ",
+        "marker ",
+        "suffix ",
+        "prefix ",
+        "equivalent to ",
+        "similar to ",
+        "grammatical ",
+        "sentence-final",
+    ];
+    if OPENINGS.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // "modal particle …", "particle indicating …", but not "elementary
+    // particle" or "particle physics".
+    const BEFORE: [&str; 14] = [
+        "modal",
+        "final",
+        "structural",
+        "possessive",
+        "interrogative",
+        "question",
+        "auxiliary",
+        "exclamatory",
+        "aspect",
+        "classical",
+        "grammatical",
+        "emphatic",
+        "verbal",
+        "literary",
+    ];
+    const AFTER: [&str; 12] = [
+        "indicating",
+        "expressing",
+        "signaling",
+        "signalling",
+        "placed",
+        "introducing",
+        "for",
+        "similar",
+        "used",
+        "conveying",
+        "that",
+        "of",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == "particle"
+            && (i.checked_sub(1).is_some_and(|b| BEFORE.contains(&words[b]))
+                || words.get(i + 1).is_some_and(|a| AFTER.contains(a))
+                || lower.contains("particle:")
+                || lower.contains("particle,"))
+    }) || [
+        ", similar to ",
+        ", equivalent to ",
+        " used before ",
+        " used after ",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 #[derive(Debug, Clone)]
@@ -751,12 +843,17 @@ fn clean_sense(raw: &str) -> Result<Cleaned, Skip> {
         "(derog.)",
         "(offensive)",
     ];
-    let last_resort = LAST_RESORT.iter().any(|m| lower.contains(m));
+    // A literary sense is kept for when nothing else exists.
+    let last_resort =
+        LAST_RESORT.iter().any(|m| lower.contains(m)) || lower.starts_with("(literary)");
     let literal = lower.starts_with("lit.");
     let figurative = lower.starts_with("fig.");
     let text = tidy(s);
     if text.is_empty() || text.chars().any(is_han) {
         return Err(Skip::Useless);
+    }
+    if is_descriptive(&text) {
+        return Err(Skip::Descriptive);
     }
     if last_resort {
         return Err(Skip::LastResort(text));

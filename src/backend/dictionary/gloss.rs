@@ -209,6 +209,7 @@ impl Glosser {
     }
 
     fn lex_chunk<'t>(&'t self, chunk: &'t str, items: &mut Vec<Item<'t>>) {
+        let verbatim = verbatim_spans(chunk);
         let numbers: Vec<NumberMatch> = numbers::find_numbers(chunk)
             .into_iter()
             .filter(|m| {
@@ -217,11 +218,24 @@ impl Glosser {
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_ascii_alphabetic())
+                    && !verbatim
+                        .iter()
+                        .any(|v| v.start < m.span.end && m.span.start < v.end)
             })
             .collect();
+        let mut next_verbatim = verbatim.into_iter().peekable();
         let mut next_number = numbers.into_iter().peekable();
         let mut pos = 0;
         while pos < chunk.len() {
+            // Codes, addresses, times … as written.
+            if let Some(v) = next_verbatim.next_if(|v| v.start <= pos) {
+                if v.start == pos {
+                    items.push(Item::Verbatim(&chunk[v.clone()]));
+                    pos = v.end;
+                }
+                continue;
+            }
+            let verbatim_at = next_verbatim.peek().map_or(chunk.len(), |v| v.start);
             // Numbers first.
             if let Some(m) = next_number.next_if(|m| m.span.start <= pos) {
                 if m.span.start < pos {
@@ -248,7 +262,10 @@ impl Glosser {
             }
             let rest = &chunk[pos..];
             let Some(c) = rest.chars().next() else { break };
-            let number_at = next_number.peek().map_or(chunk.len(), |m| m.span.start);
+            let number_at = next_number
+                .peek()
+                .map_or(chunk.len(), |m| m.span.start)
+                .min(verbatim_at);
             if c == '半'
                 && let Some(cl) = CLASSIFIERS
                     .iter()
@@ -341,6 +358,14 @@ impl Glosser {
                 pos = end;
             } else if c.is_whitespace() {
                 pos += c.len_utf8();
+            } else if c == '.'
+                && rest[1..].starts_with(char::is_whitespace)
+                && chunk[..pos].ends_with(|p: char| p.is_ascii_alphanumeric())
+            {
+                // "Dr. Smith", "1. 第一步": an English full stop, not the
+                // normalised corpus's Chinese comma.
+                items.push(Item::Stop);
+                pos += 1;
             } else {
                 // Runs of …… and —— count as one mark.
                 let mut end = pos + c.len_utf8();
@@ -523,6 +548,74 @@ fn prefix_word(c: &str) -> Option<&'static str> {
     })
 }
 
+/// Byte spans of the tokens to copy as written: a run of ASCII characters
+/// with no space (edge punctuation and unbalanced brackets trimmed) that
+/// mixes letters and digits or holds inner punctuation, and is not a plain
+/// number (`3.5`, `5,943`, `30%` are left to [`crate::numbers`]). This
+/// covers URLs, e-mail addresses, times (`10:30`), ISO dates, versions
+/// (`v2.3.1`), phone numbers, paths, `key=value` and identifiers.
+fn verbatim_spans(chunk: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let bytes = chunk.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        if !bytes[pos].is_ascii_graphic() {
+            pos += 1;
+            continue;
+        }
+        let mut end = pos;
+        while end < bytes.len() && bytes[end].is_ascii_graphic() {
+            end += 1;
+        }
+        let (mut start, mut stop) = (pos, end);
+        pos = end;
+        while start < stop && b"\"'([{<,.;:!?".contains(&bytes[start]) {
+            start += 1;
+        }
+        loop {
+            let token = &bytes[start..stop];
+            let Some(&last) = token.last() else { break };
+            let unbalanced = |open: u8, close: u8| {
+                last == close
+                    && token.iter().filter(|&&b| b == open).count()
+                        < token.iter().filter(|&&b| b == close).count()
+            };
+            if b"\"'.,;:!?".contains(&last)
+                || unbalanced(b'(', b')')
+                || unbalanced(b'[', b']')
+                || unbalanced(b'{', b'}')
+            {
+                stop -= 1;
+            } else {
+                break;
+            }
+        }
+        let token = &chunk[start..stop];
+        let letters = token.bytes().any(|b| b.is_ascii_alphabetic());
+        let digits = token.bytes().any(|b| b.is_ascii_digit());
+        let inner = token.bytes().any(|b| !b.is_ascii_alphanumeric());
+        if !token.is_empty() && ((letters && digits) || (inner && !plain_number(token))) {
+            // Latin words joined by a hyphen or an apostrophe stay words
+            // ("A-share", "don't"): they are copied anyway.
+            spans.push(start..stop);
+        }
+    }
+    spans
+}
+
+/// `3.5`, `-2`, `5,943`, `30%`, `1.05`: a number [`crate::numbers`] reads.
+fn plain_number(token: &str) -> bool {
+    let t = token.strip_prefix(['+', '-']).unwrap_or(token);
+    let t = t.strip_suffix('%').unwrap_or(t);
+    let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let grouped = int
+        .split(',')
+        .enumerate()
+        .all(|(i, g)| digits(g) && (i == 0 && g.len() <= 3 || g.len() == 3 || !int.contains(',')));
+    grouped && digits(frac)
+}
+
 // ---------------------------------------------------------------------------
 // Lexical items
 // ---------------------------------------------------------------------------
@@ -543,6 +636,12 @@ enum Item<'t> {
     Word(&'t str, &'t str),
     /// Latin letters/digits.
     Latin(&'t str),
+    /// A URL, e-mail address, time, date, version, phone number, path or
+    /// other code-like token: copied as written.
+    Verbatim(&'t str),
+    /// An ASCII `.` followed by a space after a Latin word or a number: an
+    /// English full stop ("Dr. Smith", "1. …").
+    Stop,
     /// Punctuation.
     Punct(&'t str),
 }
@@ -711,6 +810,8 @@ struct Piece {
     glue_right: bool,
     /// Capitalise the first letter (sentence start).
     capitalise: bool,
+    /// Copied from the source: never capitalised.
+    keep_case: bool,
 }
 
 impl Piece {
@@ -721,6 +822,7 @@ impl Piece {
             glue_left: false,
             glue_right: false,
             capitalise: false,
+            keep_case: false,
         }
     }
 
@@ -731,6 +833,7 @@ impl Piece {
             glue_left,
             glue_right,
             capitalise: false,
+            keep_case: false,
         }
     }
 }
@@ -1281,7 +1384,8 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
                 Some(_) => Class::Func,
                 None => Class::from_tag(t),
             }),
-            Item::Fixed(_) | Item::Latin(_) => Some(Class::Noun),
+            Item::Fixed(_) | Item::Latin(_) | Item::Verbatim(_) => Some(Class::Noun),
+            Item::Stop => Some(Class::Punct),
             Item::Number(..) | Item::Classifier(_) | Item::MoreThan | Item::Half(_) => {
                 Some(Class::Number)
             }
@@ -1325,7 +1429,7 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
             piece.text = rest.to_string();
         }
         if self.sentence_start && piece.class != Class::Punct {
-            piece.capitalise = true;
+            piece.capitalise = !piece.keep_case;
             self.sentence_start = false;
         }
         let idx = self.out.len();
@@ -1360,7 +1464,7 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
     fn insert(&mut self, at: usize, mut piece: Piece) {
         let at = at.min(self.out.len());
         if let Some(first) = self.out.get_mut(at)
-            && first.capitalise
+            && (first.capitalise || (first.keep_case && at == 0))
         {
             first.capitalise = false;
             piece.capitalise = true;
@@ -1391,9 +1495,14 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
                 let target = (*target).to_string();
                 self.push(Piece::word(target, Class::Name));
             }
-            Item::Latin(s) => {
-                let s = (*s).to_string();
-                self.push(Piece::word(s, Class::Noun));
+            Item::Latin(s) | Item::Verbatim(s) => {
+                let mut piece = Piece::word(*s, Class::Noun);
+                piece.keep_case = true;
+                self.push(piece);
+            }
+            Item::Stop => {
+                self.end_clause();
+                self.out.push(Piece::punct(".", true, false));
             }
             Item::Number(m, source) => self.number(i, m, source),
             Item::Half(c) => {
@@ -2295,7 +2404,8 @@ mod tests {
         assert_eq!(gloss(""), "");
         assert_eq!(gloss("..."), ",,.");
         assert_eq!(gloss("  "), "");
-        assert_eq!(gloss("abc"), "Abc");
+        // Latin words are copied as written, even at the start.
+        assert_eq!(gloss("abc"), "abc");
     }
 
     #[test]
