@@ -302,31 +302,6 @@ impl Glosser {
                             break;
                         }
                     }
-                    // 及其/他 → 及/其他 "and other".
-                    if tags[k].word == "及其"
-                        && let Some(next) = tags.get(k + 1)
-                        && next.word == "他"
-                    {
-                        let split = tags[k].byte_start + "及".len();
-                        items.push(Item::Word(&run[tags[k].byte_start..split], "c"));
-                        items.push(Item::Word(&run[split..next.byte_end], "r"));
-                        k += 2;
-                        continue;
-                    }
-                    // 国土资源部/门 → 国土资源/部门 "department".
-                    if let Some(next) = tags.get(k + 1)
-                        && next.word == "门"
-                        && tags[k].word.chars().count() > 2
-                        && let Some(stem) = tags[k].word.strip_suffix('部')
-                    {
-                        items.push(Item::Word(stem, "n"));
-                        items.push(Item::Word(
-                            &run[tags[k].byte_end - '部'.len_utf8()..next.byte_end],
-                            "n",
-                        ));
-                        k += 2;
-                        continue;
-                    }
                     match merged {
                         Some((last, cand)) => {
                             items.push(Item::Word(cand, tags[last].tag));
@@ -1024,57 +999,71 @@ fn function_word_text(word: &str) -> Option<&'static str> {
     }
 }
 
-/// Frequent news vocabulary whose first CC-CEDICT sense misleads in
-/// running text (`活动` "exercise" → "activity", `机关` "mechanism" →
+/// Sense choices for frequent words whose first CC-CEDICT sense misleads
+/// in running text (`活动` "exercise" → "activity", `机关` "mechanism" →
 /// "agency", `进行` "advance" → "carry out").
+///
+/// Only general choices belong here: words frequent in a general corpus
+/// (each key has a frequency of at least about 1,000 in jieba's dictionary,
+/// which is counted on general Chinese text, except a few fixed time
+/// phrases it does not list, such as 多年来), with a sense that holds in any
+/// text of the news and report register. Phrases of one domain are data
+/// ([`domain_phrase`]); nothing here serves a single sentence.
 fn content_override(word: &str, tag: &str) -> Option<&'static str> {
     let verb = tag.starts_with('v') && tag != "vn";
     Some(match word {
-        "活动" => "activity",
-        "工作" => "work",
+        // Verbs and verbal nouns: the verb when jieba tags a verb.
         "建设" if verb => "build",
         "建设" => "building",
-        "问题" => "problem",
         "领导" if verb => "lead",
         "领导" => "leader",
-        "机关" => "agency",
-        "基层" => "grassroots",
-        "群众" => "the masses",
         "创新" if verb => "innovate",
         "创新" => "innovation",
-        "过程" => "process",
-        "有关" => "relevant",
-        "作为" => "as",
-        "情况" | "局面" | "境地" => "situation",
         "肯定" if verb => "affirm",
         "肯定" => "affirmation",
-        "高度" => "high",
-        "部长" => "minister",
-        "进行" => "carry out",
-        "加强" => "strengthen",
-        "提出" => "put forward",
-        "作出" | "做出" => "make",
         "组织" if verb => "organize",
         "组织" => "organization",
-        "国土" => "land",
-        "推进" => "advance",
-        "相应" => "corresponding",
-        "督察" => "inspection",
         "带领" if verb => "lead",
         "带领" => "leadership",
         "公开" if tag == "ad" || tag == "d" => "publicly",
         "公开" if verb => "make public",
         "公开" => "public",
-        "集中" => "concentrated",
         "发展" if verb => "develop",
         "发展" => "development",
         "管理" if verb => "manage",
         "管理" => "management",
-        "实施" | "落实" => "implement",
         "服务" if verb => "serve",
         "服务" => "service",
         "要求" if verb => "require",
         "要求" => "requirement",
+        "承诺" if verb => "pledge",
+        "承诺" => "commitment",
+        "监管" if verb => "supervise",
+        "监管" => "supervision",
+        "探索" if verb => "explore",
+        "探索" => "exploration",
+        "特别" if tag == "d" => "especially",
+        "活动" => "activity",
+        "工作" => "work",
+        "问题" => "problem",
+        "机关" => "agency",
+        "基层" => "grassroots",
+        "群众" => "the masses",
+        "过程" => "process",
+        "有关" => "relevant",
+        "作为" => "as",
+        "情况" | "局面" => "situation",
+        "高度" => "high",
+        "部长" => "minister",
+        "所长" => "director",
+        "进行" => "carry out",
+        "加强" => "strengthen",
+        "提出" => "put forward",
+        "作出" | "做出" => "make",
+        "推进" => "advance",
+        "相应" => "corresponding",
+        "集中" => "concentrated",
+        "实施" | "落实" => "implement",
         "实际" => "reality",
         "地方" => "local",
         "干部" => "cadre",
@@ -1085,18 +1074,9 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "回答" => "answer",
         "做到" => "achieve",
         "行动" => "action",
-        "竞相" => "compete to",
         "破解" => "solve",
-        "深度" => "deeply",
-        "有机" => "organically",
-        "夯实" => "consolidate",
-        "迈出" => "take",
-        "坚实" => "solid",
-        "派驻" => "stationed in",
-        "承诺" if verb => "pledge",
-        "承诺" => "commitment",
-        "亲切" => "cordially",
-        "细心" => "carefully",
+        "攻关" => "tackle key problems",
+        "坚实" | "扎实" => "solid",
         "中央" => "central",
         "国家" => "state",
         "全国" => "nationwide",
@@ -1106,19 +1086,10 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "调查" => "investigation",
         "部署" => "arrangements",
         "统一" => "unified",
-        "创造性" => "creative",
-        "量化" => "quantify",
-        "记略" => "record",
-        "编者按" => "editor's note",
         "元" => "yuan",
         "万元" => "10,000 yuan",
         "亿元" => "100 million yuan",
         "同志" => "comrade",
-        "党组" => "party group",
-        "党建" => "party building",
-        "党组织" => "party organization",
-        "党风" => "party conduct",
-        "廉政" => "clean government",
         "人员" => "personnel",
         "单位" => "unit",
         "措施" => "measure",
@@ -1147,6 +1118,8 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "去年" => "last year",
         "明年" => "next year",
         "近年来" => "in recent years",
+        "多年来" => "for many years",
+        "长期以来" => "for a long time",
         "一方面" => "on the one hand",
         "另一方面" => "on the other hand",
         "进一步" => "further",
@@ -1156,92 +1129,60 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "一样" => "the same",
         "一般" => "general",
         "一切" => "all",
-        "一级" => "one level",
-        "一路" => "along the way",
         "怎样" => "how",
-        "路上" => "road",
         "特点" | "特色" => "feature",
-        "抓手" => "lever",
-        "区位" => "area",
-        "着力点" => "focus",
-        "走来" => "come",
-        "全过程" => "whole process",
-        "动员大会" => "mobilization meeting",
-        "直属机关" => "directly affiliated agencies",
-        "国家机关" => "state agencies",
-        "领导带头" => "leaders take the lead",
-        "危机感" => "sense of crisis",
-        "忧患意识" => "awareness of potential dangers",
-        "服务型" => "service-oriented",
-        "科学化" => "scientific",
-        "一般化" => "generalization",
         "资源" => "resources",
-        "国土资源" => "land and resources",
         "省" => "province",
         "市" => "city",
         "乡" => "township",
-        "信访" => "petitions",
         "告诉" => "tell",
         "帮助" => "help",
-        "帮扶" => "help",
         "投入" => "invest",
         "整合" => "integrate",
         "合力" => "joint force",
-        "执法" => "law enforcement",
         "所属" => "affiliated",
         "重点" => "key",
         "还有" => "also",
         "来自于" => "come from",
-        "班子" => "leadership team",
-        "监管" if verb => "supervise",
-        "监管" => "supervision",
         "追踪" => "tracking",
         "切实" => "earnestly",
         "型" => "type",
         "说" => "say",
-        "争创" => "strive for",
-        "创先争优" => "strive for excellence",
         "广大" => "broad",
         "先后" => "successively",
-        "扎实" => "solid",
         "提升" => "improve",
         "效能" => "efficiency",
-        "着力" | "着力于" => "focus on",
-        "探索" if verb => "explore",
-        "探索" => "exploration",
-        "联动" => "coordinated action",
-        "攻关" => "tackle key problems",
-        "用地" => "land use",
-        "找准" => "pinpoint",
-        "常态化" => "normalization",
-        "储量" => "reserves",
         "交通" => "transport",
-        "多年来" => "for many years",
-        "长期以来" => "for a long time",
-        "离退休" => "retired",
-        "地勘" => "geological exploration",
         "表现" => "performance",
         "总体" => "overall",
         "依据" => "basis",
-        "争当" => "strive to be",
-        "分管" => "in charge of",
-        "评" => "evaluate",
-        "带" if verb => "lead",
-        "联" => "joint",
-        "创" => "create",
-        "齐" => "together",
-        "促" => "promote",
-        "心灵" => "heart",
         "以上" => "or above",
         "以下" => "or below",
-        "党性" => "party spirit",
         "占" => "account for",
-        "所长" => "director",
         "奉献" => "dedication",
+        "创造性" => "creative",
+        "竞相" => "compete to",
         "像" => "like",
-        "特别" if tag == "d" => "especially",
-        _ => return None,
+        _ => return domain_phrase(word),
     })
+}
+
+/// The domain phrase list, `data/gloss-domain-phrases.tsv`: phrases of Party
+/// and government writing with the English that register uses. Domain data,
+/// consulted for every text; see the file's header for its source.
+fn domain_phrase(word: &str) -> Option<&'static str> {
+    static PHRASES: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    PHRASES
+        .get_or_init(|| {
+            include_str!("../../../data/gloss-domain-phrases.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .collect()
+        })
+        .get(word)
+        .copied()
 }
 
 /// Titles that follow a name in Chinese and precede it in English
@@ -2231,68 +2172,65 @@ mod tests {
         s.chars().any(is_han)
     }
 
+    // What the gloss must do. Each test asserts the rule it is named after,
+    // not the rest of the sentence: the gloss around it is word-by-word
+    // English, and sentences the gloss gets wrong are documented in
+    // `tests/fixtures/gloss/known-bad.tsv`, not asserted here.
+
+    fn assert_contains(text: &str, part: &str) {
+        let out = gloss(text);
+        assert!(out.contains(part), "{text} → {out:?}, expected {part:?}");
+    }
+
     #[test]
     fn dates() {
         assert_eq!(gloss("2011年4月26日."), "April 26, 2011.");
         assert_eq!(gloss("2010年4月."), "April 2010.");
-        assert_eq!(gloss("2012年9月19日下午."), "September 19, 2012 afternoon.");
+        assert_contains("2012年9月19日下午.", "September 19, 2012");
     }
 
     #[test]
     fn magnitudes_and_money() {
-        assert_eq!(gloss("提供1.05亿元资金."), "Offer 105 million yuan funds.");
-        assert_eq!(
-            gloss("投入资金1960万元."),
-            "Invest funds 19.6 million yuan."
-        );
-        assert_eq!(
-            gloss("20余万人饮水问题因此得以解决."),
-            "More than 200,000 people drinking water problem therefore able to solve."
-        );
+        assert_contains("提供1.05亿元资金.", "105 million yuan");
+        assert_contains("投入资金1960万元.", "19.6 million yuan");
+        assert!(gloss("20余万人饮水问题因此得以解决.").starts_with("More than 200,000 people "));
     }
 
     #[test]
     fn counted_nouns_are_plural_and_classifiers_dropped() {
-        assert_eq!(
-            gloss("5943名党员结合岗位实际作出公开承诺."),
-            "5,943 party members combine post reality make publicly pledge."
-        );
-        assert_eq!(
-            gloss("国土资源部机关迎来了一批特殊的客人."),
-            "Ministry of Land and Resources agency welcome a batch of special visitors."
+        assert_contains("5943名党员结合岗位实际作出公开承诺.", "5,943 party members");
+        assert_contains(
+            "国土资源部机关迎来了一批特殊的客人.",
+            "a batch of special visitors",
         );
         assert_eq!(gloss("两年多来."), "For more than two years.");
-        assert_eq!(gloss("半个月前."), "Before half a month.");
+        assert_contains("半个月前.", "half a month");
     }
 
     #[test]
     fn percentages_and_codes() {
-        assert_eq!(
-            gloss("全国有3.5万名干部参加，占百分之三十。"),
-            "Nationwide have 35,000 cadres participate, account for 30%."
+        let out = gloss("全国有3.5万名干部参加，占百分之三十。");
+        assert!(
+            out.contains("35,000 cadres") && out.ends_with("30%."),
+            "{out}"
         );
-        assert_eq!(
-            gloss("国土资源部12336违法线索处理中心."),
-            "Ministry of Land and Resources 12336 illegal trail handle center."
-        );
-        assert_eq!(gloss("成立90周年."), "Establish 90th anniversary.");
+        // A hotline number is a code, not a quantity.
+        assert_contains("国土资源部12336违法线索处理中心.", " 12336 ");
+        assert_contains("成立90周年.", "90th anniversary");
     }
 
     #[test]
     fn names_and_titles() {
-        assert_eq!(
-            gloss("徐绍史部长与各位记者亲切座谈."),
-            "Minister Xu Shaoshi and all reporters cordially hold a discussion."
+        assert_contains(
+            "徐绍史部长与各位记者亲切座谈.",
+            "Minister Xu Shaoshi and all reporters",
         );
-        assert_eq!(
-            gloss("校长谢国剑喜悦地说."),
-            "President Xie Guojian happy say."
-        );
+        assert!(gloss("校长谢国剑喜悦地说.").starts_with("President Xie Guojian "));
     }
 
     #[test]
     fn fixed_terms_win_and_are_verbatim() {
-        let text = "国土资源部创先争优活动记略";
+        let text = "国土资源部创先争优活动";
         let end = "国土资源部".len();
         let fixed = [FixedTerm {
             span: 0..end,
@@ -2300,7 +2238,7 @@ mod tests {
         }];
         assert_eq!(
             glosser().gloss(text, &fixed),
-            "The MLR strive for excellence activity record"
+            "The MLR strive for excellence activity"
         );
         let fixed = [FixedTerm {
             span: end..end + "创先争优".len(),
@@ -2308,7 +2246,7 @@ mod tests {
         }];
         assert_eq!(
             glosser().gloss(text, &fixed),
-            "Ministry of Land and Resources iExcel campaign activity record"
+            "Ministry of Land and Resources iExcel campaign activity"
         );
         // Mixed-case targets are not capitalised.
         let fixed = [FixedTerm {
@@ -2339,63 +2277,57 @@ mod tests {
 
     #[test]
     fn chinese_punctuation_is_mapped() {
-        assert_eq!(gloss("他说：“我们来了！”"), "He say: \"we come!\"");
+        let out = gloss("他说：“我们来了！”");
+        assert!(
+            out.starts_with("He ") && out.contains(": \"") && out.ends_with("!\""),
+            "{out}"
+        );
         assert_eq!(
             gloss("中石化、中海油……"),
             "China Petroleum and Chemical Corporation, China National Offshore Oil Corporation..."
         );
-        assert_eq!(
-            gloss("《人民日报》报道（记者张三）"),
-            "\"People's Daily\" report (reporter John Doe)"
+        let out = gloss("《人民日报》报道（记者张三）");
+        assert!(
+            out.starts_with("\"People's Daily\" ") && out.ends_with("(reporter John Doe)"),
+            "{out}"
         );
     }
 
     #[test]
     fn normalised_dots_and_quotes() {
         // Mid-segment "." is a comma; final "." a full stop; "'" a quote.
-        assert_eq!(
-            gloss("'特点'就是在破解'两难'局面过程中创先争优."),
-            "\"Feature\" is in solve \"dilemma\" situation process strive for excellence."
+        let out = gloss("'特点'就是在破解'两难'局面过程中创先争优.");
+        assert!(
+            out.starts_with("\"Feature\" is ") && out.ends_with('.'),
+            "{out}"
         );
+        assert_eq!(out.matches('"').count(), 4, "{out}");
         assert_eq!(gloss("省.市.县."), "Province, city, county.");
     }
 
     #[test]
     fn locatives_and_temporal_clauses() {
-        assert_eq!(
-            gloss("在部党组的带领下."),
-            "Under ministry party group's lead."
-        );
-        assert_eq!(
-            gloss("走在务实创新的大路上."),
-            "Walk on pragmatic innovate big road."
-        );
-        assert_eq!(gloss("动员大会之后."), "After mobilization meeting.");
-        assert_eq!(
-            gloss("开展领导点评活动时."),
-            "When launch leader comment activity."
-        );
+        assert!(gloss("在部党组的带领下.").starts_with("Under "));
+        assert_contains("走在务实创新的大路上.", " on ");
+        assert!(gloss("会议之后.").starts_with("After "));
+        assert!(gloss("开展领导点评活动时.").starts_with("When "));
     }
 
     #[test]
     fn function_words() {
-        assert_eq!(
-            gloss("把业务工作的薄弱环节作为党建工作的重要抓手."),
-            "Take business work's weak link as party building work's important lever."
+        let out = gloss("把业务工作的薄弱环节作为党建工作的重要抓手.");
+        assert!(
+            out.starts_with("Take business work's weak link as "),
+            "{out}"
         );
-        assert_eq!(
-            gloss("告诉他证已经办好了."),
-            "Tell his certificate already take care of."
-        );
-        assert_eq!(
-            gloss("使我感慨万千."),
-            "Make me sigh with sorrow, regret myriad."
-        );
+        assert!(gloss("使我感慨万千.").starts_with("Make me "));
+        assert!(gloss("告诉他.").starts_with("Tell him"));
     }
 
     #[test]
     fn latin_text_is_kept() {
-        assert_eq!(gloss("使用GPS定位3次。"), "Use GPS orientate 3 times.");
+        let out = gloss("使用GPS定位3次。");
+        assert!(out.contains(" GPS ") && out.ends_with(" 3 times."), "{out}");
         assert_eq!(gloss("5G网络"), "5G network");
     }
 
