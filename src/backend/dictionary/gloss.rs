@@ -308,7 +308,26 @@ impl Glosser {
                             k = last + 1;
                         }
                         None => {
-                            items.push(Item::Word(tags[k].word, tags[k].tag));
+                            let t = &tags[k];
+                            // jieba's HMM (and a few entries of its
+                            // dictionary, such as 明显增加) make "names" of
+                            // phrases: a name that is no name is read again
+                            // as CC-CEDICT words, each with its own tag.
+                            if t.tag.starts_with("nr")
+                                && !self.cedict.contains(t.word)
+                                && !self.looks_like_person_name(t.word, t.tag)
+                                && let Some(parts) = self.dictionary_words(t.word)
+                            {
+                                for part in parts {
+                                    let tag = match self.jieba.tag(part, false).as_slice() {
+                                        [one] if one.word == part => one.tag,
+                                        _ => "x",
+                                    };
+                                    items.push(Item::Word(part, tag));
+                                }
+                            } else {
+                                items.push(Item::Word(t.word, t.tag));
+                            }
                             k += 1;
                         }
                     }
@@ -414,6 +433,19 @@ impl Glosser {
             pos += len;
         }
         out
+    }
+
+    /// `word` cut into CC-CEDICT words, longest first, if it is made of
+    /// two or more of them.
+    fn dictionary_words<'w>(&self, word: &'w str) -> Option<Vec<&'w str>> {
+        let mut parts = Vec::new();
+        let mut rest = word;
+        while !rest.is_empty() {
+            let len = self.cedict.longest_prefix(rest)?;
+            parts.push(&rest[..len]);
+            rest = &rest[len..];
+        }
+        (parts.len() >= 2).then_some(parts)
     }
 
     /// Longest prefix of `text` that is a dictionary word or has an
@@ -1040,6 +1072,7 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "承诺" => "commitment",
         "监管" if verb => "supervise",
         "监管" => "supervision",
+        "带" if verb => "bring",
         "探索" if verb => "explore",
         "探索" => "exploration",
         "特别" if tag == "d" => "especially",
@@ -1160,6 +1193,7 @@ fn content_override(word: &str, tag: &str) -> Option<&'static str> {
         "以下" => "or below",
         "占" => "account for",
         "奉献" => "dedication",
+        "心灵" => "heart",
         "创造性" => "creative",
         "竞相" => "compete to",
         "像" => "like",
@@ -1184,6 +1218,26 @@ fn domain_phrase(word: &str) -> Option<&'static str> {
         .get(word)
         .copied()
 }
+
+/// Words that make the number after them approximate or a bound
+/// (`约四万` "about 40,000", `超过三亿` "more than 300 million").
+fn approximator(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "约" | "大约" | "大概" | "左右" => "about",
+        "近" | "将近" | "接近" | "近乎" => "nearly",
+        "超过" | "逾" | "多于" | "高于" => "more than",
+        "不到" | "不足" | "少于" | "低于" => "less than",
+        "至少" => "at least",
+        "最多" | "至多" => "at most",
+        _ => return None,
+    })
+}
+
+/// English time units a duration ends with ("two years", "half a month").
+const DURATION_UNITS: [&str; 12] = [
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute",
+    "minutes",
+];
 
 /// Titles that follow a name in Chinese and precede it in English
 /// (`徐绍史部长` → "Minister Xu Shaoshi").
@@ -1260,6 +1314,10 @@ struct Renderer<'g, 'i, 't> {
     plural_target: Option<usize>,
     /// Index in `out` of the last number piece.
     last_number: Option<usize>,
+    /// Index in `out` where the last quantity ("a", "three", …) starts.
+    quantity_start: Option<usize>,
+    /// The next number was written already ("dozens of" for 几十).
+    skip_number: bool,
     last_number_value: f64,
     /// 以 seen in this clause.
     yi_seen: bool,
@@ -1285,6 +1343,8 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
             plural_pending: false,
             plural_target: None,
             last_number: None,
+            quantity_start: None,
+            skip_number: false,
             last_number_value: 0.0,
             yi_seen: false,
             quote_open: false,
@@ -1399,6 +1459,7 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
         self.zai = None;
         self.yi_seen = false;
         self.last_number = None;
+        self.quantity_start = None;
     }
 
     /// Inserts a piece at `at`, shifting the recorded indices.
@@ -1416,6 +1477,7 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
             &mut self.zai,
             &mut self.plural_target,
             &mut self.last_number,
+            &mut self.quantity_start,
         ]
         .into_iter()
         .flatten()
@@ -1467,6 +1529,11 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
     }
 
     fn number(&mut self, i: usize, m: &NumberMatch, source: &str) {
+        if std::mem::take(&mut self.skip_number) {
+            self.last_number_value = m.value;
+            return;
+        }
+        self.quantity_start = Some(self.out.len());
         let next_classifier = match self.items.get(i + 1) {
             Some(Item::Classifier(c)) => Some(*c),
             _ => None,
@@ -1668,13 +1735,88 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
         if std::mem::take(&mut self.skip_title) && title_word(w).is_some() {
             return;
         }
+        // 约四万 "about 40,000", 超过三亿 "more than 300 million".
+        if matches!(self.items.get(i + 1), Some(Item::Number(..)))
+            && let Some(text) = approximator(w)
+        {
+            self.push(Piece::word(text, Class::Number));
+            return;
+        }
+        // 几十个国家 "dozens of countries", 几百人 "hundreds of people".
+        if w == "几"
+            && let Some(Item::Number(m, _)) = self.items.get(i + 1)
+            && m.script == Script::Chinese
+            && let Some(text) = match m.value {
+                10.0 => Some("dozens of"),
+                100.0 => Some("hundreds of"),
+                1000.0 => Some("thousands of"),
+                10000.0 => Some("tens of thousands of"),
+                _ => None,
+            }
+        {
+            self.push(Piece::word(text, Class::Number));
+            self.skip_number = true;
+            self.plural_pending = true;
+            return;
+        }
+        // The same as one jieba word, with what it counts: 几百人, 几百名.
+        let vague = ["几", "数"].iter().find_map(|p| {
+            let rest = w.strip_prefix(p)?;
+            let (text, rest) = [
+                ("十", "dozens of"),
+                ("百", "hundreds of"),
+                ("千", "thousands of"),
+                ("万", "tens of thousands of"),
+            ]
+            .iter()
+            .find_map(|(m, text)| Some((*text, rest.strip_prefix(m)?)))?;
+            Some((text, rest))
+        });
+        if let Some((text, rest)) = vague {
+            self.push(Piece::word(text, Class::Number));
+            self.plural_pending = true;
+            let counted = CLASSIFIERS
+                .iter()
+                .any(|c| c.word == rest && c.one.is_empty());
+            if !rest.is_empty() && !counted {
+                for (text, class) in self.g.content_pieces(rest, "n") {
+                    self.push(Piece::word(text, class));
+                }
+            }
+            return;
+        }
+        // 一个小时左右 "about an hour".
+        if w == "左右"
+            && let Some(at) = self.quantity_start
+            && self.out.len() - at <= 3
+        {
+            self.end_run();
+            self.insert(at, Piece::word("about", Class::Number));
+            return;
+        }
+        // 整座城市 "the whole city": 整 before a classifier (one jieba
+        // word or two).
+        let counter = |c: &str| {
+            CLASSIFIERS
+                .iter()
+                .any(|cl| cl.word == c && cl.one.is_empty())
+        };
+        let whole = match (w.strip_prefix('整'), self.items.get(i + 1)) {
+            (Some(""), Some(Item::Word(next, _))) => counter(next),
+            (Some(rest), _) => counter(rest),
+            _ => false,
+        };
+        if whole {
+            self.push(Piece::word("the whole", Class::Adj));
+            return;
+        }
         let prev_class = self.out.last().map(|p| p.class);
         let next_class = self.next_class(i);
         // A classifier after a demonstrative: 这股力量 → "this force".
         if self.out.last().is_some_and(|p| {
             matches!(
                 p.text.as_str(),
-                "this" | "that" | "every" | "each" | "these" | "those"
+                "this" | "that" | "every" | "each" | "these" | "those" | "the whole"
             )
         }) && CLASSIFIERS.iter().any(|c| c.word == w && c.one.is_empty())
         {
@@ -1697,9 +1839,10 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
             {
                 return;
             }
-            // 会 after a noun is a meeting (工作会), not "will".
+            // 会 after a noun is a meeting (工作会), not "will"; before a
+            // verb, an adverb or an adjective it is the modal.
             "会" if matches!(prev_class, Some(Class::Noun | Class::Name))
-                && !matches!(next_class, Some(Class::Verb)) =>
+                && !matches!(next_class, Some(Class::Verb | Class::Adv | Class::Adj)) =>
             {
                 self.push(Piece::word("meeting", Class::Noun));
                 return;
@@ -1842,7 +1985,22 @@ impl<'g, 'i, 't> Renderer<'g, 'i, 't> {
                 }
             }
             Fw::Temporal(conj) => {
-                if self.closes_clause(i) && self.out.len() > self.clause_start {
+                // After a duration: 三年前 "three years ago", 两年后 "two
+                // years later".
+                let after_duration = self.out.last().is_some_and(|p| {
+                    DURATION_UNITS
+                        .iter()
+                        .any(|u| p.text == *u || p.text.ends_with(&format!(" {u}")))
+                });
+                let relative = match conj {
+                    "before" => Some("ago"),
+                    "after" => Some("later"),
+                    _ => None,
+                };
+                if after_duration && let Some(word) = relative {
+                    self.end_run();
+                    self.push(Piece::word(word, Class::Adv));
+                } else if self.closes_clause(i) && self.out.len() > self.clause_start {
                     self.end_run();
                     let at = self.clause_start_index();
                     self.insert(at, Piece::word(conj, Class::Func));
@@ -2115,21 +2273,39 @@ fn char_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether English writes "an" before `word` (a vowel sound: "an hour",
+/// "an apple", but "a university", "a one-off").
+fn takes_an(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let consonant_sound = ["uni", "use", "usu", "uti", "eu", "one", "once", "ur"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    let silent_h = ["hour", "honest", "honour", "honor", "heir"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    (vowel && !consonant_sound) || silent_h
+}
+
 /// Joins pieces with single spaces, honouring glue and capitalisation.
 fn join_pieces(pieces: &[Piece]) -> String {
     let mut out = String::new();
     let mut glue_next = true;
-    for p in pieces {
+    for (k, p) in pieces.iter().enumerate() {
         if p.text.is_empty() {
             continue;
         }
+        let next = pieces[k + 1..].iter().find(|n| !n.text.is_empty());
+        let an =
+            p.text == "a" && next.is_some_and(|n| n.class != Class::Punct && takes_an(&n.text));
+        let text = if an { "an" } else { p.text.as_str() };
         if !out.is_empty() && !glue_next && !p.glue_left {
             out.push(' ');
         }
         if p.capitalise {
-            out.push_str(&capitalise(&p.text));
+            out.push_str(&capitalise(text));
         } else {
-            out.push_str(&p.text);
+            out.push_str(text);
         }
         glue_next = p.glue_right;
     }
@@ -2204,7 +2380,6 @@ mod tests {
             "a batch of special visitors",
         );
         assert_eq!(gloss("两年多来."), "For more than two years.");
-        assert_contains("半个月前.", "half a month");
     }
 
     #[test]
@@ -2322,6 +2497,52 @@ mod tests {
         );
         assert!(gloss("使我感慨万千.").starts_with("Make me "));
         assert!(gloss("告诉他.").starts_with("Tell him"));
+    }
+
+    #[test]
+    fn approximate_numbers() {
+        assert!(gloss("约四万名成年人.").starts_with("About 40,000 "));
+        assert!(gloss("超过三亿人.").starts_with("More than 300 million people"));
+        assert!(gloss("不到十天.").starts_with("Less than ten days"));
+        assert!(gloss("将近一千人.").starts_with("Nearly "));
+    }
+
+    #[test]
+    fn durations_before_ago_and_after_later() {
+        assert_eq!(gloss("半个月前."), "Half a month ago.");
+        assert!(gloss("三年前，他来了。").starts_with("Three years ago, "));
+        assert_eq!(gloss("两年后."), "Two years later.");
+        // Not after a duration: a clause-closing 前/后 is still moved.
+        assert!(gloss("会议之后.").starts_with("After "));
+    }
+
+    #[test]
+    fn hui_before_a_verb_or_adverb_is_will() {
+        assert_contains("睡眠不足会明显增加风险。", " will ");
+        assert_contains("价格会上涨。", " will ");
+        assert_contains("工作会.", "meeting");
+    }
+
+    #[test]
+    fn vague_numbers_and_whole() {
+        assert_contains("吸引来自几十个国家的摄影师。", "dozens of ");
+        assert_contains("来了几百人.", "hundreds of people");
+        assert!(gloss("只需要一个小时左右。").ends_with("about an hour."));
+        assert_contains("周长约六公里.", "about six kilometers");
+        assert_contains("整座城市.", "whole city");
+    }
+
+    #[test]
+    fn a_becomes_an_before_a_vowel() {
+        assert_eq!(join_words(&["a", "hour"]), "an hour");
+        assert_eq!(join_words(&["a", "apple"]), "an apple");
+        assert_eq!(join_words(&["a", "university"]), "a university");
+        assert_eq!(join_words(&["a", "batch of"]), "a batch of");
+    }
+
+    fn join_words(words: &[&str]) -> String {
+        let pieces: Vec<Piece> = words.iter().map(|w| Piece::word(*w, Class::Noun)).collect();
+        join_pieces(&pieces)
     }
 
     #[test]
