@@ -168,8 +168,8 @@ fn traditional_chinese_glosses_as_simplified_does() {
     assert!(gloss(&traditional[0]).contains("Taiwan"));
 }
 
-/// Issue 11: a Big5-encoded traditional text through `bitext translate`:
-/// every segment is glossed (no `untranslated` flag), and every output
+/// Issue 11: a Big5-encoded traditional text through `bitext translate`
+/// (encoding detected, as a user would run it): every segment is glossed (no `untranslated` flag), and every output
 /// keeps the source exactly as written.
 #[test]
 fn big5_traditional_text_through_the_cli() {
@@ -178,7 +178,7 @@ fn big5_traditional_text_through_the_cli() {
     assert!(!unmappable);
     let (run, _dir) = Bitext::new()
         .file("news.txt", big5.as_ref())
-        .args(["translate", "news.txt", "--encoding", "big5"])
+        .args(["translate", "news.txt"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<Value> = run
