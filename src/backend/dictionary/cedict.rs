@@ -720,14 +720,9 @@ fn is_descriptive(text: &str) -> bool {
                 || words.get(i + 1).is_some_and(|a| AFTER.contains(a))
                 || lower.contains("particle:")
                 || lower.contains("particle,"))
-    }) || [
-        ", similar to ",
-        ", equivalent to ",
-        " used before ",
-        " used after ",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
+    }) || [" used before ", " used after "]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 #[derive(Debug, Clone)]
@@ -1070,6 +1065,9 @@ mod tests {
 史 史 [Shi3] /surname Shi/\r
 史 史 [shi3] /history/annals/\r
 個 个 [ge4] /(classifier used before a noun that has no specific classifier)/(bound form) individual/\r
+的 的 [de5] /particle used after an attribute/of; ~'s (possessive particle)/\r
+矣 矣 [yi3] /classical final particle, similar to modern 了[le5]/\r
+簫 箫 [xiao1] /xiao, a Chinese musical instrument of ancient times, similar to panpipes/\r
 箇 个 [ge4] /variant of 個|个[ge4]/\r
 水土 水土 [shui3 tu3] /water and soil/(fig.) natural environment/\r
 鹽 盐 [yan2] /salt/CL:袋[dai4]/\r
@@ -1118,6 +1116,11 @@ mod tests {
         assert_eq!(d.gloss("党建"), Some("party building"));
         assert_eq!(d.gloss("一石二鸟"), Some("kill two birds with one stone"));
         assert_eq!(d.gloss("出租"), Some("rent"));
+        // A sense that describes the word is skipped for one that translates
+        // it, and a word with only such senses glosses as nothing.
+        assert_eq!(d.gloss("的"), Some("of"));
+        assert_eq!(d.gloss("矣"), Some(""));
+        assert!(d.gloss("箫").is_some_and(|g| g.starts_with("xiao, ")));
     }
 
     #[test]

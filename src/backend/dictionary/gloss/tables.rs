@@ -234,7 +234,7 @@ pub(super) fn function_word(word: &str, tag: &str) -> Option<Fw> {
         }
         "或" | "或者" | "或是" => Text("or"),
         "跟" | "同" if tag == "p" || tag == "c" => Text("with"),
-        "是" | "就是" | "即" | "乃" => Text("is"),
+        "是" | "就是" | "即" | "乃" | "乃是" => Text("is"),
         "也是" => Text("is also"),
         "都是" => Text("are all"),
         "不是" => Text("is not"),
