@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::harness::{Bitext, fixture_path};
 
 /// The held-out texts (`tests/fixtures/gloss/heldout/NAME.{zh,en}.txt`).
-const HELD_OUT: [&str; 3] = ["health", "business", "travel"];
+const HELD_OUT: [&str; 4] = ["health", "business", "travel", "weather"];
 
 fn glosser() -> &'static Glosser {
     static GLOSSER: OnceLock<Glosser> = OnceLock::new();
