@@ -325,8 +325,7 @@ impl Cedict {
     /// * Senses that describe the word instead of translating it ("classical
     ///   final particle", "classifier for …", "used before a verb …") are
     ///   never used; a word that has only such senses glosses as `""`
-    ///   (write nothing). A "(literary)" sense is used only when nothing
-    ///   else is left.
+    ///   (write nothing).
     pub fn gloss(&self, word: &str) -> Option<&str> {
         let head = self.head(word)?;
         self.glosses
@@ -838,9 +837,9 @@ fn clean_sense(raw: &str) -> Result<Cleaned, Skip> {
         "(derog.)",
         "(offensive)",
     ];
-    // A literary sense is kept for when nothing else exists.
-    let last_resort =
-        LAST_RESORT.iter().any(|m| lower.contains(m)) || lower.starts_with("(literary)");
+    // A "(literary)" sense is a sense like any other ("(literary) to
+    // rain"); one that describes ("(literary) particle …") is caught below.
+    let last_resort = LAST_RESORT.iter().any(|m| lower.contains(m));
     let literal = lower.starts_with("lit.");
     let figurative = lower.starts_with("fig.");
     let text = tidy(s);
@@ -1068,6 +1067,8 @@ mod tests {
 的 的 [de5] /particle used after an attribute/of; ~'s (possessive particle)/\r
 矣 矣 [yi3] /classical final particle, similar to modern 了[le5]/\r
 簫 箫 [xiao1] /xiao, a Chinese musical instrument of ancient times, similar to panpipes/\r
+雨 雨 [yu3] /rain/CL:陣|阵[zhen4],場|场[chang2]/\r
+雨 雨 [yu4] /(literary) to rain/(of rain, snow etc) to fall/to precipitate/to wet/\r
 箇 个 [ge4] /variant of 個|个[ge4]/\r
 水土 水土 [shui3 tu3] /water and soil/(fig.) natural environment/\r
 鹽 盐 [yan2] /salt/CL:袋[dai4]/\r
@@ -1121,6 +1122,8 @@ mod tests {
         assert_eq!(d.gloss("的"), Some("of"));
         assert_eq!(d.gloss("矣"), Some(""));
         assert!(d.gloss("箫").is_some_and(|g| g.starts_with("xiao, ")));
+        // A literary sense translates: it is not passed over.
+        assert_eq!(d.gloss("雨"), Some("rain"));
     }
 
     #[test]
