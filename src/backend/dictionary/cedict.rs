@@ -120,8 +120,9 @@ struct Simplifier {
     /// Multi-character traditional headwords written differently in
     /// simplified, or holding a character that is also simplified
     /// (`著作` stays `著作`, `穿著` becomes `穿着`): the simplified form of
-    /// the first such entry.
-    words: HashMap<String, String>,
+    /// the first such entry. Built on the first traditional text, so that
+    /// simplified text costs only the character tables.
+    words: OnceLock<HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Cedict {
@@ -446,6 +447,7 @@ impl Cedict {
         if !text.chars().any(|c| tables.only_traditional.contains(&c)) {
             return None;
         }
+        let words = tables.words.get_or_init(|| self.build_words(tables));
         let chars: Vec<char> = text.chars().collect();
         let mut out = String::with_capacity(text.len());
         let mut i = 0;
@@ -454,7 +456,7 @@ impl Cedict {
                 let longest = (chars.len() - i).min(MAX_WORD_CHARS);
                 for n in (2..=longest).rev() {
                     let word: String = chars[i..i + n].iter().collect();
-                    if let Some(simplified) = tables.words.get(&word) {
+                    if let Some(simplified) = words.get(&word) {
                         out.push_str(simplified);
                         i += n;
                         continue 'chars;
@@ -467,18 +469,22 @@ impl Cedict {
         Some(out)
     }
 
-    /// Reads the traditional → simplified tables out of the dictionary.
+    /// Every entry's traditional and simplified headword (when they have
+    /// as many characters, as they all do).
+    fn headword_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().filter_map(|e| {
+            let simp = self.text.get(e.simp_start as usize..e.simp_end as usize)?;
+            let before = self.text.get(..(e.simp_start as usize).checked_sub(1)?)?;
+            let trad = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            (trad.chars().count() == simp.chars().count()).then_some((trad, simp))
+        })
+    }
+
+    /// Reads the traditional → simplified character tables out of the
+    /// dictionary.
     fn build_simplifier(&self) -> Simplifier {
-        let pairs = || {
-            self.entries.iter().filter_map(|e| {
-                let simp = self.text.get(e.simp_start as usize..e.simp_end as usize)?;
-                let before = self.text.get(..(e.simp_start as usize).checked_sub(1)?)?;
-                let trad = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-                (trad.chars().count() == simp.chars().count()).then_some((trad, simp))
-            })
-        };
         let mut votes: HashMap<char, Vec<(char, usize)>> = HashMap::new();
-        for (trad, simp) in pairs() {
+        for (trad, simp) in self.headword_pairs() {
             let (mut t, mut s) = (trad.chars(), simp.chars());
             if let (Some(tc), Some(sc), None) = (t.next(), s.next(), t.next())
                 && tc != sc
@@ -505,19 +511,24 @@ impl Cedict {
                 }
             }
         }
-        for (trad, simp) in pairs() {
+        tables
+    }
+
+    /// Reads the traditional → simplified word table out of the dictionary.
+    fn build_words(&self, tables: &Simplifier) -> HashMap<String, String> {
+        let mut words = HashMap::new();
+        for (trad, simp) in self.headword_pairs() {
             let ambiguous = || {
                 trad.chars()
                     .any(|c| tables.chars.contains_key(&c) && !tables.only_traditional.contains(&c))
             };
             if trad.chars().nth(1).is_some() && (trad != simp || ambiguous()) {
-                tables
-                    .words
+                words
                     .entry(trad.to_string())
                     .or_insert_with(|| simp.to_string());
             }
         }
-        tables
+        words
     }
 
     // -- internals ---------------------------------------------------------
