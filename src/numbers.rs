@@ -473,6 +473,19 @@ fn is_classifier(c: char) -> bool {
         .contains(c)
 }
 
+/// Units of two characters whose first is no classifier (`六公里`,
+/// `两小时`): they make a lone numeral a number too.
+fn is_two_char_unit(a: char, b: char) -> bool {
+    matches!(
+        (a, b),
+        ('公', '里' | '斤' | '顷' | '分')
+            | ('小', '时')
+            | ('分', '钟')
+            | ('平', '方')
+            | ('千', '米' | '克')
+    )
+}
+
 /// Characters after which a lone `一` is part of a word, not a number
 /// (`统一`, `唯一`, `之一`, `同一`, `逐一` …).
 fn forms_word_with_yi(prev: char) -> bool {
@@ -926,7 +939,10 @@ fn match_at(chars: &[(usize, char)], i: usize) -> Option<Found> {
     // A lone Chinese numeral character needs a reason to be a number.
     if lone_char && j == i + 1 {
         let next = at(j);
-        if !next.is_some_and(is_classifier) {
+        let unit = next
+            .zip(at(j + 1))
+            .is_some_and(|(a, b)| is_two_char_unit(a, b));
+        if !next.is_some_and(is_classifier) && !unit {
             return None;
         }
         // 一起/一道/一下 etc. are not in the classifier list; 一些 neither.
@@ -1401,6 +1417,15 @@ mod tests {
         let found = find_numbers(text);
         assert_eq!(found.len(), 1, "{text}: {found:?}");
         (to_english(&found[0]), found[0].clone())
+    }
+
+    #[test]
+    fn lone_numeral_before_a_two_character_unit() {
+        assert_eq!(en("周长约六公里"), ["six"]);
+        assert_eq!(en("两小时内"), ["two"]);
+        assert_eq!(en("三分钟"), ["three"]);
+        // Still no number without a unit.
+        assert!(en("六公").is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod claims;
 mod cli;
 mod command;
 mod dry_run;
+mod gloss;
 mod glossary;
 mod glossary_extract;
 mod memory;

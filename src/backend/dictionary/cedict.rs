@@ -104,6 +104,27 @@ pub struct Cedict {
     index: Index,
     /// Cleaned gloss per chain head (indexed like `entries`).
     glosses: Vec<OnceLock<Option<Box<str>>>>,
+    /// Traditional → simplified tables, built on first use.
+    simplifier: OnceLock<Simplifier>,
+}
+
+/// Traditional → simplified conversion, built from the dictionary's own two
+/// headword columns (`TRAD SIMP`).
+#[derive(Debug, Default)]
+struct Simplifier {
+    /// Every traditional character whose simplified form differs (`說` →
+    /// `说`, `於` → `于`), to the form most single-character entries give.
+    chars: HashMap<char, char>,
+    /// The characters of `chars` that are never a simplified headword
+    /// themselves (`說`, `臺`, not `於` or `著`): one of them marks a text
+    /// as traditional.
+    only_traditional: std::collections::HashSet<char>,
+    /// Multi-character traditional headwords written differently in
+    /// simplified, or holding a character that is also simplified
+    /// (`著作` stays `著作`, `穿著` becomes `穿着`): the simplified form of
+    /// the first such entry. Built on the first traditional text, so that
+    /// simplified text costs only the character tables.
+    words: OnceLock<HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Cedict {
@@ -128,6 +149,7 @@ impl Cedict {
             entries: Vec::new(),
             index: Index::default(),
             glosses: Vec::new(),
+            simplifier: OnceLock::new(),
         }
     }
 
@@ -222,6 +244,7 @@ impl Cedict {
             entries,
             index,
             glosses,
+            simplifier: OnceLock::new(),
         })
     }
 
@@ -302,6 +325,10 @@ impl Cedict {
     ///   before a "; " is kept.
     /// * An entry with no usable sense that only points elsewhere ("variant
     ///   of X", "abbr. for X", "see X", "used in X") is glossed as X.
+    /// * Senses that describe the word instead of translating it ("classical
+    ///   final particle", "classifier for …", "used before a verb …") are
+    ///   never used; a word that has only such senses glosses as `""`
+    ///   (write nothing).
     pub fn gloss(&self, word: &str) -> Option<&str> {
         let head = self.head(word)?;
         self.glosses
@@ -407,6 +434,105 @@ impl Cedict {
         Some(join_syllables(&syllables))
     }
 
+    /// The simplified form of a traditional-Chinese text, character for
+    /// character (the result has exactly as many characters as `text`), or
+    /// `None` when `text` holds no character that only traditional writing
+    /// uses (simplified text, or text with no Chinese).
+    ///
+    /// The tables come from CC-CEDICT's own traditional and simplified
+    /// headwords and are built on the first call. Longest traditional
+    /// headword first (`乾淨` → `干净`, `著作` → `著作`), then character by
+    /// character (`臺灣` → `台湾`); characters CC-CEDICT does not map are
+    /// kept.
+    pub fn simplify(&self, text: &str) -> Option<String> {
+        let tables = self.simplifier.get_or_init(|| self.build_simplifier());
+        if !text.chars().any(|c| tables.only_traditional.contains(&c)) {
+            return None;
+        }
+        let words = tables.words.get_or_init(|| self.build_words(tables));
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        'chars: while i < chars.len() {
+            if is_han(chars[i]) {
+                let longest = (chars.len() - i).min(MAX_WORD_CHARS);
+                for n in (2..=longest).rev() {
+                    let word: String = chars[i..i + n].iter().collect();
+                    if let Some(simplified) = words.get(&word) {
+                        out.push_str(simplified);
+                        i += n;
+                        continue 'chars;
+                    }
+                }
+            }
+            out.push(tables.chars.get(&chars[i]).copied().unwrap_or(chars[i]));
+            i += 1;
+        }
+        Some(out)
+    }
+
+    /// Every entry's traditional and simplified headword (when they have
+    /// as many characters, as they all do).
+    fn headword_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().filter_map(|e| {
+            let simp = self.text.get(e.simp_start as usize..e.simp_end as usize)?;
+            let before = self.text.get(..(e.simp_start as usize).checked_sub(1)?)?;
+            let trad = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            (trad.chars().count() == simp.chars().count()).then_some((trad, simp))
+        })
+    }
+
+    /// Reads the traditional → simplified character tables out of the
+    /// dictionary.
+    fn build_simplifier(&self) -> Simplifier {
+        let mut votes: HashMap<char, Vec<(char, usize)>> = HashMap::new();
+        for (trad, simp) in self.headword_pairs() {
+            let (mut t, mut s) = (trad.chars(), simp.chars());
+            if let (Some(tc), Some(sc), None) = (t.next(), s.next(), t.next())
+                && tc != sc
+            {
+                let counts = votes.entry(tc).or_default();
+                match counts.iter_mut().find(|(c, _)| *c == sc) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((sc, 1)),
+                }
+            }
+        }
+        let mut tables = Simplifier::default();
+        for (trad, counts) in votes {
+            // Most entries first; the earliest on a tie.
+            let best = counts
+                .iter()
+                .enumerate()
+                .max_by_key(|&(i, &(_, n))| (n, std::cmp::Reverse(i)))
+                .map(|(_, &(c, _))| c);
+            if let Some(simp) = best {
+                tables.chars.insert(trad, simp);
+                if !self.contains(trad.encode_utf8(&mut [0; 4])) {
+                    tables.only_traditional.insert(trad);
+                }
+            }
+        }
+        tables
+    }
+
+    /// Reads the traditional → simplified word table out of the dictionary.
+    fn build_words(&self, tables: &Simplifier) -> HashMap<String, String> {
+        let mut words = HashMap::new();
+        for (trad, simp) in self.headword_pairs() {
+            let ambiguous = || {
+                trad.chars()
+                    .any(|c| tables.chars.contains_key(&c) && !tables.only_traditional.contains(&c))
+            };
+            if trad.chars().nth(1).is_some() && (trad != simp || ambiguous()) {
+                words
+                    .entry(trad.to_string())
+                    .or_insert_with(|| simp.to_string());
+            }
+        }
+        words
+    }
+
     // -- internals ---------------------------------------------------------
 
     fn chain(&self, word: &str) -> impl Iterator<Item = &Entry> {
@@ -442,6 +568,7 @@ impl Cedict {
     fn compute_gloss(&self, word: &str, depth: u8) -> Option<String> {
         let mut fallback: Option<String> = None;
         let mut reference: Option<String> = None;
+        let mut descriptive = false;
         // Common entries ordered by usable-sense count, then proper ones.
         let mut candidates: Vec<(Parsed<'_>, usize, usize)> = self
             .parsed(word)
@@ -467,6 +594,7 @@ impl Cedict {
                             fallback = Some(t);
                         }
                     }
+                    Err(Skip::Descriptive) => descriptive = true,
                     Err(Skip::Useless) => {}
                 }
             }
@@ -487,7 +615,9 @@ impl Cedict {
         {
             return Some(g);
         }
-        fallback
+        // A word whose only senses describe it (`矣` "classical final
+        // particle"): nothing to write.
+        fallback.or_else(|| descriptive.then(String::new))
     }
 }
 
@@ -527,6 +657,84 @@ enum Skip {
     LastResort(String),
     /// Never usable ("surname X", "CL:…", "(Tw)", "Kangxi radical …").
     Useless,
+    /// Describes the word instead of translating it ("classical final
+    /// particle", "classifier for …", "used before a verb …").
+    Descriptive,
+}
+
+/// Whether a cleaned sense says what a word does ("classical final
+/// particle, similar to modern …", "classifier for books", "used before a
+/// verb", "indicating emphasis") instead of giving English for it. Such a
+/// sense is never written: a translating sense of the word is used instead,
+/// or nothing.
+fn is_descriptive(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    const OPENINGS: [&str; 16] = [
+        "used ",
+        "indicates ",
+        "indicating ",
+        "expresses ",
+        "expressing ",
+        "classifier",
+        "measure word",
+        "interjection",
+        "exclamation ",
+        "marker ",
+        "suffix ",
+        "prefix ",
+        "equivalent to ",
+        "similar to ",
+        "grammatical ",
+        "sentence-final",
+    ];
+    if OPENINGS.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // "modal particle …", "particle indicating …", but not "elementary
+    // particle" or "particle physics".
+    const BEFORE: [&str; 14] = [
+        "modal",
+        "final",
+        "structural",
+        "possessive",
+        "interrogative",
+        "question",
+        "auxiliary",
+        "exclamatory",
+        "aspect",
+        "classical",
+        "grammatical",
+        "emphatic",
+        "verbal",
+        "literary",
+    ];
+    const AFTER: [&str; 12] = [
+        "indicating",
+        "expressing",
+        "signaling",
+        "signalling",
+        "placed",
+        "introducing",
+        "for",
+        "similar",
+        "used",
+        "conveying",
+        "that",
+        "of",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == "particle"
+            && (i.checked_sub(1).is_some_and(|b| BEFORE.contains(&words[b]))
+                || words.get(i + 1).is_some_and(|a| AFTER.contains(a))
+                || lower.contains("particle:")
+                || lower.contains("particle,"))
+    }) || [" used before ", " used after "]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 #[derive(Debug, Clone)]
@@ -642,12 +850,17 @@ fn clean_sense(raw: &str) -> Result<Cleaned, Skip> {
         "(derog.)",
         "(offensive)",
     ];
+    // A "(literary)" sense is a sense like any other ("(literary) to
+    // rain"); one that describes ("(literary) particle …") is caught below.
     let last_resort = LAST_RESORT.iter().any(|m| lower.contains(m));
     let literal = lower.starts_with("lit.");
     let figurative = lower.starts_with("fig.");
     let text = tidy(s);
     if text.is_empty() || text.chars().any(is_han) {
         return Err(Skip::Useless);
+    }
+    if is_descriptive(&text) {
+        return Err(Skip::Descriptive);
     }
     if last_resort {
         return Err(Skip::LastResort(text));
@@ -864,6 +1077,11 @@ mod tests {
 史 史 [Shi3] /surname Shi/\r
 史 史 [shi3] /history/annals/\r
 個 个 [ge4] /(classifier used before a noun that has no specific classifier)/(bound form) individual/\r
+的 的 [de5] /particle used after an attribute/of; ~'s (possessive particle)/\r
+矣 矣 [yi3] /classical final particle, similar to modern 了[le5]/\r
+簫 箫 [xiao1] /xiao, a Chinese musical instrument of ancient times, similar to panpipes/\r
+雨 雨 [yu3] /rain/CL:陣|阵[zhen4],場|场[chang2]/\r
+雨 雨 [yu4] /(literary) to rain/(of rain, snow etc) to fall/to precipitate/to wet/\r
 箇 个 [ge4] /variant of 個|个[ge4]/\r
 水土 水土 [shui3 tu3] /water and soil/(fig.) natural environment/\r
 鹽 盐 [yan2] /salt/CL:袋[dai4]/\r
@@ -912,6 +1130,13 @@ mod tests {
         assert_eq!(d.gloss("党建"), Some("party building"));
         assert_eq!(d.gloss("一石二鸟"), Some("kill two birds with one stone"));
         assert_eq!(d.gloss("出租"), Some("rent"));
+        // A sense that describes the word is skipped for one that translates
+        // it, and a word with only such senses glosses as nothing.
+        assert_eq!(d.gloss("的"), Some("of"));
+        assert_eq!(d.gloss("矣"), Some(""));
+        assert!(d.gloss("箫").is_some_and(|g| g.starts_with("xiao, ")));
+        // A literary sense translates: it is not passed over.
+        assert_eq!(d.gloss("雨"), Some("rain"));
     }
 
     #[test]
@@ -943,6 +1168,25 @@ mod tests {
         assert!(d.has_common_entry("徐"));
         assert!(d.has_proper_entry("国土资源部"));
         assert!(!d.has_common_entry("国土资源部"));
+    }
+
+    #[test]
+    fn traditional_text_is_simplified_from_the_two_columns() {
+        let d = sample();
+        assert_eq!(d.simplify("綠蝴蝶").as_deref(), Some("绿蝴蝶"));
+        assert_eq!(d.simplify("綠黨建").as_deref(), Some("绿党建"));
+        // Simplified text (and text without Chinese) is left alone.
+        assert_eq!(d.simplify("绿党建"), None);
+        assert_eq!(d.simplify("abc"), None);
+        let d = Cedict::load().unwrap();
+        assert_eq!(
+            d.simplify("臺灣總統於今天發表聲明，穿著外套。").as_deref(),
+            Some("台湾总统于今天发表声明，穿着外套。")
+        );
+        // `著` is simplified too: in a traditional text it is read by word.
+        assert_eq!(d.simplify("這些著作").as_deref(), Some("这些著作"));
+        let article = include_str!("../../../examples/article.txt");
+        assert_eq!(d.simplify(article), None, "simplified text changed");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The offline default backend: a CC-CEDICT dictionary gloss.
 //!
-//! Words are found with jieba and glossed from CC-CEDICT (CC BY-SA 4.0, by
+//! Traditional text is read through its simplified form (tables from
+//! CC-CEDICT's two headword columns). Words are found with jieba and glossed
+//! from CC-CEDICT (CC BY-SA 4.0, by
 //! MDBG; built into the binary from `data/`), numbers and dates are put into
 //! English form, and glossary terms are rendered with their glossary targets.
 //! The result is a gloss for a reviewer, not a translation.
