@@ -79,9 +79,31 @@ pub fn missing_numbers(
         .iter()
         .filter(|m| !inside_term(&m.span, terms))
         .filter(|m| !is_chinese_one(m))
+        .filter(|m| !copied_in_a_token(source, &m.span, target))
         .filter(|m| !satisfied(m, &english))
         .map(|m| format!("{} → {}", &source[m.span.clone()], to_english(m)))
         .collect()
+}
+
+/// Whether the number at `span` of `source` is part of a longer code-like
+/// token (`v2.3.1`, `2024-05-01`, `+86-10-1234-5678`, a URL) that the
+/// target carries verbatim: such a token is copied, not translated, and
+/// its digits need no English reading.
+fn copied_in_a_token(source: &str, span: &Range<usize>, target: &str) -> bool {
+    let in_token = |c: char| c.is_ascii_alphanumeric() || "._-:/@?&=+%#~".contains(c);
+    let start = source[..span.start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| in_token(c))
+        .last()
+        .map_or(span.start, |(i, _)| i);
+    let end = source[span.end..]
+        .char_indices()
+        .take_while(|&(_, c)| in_token(c))
+        .last()
+        .map_or(span.end, |(i, c)| span.end + i + c.len_utf8());
+    let token = source[start..end].trim_end_matches(['.', ':', '?', '-']);
+    token.len() > span.len() && target.contains(token)
 }
 
 /// Read the numbers, month names and words of an English text.
@@ -483,6 +505,32 @@ fn word_number(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_inside_a_token_copied_verbatim_are_satisfied() {
+        let no_terms: &[crate::document::TermMatch] = &[];
+        for (source, target) in [
+            ("新版本v2.3.1已发布。", "New version v2.3.1 released."),
+            ("电话+86-10-1234-5678。", "Phone +86-10-1234-5678."),
+        ] {
+            assert_eq!(
+                super::missing_numbers(source, target, no_terms, &[]),
+                Vec::<String>::new(),
+                "{source}"
+            );
+        }
+        // Not copied: the number must still be there.
+        assert_eq!(
+            super::missing_numbers(
+                "新版本v2.3.1已发布。",
+                "A new version was released.",
+                no_terms,
+                &[]
+            )
+            .len(),
+            1
+        );
+    }
+
     use super::*;
 
     fn values(text: &str) -> Vec<f64> {
