@@ -547,7 +547,7 @@ fn reads_as_text(text: &str) -> bool {
         if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
             return false;
         }
-        let han = crate::segment::is_han(c);
+        let han = crate::text::is_han(c);
         if han || c.is_ascii_alphabetic() {
             words += 1;
         }
@@ -567,7 +567,7 @@ fn reads_as_text(text: &str) -> bool {
 fn mostly_han(text: &str) -> bool {
     let (mut han, mut other) = (0usize, 0usize);
     for c in text.chars().filter(|c| !c.is_ascii()) {
-        if crate::segment::is_han(c) {
+        if crate::text::is_han(c) {
             han += 1;
         } else if c.is_alphabetic() {
             other += 1;

@@ -34,6 +34,7 @@
 //! reported: a lone numeral character counts only when a classifier, a
 //! magnitude, `余`/`多`, a date unit or `第` makes it a number.
 
+use crate::text::is_han;
 use std::ops::Range;
 
 /// An exact decimal number, `mantissa × 10^exponent`, as parsed from Chinese
@@ -973,10 +974,6 @@ fn scan_any_number(chars: &[(usize, char)], i: usize) -> Option<(ChineseNumber, 
         let (n, e, _) = scan_chinese(chars, i, false)?;
         Some((n, e, Script::Chinese))
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
 }
 
 /// A number found in English text by [`find_english_numbers`].

@@ -1,5 +1,19 @@
 //! Text primitives every stage may use; this module uses nothing above it.
 
+/// Whether `c` is a Han character (a Chinese character): the CJK Unified
+/// Ideographs and their extensions A to H, the compatibility ideographs and
+/// their supplement, and 〇 (U+3007, the ideographic zero of 二〇二四年).
+/// Every stage asks this one function.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{20000}'..='\u{2FFFF}'
+        | '\u{30000}'..='\u{323AF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '〇')
+}
+
 /// `n` and the noun that goes with it: `1 segment`, `2 segments`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -8,6 +22,16 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn han_characters_in_every_plane() {
+        for c in ['中', '㐀', '𠀀', '𰀀', '豈', '〇', '國'] {
+            assert!(is_han(c), "{c}");
+        }
+        for c in ['a', '。', '，', '・', 'あ', 'ア', '가', '1', '１'] {
+            assert!(!is_han(c), "{c}");
+        }
+    }
 
     #[test]
     fn one_is_singular_and_every_other_number_plural() {

@@ -16,9 +16,10 @@ use std::collections::HashMap;
 
 use jieba_rs::Jieba;
 
-use crate::backend::dictionary::cedict::{Cedict, is_han};
+use crate::backend::dictionary::cedict::Cedict;
 use crate::glossary::Glossary;
 use crate::numbers::{self, NumberKind};
+use crate::text::is_han;
 
 /// The dictionary, word segmenter and glossary the aligner uses for lexical
 /// evidence. Loading takes about as long as loading the dictionary backend.

@@ -52,7 +52,7 @@
 //! a factor 0.62–1.15 off, and no length flag is raised.
 
 use crate::document::TermMatch;
-use crate::segment::is_han;
+use crate::text::is_han;
 
 /// English characters per Han character outside glossary terms.
 pub const CHARS_PER_HAN: f64 = 5.0;

@@ -32,7 +32,7 @@ pub mod numbers;
 
 use crate::document::{Flag, FlagKind, TermMatch, Unit};
 use crate::glossary::Glossary;
-use crate::segment::is_han;
+use crate::text::is_han;
 
 /// Whether `target` is no translation at all: empty, or with Han characters
 /// left in it (the source passed through, or part of it). The check flags

@@ -52,7 +52,7 @@ mod long;
 mod marks;
 mod rules;
 
-pub use rules::is_han;
+pub use crate::text::is_han;
 
 use std::ops::Range;
 

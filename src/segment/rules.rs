@@ -3,6 +3,7 @@
 use super::SHORT_QUOTE_CHARS;
 use super::attribution::is_attribution;
 use super::marks::{Kind, Marks, Pair, link_mask};
+use crate::text::is_han;
 
 /// The char indices where the segments of the paragraph `chars` start (the
 /// first, 0, excluded), in order.
@@ -23,17 +24,6 @@ pub(super) fn looks_normalized(chars: &[char]) -> bool {
     chars
         .windows(2)
         .any(|w| is_han(w[0]) && w[1] == '.' || w[0] == '.' && is_han(w[1]))
-}
-
-/// Whether `c` is a Han (CJK ideograph) character.
-pub fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{4e00}'..='\u{9fff}'
-        | '\u{3400}'..='\u{4dbf}'
-        | '\u{20000}'..='\u{2ebef}'
-        | '\u{30000}'..='\u{3134f}'
-        | '\u{f900}'..='\u{faff}'
-        | '〇')
 }
 
 /// Closing marks that stay with the segment they close.

@@ -207,7 +207,7 @@ fn big5_traditional_text_through_the_cli() {
 }
 
 fn has_han(s: &str) -> bool {
-    s.chars().any(bitext::backend::dictionary::cedict::is_han)
+    s.chars().any(bitext::text::is_han)
 }
 
 /// Issue 11: URLs, e-mail addresses, times, ISO dates, versions, phone

@@ -82,7 +82,7 @@ async fn precision_recall_and_target_match_against_the_shipped_glossary() {
     let reachable = truth
         .iter()
         .filter(|e| text.matches(&e.source).count() >= 2)
-        .filter(|e| e.source.chars().all(bitext::segment::is_han))
+        .filter(|e| e.source.chars().all(bitext::text::is_han))
         .count();
 
     let aligned = render_from_aligned(&mut candidates, &human_translation());

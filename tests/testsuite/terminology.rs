@@ -107,7 +107,7 @@ fn english_numbers(text: &str) -> String {
             rest = &rest[source.len()..];
             continue;
         }
-        if bitext::segment::is_han(c) {
+        if bitext::text::is_han(c) {
             out.push_str("wwwww");
         } else {
             out.push(c);

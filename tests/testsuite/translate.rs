@@ -76,7 +76,7 @@ impl Backend for Scripted {
 fn fake(text: &str) -> String {
     let body: String = text
         .chars()
-        .map(|c| if bitext::segment::is_han(c) { 'h' } else { c })
+        .map(|c| if bitext::text::is_han(c) { 'h' } else { c })
         .collect();
     format!("EN[{body}]")
 }

@@ -8,6 +8,7 @@
 //!
 //! CC-CEDICT line format: `TRAD SIMP [pin1 yin1] /sense 1/sense 2/`.
 
+use crate::text::is_han;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
@@ -1051,17 +1052,6 @@ fn split_chars(s: &str) -> Vec<&str> {
     s.char_indices()
         .map(|(i, c)| &s[i..i + c.len_utf8()])
         .collect()
-}
-
-/// Whether `c` is a Han (CJK ideograph) character.
-pub fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FFFF}'
-        | '\u{30000}'..='\u{3134F}'
-        | '〇')
 }
 
 #[cfg(test)]

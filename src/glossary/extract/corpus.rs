@@ -8,7 +8,8 @@ use jieba_rs::Jieba;
 
 use crate::error::{ErrorKind, Result};
 use crate::input::{Input, TextSource};
-use crate::segment::{Position, Segmenter, is_han};
+use crate::segment::{Position, Segmenter};
+use crate::text::is_han;
 
 /// Ends every clause in [`Corpus::text`].
 pub(super) const SEP: u32 = u32::MAX;

@@ -67,7 +67,8 @@ use std::ops::Range;
 
 use jieba_rs::Jieba;
 
-use crate::backend::dictionary::cedict::{Cedict, is_han};
+use crate::backend::dictionary::cedict::Cedict;
+use crate::text::is_han;
 
 mod lex;
 mod piece;
