@@ -407,17 +407,7 @@ fn date_english(year: Option<u16>, month: Option<u8>, day: Option<u8>) -> String
 
 /// Inserts thousands separators into a string of ASCII digits.
 fn group_thousands(digits: &str) -> String {
-    if digits.len() <= 3 {
-        return digits.to_string();
-    }
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::text::group_thousands(digits)
 }
 
 // ---------------------------------------------------------------------------

@@ -14,6 +14,19 @@ pub fn is_han(c: char) -> bool {
         | '〇')
 }
 
+/// A string of ASCII digits with a comma between each group of three
+/// (`1234567` → `1,234,567`).
+pub fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `n` and the noun that goes with it: `1 segment`, `2 segments`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -42,14 +42,7 @@ impl Lexicon {
     /// The embedded CC-CEDICT and jieba's default dictionary (loaded in
     /// parallel).
     pub fn load() -> Self {
-        let jieba = std::thread::Builder::new()
-            .name("jieba-load".into())
-            .spawn(Jieba::new);
-        let cedict = Cedict::load().unwrap_or_else(|_| Cedict::empty());
-        let jieba = match jieba {
-            Ok(handle) => handle.join().unwrap_or_else(|_| Jieba::empty()),
-            Err(_) => Jieba::new(),
-        };
+        let (cedict, jieba) = crate::backend::dictionary::cedict::load_with_jieba();
         Lexicon::new(cedict, jieba)
     }
 

@@ -78,15 +78,7 @@ fn repaired_copy_note(cache: &Cache) -> String {
 
 /// `n` with a comma between each group of three digits.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::text::group_thousands(&n.to_string())
 }
 
 #[cfg(test)]

@@ -1054,6 +1054,22 @@ fn split_chars(s: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The embedded CC-CEDICT and jieba's default dictionary, loaded in
+/// parallel (jieba on a second thread). Never fails: an unreadable embedded
+/// dictionary (only a corrupted binary) gives an empty one. The one loader
+/// behind the gloss and the aligner's lexicon.
+pub fn load_with_jieba() -> (Cedict, jieba_rs::Jieba) {
+    let jieba = std::thread::Builder::new()
+        .name("jieba-load".into())
+        .spawn(jieba_rs::Jieba::new);
+    let cedict = Cedict::load().unwrap_or_else(|_| Cedict::empty());
+    let jieba = match jieba {
+        Ok(handle) => handle.join().unwrap_or_else(|_| jieba_rs::Jieba::empty()),
+        Err(_) => jieba_rs::Jieba::new(),
+    };
+    (cedict, jieba)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,14 +126,7 @@ impl Glosser {
     /// glosser falls back to an empty dictionary and writes pinyin. Use
     /// [`Glosser::try_load`] to see such an error.
     pub fn load() -> Self {
-        let jieba = std::thread::Builder::new()
-            .name("jieba-load".into())
-            .spawn(Jieba::new);
-        let cedict = Cedict::load().unwrap_or_else(|_| Cedict::empty());
-        let jieba = match jieba {
-            Ok(handle) => handle.join().unwrap_or_else(|_| Jieba::empty()),
-            Err(_) => Jieba::new(),
-        };
+        let (cedict, jieba) = crate::backend::dictionary::cedict::load_with_jieba();
         Glosser::new(cedict, jieba)
     }
 
