@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Languages};
-use crate::cache::{Cache, MemoryUse};
 use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
+use crate::memory::{Memory, MemoryUse};
 use crate::output::Format;
 use crate::pipeline::{Options, Pipeline};
 use crate::segment::{Punctuation, Segmenter};
@@ -30,7 +30,7 @@ pub enum GlossaryChoice {
 
 /// Which translation memory a run uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CacheChoice {
+pub enum MemoryChoice {
     /// The default file in the user's cache directory. `translate` keeps
     /// machine translations there for every backend but the offline
     /// dictionary (which is cheaper to run than to look up, and whose gloss
@@ -43,13 +43,13 @@ pub enum CacheChoice {
     None,
 }
 
-impl CacheChoice {
+impl MemoryChoice {
     /// The choice for `--cache FILE` and `--no-cache`.
     pub fn from_args(cache: Option<&std::path::Path>, no_cache: bool) -> Self {
         match (cache, no_cache) {
-            (_, true) => CacheChoice::None,
-            (Some(path), false) => CacheChoice::File(path.to_path_buf()),
-            (None, false) => CacheChoice::Default,
+            (_, true) => MemoryChoice::None,
+            (Some(path), false) => MemoryChoice::File(path.to_path_buf()),
+            (None, false) => MemoryChoice::Default,
         }
     }
 
@@ -58,9 +58,9 @@ impl CacheChoice {
     /// directory).
     pub fn path(&self) -> Option<PathBuf> {
         match self {
-            CacheChoice::Default => Cache::default_path(),
-            CacheChoice::File(path) => Some(path.clone()),
-            CacheChoice::None => None,
+            MemoryChoice::Default => Memory::default_path(),
+            MemoryChoice::File(path) => Some(path.clone()),
+            MemoryChoice::None => None,
         }
     }
 
@@ -139,7 +139,7 @@ pub struct TranslateConfig {
     /// Print nothing but errors.
     pub quiet: bool,
     /// The translation memory.
-    pub cache: CacheChoice,
+    pub cache: MemoryChoice,
     /// How to reach the backend: the config file's `[backend.NAME]`
     /// overridden by the command line. The glossary is added by
     /// [`TranslateConfig::pipeline`].
@@ -180,7 +180,7 @@ impl TranslateConfig {
             glossary,
             formats,
             quiet: args.quiet,
-            cache: CacheChoice::from_args(args.cache.as_deref(), args.no_cache),
+            cache: MemoryChoice::from_args(args.cache.as_deref(), args.no_cache),
             backend_settings,
             warnings,
             dry_run: args.dry_run,
@@ -191,7 +191,7 @@ impl TranslateConfig {
     ///
     /// For a dry run, a backend whose key is missing gets an empty stand-in
     /// (it sends nothing, so it needs none), and the translation memory is
-    /// opened for lookups only ([`Cache::open_for_reading`]): a missing one
+    /// opened for lookups only ([`Memory::open_for_reading`]): a missing one
     /// is not created, and one that needs a repair is not changed.
     pub fn pipeline(&self) -> Result<Pipeline> {
         let glossary = self
@@ -218,9 +218,9 @@ impl TranslateConfig {
             // A dry run only reads the memory, creates none, and repairs
             // none (a file a killed run left is read from a repaired copy).
             let cache = if self.dry_run {
-                Cache::open_for_reading(&path)?
+                Memory::open_for_reading(&path)?
             } else {
-                Some(Cache::open(&path)?)
+                Some(Memory::open(&path)?)
             };
             if let Some(cache) = cache {
                 pipeline = pipeline.with_memory(cache, memory_use);

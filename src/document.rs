@@ -98,7 +98,7 @@ pub struct TermMatch {
 pub enum Origin {
     /// Produced by a backend in this run.
     Machine,
-    /// Taken from the translation memory.
+    /// Taken from the translation memory (written `cache` in every output).
     Cache,
     /// A translation a person reviewed.
     Reviewed,

@@ -210,7 +210,7 @@ pub enum ErrorKind {
     },
     /// The translation memory cannot be opened, read or written.
     #[error("{}: translation memory: {message}; pass --cache FILE for another, or --no-cache", path.display())]
-    Cache {
+    Memory {
         /// The database file.
         path: PathBuf,
         /// What went wrong.

@@ -26,7 +26,7 @@
 //!   limits, sent concurrently, replies matched by id with split retries,
 //!   glossary placeholders and repairs, and each batch journalled in the
 //!   memory as it lands;
-//! - [`cache`] is the translation memory: machine translations keyed by
+//! - [`memory`] is the translation memory: machine translations keyed by
 //!   backend and glossary, and reviewed translations, which win;
 //! - [`check`] puts QA flags on each aligned [`document::Unit`] (numbers,
 //!   length, model chatter, Han left, glossary);
@@ -55,7 +55,6 @@
 
 pub mod align;
 pub mod backend;
-pub mod cache;
 pub mod check;
 pub mod cli;
 mod cmd;
@@ -65,6 +64,7 @@ pub mod document;
 pub mod error;
 pub mod glossary;
 pub mod input;
+pub mod memory;
 pub mod numbers;
 pub mod output;
 pub mod pipeline;

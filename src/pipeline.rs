@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
-use crate::cache::{Cache, MemoryUse};
 use crate::check;
 use crate::document::{Document, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
+use crate::memory::{Memory, MemoryUse};
 use crate::output::{
     AtomicFile, GlossaryInfo, Summary, WriteContext, Writer, output_bases, output_path,
 };
@@ -60,7 +60,7 @@ impl Default for Options {
 pub struct Pipeline {
     progress: Arc<dyn Progress>,
     requests: AtomicUsize,
-    cache: Option<Arc<Cache>>,
+    cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
     segmenter: Segmenter,
     glossary: Glossary,
@@ -190,21 +190,21 @@ impl Pipeline {
 
     /// Use a translation memory: look up machine and reviewed translations,
     /// and store machine ones.
-    pub fn with_cache(mut self, cache: Cache) -> Self {
+    pub fn with_cache(mut self, cache: Memory) -> Self {
         self.cache = Some(Arc::new(cache));
         self.memory_use = MemoryUse::Full;
         self
     }
 
     /// Use a translation memory the way `memory_use` says.
-    pub fn with_memory(mut self, cache: Cache, memory_use: MemoryUse) -> Self {
+    pub fn with_memory(mut self, cache: Memory, memory_use: MemoryUse) -> Self {
         self.cache = Some(Arc::new(cache));
         self.memory_use = memory_use;
         self
     }
 
     /// The translation memory in use, if any.
-    pub fn cache(&self) -> Option<&Cache> {
+    pub fn cache(&self) -> Option<&Memory> {
         self.cache.as_deref()
     }
 

@@ -39,7 +39,7 @@
 //! (the offline dictionary does not).
 //!
 //! Reviewed translations are keyed by language pair and source text alone
-//! ([`CacheKey::reviewed`]), so they apply to every identical source segment,
+//! ([`MemoryKey::reviewed`]), so they apply to every identical source segment,
 //! in this text or another, whatever the backend and glossary.
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,8 +48,8 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use crate::cache::{Cache, CacheKey, CachedTranslation};
 use crate::error::{Error, ErrorKind, Result};
+use crate::memory::{Memory, MemoryKey, StoredTranslation};
 use crate::output::markdown::{strip_bold, unescape};
 use crate::output::xml::resolve_reference;
 
@@ -554,7 +554,7 @@ impl Reference {
 
     /// The translations (machine and reviewed) the memory holds from
     /// `source_lang` to `target_lang`.
-    pub fn from_memory(cache: &Cache, source_lang: &str, target_lang: &str) -> Result<Self> {
+    pub fn from_memory(cache: &Memory, source_lang: &str, target_lang: &str) -> Result<Self> {
         let mut by_source: HashMap<String, Vec<String>> = HashMap::new();
         cache.for_each(|entry| {
             if entry.source_lang == source_lang && entry.target_lang == target_lang {
@@ -689,14 +689,14 @@ impl ImportPlan {
 
     /// Store the changed translations in `cache` as reviewed translations
     /// from `source_lang` to `target_lang`; returns how many were stored.
-    pub fn store(&self, cache: &Cache, source_lang: &str, target_lang: &str) -> Result<usize> {
-        let items: Vec<(CacheKey, CachedTranslation)> = self
+    pub fn store(&self, cache: &Memory, source_lang: &str, target_lang: &str) -> Result<usize> {
+        let items: Vec<(MemoryKey, StoredTranslation)> = self
             .changed
             .iter()
             .map(|row| {
                 (
-                    CacheKey::reviewed(source_lang, target_lang, row.source.trim()),
-                    CachedTranslation {
+                    MemoryKey::reviewed(source_lang, target_lang, row.source.trim()),
+                    StoredTranslation {
                         text: row.target.clone(),
                         backend: REVIEW_BACKEND.to_string(),
                         model: None,

@@ -41,12 +41,12 @@ use std::sync::{Arc, mpsc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
-use crate::cache::{Cache, CacheKey, CachedTranslation, MemoryUse};
 use crate::check;
 use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
+use crate::memory::{Memory, MemoryKey, MemoryUse, StoredTranslation};
 use crate::progress::Progress;
 
 /// How often a segment is sent on its own before it is given up (after the
@@ -103,7 +103,7 @@ struct Work {
     /// Translations found in the memory.
     found: HashMap<SegmentId, Translated>,
     /// The memory's key of each segment to send.
-    keys: HashMap<SegmentId, CacheKey>,
+    keys: HashMap<SegmentId, MemoryKey>,
     /// Each segment to send, as asked (plain text).
     plain: HashMap<SegmentId, SegmentRequest>,
     /// The batches, as sent.
@@ -163,7 +163,7 @@ pub struct TranslateStage<'a> {
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
     concurrency: usize,
-    cache: Option<Arc<Cache>>,
+    cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
 }
 
@@ -196,7 +196,7 @@ impl<'a> TranslateStage<'a> {
     }
 
     /// Use a translation memory.
-    pub fn with_cache(mut self, cache: Option<Arc<Cache>>) -> Self {
+    pub fn with_cache(mut self, cache: Option<Arc<Memory>>) -> Self {
         self.cache = cache;
         self
     }
@@ -300,7 +300,7 @@ impl<'a> TranslateStage<'a> {
     fn land(
         &self,
         sink: &Journal,
-        keys: &HashMap<SegmentId, CacheKey>,
+        keys: &HashMap<SegmentId, MemoryKey>,
         results: &[(SegmentId, Translated)],
     ) -> Result<()> {
         if results.is_empty() {
@@ -318,8 +318,8 @@ impl<'a> TranslateStage<'a> {
     /// needs them).
     fn prepare(&self, ctx: &TranslateContext, requests: &[SegmentRequest]) -> Result<Work> {
         let mut found = HashMap::with_capacity(requests.len());
-        let keys: Vec<CacheKey> = requests.iter().map(|r| self.key(ctx, r)).collect();
-        let mut todo: Vec<(SegmentRequest, CacheKey)> = Vec::with_capacity(requests.len());
+        let keys: Vec<MemoryKey> = requests.iter().map(|r| self.key(ctx, r)).collect();
+        let mut todo: Vec<(SegmentRequest, MemoryKey)> = Vec::with_capacity(requests.len());
         let hits = match self.cache.as_deref() {
             Some(cache) => cache.get_many(&keys)?,
             None => vec![None; requests.len()],
@@ -345,7 +345,7 @@ impl<'a> TranslateStage<'a> {
         let caps = self.backend.capabilities();
         let placeholders =
             caps.terms == TermSupport::Placeholder && todo.iter().any(|(r, _)| !r.terms.is_empty());
-        let keys: HashMap<SegmentId, CacheKey> =
+        let keys: HashMap<SegmentId, MemoryKey> =
             todo.iter().map(|(r, k)| (r.id, k.clone())).collect();
         let plain: HashMap<SegmentId, SegmentRequest> =
             todo.into_iter().map(|(r, _)| (r.id, r)).collect();
@@ -384,8 +384,8 @@ impl<'a> TranslateStage<'a> {
         self.backend.translate(ctx, batch).await
     }
 
-    fn key(&self, ctx: &TranslateContext, request: &SegmentRequest) -> CacheKey {
-        CacheKey::new(
+    fn key(&self, ctx: &TranslateContext, request: &SegmentRequest) -> MemoryKey {
+        MemoryKey::new(
             &ctx.source_lang,
             &ctx.target_lang,
             &self.backend.fingerprint(),
@@ -529,9 +529,9 @@ impl<'a> TranslateStage<'a> {
     /// A batch's translations as the translation memory stores them.
     fn memory_items(
         &self,
-        keys: &HashMap<SegmentId, CacheKey>,
+        keys: &HashMap<SegmentId, MemoryKey>,
         results: &[(SegmentId, Translated)],
-    ) -> Vec<(CacheKey, CachedTranslation)> {
+    ) -> Vec<(MemoryKey, StoredTranslation)> {
         if self.cache.is_none() || self.memory_use != MemoryUse::Full {
             return Vec::new();
         }
@@ -541,7 +541,7 @@ impl<'a> TranslateStage<'a> {
                 let text = t.text.clone().filter(|t| !check::is_untranslated(t))?;
                 Some((
                     keys[id].clone(),
-                    CachedTranslation {
+                    StoredTranslation {
                         text,
                         backend: self.backend.name().to_string(),
                         model: self.backend.model().map(str::to_string),
@@ -638,7 +638,7 @@ impl<'a> TranslateStage<'a> {
 }
 
 /// Translations for the translation memory, as one batch hands them over.
-type MemoryItems = Vec<(CacheKey, CachedTranslation)>;
+type MemoryItems = Vec<(MemoryKey, StoredTranslation)>;
 
 /// The translation memory's writer for one run of the stage: a blocking task
 /// that commits translations as batches hand them over, all that are waiting
@@ -651,7 +651,7 @@ struct Journal {
 
 impl Journal {
     /// A writer into `cache`; with no memory, one that keeps nothing.
-    fn start(cache: Option<Arc<Cache>>) -> Self {
+    fn start(cache: Option<Arc<Memory>>) -> Self {
         let Some(cache) = cache else {
             return Journal {
                 sender: None,
@@ -687,7 +687,7 @@ impl Journal {
                     .as_ref()
                     .map(|(_, p)| p.clone())
                     .unwrap_or_default();
-                ErrorKind::Cache {
+                ErrorKind::Memory {
                     path,
                     message: "the translation memory stopped taking translations".to_string(),
                 }
@@ -704,7 +704,7 @@ impl Journal {
             return Ok(());
         };
         writer.await.map_err(|e| -> crate::Error {
-            ErrorKind::Cache {
+            ErrorKind::Memory {
                 path,
                 message: format!("the writer failed: {e}"),
             }

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use super::{memory_path, repaired_copy_note};
 use crate::backend;
-use crate::cache::Cache;
 use crate::cli::{ExportTmArgs, TmFormat};
 use crate::error::{Error, Result};
+use crate::memory::Memory;
 use crate::output::AtomicFile;
 use crate::text::count;
 
@@ -20,7 +20,7 @@ pub(super) fn export_tm(args: &ExportTmArgs) -> Result<i32> {
     let path = memory_path(args.cache.as_deref())?;
     // Read without writing: the memory may be in use by a run, or need a
     // repair that the next run makes.
-    let Some(cache) = Cache::open_for_reading(&path)? else {
+    let Some(cache) = Memory::open_for_reading(&path)? else {
         return Err(crate::ErrorKind::Usage(format!(
             "{}: no translation memory there yet; translate with a caching backend, import a reviewed file, or pass --cache FILE",
             path.display()

@@ -1,10 +1,10 @@
 //! `bitext import`: store a reviewer's edits in the translation memory.
 
 use super::memory_path;
-use crate::cache::Cache;
 use crate::cli::ImportArgs;
 use crate::config::language_tag;
 use crate::error::{Error, Result};
+use crate::memory::Memory;
 use crate::review::{ImportPlan, Reference, ReviewFile};
 use crate::text::count;
 
@@ -15,7 +15,7 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32> {
     let source_flag = flag(&args.source_lang, "--source-lang")?;
     let target_flag = flag(&args.target_lang, "--target-lang")?;
     let path = memory_path(args.cache.as_deref())?;
-    let cache = Cache::open(&path)?;
+    let cache = Memory::open(&path)?;
     let (mut imported, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);
     for file in &args.files {
         let result = (|| {

@@ -12,10 +12,10 @@ mod translate;
 
 use std::io;
 
-use crate::cache::Cache;
 use crate::cli::{Cli, Command, GlossaryCommand};
-use crate::config::CacheChoice;
+use crate::config::MemoryChoice;
 use crate::error::{Error, Result};
+use crate::memory::Memory;
 use align::align;
 use backends::backends;
 use export_tm::export_tm;
@@ -58,7 +58,7 @@ fn is_broken_pipe(error: &Error) -> bool {
 /// The translation memory `bitext import` and `bitext export-tm` work on:
 /// `--cache FILE`, or the default one `translate` uses.
 fn memory_path(cache: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
-    CacheChoice::from_args(cache, false).path().ok_or_else(|| {
+    MemoryChoice::from_args(cache, false).path().ok_or_else(|| {
         crate::ErrorKind::Usage(
             "there is no user cache directory for the default translation memory; pass --cache FILE"
                 .into(),
@@ -68,7 +68,7 @@ fn memory_path(cache: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
 }
 
 /// What a reader says when the memory it read needed a repair.
-fn repaired_copy_note(cache: &Cache) -> String {
+fn repaired_copy_note(cache: &Memory) -> String {
     format!(
         "the translation memory {} needs a repair (a run writing it was stopped, e.g. by kill -9); \
          read from a copy repaired in memory, and the file left unchanged (the next translate run repairs it)",

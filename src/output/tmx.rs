@@ -13,8 +13,8 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 
 use super::xml::Xml;
 use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::cache::{Cache, MemoryEntry};
 use crate::document::{Origin, Unit};
+use crate::memory::{Memory, MemoryEntry};
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
 /// stable `tuid` (the segment id), `<prop>`s for paragraph, backend, model,
@@ -206,7 +206,7 @@ pub struct MemoryCounts {
 /// header's `srclang` is the source language of what is written, or `*all*`
 /// when it holds several. `name` names `out` in error messages.
 pub fn write_memory(
-    cache: &Cache,
+    cache: &Memory,
     filter: &MemoryFilter,
     out: &mut dyn Write,
     name: &Path,

@@ -304,7 +304,7 @@ pub fn entity(reference: &[u8]) -> &'static str {
 /// cannot be read yet (not created, or its tables not yet).
 pub fn memory_sources(path: &Path) -> std::collections::HashSet<String> {
     let mut sources = std::collections::HashSet::new();
-    let Ok(Some(cache)) = bitext::cache::Cache::open_for_reading(path) else {
+    let Ok(Some(cache)) = bitext::memory::Memory::open_for_reading(path) else {
         return sources;
     };
     let listed = cache.for_each(|e| {

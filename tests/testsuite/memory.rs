@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use bitext::cache::{Cache, CacheKey, CachedTranslation};
+use bitext::memory::{Memory, MemoryKey, StoredTranslation};
 
 use crate::harness::{Bitext, Run, assert_valid_tmx};
 
-fn entry(text: &str, backend: &str, model: Option<&str>) -> CachedTranslation {
-    CachedTranslation {
+fn entry(text: &str, backend: &str, model: Option<&str>) -> StoredTranslation {
+    StoredTranslation {
         text: text.into(),
         backend: backend.into(),
         model: model.map(str::to_string),
@@ -18,8 +18,8 @@ fn entry(text: &str, backend: &str, model: Option<&str>) -> CachedTranslation {
     }
 }
 
-fn machine_key(fingerprint: &str, source: &str) -> CacheKey {
-    CacheKey::new(
+fn machine_key(fingerprint: &str, source: &str) -> MemoryKey {
+    MemoryKey::new(
         "zh-CN",
         "en-US",
         fingerprint,
@@ -30,7 +30,7 @@ fn machine_key(fingerprint: &str, source: &str) -> CacheKey {
 }
 
 /// Store a machine translation of `source`.
-fn put_machine(cache: &Cache, backend: &str, model: &str, source: &str, text: &str) {
+fn put_machine(cache: &Memory, backend: &str, model: &str, source: &str, text: &str) {
     let fingerprint = format!("{backend}|{model}");
     cache
         .put_machine(&[(
@@ -43,10 +43,10 @@ fn put_machine(cache: &Cache, backend: &str, model: &str, source: &str, text: &s
 }
 
 /// Store a reviewed translation of `source`.
-fn put_reviewed(cache: &Cache, source: &str, text: &str) {
+fn put_reviewed(cache: &Memory, source: &str, text: &str) {
     cache
         .put_reviewed(&[(
-            CacheKey::reviewed("zh-CN", "en-US", source),
+            MemoryKey::reviewed("zh-CN", "en-US", source),
             entry(text, "review", None),
         )])
         .unwrap();
@@ -56,7 +56,7 @@ fn put_reviewed(cache: &Cache, source: &str, text: &str) {
 /// A memory with, for 一: an openai translation, then a newer deepl one;
 /// for 二: an openai translation, then a reviewed one.
 fn memory(dir: &Path) {
-    let cache = Cache::open(&dir.join("tm.redb")).unwrap();
+    let cache = Memory::open(&dir.join("tm.redb")).unwrap();
     put_machine(&cache, "openai", "m1", "一。", "A by openai.");
     put_machine(&cache, "deepl", "", "一。", "A by deepl.");
     put_machine(&cache, "openai", "m1", "二。", "B by openai.");
@@ -189,7 +189,7 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
     let dir = tempfile::tempdir().unwrap();
     memory(dir.path());
     put_machine(
-        &Cache::open(&dir.path().join("tm.redb")).unwrap(),
+        &Memory::open(&dir.path().join("tm.redb")).unwrap(),
         "dictionary",
         "",
         "丙。",
@@ -212,7 +212,7 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
 fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
     // A memory given with --cache, holding one reviewed translation.
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
+    let cache = Memory::open(&dir.path().join("tm.redb")).unwrap();
     put_reviewed(
         &cache,
         "走在务实创新的大路上.",

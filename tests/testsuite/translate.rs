@@ -420,11 +420,11 @@ async fn what_needs_no_repair_is_in_the_memory_before_the_repairs_land() {
         Box::new(backend),
         Options::default(),
     )
-    .with_cache(bitext::cache::Cache::open(&path).unwrap());
+    .with_cache(bitext::memory::Memory::open(&path).unwrap());
     assert!(pipeline.translate(&article()).await.is_err());
     drop(pipeline);
     let mut stored = Vec::new();
-    bitext::cache::Cache::open(&path)
+    bitext::memory::Memory::open(&path)
         .unwrap()
         .for_each(|e| {
             stored.push(e.source);
@@ -475,7 +475,7 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
             Box::new(backend),
             Options::default(),
         )
-        .with_cache(bitext::cache::Cache::open(&path).unwrap());
+        .with_cache(bitext::memory::Memory::open(&path).unwrap());
         (pipeline, calls)
     };
     // A run that dies after 10 requests keeps what those brought back ...

@@ -10,14 +10,14 @@
 //! `bitext import`, see [`crate::review`]) are keyed by the language pair and
 //! the source text alone, and win over machine ones whatever the backend.
 //! Each segment is committed as soon as its translation is final. Every
-//! entry records when it was created and last changed. [`Cache::for_each`]
+//! entry records when it was created and last changed. [`Memory::for_each`]
 //! lists the whole memory (`bitext export-tm`).
 //!
 //! The file is opened in redb's single-writer mode: one run writes, and any
 //! number of readers (`--dry-run`, `export-tm`) may read it meanwhile and
 //! see each commit. A file left unfinished by a run that was killed is
 //! repaired by the next run that opens it for writing; a reader
-//! ([`Cache::open_for_reading`]) repairs a copy in memory instead and leaves
+//! ([`Memory::open_for_reading`]) repairs a copy in memory instead and leaves
 //! the file as it is.
 
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ const SEP: char = '\u{1f}';
 
 /// A stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CachedTranslation {
+pub struct StoredTranslation {
     /// The translation.
     pub text: String,
     /// The backend that made it.
@@ -53,7 +53,7 @@ pub struct CachedTranslation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
     #[serde(flatten)]
-    translation: CachedTranslation,
+    translation: StoredTranslation,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     created: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,12 +80,12 @@ fn now_millis() -> u64 {
 
 /// What a translation is looked up by.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheKey {
+pub struct MemoryKey {
     machine: String,
     reviewed: String,
 }
 
-impl CacheKey {
+impl MemoryKey {
     /// The key of `source` (with its matched `terms`) translated from
     /// `source_lang` to `target_lang` by a backend with `fingerprint`.
     pub fn new(
@@ -100,7 +100,7 @@ impl CacheKey {
             .iter()
             .map(|t| format!("{}={}|{}", t.source, t.target, variants(t)))
             .collect();
-        CacheKey {
+        MemoryKey {
             machine: [
                 source_lang,
                 target_lang,
@@ -115,10 +115,10 @@ impl CacheKey {
 
     /// The key of a reviewed translation of `source` from `source_lang` to
     /// `target_lang` (reviewed translations do not depend on the backend or
-    /// the glossary). Only [`Cache::put_reviewed`] and lookups of reviewed
+    /// the glossary). Only [`Memory::put_reviewed`] and lookups of reviewed
     /// entries can use it.
     pub fn reviewed(source_lang: &str, target_lang: &str, source: &str) -> Self {
-        CacheKey {
+        MemoryKey {
             machine: String::new(),
             reviewed: [source_lang, target_lang, source].join(&SEP.to_string()),
         }
@@ -136,7 +136,7 @@ pub enum MemoryUse {
     ReviewedOnly,
 }
 
-/// One entry of the translation memory, as [`Cache::for_each`] gives it.
+/// One entry of the translation memory, as [`Memory::for_each`] gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoryEntry {
     /// The source language tag.
@@ -151,7 +151,7 @@ pub struct MemoryEntry {
     /// (`source=target|variants`, separated by `;`).
     pub terms: Option<String>,
     /// The translation.
-    pub translation: CachedTranslation,
+    pub translation: StoredTranslation,
     /// [`Origin::Machine`] or [`Origin::Reviewed`].
     pub origin: Origin,
     /// When the entry was first stored (unknown for entries written before
@@ -162,7 +162,7 @@ pub struct MemoryEntry {
 }
 
 /// An open translation memory.
-pub struct Cache {
+pub struct Memory {
     db: Db,
     path: PathBuf,
 }
@@ -184,7 +184,7 @@ fn builder() -> redb::Builder {
     builder
 }
 
-impl Cache {
+impl Memory {
     /// Where the translation memory lives unless `--cache` says otherwise:
     /// `bitext/tm.redb` in the user's cache directory.
     pub fn default_path() -> Option<PathBuf> {
@@ -199,7 +199,7 @@ impl Cache {
         let db = builder()
             .create(path)
             .map_err(|e| cache_error(path, &e.to_string()))?;
-        let cache = Cache {
+        let cache = Memory {
             db: Db::ReadWrite(db),
             path: path.to_path_buf(),
         };
@@ -220,7 +220,7 @@ impl Cache {
     /// Open the translation memory at `path` for lookups only, changing
     /// nothing on disk: `None` when there is no file there (so nothing is
     /// in it). Storing into it is an error. A file that needs a repair (a
-    /// run writing it was killed) is an error; [`Cache::open_for_reading`]
+    /// run writing it was killed) is an error; [`Memory::open_for_reading`]
     /// reads such a file too.
     pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
         if !path.exists() {
@@ -229,7 +229,7 @@ impl Cache {
         let db = builder()
             .open_read_only(path)
             .map_err(|e| cache_error(path, &e.to_string()))?;
-        Ok(Some(Cache {
+        Ok(Some(Memory {
             db: Db::ReadOnly(db),
             path: path.to_path_buf(),
         }))
@@ -238,14 +238,14 @@ impl Cache {
     /// Open the translation memory at `path` for lookups only, changing
     /// nothing on disk, even when the file needs a repair: a file left
     /// unfinished by a run that was killed is read into memory and repaired
-    /// there ([`Cache::is_repaired_copy`] says so), and the file is left for
+    /// there ([`Memory::is_repaired_copy`] says so), and the file is left for
     /// the next run that writes it to repair. `None` when there is no file.
     pub fn open_for_reading(path: &Path) -> Result<Option<Self>> {
         if !path.exists() {
             return Ok(None);
         }
         match builder().open_read_only(path) {
-            Ok(db) => Ok(Some(Cache {
+            Ok(db) => Ok(Some(Memory {
                 db: Db::ReadOnly(db),
                 path: path.to_path_buf(),
             })),
@@ -265,14 +265,14 @@ impl Cache {
         let db = redb::Builder::new()
             .create_with_backend(copy)
             .map_err(|e| cache_error(path, &e.to_string()))?;
-        Ok(Cache {
+        Ok(Memory {
             db: Db::RepairedCopy(db),
             path: path.to_path_buf(),
         })
     }
 
     /// Whether this is a repaired copy of a file that needed a repair (see
-    /// [`Cache::open_for_reading`]): the file itself was left as it is.
+    /// [`Memory::open_for_reading`]): the file itself was left as it is.
     pub fn is_repaired_copy(&self) -> bool {
         matches!(self.db, Db::RepairedCopy(_))
     }
@@ -293,7 +293,7 @@ impl Cache {
 
     /// Look up many keys at once: for each, the stored translation and whether
     /// it was reviewed or machine-made.
-    pub fn get_many(&self, keys: &[CacheKey]) -> Result<Vec<Option<(CachedTranslation, Origin)>>> {
+    pub fn get_many(&self, keys: &[MemoryKey]) -> Result<Vec<Option<(StoredTranslation, Origin)>>> {
         let txn = self.begin_read()?;
         let machine = txn.open_table(MACHINE).map_err(|e| self.error(e))?;
         let reviewed = txn.open_table(REVIEWED).map_err(|e| self.error(e))?;
@@ -386,12 +386,12 @@ impl Cache {
     }
 
     /// Store machine translations, in one transaction.
-    pub fn put_machine(&self, items: &[(CacheKey, CachedTranslation)]) -> Result<()> {
+    pub fn put_machine(&self, items: &[(MemoryKey, StoredTranslation)]) -> Result<()> {
         self.put(MACHINE, items.iter().map(|(k, v)| (k.machine.as_str(), v)))
     }
 
     /// Store reviewed translations, in one transaction.
-    pub fn put_reviewed(&self, items: &[(CacheKey, CachedTranslation)]) -> Result<()> {
+    pub fn put_reviewed(&self, items: &[(MemoryKey, StoredTranslation)]) -> Result<()> {
         self.put(
             REVIEWED,
             items.iter().map(|(k, v)| (k.reviewed.as_str(), v)),
@@ -404,7 +404,7 @@ impl Cache {
     fn put<'a>(
         &self,
         table: TableDefinition<&str, &[u8]>,
-        items: impl Iterator<Item = (&'a str, &'a CachedTranslation)>,
+        items: impl Iterator<Item = (&'a str, &'a StoredTranslation)>,
     ) -> Result<()> {
         use redb::ReadableTable;
         let now = now_millis();
@@ -454,7 +454,7 @@ impl Cache {
 }
 
 fn cache_error(path: &Path, message: &str) -> crate::Error {
-    ErrorKind::Cache {
+    ErrorKind::Memory {
         path: path.to_path_buf(),
         message: message.to_string(),
     }
@@ -469,22 +469,22 @@ mod tests {
     fn reviewed_wins_over_machine_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.redb");
-        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        let other = CacheKey::new("zh-CN", "en-US", "b|m2", &[], |_| String::new(), "你好");
-        let entry = |text: &str| CachedTranslation {
+        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let other = MemoryKey::new("zh-CN", "en-US", "b|m2", &[], |_| String::new(), "你好");
+        let entry = |text: &str| StoredTranslation {
             text: text.into(),
             backend: "b".into(),
             model: None,
             repaired: false,
         };
         {
-            let cache = Cache::open(&path).unwrap();
+            let cache = Memory::open(&path).unwrap();
             cache.put_machine(&[(key.clone(), entry("hello"))]).unwrap();
             let got = cache.get_many(&[key.clone(), other.clone()]).unwrap();
             assert_eq!(got[0], Some((entry("hello"), Origin::Cache)));
             assert_eq!(got[1], None);
         }
-        let cache = Cache::open(&path).unwrap();
+        let cache = Memory::open(&path).unwrap();
         cache
             .put_reviewed(&[(key.clone(), entry("Hello!"))])
             .unwrap();
@@ -496,8 +496,8 @@ mod tests {
     #[test]
     fn lists_every_entry_with_its_key_fields() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
-        let entry = |text: &str| CachedTranslation {
+        let cache = Memory::open(&dir.path().join("tm.redb")).unwrap();
+        let entry = |text: &str| StoredTranslation {
             text: text.into(),
             backend: "b".into(),
             model: None,
@@ -509,7 +509,7 @@ mod tests {
             target: "Ministry".into(),
             span: 0..3,
         };
-        let machine = CacheKey::new(
+        let machine = MemoryKey::new(
             "zh-CN",
             "en-US",
             "b|m",
@@ -521,7 +521,10 @@ mod tests {
             .put_machine(&[(machine, entry("the Ministry"))])
             .unwrap();
         cache
-            .put_reviewed(&[(CacheKey::reviewed("zh-CN", "en-GB", "你好"), entry("Hello"))])
+            .put_reviewed(&[(
+                MemoryKey::reviewed("zh-CN", "en-GB", "你好"),
+                entry("Hello"),
+            )])
             .unwrap();
         let before = SystemTime::now() - Duration::from_secs(1);
         let mut all = Vec::new();
@@ -568,21 +571,21 @@ mod tests {
     fn read_only_memory_finds_without_changing_or_creating_anything() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.redb");
-        assert!(Cache::open_read_only(&path).unwrap().is_none());
+        assert!(Memory::open_read_only(&path).unwrap().is_none());
         assert!(!path.exists(), "a missing memory is not created");
-        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        let entry = CachedTranslation {
+        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = StoredTranslation {
             text: "hello".into(),
             backend: "b".into(),
             model: None,
             repaired: false,
         };
-        Cache::open(&path)
+        Memory::open(&path)
             .unwrap()
             .put_machine(&[(key.clone(), entry.clone())])
             .unwrap();
         let before = std::fs::read(&path).unwrap();
-        let cache = Cache::open_read_only(&path).unwrap().unwrap();
+        let cache = Memory::open_read_only(&path).unwrap().unwrap();
         assert_eq!(
             cache.get_many(std::slice::from_ref(&key)).unwrap(),
             [Some((entry.clone(), Origin::Cache))]
@@ -599,9 +602,9 @@ mod tests {
     #[test]
     fn an_entry_keeps_its_creation_date_and_changes_its_change_date_with_its_text() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&dir.path().join("tm.redb")).unwrap();
-        let key = CacheKey::reviewed("zh-CN", "en-US", "你好");
-        let entry = |text: &str| CachedTranslation {
+        let cache = Memory::open(&dir.path().join("tm.redb")).unwrap();
+        let key = MemoryKey::reviewed("zh-CN", "en-US", "你好");
+        let entry = |text: &str| StoredTranslation {
             text: text.into(),
             backend: "review".into(),
             model: None,
@@ -642,8 +645,8 @@ mod tests {
     fn entries_written_without_dates_still_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.redb");
-        let cache = Cache::open(&path).unwrap();
-        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let cache = Memory::open(&path).unwrap();
+        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
         // As an older bitext stored it: the translation alone.
         let legacy = br#"{"text":"hello","backend":"b","model":null}"#;
         let txn = cache.writer().unwrap().begin_write().unwrap();
@@ -666,16 +669,16 @@ mod tests {
     fn a_reader_sees_the_commits_of_a_writer_that_has_the_file_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.redb");
-        let writer = Cache::open(&path).unwrap();
-        let key = CacheKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        let entry = CachedTranslation {
+        let writer = Memory::open(&path).unwrap();
+        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = StoredTranslation {
             text: "hello".into(),
             backend: "b".into(),
             model: None,
             repaired: false,
         };
         writer.put_machine(&[(key.clone(), entry.clone())]).unwrap();
-        let reader = Cache::open_for_reading(&path).unwrap().unwrap();
+        let reader = Memory::open_for_reading(&path).unwrap().unwrap();
         assert!(!reader.is_repaired_copy());
         assert_eq!(
             reader.get_many(std::slice::from_ref(&key)).unwrap(),
