@@ -14,8 +14,8 @@ use crate::input::{self, Input};
 use crate::memory::{Memory, MemoryUse};
 use crate::output::Format;
 use crate::pipeline::{Options, Pipeline};
+use crate::segment::srx::Srx;
 use crate::segment::{Punctuation, Segmenter};
-use crate::srx::Srx;
 
 /// Where the glossary comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

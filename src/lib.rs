@@ -14,7 +14,7 @@
 //! - [`input`] expands directories and decodes files (UTF-8, UTF-16, GBK, …);
 //! - [`segment`] splits paragraphs into clauses and sentences on the text's
 //!   own punctuation (normalised or standard Chinese), losslessly, or with
-//!   the SRX 2.0 rules of [`srx`];
+//!   the SRX 2.0 rules of [`segment::srx`];
 //! - [`glossary`] finds terminology longest-first and checks that
 //!   translations render it;
 //! - [`backend`] is the plug-in point for translation ([`backend::Backend`]);
@@ -71,13 +71,14 @@ pub mod pipeline;
 pub mod progress;
 pub mod review;
 pub mod segment;
-pub mod srx;
 pub mod text;
 pub mod translate;
 
 pub use cmd::run;
 pub use error::{Error, ErrorKind, Result};
 pub use pipeline::Pipeline;
+// `bitext::srx` predates the move of the SRX module under `segment`.
+pub use segment::srx;
 
 /// The README's library example (section Glossary), run as a doctest with a
 /// glossary file it makes; `tests/testsuite/claims.rs` checks that the

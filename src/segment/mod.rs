@@ -44,20 +44,21 @@
 //! the paragraph, and each carries its byte span in the decoded text.
 //!
 //! [`Segmenter::with_srx`] replaces these rules with those of an SRX file
-//! (see [`crate::srx`]); paragraphs are found, and long segments split, the
+//! (see [`srx`]); paragraphs are found, and long segments split, the
 //! same way.
 
 pub mod attribution;
 mod long;
 mod marks;
 mod rules;
+pub mod srx;
 
 pub use crate::text::is_han;
 
 use std::ops::Range;
 
 use crate::document::{Document, Flag, FlagKind, Paragraph, Segment, SegmentId};
-use crate::srx::SrxRules;
+use srx::SrxRules;
 
 /// Quotations that do not end in a terminator and have at most this many
 /// characters between their marks are kept in one segment whatever

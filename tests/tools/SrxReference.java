@@ -1,7 +1,7 @@
 // A reference implementation of SRX 2.0 rule application, for the
 // differential test `segment::srx_reference` (tests/testsuite/segment/).
 //
-// It shares nothing with bitext's SRX code (src/srx.rs): the file is read with
+// It shares nothing with bitext's SRX code (src/segment/srx/): the file is read with
 // the JDK's DOM parser, and the patterns are compiled and matched by
 // java.util.regex, whose syntax and semantics SRX 2.0 prescribes. The
 // application follows the specification by the letter, position by position:
