@@ -424,6 +424,8 @@ pub enum SegmentFormat {
 /// same key of `[backend.NAME]` in the config file.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Backend options")]
+// The field docs are `--help` text for a terminal, where a URL is plain text.
+#[allow(rustdoc::bare_urls)]
 pub struct BackendArgs {
     /// The backend server's base URL, for openai (default https://api.openai.com/v1), deepl (default https://api.deepl.com, or https://api-free.deepl.com for a key ending in :fx), google (default https://translation.googleapis.com) and libretranslate (default http://localhost:5000).
     #[arg(long, value_name = "URL")]
