@@ -179,3 +179,62 @@ fn glossary_check_cli_prints_each_match() {
     );
     assert_eq!(json["glossary"]["entries"], 1);
 }
+
+proptest::proptest! {
+    /// Every glossary term survives a placeholder round trip (issue 19):
+    /// whatever the text around the terms holds (XML-special characters,
+    /// quotes, Latin, Han), a backend that keeps the tags and rewrites the
+    /// rest gets every term back as its target, once per occurrence, with
+    /// none reported missing; and a backend that changes nothing gives back
+    /// the source with each term replaced by its target.
+    #[test]
+    fn every_glossary_term_survives_a_placeholder_round_trip(
+        pieces in proptest::collection::vec(
+            (0usize..4, "[a-z<>&\"' 。，的了在]{0,6}"),
+            1..12,
+        ),
+        rewrite in "[A-Za-z<>&\" ]{0,5}",
+    ) {
+        use bitext::glossary::placeholder::{protect, restore};
+        const TERMS: [(&str, &str); 4] = [
+            ("耕地保护", "farmland protection"),
+            ("国土资源部", "Ministry of Land and Resources"),
+            ("两难", "the two dilemmas"),
+            ("创先争优", "Strive for Excellence"),
+        ];
+        let tsv: String = std::iter::once("source\ttarget\n".to_string())
+            .chain(TERMS.iter().map(|(s, t)| format!("{s}\t{t}\n")))
+            .collect();
+        let glossary = Glossary::from_tsv_str("terms.tsv", &tsv).unwrap();
+        let text: String = pieces
+            .iter()
+            .map(|(term, filler)| format!("{}{filler}", TERMS[*term].0))
+            .collect();
+        let terms = glossary.annotate(&text);
+        proptest::prop_assert_eq!(terms.len(), pieces.len());
+        let xml = protect(&text, &terms);
+
+        // A backend that keeps every tag and rewrites the text between them.
+        let escaped = rewrite
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let tags = (1..=terms.len()).map(|n| format!("<x id=\"{n}\"/>"));
+        let reply: String = tags.map(|tag| format!("{escaped}{tag}")).collect();
+        let restored = restore(&reply, &terms);
+        proptest::prop_assert!(restored.missing.is_empty(), "{:?}", restored);
+        for (source, target) in TERMS {
+            let expected = pieces.iter().filter(|(t, _)| TERMS[*t].0 == source).count();
+            proptest::prop_assert_eq!(restored.text.matches(target).count(), expected, "{}", source);
+        }
+
+        // A backend that changes nothing.
+        let same = restore(&xml, &terms);
+        let mut expected = text.clone();
+        for (source, target) in TERMS {
+            expected = expected.replace(source, target);
+        }
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        proptest::prop_assert_eq!(squash(&same.text), squash(&expected));
+    }
+}
