@@ -20,8 +20,8 @@
 //! - [`backend`] is the plug-in point for translation ([`backend::Backend`]);
 //!   the offline default is a CC-CEDICT dictionary gloss, and `openai`,
 //!   `deepl`, `google`, `libretranslate` and `command` call real MT over one
-//!   shared HTTP transport ([`backend::http`]), configured by flags and
-//!   [`config_file`];
+//!   shared HTTP transport (`backend::http`), configured by flags and
+//!   a config file (`bitext.toml`);
 //! - [`translate`] is the translate stage: batches within the backend's
 //!   limits, sent concurrently, replies matched by id with split retries,
 //!   glossary placeholders and repairs, and each batch journalled in the
@@ -59,7 +59,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod config;
-pub mod config_file;
+pub(crate) mod config_file;
 pub mod document;
 pub mod error;
 pub mod glossary;

@@ -5,7 +5,7 @@
 //! [`EnglishSplitter`]. [`align`] then finds the cheapest sequence of
 //! *beads* — groups of consecutive sentences, 1–1, 2–1, 1–2, 2–2, 1–0, 0–1,
 //! and longer ones such as 3–1 and 1–3 — with a dynamic programme over a
-//! band of the grid ([`dp`]). A bead's cost ([`score`]) combines its type,
+//! band of the grid (`dp`). A bead's cost (`score`) combines its type,
 //! a Gale–Church length model calibrated on the texts' own ratio of English
 //! to Chinese characters, and lexical evidence ([`lexicon`]): CC-CEDICT
 //! translations of the Chinese words found in the English, glossary terms,
@@ -34,11 +34,11 @@
 //! assert_eq!(beads[0].kind(), "2-1");
 //! ```
 
-pub mod dp;
+pub(crate) mod dp;
 pub mod english;
 pub mod lexicon;
 mod run;
-pub mod score;
+pub(crate) mod score;
 
 use std::ops::Range;
 

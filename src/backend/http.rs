@@ -385,11 +385,6 @@ impl Transport {
         self.key.as_ref()
     }
 
-    /// The backend's name.
-    pub fn backend(&self) -> &'static str {
-        self.vendor.backend
-    }
-
     /// Send `request`, retrying what is worth retrying. Returns the reply of
     /// a 2xx or of a client error the backend may interpret (400, 413, …);
     /// rejected keys, quota, 404 and unreachable servers are fatal errors.

@@ -16,7 +16,7 @@
 //! | `libretranslate` | LibreTranslate `POST {base}/translate` | `LIBRETRANSLATE_API_KEY` (optional) |
 //! | `command` | an external program, one JSON batch on stdin, JSON on stdout | none |
 //!
-//! The network backends share one transport ([`http::Transport`]): timeouts,
+//! The network backends share one transport (`http::Transport`): timeouts,
 //! concurrency and rate limits, retries with backoff, and errors that say
 //! what to do.
 
@@ -24,7 +24,7 @@ pub mod command;
 pub mod deepl;
 pub mod dictionary;
 pub mod google;
-pub mod http;
+pub(crate) mod http;
 pub mod libretranslate;
 mod markup;
 pub mod openai;
