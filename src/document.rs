@@ -92,6 +92,10 @@ pub struct TermMatch {
     pub span: Range<usize>,
 }
 
+/// The backend name a reviewed translation carries (in the memory and in
+/// every output), whoever reviewed it.
+pub const REVIEW_BACKEND: &str = "review";
+
 /// Where a translation came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -314,6 +314,16 @@ impl Memory {
             .collect()
     }
 
+    /// Every entry, in the order of [`Memory::for_each`].
+    pub fn entries(&self) -> Result<Vec<MemoryEntry>> {
+        let mut entries = Vec::new();
+        self.for_each(|entry| {
+            entries.push(entry);
+            Ok(())
+        })?;
+        Ok(entries)
+    }
+
     /// Call `f` with every entry: machine translations first, then reviewed
     /// ones, each in key order (language pair, then backend, then source).
     /// Entries that cannot be read (written by a future version) are

@@ -276,7 +276,7 @@ impl Pipeline {
                 target: reply.map(|t| t.trim().to_string()).unwrap_or_default(),
                 // A reviewed translation is a person's, not the backend's.
                 backend: if origin == Origin::Reviewed {
-                    crate::review::REVIEW_BACKEND.to_string()
+                    crate::document::REVIEW_BACKEND.to_string()
                 } else {
                     self.backend.name().to_string()
                 },

@@ -53,8 +53,7 @@ use crate::memory::{Memory, MemoryKey, StoredTranslation};
 use crate::output::markdown::{strip_bold, unescape};
 use crate::output::xml::resolve_reference;
 
-/// The backend name reviewed translations are stored with.
-pub const REVIEW_BACKEND: &str = "review";
+pub use crate::document::REVIEW_BACKEND;
 
 /// The header of the Markdown segment tables.
 const TABLE_HEADER: [&str; 4] = ["#", "中文", "English", "Notes"];

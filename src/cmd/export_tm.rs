@@ -34,18 +34,19 @@ pub(super) fn export_tm(args: &ExportTmArgs) -> Result<i32> {
         .reviewed_only(args.reviewed_only)
         .backend(args.backend.clone())
         .all(args.all);
+    let entries = cache.entries()?;
     let counts = match (args.format, &args.output) {
         (TmFormat::Tmx, Some(output)) => {
             AtomicFile::remove_stale(std::slice::from_ref(output));
             let mut file = AtomicFile::create(output)?;
-            let counts = crate::output::write_memory(&cache, &filter, &mut file, output)?;
+            let counts = crate::output::write_memory(entries, &filter, &mut file, output)?;
             file.commit()?;
             counts
         }
         (TmFormat::Tmx, None) => {
             let stdout = std::path::Path::new("-");
             let mut out = io::BufWriter::new(io::stdout().lock());
-            let counts = crate::output::write_memory(&cache, &filter, &mut out, stdout)?;
+            let counts = crate::output::write_memory(entries, &filter, &mut out, stdout)?;
             out.flush().map_err(|e| Error::write(stdout, e))?;
             counts
         }

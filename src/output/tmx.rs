@@ -14,7 +14,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use super::xml::Xml;
 use super::{DocumentWriter, Summary, WriteContext, Writer};
 use crate::document::{Origin, Unit};
-use crate::memory::{Memory, MemoryEntry};
+use crate::memory::MemoryEntry;
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
 /// stable `tuid` (the segment id), `<prop>`s for paragraph, backend, model,
@@ -204,27 +204,29 @@ pub struct MemoryCounts {
 /// machine translation is keyed by, and a `<tuv>` per language. Glosses of
 /// the offline dictionary are never written: they are no translations. The
 /// header's `srclang` is the source language of what is written, or `*all*`
-/// when it holds several. `name` names `out` in error messages.
+/// when it holds several. `entries` are a memory's entries (e.g.
+/// [`crate::memory::Memory::entries`]); `name` names `out` in error messages.
 pub fn write_memory(
-    cache: &Memory,
+    entries: impl IntoIterator<Item = MemoryEntry>,
     filter: &MemoryFilter,
     out: &mut dyn Write,
     name: &Path,
 ) -> crate::Result<MemoryCounts> {
     let mut counts = MemoryCounts::default();
-    let mut entries = Vec::new();
-    cache.for_each(|entry| {
+    let entries = entries.into_iter().filter(|entry| {
         if entry.origin != Origin::Reviewed
             && entry.translation.backend == crate::backend::dictionary::NAME
         {
             counts.glosses += 1;
-        } else if filter.keeps(&entry) {
-            entries.push(entry);
+            false
+        } else if filter.keeps(entry) {
+            true
         } else {
             counts.left_out += 1;
+            false
         }
-        Ok(())
-    })?;
+    });
+    let mut entries: Vec<MemoryEntry> = entries.collect();
     if !filter.all {
         let before = entries.len();
         entries = one_per_source(entries);
