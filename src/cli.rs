@@ -287,24 +287,9 @@ pub struct TranslateArgs {
     /// Apply no glossary.
     #[arg(long)]
     pub no_glossary: bool,
-    /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl")]
-    pub formats: Vec<Format>,
-    /// Source language tag (BCP 47, hyphenated).
-    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
-    pub source_lang: String,
-    /// Target language tag (BCP 47, hyphenated).
-    #[arg(long, default_value = "en-US", value_name = "TAG")]
-    pub target_lang: String,
-    /// Overwrite existing outputs.
-    #[arg(short, long)]
-    pub force: bool,
     /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
     #[arg(long)]
     pub skip_existing: bool,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Translation memory file (default: bitext/tm.redb in the user's cache directory; the dictionary backend only takes reviewed translations from it).
     #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
     pub cache: Option<PathBuf>,
@@ -314,6 +299,12 @@ pub struct TranslateArgs {
     /// Send nothing and write nothing: print what would be sent (segments, those already in the translation memory, requests, characters) and an estimated cost. Needs no key.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub languages: LanguageArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub writing: WriteArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,
@@ -354,27 +345,43 @@ pub struct AlignArgs {
     /// Flag beads whose score (0–1) is below this for review.
     #[arg(long, value_name = "SCORE", default_value_t = 0.4)]
     pub min_score: f32,
-    /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl")]
-    pub formats: Vec<Format>,
-    /// Source language tag (BCP 47, hyphenated).
-    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
-    pub source_lang: String,
-    /// Target language tag (BCP 47, hyphenated).
-    #[arg(long, default_value = "en-US", value_name = "TAG")]
-    pub target_lang: String,
-    /// Overwrite existing outputs.
-    #[arg(short, long)]
-    pub force: bool,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub languages: LanguageArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub writing: WriteArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub read: ReadArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub connect: Box<BackendArgs>,
+}
+
+/// The language pair, shared by `translate` and `align`.
+#[derive(Debug, Args)]
+pub struct LanguageArgs {
+    /// Source language tag (BCP 47, hyphenated).
+    #[arg(long, default_value = "zh-CN", value_name = "TAG")]
+    pub source_lang: String,
+    /// Target language tag (BCP 47, hyphenated).
+    #[arg(long, default_value = "en-US", value_name = "TAG")]
+    pub target_lang: String,
+}
+
+/// What is written and how, shared by `translate` and `align`.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Output formats, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl")]
+    pub formats: Vec<Format>,
+    /// Overwrite existing outputs.
+    #[arg(short, long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// How inputs are read and segmented.

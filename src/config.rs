@@ -156,12 +156,12 @@ impl TranslateConfig {
     pub fn from_args(args: &TranslateArgs) -> Result<Self> {
         let info = builtin(&args.backend)?;
         let glossary = GlossaryChoice::from_args(&args.glossaries, args.no_glossary);
-        let formats = unique_formats(&args.formats);
+        let formats = unique_formats(&args.writing.formats);
         let options = Options {
-            source_lang: language_tag(&args.source_lang, "--source-lang")?,
-            target_lang: language_tag(&args.target_lang, "--target-lang")?,
+            source_lang: language_tag(&args.languages.source_lang, "--source-lang")?,
+            target_lang: language_tag(&args.languages.target_lang, "--target-lang")?,
             output_dir: args.output.clone(),
-            force: args.force,
+            force: args.writing.force,
             skip_existing: args.skip_existing,
             encoding: None,
             concurrency: 4,
@@ -179,7 +179,7 @@ impl TranslateConfig {
             backend: args.backend.clone(),
             glossary,
             formats,
-            quiet: args.quiet,
+            quiet: args.writing.quiet,
             cache: MemoryChoice::from_args(args.cache.as_deref(), args.no_cache),
             backend_settings,
             warnings,
@@ -273,8 +273,8 @@ impl AlignConfig {
     /// Validate `bitext align` arguments.
     pub fn from_args(args: &AlignArgs) -> Result<Self> {
         let info = args.backend.as_deref().map(builtin).transpose()?;
-        let source_lang = language_tag(&args.source_lang, "--source-lang")?;
-        let target_lang = language_tag(&args.target_lang, "--target-lang")?;
+        let source_lang = language_tag(&args.languages.source_lang, "--source-lang")?;
+        let target_lang = language_tag(&args.languages.target_lang, "--target-lang")?;
         let (backend_settings, warnings) = match &info {
             Some(info) => {
                 check_languages(info, &source_lang, &target_lang)?;
@@ -313,14 +313,14 @@ impl AlignConfig {
             )
             .into());
         }
-        let formats = unique_formats(&args.formats);
+        let formats = unique_formats(&args.writing.formats);
         Ok(AlignConfig {
             zh,
             en,
             read,
             output_dir: args.output.clone(),
-            force: args.force,
-            quiet: args.quiet,
+            force: args.writing.force,
+            quiet: args.writing.quiet,
             formats,
             glossary: GlossaryChoice::from_args(&args.glossaries, args.no_glossary),
             backend: args.backend.clone(),
