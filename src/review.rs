@@ -51,7 +51,7 @@ use quick_xml::events::Event;
 use crate::error::{Error, ErrorKind, Result};
 use crate::memory::{Memory, MemoryKey, StoredTranslation};
 use crate::output::markdown::{strip_bold, unescape};
-use crate::output::xml::resolve_reference;
+use crate::text::resolve_xml_reference as resolve_reference;
 
 pub use crate::document::REVIEW_BACKEND;
 

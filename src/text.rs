@@ -27,6 +27,45 @@ pub fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// Whether XML 1.0 forbids `c` even as a character reference.
+pub fn is_xml_forbidden(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+}
+
+/// Remove what XML 1.0 cannot carry, even as a character reference: C0
+/// controls other than tab, LF and CR, and the non-characters U+FFFE and
+/// U+FFFF. Returns the removed characters as `U+XXXX` codes.
+pub fn remove_xml_forbidden(text: &mut String) -> String {
+    let forbidden = is_xml_forbidden;
+    if !text.chars().any(forbidden) {
+        return String::new();
+    }
+    let mut codes: Vec<String> = Vec::new();
+    text.retain(|c| {
+        if forbidden(c) {
+            let code = format!("U+{:04X}", c as u32);
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+            false
+        } else {
+            true
+        }
+    });
+    codes.join(" ")
+}
+
+/// The text an entity or character reference stands for, as quick-xml
+/// reports them apart from the text around: the five predefined entities
+/// and `&#N;` / `&#xN;`. `None` for anything else.
+pub(crate) fn resolve_xml_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<String> {
+    if let Ok(Some(c)) = reference.resolve_char_ref() {
+        return Some(c.to_string());
+    }
+    let name = reference.decode().ok()?;
+    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
+}
+
 /// `n` and the noun that goes with it: `1 segment`, `2 segments`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -135,7 +135,7 @@ pub fn missing_terms<'a>(
 fn shift_spans(source: &str, terms: &mut [TermMatch]) {
     let removed: Vec<(usize, usize)> = source
         .char_indices()
-        .filter(|&(_, c)| is_forbidden(c))
+        .filter(|&(_, c)| crate::text::is_xml_forbidden(c))
         .map(|(i, c)| (i, c.len_utf8()))
         .collect();
     if removed.is_empty() {
@@ -154,33 +154,7 @@ fn shift_spans(source: &str, terms: &mut [TermMatch]) {
     }
 }
 
-/// Whether XML 1.0 forbids `c` even as a character reference.
-fn is_forbidden(c: char) -> bool {
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
-}
-
-/// Remove what XML 1.0 cannot carry, even as a character reference: C0
-/// controls other than tab, LF and CR, and the non-characters U+FFFE and
-/// U+FFFF. Returns the removed characters as `U+XXXX` codes.
-pub fn remove_forbidden(text: &mut String) -> String {
-    let forbidden = is_forbidden;
-    if !text.chars().any(forbidden) {
-        return String::new();
-    }
-    let mut codes: Vec<String> = Vec::new();
-    text.retain(|c| {
-        if forbidden(c) {
-            let code = format!("U+{:04X}", c as u32);
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-            false
-        } else {
-            true
-        }
-    });
-    codes.join(" ")
-}
+pub use crate::text::remove_xml_forbidden as remove_forbidden;
 
 #[cfg(test)]
 mod tests {

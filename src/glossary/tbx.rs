@@ -15,7 +15,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{Entry, glossary_error};
 use crate::error::Result;
-use crate::output::xml::resolve_reference;
+use crate::text::resolve_xml_reference as resolve_reference;
 
 /// Parse a TBX document: entries from `source_lang` (a language prefix such
 /// as `zh`) to `target_lang` (`en`).

@@ -354,7 +354,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 /// texts as they were sent, before the check stage cleaned them).
 fn clean(text: &str) -> String {
     let mut text = text.to_string();
-    crate::check::remove_forbidden(&mut text);
+    crate::text::remove_xml_forbidden(&mut text);
     text
 }
 

@@ -2,18 +2,7 @@
 
 use std::io::{self, Write};
 
-use quick_xml::events::{BytesEnd, BytesRef, BytesStart, BytesText, Event};
-
-/// The text an entity or character reference stands for, as quick-xml
-/// reports them apart from the text around: the five predefined entities
-/// and `&#N;` / `&#xN;`. `None` for anything else.
-pub(crate) fn resolve_reference(reference: &BytesRef<'_>) -> Option<String> {
-    if let Ok(Some(c)) = reference.resolve_char_ref() {
-        return Some(c.to_string());
-    }
-    let name = reference.decode().ok()?;
-    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
-}
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 
 /// An indenting XML writer whose errors are `io::Error`s.
 pub(crate) struct Xml<'a>(pub(crate) quick_xml::Writer<&'a mut dyn Write>);

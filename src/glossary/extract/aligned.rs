@@ -27,7 +27,7 @@ use super::rank::round;
 use super::{Candidate, Proposal, TargetOrigin};
 use crate::align::lexicon::stem;
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::xml::resolve_reference;
+use crate::text::resolve_xml_reference as resolve_reference;
 
 /// The longest English n-gram considered, in words.
 pub const MAX_WORDS: usize = 5;

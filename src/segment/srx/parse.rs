@@ -13,7 +13,7 @@ use super::compiled::{Before, Rule, compile_after, compile_before, one_line};
 use super::java::translate;
 use super::{Srx, srx_error};
 use crate::error::{Error, Result};
-use crate::output::xml::resolve_reference;
+use crate::text::resolve_xml_reference as resolve_reference;
 
 /// A `<languagerule>`.
 #[derive(Debug, Clone)]
