@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::align::{AlignOptions, Aligner, Lexicon, Translator};
 use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Languages};
 use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
@@ -330,6 +331,62 @@ impl AlignConfig {
             source_lang,
             target_lang,
             warnings,
+        })
+    }
+}
+
+impl AlignConfig {
+    /// Build the aligner: the segmenter, the glossary, the dictionary
+    /// evidence and, with `--backend`, the pipeline that translates the
+    /// Chinese side as more evidence.
+    pub fn aligner(&self) -> Result<Aligner> {
+        let segmenter = self.read.segmenter(&self.source_lang)?;
+        let glossary = self.glossary.load(&self.source_lang, &self.target_lang)?;
+        let mut translator: Option<Box<dyn Translator>> = None;
+        let mut backend_name = "align".to_string();
+        if let Some(name) = &self.backend {
+            let settings = BackendSettings {
+                glossary: glossary.clone().map(Arc::new),
+                ..self.backend_settings.clone()
+            };
+            let backend = backend::build(name, &settings)?;
+            backend_name = format!("align+{name}");
+            let options = Options {
+                source_lang: self.source_lang.clone(),
+                target_lang: self.target_lang.clone(),
+                concurrency: settings.concurrency,
+                ..Options::default()
+            };
+            translator = Some(Box::new(Pipeline::new(
+                self.read.segmenter(&self.source_lang)?,
+                glossary.clone(),
+                backend,
+                options,
+            )));
+        }
+        let mut lexicon = Lexicon::load();
+        if let Some(g) = glossary.clone() {
+            lexicon = lexicon.with_glossary(g);
+        }
+        Ok(Aligner {
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+            encoding: self.read.encoding,
+            segmenter,
+            glossary,
+            lexicon,
+            translator,
+            backend_name,
+            options: AlignOptions {
+                paragraphs: self.paragraphs,
+                low_confidence: self.min_score,
+                ..AlignOptions::default()
+            },
+            output_dir: self.output_dir.clone(),
+            force: self.force,
+            writers: self.formats.iter().map(|f| f.writer()).collect(),
+            source_lang: self.source_lang.clone(),
+            target_lang: self.target_lang.clone(),
         })
     }
 }

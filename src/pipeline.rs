@@ -14,7 +14,8 @@ use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
 use crate::memory::{Memory, MemoryUse};
 use crate::output::{
-    AtomicFile, GlossaryInfo, Summary, WriteContext, Writer, output_bases, output_path,
+    AtomicFile, GlossaryInfo, Summary, WriteContext, Writer, check_output_dir, commit_files,
+    create_files, output_bases, output_paths,
 };
 use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
@@ -380,17 +381,11 @@ impl Pipeline {
     pub async fn run(&self, inputs: &[Input]) -> Result<Report> {
         let start = Instant::now();
         let dir = &self.options.output_dir;
-        if dir.exists() && !dir.is_dir() {
-            return Err(ErrorKind::OutputNotDir { path: dir.clone() }.into());
-        }
+        check_output_dir(dir)?;
         let mut report = Report::default();
         let mut todo = Vec::with_capacity(inputs.len());
         for (input, base) in inputs.iter().zip(output_bases(inputs, dir)?) {
-            let paths: Vec<PathBuf> = self
-                .writers
-                .iter()
-                .map(|w| output_path(&base, w.extension()))
-                .collect();
+            let paths = output_paths(&base, &self.writers);
             let existing = paths.iter().find(|p| p.exists());
             if self.options.skip_existing && !paths.is_empty() && paths.iter().all(|p| p.exists()) {
                 report.skipped.push(input.display());
@@ -439,20 +434,7 @@ impl Pipeline {
     async fn run_one(&self, input: &Input, paths: &[PathBuf]) -> Result<FileReport> {
         let mut source = TextSource::open(input, self.options.encoding)?;
         let ctx = self.write_context(input);
-        let mut files = Vec::with_capacity(self.writers.len());
-        for path in paths {
-            // A file found in a directory argument goes in the same folders
-            // under the output directory.
-            if let Some(folder) = path.parent()
-                && !folder.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(folder).map_err(|source| ErrorKind::OutputDir {
-                    path: folder.to_path_buf(),
-                    source,
-                })?;
-            }
-            files.push(AtomicFile::create(path)?);
-        }
+        let mut files = create_files(paths)?;
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
         let write_error = |i: usize| {
             let path = paths[i].clone();
@@ -511,10 +493,7 @@ impl Pipeline {
                 document.finish(&summary).map_err(write_error(i))?;
             }
         }
-        let outputs = files
-            .into_iter()
-            .map(AtomicFile::commit)
-            .collect::<Result<Vec<_>>>()?;
+        let outputs = commit_files(files)?;
         self.progress.finished(&input.display(), summary.segments);
         Ok(FileReport {
             input: input.display(),
@@ -540,12 +519,20 @@ impl Pipeline {
         );
         ctx.model = self.backend.model().map(str::to_string);
         if self.use_glossary {
-            ctx.glossary = Some(GlossaryInfo {
-                names: self.glossary.names().to_vec(),
-                entries: self.glossary.len(),
-                id: self.glossary.id(),
-            });
+            ctx.glossary = Some(GlossaryInfo::of(&self.glossary));
         }
         ctx
+    }
+}
+
+/// The pipeline translates the Chinese side for `bitext align --backend`.
+#[async_trait::async_trait]
+impl crate::align::Translator for Pipeline {
+    async fn translate(&self, doc: &Document) -> Result<Vec<String>> {
+        Ok(Pipeline::translate(self, doc)
+            .await?
+            .into_iter()
+            .map(|u| u.target)
+            .collect())
     }
 }

@@ -46,7 +46,7 @@ pub use crate::document::BeadInfo;
 use crate::document::{Document, Flag, FlagKind, Origin, SegmentId, Unit};
 pub use english::{EnglishDocument, EnglishSplitter};
 pub use lexicon::Lexicon;
-pub use run::{AlignReport, run};
+pub use run::{AlignReport, Aligner, Translator};
 pub use score::Params;
 use score::{EnSide, Level, Model, ZhSide};
 

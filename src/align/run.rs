@@ -2,19 +2,18 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{AlignOptions, EnglishSplitter, Lexicon, align, units};
-use crate::backend::{self, BackendSettings};
-use crate::config::AlignConfig;
-use crate::document::FlagKind;
+use crate::document::{Document, FlagKind};
 use crate::error::{Error, ErrorKind, Result};
-use crate::input;
+use crate::glossary::Glossary;
+use crate::input::{self, Input};
 use crate::output::{
-    AtomicFile, GlossaryInfo, WriteContext, output_bases, output_path, write_document,
+    AtomicFile, GlossaryInfo, WriteContext, Writer, check_output_dir, commit_files, create_files,
+    output_bases, output_paths, write_document,
 };
-use crate::pipeline::{Options, Pipeline};
+use crate::segment::Segmenter;
 
 /// What an alignment run did.
 #[derive(Debug, Clone)]
@@ -34,105 +33,106 @@ pub struct AlignReport {
     pub elapsed: Duration,
 }
 
-/// Align the two texts of `config` and write the outputs. Nothing is
-/// written unless both texts can be read and every output can be.
-pub async fn run(config: &AlignConfig) -> Result<AlignReport> {
-    let start = Instant::now();
-    let dir = &config.output_dir;
-    if dir.exists() && !dir.is_dir() {
-        return Err(ErrorKind::OutputNotDir { path: dir.clone() }.into());
-    }
-    let base = output_bases(std::slice::from_ref(&config.zh), dir)?
-        .pop()
-        .unwrap_or_else(|| dir.join("output"));
-    let paths: Vec<PathBuf> = config
-        .formats
-        .iter()
-        .map(|f| output_path(&base, f.writer().extension()))
-        .collect();
-    if !config.force
-        && let Some(path) = paths.iter().find(|p| p.exists())
-    {
-        return Err(ErrorKind::OutputExists { path: path.clone() }.into());
-    }
-    let zh_text = input::read(&config.zh, config.read.encoding)?;
-    let en_text = input::read(&config.en, config.read.encoding)?;
-    let segmenter = config.read.segmenter(&config.source_lang)?;
-    let zh = segmenter.document(&config.zh.display(), zh_text.encoding, &zh_text.text);
-    let en = EnglishSplitter.document(&config.en.display(), en_text.encoding, &en_text.text);
-    let glossary = config
-        .glossary
-        .load(&config.source_lang, &config.target_lang)?;
-    let mut options = AlignOptions {
-        paragraphs: config.paragraphs,
-        low_confidence: config.min_score,
-        ..AlignOptions::default()
-    };
-    let mut backend_name = "align".to_string();
-    if let Some(name) = &config.backend {
-        let settings = BackendSettings {
-            glossary: glossary.clone().map(Arc::new),
-            ..config.backend_settings.clone()
-        };
-        let backend = backend::build(name, &settings)?;
-        backend_name = format!("align+{name}");
-        let pipeline_options = Options {
-            source_lang: config.source_lang.clone(),
-            target_lang: config.target_lang.clone(),
-            concurrency: settings.concurrency,
-            ..Options::default()
-        };
-        let pipeline = Pipeline::new(segmenter, glossary.clone(), backend, pipeline_options);
-        let translated = pipeline.translate(&zh).await?;
-        options.translations = Some(translated.into_iter().map(|u| u.target).collect());
-    }
-    let mut lexicon = Lexicon::load();
-    if let Some(g) = glossary.clone() {
-        lexicon = lexicon.with_glossary(g);
-    }
-    let beads = align(&zh, &en, &lexicon, &options);
-    let units = units(&zh, &en, &beads, options.low_confidence, &backend_name);
+/// A translation of the Chinese side, used as extra evidence (`--backend`).
+/// The pipeline implements it; the aligner only asks for the translations.
+#[async_trait::async_trait]
+pub trait Translator: Send + Sync {
+    /// One translation per segment of `doc`, in order (empty where there
+    /// is none).
+    async fn translate(&self, doc: &Document) -> Result<Vec<String>>;
+}
 
-    std::fs::create_dir_all(dir).map_err(|source| ErrorKind::OutputDir {
-        path: dir.clone(),
-        source,
-    })?;
-    let mut ctx = WriteContext::new(
-        &config.zh.display(),
-        &config.source_lang,
-        &config.target_lang,
-        &backend_name,
-    );
-    ctx.glossary = glossary.as_ref().map(|g| GlossaryInfo {
-        names: g.names().to_vec(),
-        entries: g.len(),
-        id: g.id(),
-    });
-    let mut files = Vec::new();
-    for (format, path) in config.formats.iter().zip(&paths) {
-        let mut file = AtomicFile::create(path)?;
-        write_document(format.writer().as_ref(), &ctx, &units, None, &mut file)
-            .map_err(|e| Error::write(path, e))?;
-        files.push(file);
+/// `bitext align`, built by [`crate::config::AlignConfig::aligner`] as the
+/// [`crate::Pipeline`] is built by the translate configuration: read both
+/// texts, segment, align and write.
+#[non_exhaustive]
+pub struct Aligner {
+    /// The Chinese text.
+    pub zh: Input,
+    /// Its English translation.
+    pub en: Input,
+    /// The forced input encoding, if any.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Segments the Chinese side.
+    pub segmenter: Segmenter,
+    /// The glossary whose terms count as evidence, and that outputs name.
+    pub glossary: Option<Glossary>,
+    /// The dictionary evidence (with the glossary's terms).
+    pub lexicon: Lexicon,
+    /// A backend's translation of the Chinese side, as more evidence.
+    pub translator: Option<Box<dyn Translator>>,
+    /// The backend name the outputs record (`align`, `align+deepl`).
+    pub backend_name: String,
+    /// Alignment options (paragraphs, the low-confidence threshold).
+    pub options: AlignOptions,
+    /// The folder the outputs go in.
+    pub output_dir: PathBuf,
+    /// Overwrite existing outputs.
+    pub force: bool,
+    /// One writer per output format.
+    pub writers: Vec<Box<dyn Writer>>,
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+}
+
+impl Aligner {
+    /// Align the two texts and write the outputs. Nothing is written unless
+    /// both texts can be read and every output can be.
+    pub async fn run(&self) -> Result<AlignReport> {
+        let start = Instant::now();
+        let dir = &self.output_dir;
+        check_output_dir(dir)?;
+        let base = output_bases(std::slice::from_ref(&self.zh), dir)?.pop();
+        let paths = output_paths(&base.unwrap_or_else(|| dir.join("output")), &self.writers);
+        if !self.force
+            && let Some(path) = paths.iter().find(|p| p.exists())
+        {
+            return Err(ErrorKind::OutputExists { path: path.clone() }.into());
+        }
+        let zh_text = input::read(&self.zh, self.encoding)?;
+        let en_text = input::read(&self.en, self.encoding)?;
+        let zh = self
+            .segmenter
+            .document(&self.zh.display(), zh_text.encoding, &zh_text.text);
+        let en = EnglishSplitter.document(&self.en.display(), en_text.encoding, &en_text.text);
+        let mut options = self.options.clone();
+        if let Some(translator) = &self.translator {
+            options.translations = Some(translator.translate(&zh).await?);
+        }
+        let beads = align(&zh, &en, &self.lexicon, &options);
+        let units = units(&zh, &en, &beads, options.low_confidence, &self.backend_name);
+
+        let mut ctx = WriteContext::new(
+            &self.zh.display(),
+            &self.source_lang,
+            &self.target_lang,
+            &self.backend_name,
+        );
+        ctx.glossary = self.glossary.as_ref().map(GlossaryInfo::of);
+        AtomicFile::remove_stale(&paths);
+        let mut files = create_files(&paths)?;
+        for ((writer, file), path) in self.writers.iter().zip(&mut files).zip(&paths) {
+            write_document(writer.as_ref(), &ctx, &units, None, file)
+                .map_err(|e| Error::write(path, e))?;
+        }
+        let outputs = commit_files(files)?;
+        let mut report = AlignReport {
+            outputs,
+            zh_segments: zh.segment_count(),
+            en_sentences: en.segment_count(),
+            beads: BTreeMap::new(),
+            flags: BTreeMap::new(),
+            elapsed: Duration::ZERO,
+        };
+        for bead in &beads {
+            *report.beads.entry(bead.kind()).or_insert(0) += 1;
+        }
+        for flag in units.iter().flat_map(|u| &u.flags) {
+            *report.flags.entry(flag.kind).or_insert(0) += 1;
+        }
+        report.elapsed = start.elapsed();
+        Ok(report)
     }
-    let outputs = files
-        .into_iter()
-        .map(AtomicFile::commit)
-        .collect::<Result<Vec<_>>>()?;
-    let mut report = AlignReport {
-        outputs,
-        zh_segments: zh.segment_count(),
-        en_sentences: en.segment_count(),
-        beads: BTreeMap::new(),
-        flags: BTreeMap::new(),
-        elapsed: Duration::ZERO,
-    };
-    for bead in &beads {
-        *report.beads.entry(bead.kind()).or_insert(0) += 1;
-    }
-    for flag in units.iter().flat_map(|u| &u.flags) {
-        *report.flags.entry(flag.kind).or_insert(0) += 1;
-    }
-    report.elapsed = start.elapsed();
-    Ok(report)
 }

@@ -13,7 +13,7 @@ pub(super) async fn align(args: &AlignArgs) -> Result<i32> {
     for warning in &config.warnings {
         eprintln!("warning: {warning}");
     }
-    let report = crate::align::run(&config).await?;
+    let report = config.aligner()?.run().await?;
     if !config.quiet {
         let mut out = io::stdout().lock();
         let beads: Vec<String> = report

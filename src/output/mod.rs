@@ -62,6 +62,17 @@ pub struct GlossaryInfo {
     pub id: String,
 }
 
+impl GlossaryInfo {
+    /// What the outputs say of `glossary`.
+    pub fn of(glossary: &crate::glossary::Glossary) -> Self {
+        GlossaryInfo {
+            names: glossary.names().to_vec(),
+            entries: glossary.len(),
+            id: glossary.id(),
+        }
+    }
+}
+
 impl WriteContext {
     /// A context for an input named `source_name`, translated by `backend`.
     pub fn new(source_name: &str, source_lang: &str, target_lang: &str, backend: &str) -> Self {
@@ -209,6 +220,49 @@ pub fn output_bases(inputs: &[Input], dir: &Path) -> Result<Vec<PathBuf>> {
         bases.push(base);
     }
     Ok(bases)
+}
+
+/// One output path per writer, each [`output_path`] of `base`.
+pub fn output_paths(base: &Path, writers: &[Box<dyn Writer>]) -> Vec<PathBuf> {
+    writers
+        .iter()
+        .map(|w| output_path(base, w.extension()))
+        .collect()
+}
+
+/// Refuse an output folder that is a file (`-o FILE`).
+pub fn check_output_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(ErrorKind::OutputNotDir {
+            path: dir.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// One atomic file per path, creating the folders they go in (a directory
+/// argument's tree is mirrored under the output folder). Nothing is in
+/// place until [`commit_files`].
+pub fn create_files(paths: &[PathBuf]) -> Result<Vec<AtomicFile>> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        if let Some(folder) = path.parent()
+            && !folder.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(folder).map_err(|source| ErrorKind::OutputDir {
+                path: folder.to_path_buf(),
+                source,
+            })?;
+        }
+        files.push(AtomicFile::create(path)?);
+    }
+    Ok(files)
+}
+
+/// Move every file of one input into place, once all are complete.
+pub fn commit_files(files: Vec<AtomicFile>) -> Result<Vec<PathBuf>> {
+    files.into_iter().map(AtomicFile::commit).collect()
 }
 
 /// The output file `base.EXTENSION` (`out/a.b` → `out/a.b.tmx`: the stem
