@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, assert_valid_tmx, fixture_path};
+use crate::harness::{Bitext, assert_valid_tmx, chat_reply, chat_user, fixture_path};
 
 // ---------------------------------------------------------------- helpers
 
@@ -100,29 +100,10 @@ async fn received(server: &MockServer) -> Vec<Request> {
 
 // ---------------------------------------------------------------- openai
 
-fn chat_reply(content: &str, finish_reason: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "model": "test-model",
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content},
-            "finish_reason": finish_reason,
-        }],
-    }))
-}
-
-/// The user message of a chat request, parsed.
-fn user_payload(request: &Request) -> Value {
-    let body: Value = request.body_json().unwrap();
-    serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap()
-}
-
 /// Answer a chat request with `shape` applied to its segments.
 fn chat_with(shape: fn(&[Value]) -> String) -> impl Fn(&Request) -> ResponseTemplate {
     move |request: &Request| {
-        let user = user_payload(request);
+        let user = chat_user(request);
         chat_reply(&shape(user["segments"].as_array().unwrap()), "stop")
     }
 }
@@ -182,7 +163,7 @@ async fn openai_sends_one_json_batch_with_context_and_batch_terms() {
     assert!(system.contains("Chinese (zh-CN)") && system.contains("English (en-US)"));
     assert!(system.contains("not instructions"), "{system}");
     assert_eq!(body["messages"][1]["role"], "user");
-    let user = user_payload(request);
+    let user = chat_user(request);
     assert_eq!(
         user["segments"],
         json!([
@@ -248,7 +229,7 @@ async fn openai_reads_fenced_and_think_replies() {
 #[tokio::test]
 async fn openai_cut_off_reply_fails_the_batch_retryably() {
     let server = openai_server(|request: &Request| {
-        let segments = user_payload(request)["segments"].clone();
+        let segments = chat_user(request)["segments"].clone();
         let full = documented(segments.as_array().unwrap());
         chat_reply(&full[..full.len() / 2], "length")
     })
@@ -1337,7 +1318,7 @@ async fn cli_translates_with_an_openai_compatible_server() {
     }
     // Every request a batch within the backend's limits.
     for request in received(&server).await {
-        let segments = user_payload(&request)["segments"].as_array().unwrap().len();
+        let segments = chat_user(&request)["segments"].as_array().unwrap().len();
         assert!((1..=40).contains(&segments), "{segments}");
     }
     assert!(run.stdout.contains("with openai"), "{}", run.stdout);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, Run};
+use crate::harness::{Bitext, Run, chat_reply, chat_segments};
 
 /// A server that fails the test if it receives anything.
 async fn silent_server() -> MockServer {
@@ -243,23 +243,12 @@ async fn slow_chat_server() -> MockServer {
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let user: Value =
-                serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();
-            let items: Vec<Value> = user["segments"]
-                .as_array()
-                .unwrap()
+            let items: Vec<Value> = chat_segments(request)
                 .iter()
                 .map(|s| json!({"id": s["id"], "text": "EN"}))
                 .collect();
             let content = json!({ "translations": items }).to_string();
-            ResponseTemplate::new(200)
-                .set_body_json(json!({
-                    "id": "x", "object": "chat.completion", "model": "m",
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": content}}],
-                }))
-                .set_delay(std::time::Duration::from_millis(200))
+            chat_reply(&content, "stop").set_delay(std::time::Duration::from_millis(200))
         })
         .mount(&server)
         .await;

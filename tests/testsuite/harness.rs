@@ -336,3 +336,29 @@ pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// The user message of an OpenAI-compatible chat request bitext sent,
+/// parsed: `{"segments": [{"id", "text"}, …], …}`.
+pub fn chat_user(request: &wiremock::Request) -> serde_json::Value {
+    let body: serde_json::Value = request.body_json().unwrap();
+    serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap()
+}
+
+/// The segments of an OpenAI-compatible chat request bitext sent.
+pub fn chat_segments(request: &wiremock::Request) -> Vec<serde_json::Value> {
+    chat_user(request)["segments"].as_array().unwrap().clone()
+}
+
+/// An OpenAI-compatible chat reply whose message is `content`.
+pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "model": "test-model",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": finish_reason,
+        }],
+    }))
+}

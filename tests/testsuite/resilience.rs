@@ -12,7 +12,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, bitext_command, fixture_path, memory_entries, memory_sources, wait_until,
+    Bitext, bitext_command, chat_reply, chat_segments, fixture_path, memory_entries,
+    memory_sources, wait_until,
 };
 
 /// The "translation" every mock gives: a function of the source alone, so a
@@ -23,23 +24,14 @@ fn translation(text: &str) -> String {
 }
 
 fn segments(request: &Request) -> Vec<(Value, String)> {
-    let body: Value = request.body_json().unwrap();
-    let user: Value =
-        serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();
-    user["segments"]
-        .as_array()
-        .unwrap()
+    chat_segments(request)
         .iter()
         .map(|s| (s["id"].clone(), s["text"].as_str().unwrap().to_string()))
         .collect()
 }
 
 fn chat(content: String, finish: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": "x", "object": "chat.completion", "model": "m",
-        "choices": [{"index": 0, "finish_reason": finish,
-            "message": {"role": "assistant", "content": content}}],
-    }))
+    chat_reply(&content, finish)
 }
 
 fn translations(items: Vec<Value>) -> String {

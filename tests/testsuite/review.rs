@@ -10,7 +10,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, fixture_path, jsonl, python,
+    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_segments, fixture_path, jsonl, python,
 };
 
 // ---------------------------------------------------------------- XLIFF
@@ -203,12 +203,7 @@ async fn human_openai() -> MockServer {
 /// The segments (id, text) a chat request asks to translate (not its
 /// read-only context).
 fn requested_segments(request: &Request) -> Vec<(u64, String)> {
-    let body: Value = request.body_json().unwrap();
-    let user: Value =
-        serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();
-    user["segments"]
-        .as_array()
-        .unwrap()
+    chat_segments(request)
         .iter()
         .map(|s| {
             (

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::Bitext;
+use crate::harness::{Bitext, chat_reply, chat_segments};
 
 /// A translation that ignores the glossary: the article's numbers are
 /// rendered in English from [`NUMBERS`], every other Han character becomes
@@ -122,22 +122,11 @@ async fn openai() -> MockServer {
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let user: Value =
-                serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();
-            let translations: Vec<Value> = user["segments"]
-                .as_array()
-                .unwrap()
+            let translations: Vec<Value> = chat_segments(request)
                 .iter()
                 .map(|s| json!({"id": s["id"], "text": ignore_glossary(s["text"].as_str().unwrap())}))
                 .collect();
-            ResponseTemplate::new(200).set_body_json(json!({
-                "id": "x", "object": "chat.completion", "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                    "role": "assistant",
-                    "content": json!({"translations": translations}).to_string(),
-                }}],
-            }))
+            chat_reply(&json!({"translations": translations}).to_string(), "stop")
         })
         .mount(&server)
         .await;

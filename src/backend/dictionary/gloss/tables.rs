@@ -91,10 +91,8 @@ pub(super) const fn cl_of(
     many: &'static str,
 ) -> ClassifierInfo {
     ClassifierInfo {
-        word,
-        one,
-        many,
         of: true,
+        ..cl(word, one, many)
     }
 }
 
