@@ -358,7 +358,7 @@ impl AlignConfig {
                 ..Options::default()
             };
             translator = Some(Box::new(Pipeline::new(
-                self.read.segmenter(&self.source_lang)?,
+                segmenter.clone(),
                 glossary.clone(),
                 backend,
                 options,
