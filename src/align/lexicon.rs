@@ -428,7 +428,7 @@ impl<'a> Tokenizer<'a> {
     /// The tokens of an English text.
     pub(crate) fn english(&mut self, text: &str) -> Vec<EnToken> {
         let mut out = Vec::new();
-        for n in numbers::find_english_numbers(text) {
+        for n in numbers::read_english(text).quantities_and_dates() {
             for (key, strength) in number_keys(n.value, n.kind) {
                 out.push(EnToken {
                     id: self.interner.id(&key),

@@ -1,8 +1,8 @@
 //! The `number-mismatch` check: every number of the source must appear in
 //! the English target in an equivalent form.
 //!
-//! The source's numbers come from [`crate::numbers::find_numbers`]; the
-//! target's are read here: digits with thousands separators and decimals
+//! The source's numbers come from [`crate::numbers::find_numbers`], the
+//! target's from [`crate::numbers::read_english`]: digits with thousands separators and decimals
 //! (`5,943`, `597.42`), scale words (`105 million`, `1.2 billion`), spelled
 //! out numbers (`three`, `twenty-one`, `two hundred thousand`, `a dozen`),
 //! ordinals (`third`, `26th`), percentages (`83.3%`, `30 percent`) and month
@@ -29,34 +29,9 @@ use std::ops::Range;
 
 use crate::document::TermMatch;
 use crate::numbers::{
-    NumberKind, NumberMatch, ORDINAL_WORDS, Script, TEN_WORDS, UNIT_WORDS, find_numbers,
-    month_word as month, to_english,
+    EnglishNumber, EnglishNumbers, NumberKind, NumberMatch, Script, find_numbers, read_english,
+    to_english,
 };
-
-/// A number written in English text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnglishNumber {
-    /// Its value; for a percentage, the percentage (83.3 for `83.3%`).
-    pub value: f64,
-    /// The unit of its last written digit: 1 for `597`, 0.01 for `597.42`,
-    /// 1,000,000 for `20 million`.
-    pub precision: f64,
-    /// Whether it follows a hedge such as "nearly", "about" or "more than".
-    pub hedged: bool,
-    /// Whether it is followed by `%` or "percent".
-    pub percent: bool,
-}
-
-/// What [`read_english`] finds in a text.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EnglishNumbers {
-    /// The numbers, in order.
-    pub numbers: Vec<EnglishNumber>,
-    /// The months named (1–12), in order.
-    pub months: Vec<u8>,
-    /// Every word, lowercased, in order.
-    pub words: Vec<String>,
-}
 
 /// The numbers of `source` that `target` lacks, as flag details
 /// (`1.05亿 → 105 million`), in source order. `terms` are the glossary
@@ -104,75 +79,6 @@ fn copied_in_a_token(source: &str, span: &Range<usize>, target: &str) -> bool {
         .map_or(span.end, |(i, c)| span.end + i + c.len_utf8());
     let token = source[start..end].trim_end_matches(['.', ':', '?', '-']);
     token.len() > span.len() && target.contains(token)
-}
-
-/// Read the numbers, month names and words of an English text.
-pub fn read_english(text: &str) -> EnglishNumbers {
-    let tokens = tokenize(text);
-    let mut out = EnglishNumbers::default();
-    let mut i = 0;
-    while i < tokens.len() {
-        match &tokens[i] {
-            Token::Number {
-                value,
-                precision,
-                ordinal,
-                abbreviated,
-            } => {
-                if let Some(scale) = abbreviated {
-                    out.numbers.push(EnglishNumber {
-                        value: value * scale,
-                        precision: precision * scale,
-                        hedged: hedged(&tokens, i),
-                        percent: false,
-                    });
-                }
-                let (mut value, mut precision) = (*value, *precision);
-                let mut j = i + 1;
-                if !ordinal {
-                    while let Some(scale) = tokens.get(j).and_then(Token::word).and_then(scale) {
-                        value *= scale;
-                        precision *= scale;
-                        j += 1;
-                    }
-                }
-                let (percent, after) = percent_sign(&tokens, j);
-                out.numbers.push(EnglishNumber {
-                    value,
-                    precision,
-                    hedged: hedged(&tokens, i),
-                    percent,
-                });
-                i = after;
-            }
-            Token::Word { lower, capital } => {
-                out.words.push(lower.clone());
-                if *capital && let Some(m) = month(lower) {
-                    out.months.push(m);
-                }
-                match word_number(&tokens, i) {
-                    Some((value, precision, end)) => {
-                        for t in &tokens[i + 1..end] {
-                            if let Some(w) = t.word() {
-                                out.words.push(w.to_string());
-                            }
-                        }
-                        let (percent, after) = percent_sign(&tokens, end);
-                        out.numbers.push(EnglishNumber {
-                            value,
-                            precision,
-                            hedged: hedged(&tokens, i),
-                            percent,
-                        });
-                        i = after;
-                    }
-                    None => i += 1,
-                }
-            }
-            Token::Percent | Token::Break => i += 1,
-        }
-    }
-    out
 }
 
 /// `text` with every occurrence of `phrases` (ignoring ASCII case) replaced
@@ -265,244 +171,6 @@ fn fraction_word(denominator: u64) -> Option<(&'static str, &'static str)> {
     })
 }
 
-// ---------------------------------------------------------------------------
-// Tokens
-// ---------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    /// Digits: `5,943`, `597.42`, `26th`, `105m`.
-    Number {
-        value: f64,
-        precision: f64,
-        ordinal: bool,
-        /// The scale of an abbreviation such as `m` or `bn` after the digits.
-        abbreviated: Option<f64>,
-    },
-    /// A run of ASCII letters.
-    Word { lower: String, capital: bool },
-    /// `%`.
-    Percent,
-    /// Punctuation other than hyphens and apostrophes, or non-Latin text:
-    /// spelled-out numbers do not continue across it.
-    Break,
-}
-
-impl Token {
-    fn word(&self) -> Option<&str> {
-        match self {
-            Token::Word { lower, .. } => Some(lower),
-            _ => None,
-        }
-    }
-}
-
-fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_ascii_digit() {
-            let start = i;
-            while digit(i) {
-                i += 1;
-            }
-            // Thousands groups: ",ddd" not followed by a fourth digit.
-            while chars.get(i) == Some(&',') && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
-                i += 4;
-            }
-            let mut decimals = 0;
-            if chars.get(i) == Some(&'.') && digit(i + 1) {
-                i += 1;
-                while digit(i) {
-                    i += 1;
-                    decimals += 1;
-                }
-            }
-            let literal: String = chars[start..i].iter().filter(|&&c| c != ',').collect();
-            let value = literal.parse::<f64>().unwrap_or(f64::NAN);
-            // An ordinal suffix: 26th, 1st, 2nd, 3rd.
-            let mut end = i;
-            while chars.get(end).is_some_and(char::is_ascii_alphabetic) {
-                end += 1;
-            }
-            let suffix: String = chars[i..end].iter().collect::<String>().to_lowercase();
-            let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
-            // An abbreviated scale: 105m, 1.2bn, 35k ("105m" may as well be
-            // metres: both readings count).
-            let abbreviated = match suffix.as_str() {
-                "k" => Some(1e3),
-                "m" | "mn" | "mln" => Some(1e6),
-                "b" | "bn" | "bln" => Some(1e9),
-                "tn" | "trn" => Some(1e12),
-                _ => None,
-            };
-            if ordinal || abbreviated.is_some() {
-                i = end;
-            }
-            if value.is_finite() {
-                tokens.push(Token::Number {
-                    value,
-                    precision: 10f64.powi(-decimals),
-                    ordinal,
-                    abbreviated,
-                });
-            }
-        } else if c.is_ascii_alphabetic() {
-            let start = i;
-            while chars.get(i).is_some_and(char::is_ascii_alphabetic) {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            tokens.push(Token::Word {
-                lower: word.to_ascii_lowercase(),
-                capital: c.is_ascii_uppercase(),
-            });
-        } else {
-            if matches!(c, '%' | '％') {
-                tokens.push(Token::Percent);
-            } else if !(c.is_whitespace() || matches!(c, '-' | '‐' | '\'' | '’'))
-                && tokens.last() != Some(&Token::Break)
-            {
-                tokens.push(Token::Break);
-            }
-            i += 1;
-        }
-    }
-    tokens
-}
-
-/// `%`, "percent" or "per cent" at `j`: whether, and the index after it.
-fn percent_sign(tokens: &[Token], j: usize) -> (bool, usize) {
-    match tokens.get(j) {
-        Some(Token::Percent) => (true, j + 1),
-        Some(t) if t.word() == Some("percent") => (true, j + 1),
-        Some(t)
-            if t.word() == Some("per")
-                && tokens.get(j + 1).and_then(Token::word) == Some("cent") =>
-        {
-            (true, j + 2)
-        }
-        _ => (false, j),
-    }
-}
-
-/// Whether the number at `i` follows a hedge word.
-fn hedged(tokens: &[Token], i: usize) -> bool {
-    let before = |k: usize| i.checked_sub(k).and_then(|j| tokens.get(j)?.word());
-    matches!(
-        before(1),
-        Some(
-            "than"
-                | "over"
-                | "nearly"
-                | "almost"
-                | "about"
-                | "around"
-                | "some"
-                | "roughly"
-                | "approximately"
-                | "under"
-                | "above"
-                | "below"
-                | "circa"
-                | "least"
-        )
-    ) || (before(1) == Some("to") && before(2) == Some("close"))
-}
-
-fn scale(word: &str) -> Option<f64> {
-    Some(match word {
-        "hundred" => 1e2,
-        "thousand" => 1e3,
-        "million" | "millions" | "mn" => 1e6,
-        "billion" | "billions" | "bn" => 1e9,
-        "trillion" | "trillions" | "tn" => 1e12,
-        _ => return None,
-    })
-}
-
-/// What a word contributes to a spelled-out number.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum NumberWord {
-    /// zero … nineteen, twenty … ninety.
-    Add(f64),
-    /// first … twentieth: ends the number.
-    Ordinal(f64),
-    /// hundred, thousand, million, …
-    Scale(f64),
-    /// dozen.
-    Dozen,
-}
-
-fn number_word(word: &str) -> Option<NumberWord> {
-    if let Some(n) = UNIT_WORDS.iter().position(|&w| w == word) {
-        return Some(NumberWord::Add(n as f64));
-    }
-    if let Some(n) = TEN_WORDS.iter().position(|&w| w == word) {
-        return Some(NumberWord::Add((n as f64 + 2.0) * 10.0));
-    }
-    if let Some(n) = ORDINAL_WORDS.iter().position(|&w| w == word) {
-        return Some(NumberWord::Ordinal(n as f64 + 1.0));
-    }
-    if word == "dozen" || word == "dozens" {
-        return Some(NumberWord::Dozen);
-    }
-    scale(word).map(NumberWord::Scale)
-}
-
-/// A spelled-out number starting at the word token `i` ("three", "twenty
-/// one", "two hundred and five", "a thousand", "a dozen", "third"): its
-/// value, precision and the index after it.
-fn word_number(tokens: &[Token], i: usize) -> Option<(f64, f64, usize)> {
-    let word_at = |k: usize| tokens.get(k).and_then(Token::word);
-    let mut j = i;
-    let (mut total, mut current, mut precision) = (0.0, 0.0, 1.0);
-    let mut any = false;
-    // "a"/"an" counts as one before a scale or "dozen".
-    if matches!(word_at(j), Some("a" | "an"))
-        && matches!(
-            word_at(j + 1).and_then(number_word),
-            Some(NumberWord::Scale(_) | NumberWord::Dozen)
-        )
-    {
-        current = 1.0;
-        j += 1;
-    }
-    while let Some(word) = word_at(j) {
-        match number_word(word) {
-            Some(NumberWord::Add(n)) => current += n,
-            Some(NumberWord::Ordinal(n)) => {
-                current += n;
-                any = true;
-                j += 1;
-                break;
-            }
-            Some(NumberWord::Scale(s)) if s == 100.0 => {
-                current = f64::max(current, 1.0) * s;
-            }
-            Some(NumberWord::Scale(s)) => {
-                total += f64::max(current, 1.0) * s;
-                current = 0.0;
-                precision = s;
-            }
-            Some(NumberWord::Dozen) => current = f64::max(current, 1.0) * 12.0,
-            None if word == "and"
-                && any
-                && matches!(
-                    word_at(j + 1).and_then(number_word),
-                    Some(NumberWord::Add(_))
-                ) => {}
-            None => break,
-        }
-        any = true;
-        j += 1;
-    }
-    any.then_some((total + current, precision, j))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -533,35 +201,8 @@ mod tests {
 
     use super::*;
 
-    fn values(text: &str) -> Vec<f64> {
-        read_english(text).numbers.iter().map(|n| n.value).collect()
-    }
-
     fn missing(source: &str, target: &str) -> Vec<String> {
         missing_numbers(source, target, &[], &[])
-    }
-
-    #[test]
-    fn reads_english_numbers() {
-        assert_eq!(values("5,943 Party members"), [5943.0]);
-        assert_eq!(values("105 million yuan and 1.2 billion"), [105e6, 1.2e9]);
-        assert_eq!(values("597.42 hectares"), [597.42]);
-        assert_eq!(values("the 26th, the 90th anniversary"), [26.0, 90.0]);
-        assert_eq!(
-            values("twenty-one people, two hundred and five"),
-            [21.0, 205.0]
-        );
-        assert_eq!(values("two hundred thousand"), [200_000.0]);
-        assert_eq!(values("a thousand, a dozen, third"), [1000.0, 12.0, 3.0]);
-        assert_eq!(values("12336 and 3,000 12336"), [12336.0, 3000.0, 12336.0]);
-        assert_eq!(values("fell by 1,2345"), [1.0, 2345.0]);
-        let en = read_english("83.3% and 30 percent, 5 per cent");
-        assert!(en.numbers.iter().all(|n| n.percent));
-        assert!(read_english("more than 200,000").numbers[0].hedged);
-        assert_eq!(
-            read_english("On April 26, 2011 and in Sept. and may").months,
-            [4, 9]
-        );
     }
 
     #[test]

@@ -35,15 +35,14 @@
 //! magnitude, `余`/`多`, a date unit or `第` makes it a number.
 
 // One file per job: `chinese` reads Chinese numbers and dates, `format`
-// writes them in English, `english` finds numbers in English text. The
+// writes them in English, `english` reads numbers in English text. The
 // shared types stay here.
 mod chinese;
 mod english;
 mod format;
 
 pub use chinese::{find_numbers, parse_number};
-pub use english::{EnglishNumber, find_english_numbers};
-pub(crate) use english::{ORDINAL_WORDS, TEN_WORDS, UNIT_WORDS, month_word};
+pub use english::{EnglishNumber, EnglishNumbers, read_english};
 pub use format::{month_name, ordinal_english, to_english};
 
 use std::ops::Range;
