@@ -276,17 +276,9 @@ pub struct TranslateArgs {
     /// Translation backend; `bitext backends` lists them.
     #[arg(short, long, value_name = "NAME", default_value = "dictionary")]
     pub backend: String,
-    /// Glossary file (TSV or CSV with a header, or TBX); repeat for several. Default: the bundled glossary.
-    #[arg(
-        short,
-        long = "glossary",
-        value_name = "FILE",
-        conflicts_with = "no_glossary"
-    )]
-    pub glossaries: Vec<PathBuf>,
-    /// Apply no glossary.
-    #[arg(long)]
-    pub no_glossary: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub glossary: GlossaryArgs,
     /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
     #[arg(long)]
     pub skip_existing: bool,
@@ -301,16 +293,7 @@ pub struct TranslateArgs {
     pub dry_run: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub languages: LanguageArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub writing: WriteArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub read: ReadArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub connect: Box<BackendArgs>,
+    pub common: CommonArgs,
 }
 
 /// Arguments of `bitext align`.
@@ -328,7 +311,24 @@ pub struct AlignArgs {
     /// Also translate the Chinese side with this backend and use the translation as evidence (`bitext backends` lists them).
     #[arg(short, long, value_name = "NAME")]
     pub backend: Option<String>,
-    /// Glossary file whose terms count as translation evidence; repeat for several. Default: the bundled glossary.
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub glossary: GlossaryArgs,
+    /// Align sentences as one run even when both texts have paragraphs.
+    #[arg(long)]
+    pub no_paragraphs: bool,
+    /// Flag beads whose score (0–1) is below this for review.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.4)]
+    pub min_score: f32,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// The glossary a run uses, shared by `translate` and `align`.
+#[derive(Debug, Args)]
+pub struct GlossaryArgs {
+    /// Glossary file (TSV or CSV with a header, or TBX); repeat for several. Default: the bundled glossary. `align` counts its terms as translation evidence.
     #[arg(
         short,
         long = "glossary",
@@ -339,12 +339,12 @@ pub struct AlignArgs {
     /// Use no glossary.
     #[arg(long)]
     pub no_glossary: bool,
-    /// Align sentences as one run even when both texts have paragraphs.
-    #[arg(long)]
-    pub no_paragraphs: bool,
-    /// Flag beads whose score (0–1) is below this for review.
-    #[arg(long, value_name = "SCORE", default_value_t = 0.4)]
-    pub min_score: f32,
+}
+
+/// The argument groups `translate` and `align` share: languages, writing,
+/// reading and the backend connection.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub languages: LanguageArgs,

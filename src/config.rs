@@ -156,20 +156,21 @@ impl TranslateConfig {
     /// Validate `bitext translate` arguments.
     pub fn from_args(args: &TranslateArgs) -> Result<Self> {
         let info = builtin(&args.backend)?;
-        let glossary = GlossaryChoice::from_args(&args.glossaries, args.no_glossary);
-        let formats = unique_formats(&args.writing.formats);
+        let glossary =
+            GlossaryChoice::from_args(&args.glossary.glossaries, args.glossary.no_glossary);
+        let formats = unique_formats(&args.common.writing.formats);
         let options = Options {
-            source_lang: language_tag(&args.languages.source_lang, "--source-lang")?,
-            target_lang: language_tag(&args.languages.target_lang, "--target-lang")?,
+            source_lang: language_tag(&args.common.languages.source_lang, "--source-lang")?,
+            target_lang: language_tag(&args.common.languages.target_lang, "--target-lang")?,
             output_dir: args.output.clone(),
-            force: args.writing.force,
+            force: args.common.writing.force,
             skip_existing: args.skip_existing,
             encoding: None,
             concurrency: 4,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
-        let read = ReadConfig::from_args(&args.inputs, &args.read)?;
-        let (backend_settings, warnings) = backend_settings(&info, &args.connect)?;
+        let read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
+        let (backend_settings, warnings) = backend_settings(&info, &args.common.connect)?;
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
@@ -180,7 +181,7 @@ impl TranslateConfig {
             backend: args.backend.clone(),
             glossary,
             formats,
-            quiet: args.writing.quiet,
+            quiet: args.common.writing.quiet,
             cache: MemoryChoice::from_args(args.cache.as_deref(), args.no_cache),
             backend_settings,
             warnings,
@@ -274,15 +275,15 @@ impl AlignConfig {
     /// Validate `bitext align` arguments.
     pub fn from_args(args: &AlignArgs) -> Result<Self> {
         let info = args.backend.as_deref().map(builtin).transpose()?;
-        let source_lang = language_tag(&args.languages.source_lang, "--source-lang")?;
-        let target_lang = language_tag(&args.languages.target_lang, "--target-lang")?;
+        let source_lang = language_tag(&args.common.languages.source_lang, "--source-lang")?;
+        let target_lang = language_tag(&args.common.languages.target_lang, "--target-lang")?;
         let (backend_settings, warnings) = match &info {
             Some(info) => {
                 check_languages(info, &source_lang, &target_lang)?;
-                backend_settings(info, &args.connect)?
+                backend_settings(info, &args.common.connect)?
             }
             None => {
-                if let Some(model) = &args.connect.model {
+                if let Some(model) = &args.common.connect.model {
                     return Err(ErrorKind::Usage(format!(
                         "--model {model}: bitext align uses a backend only with --backend; add one or drop --model"
                     ))
@@ -298,7 +299,8 @@ impl AlignConfig {
             ))
             .into());
         }
-        let mut read = ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.read)?;
+        let mut read =
+            ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.common.read)?;
         if read.inputs.len() != 2 {
             return Err(ErrorKind::Usage(
                 "bitext align takes two text files, ZH_FILE and EN_FILE, not directories"
@@ -314,16 +316,19 @@ impl AlignConfig {
             )
             .into());
         }
-        let formats = unique_formats(&args.writing.formats);
+        let formats = unique_formats(&args.common.writing.formats);
         Ok(AlignConfig {
             zh,
             en,
             read,
             output_dir: args.output.clone(),
-            force: args.writing.force,
-            quiet: args.writing.quiet,
+            force: args.common.writing.force,
+            quiet: args.common.writing.quiet,
             formats,
-            glossary: GlossaryChoice::from_args(&args.glossaries, args.no_glossary),
+            glossary: GlossaryChoice::from_args(
+                &args.glossary.glossaries,
+                args.glossary.no_glossary,
+            ),
             backend: args.backend.clone(),
             backend_settings,
             paragraphs: !args.no_paragraphs,
