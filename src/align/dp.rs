@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::score::{EnSide, Eval, Model, Scorer, ZhSide};
+use super::score::{EnSide, Eval, Model, Scorer, Shape, ZhSide};
 
 /// The least half-width of the band, in units.
 pub const MIN_BAND: usize = 30;
@@ -74,6 +74,38 @@ impl Band {
         Band { lo, hi }
     }
 
+    /// A band that covers blocks of the grid (aligned groups of
+    /// paragraphs, as Chinese and English unit ranges) and `margin` units
+    /// around each, so that a bead may cross the blocks' corners.
+    pub(crate) fn around_blocks(
+        blocks: &[(Range<usize>, Range<usize>)],
+        margin: usize,
+        n: usize,
+        m: usize,
+    ) -> Self {
+        let mut lo = vec![usize::MAX; n + 1];
+        let mut hi = vec![0; n + 1];
+        for (z, e) in blocks {
+            let rows = z.start.saturating_sub(margin)..=(z.end + margin).min(n);
+            let (l, h) = (e.start.saturating_sub(margin), (e.end + margin).min(m));
+            for i in rows {
+                lo[i] = lo[i].min(l);
+                hi[i] = hi[i].max(h);
+            }
+        }
+        let centre: Vec<f32> = lo
+            .iter()
+            .zip(&hi)
+            .map(|(&l, &h)| if l > h { 0.0 } else { (l + h) as f32 / 2.0 })
+            .collect();
+        let width: Vec<f32> = lo
+            .iter()
+            .zip(&hi)
+            .map(|(&l, &h)| if l > h { 0.0 } else { (h - l) as f32 / 2.0 })
+            .collect();
+        Band::around(&centre, &width, m)
+    }
+
     fn cells(&self) -> usize {
         self.lo.iter().zip(&self.hi).map(|(l, h)| h - l + 1).sum()
     }
@@ -81,13 +113,20 @@ impl Band {
 
 /// Align `zh` and `en` with the given bead types; returns the beads in
 /// order, covering both sides exactly.
-pub(crate) fn align(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: Model) -> Vec<Step> {
+pub(crate) fn align(
+    zh: &ZhSide,
+    en: &EnSide,
+    types: &[(usize, usize)],
+    model: Model,
+    shape: &Shape,
+) -> Vec<Step> {
     let (n, m) = (zh.count(), en.count());
     if n == 0 || m == 0 {
         let skip = Eval {
             cost: model.params.skip_cost,
             share: 0.0,
             length_fit: 0.0,
+            excess: 0.0,
         };
         let zh_only = (0..n).map(|i| (i..i + 1, 0..0));
         let en_only = (0..m).map(|j| (0..0, j..j + 1));
@@ -108,7 +147,7 @@ pub(crate) fn align(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: M
         } else {
             Band::around(&centre, &width, m)
         };
-        let steps = run(zh, en, types, model, &band);
+        let steps = run(zh, en, types, model, shape, &band);
         let whole = band.cells() == (n + 1) * (m + 1);
         if whole || !touches_edge(&steps, &band, m) {
             return steps;
@@ -117,6 +156,28 @@ pub(crate) fn align(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: M
             *w *= 2.0;
         }
     }
+}
+
+/// [`align`] within a band given by the caller (around aligned
+/// paragraphs); if the best path runs along the band's edge, the band was
+/// wrong and the whole text is aligned as usual.
+pub(crate) fn align_in(
+    zh: &ZhSide,
+    en: &EnSide,
+    types: &[(usize, usize)],
+    model: Model,
+    shape: &Shape,
+    band: &Band,
+) -> Vec<Step> {
+    let (n, m) = (zh.count(), en.count());
+    if n == 0 || m == 0 || band.lo.len() != n + 1 {
+        return align(zh, en, types, model, shape);
+    }
+    let steps = run(zh, en, types, model, shape, band);
+    if touches_edge(&steps, band, m) {
+        return align(zh, en, types, model, shape);
+    }
+    steps
 }
 
 /// Whether a path runs along the edge of the band (not of the grid).
@@ -128,7 +189,14 @@ fn touches_edge(steps: &[Step], band: &Band, m: usize) -> bool {
 }
 
 /// The programme over one band.
-fn run(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: Model, band: &Band) -> Vec<Step> {
+fn run(
+    zh: &ZhSide,
+    en: &EnSide,
+    types: &[(usize, usize)],
+    model: Model,
+    shape: &Shape,
+    band: &Band,
+) -> Vec<Step> {
     let (n, m) = (zh.count(), en.count());
     let max_a = types.iter().map(|t| t.0).max().unwrap_or(1);
     let max_b = types.iter().map(|t| t.1).max().unwrap_or(1);
@@ -140,7 +208,7 @@ fn run(zh: &ZhSide, en: &EnSide, types: &[(usize, usize)], model: Model, band: &
             lo..hi.max(lo)
         })
         .collect();
-    let mut scorer = Scorer::new(zh, en, &windows, model);
+    let mut scorer = Scorer::new(zh, en, &windows, model, shape);
     let mut offset = Vec::with_capacity(n + 2);
     offset.push(0);
     for i in 0..=n {

@@ -36,6 +36,7 @@
 
 pub(crate) mod dp;
 pub mod english;
+mod glue;
 pub mod lexicon;
 mod run;
 pub(crate) mod score;
@@ -127,12 +128,19 @@ pub fn align(
         unit_ratio,
         level: Level::Sentence,
     };
-    let mut steps = None;
     let (pz, pe) = (zh.paragraphs.len(), en.paragraphs.len());
-    if options.paragraphs && pz >= 2 && pe >= 2 && pz.min(pe) * 5 >= pz.max(pe) * 3 {
-        steps = by_paragraphs(zh, en, &zh_side, &en_side, &types, model);
-    }
-    let steps = steps.unwrap_or_else(|| dp::align(&zh_side, &en_side, &types, model));
+    let paragraphs =
+        options.paragraphs && pz >= 2 && pe >= 2 && pz.min(pe) * 5 >= pz.max(pe) * 3;
+    let mut shape = shape(zh, en);
+    let band = if paragraphs {
+        paragraph_band(zh, en, &zh_side, &en_side, model, &mut shape)
+    } else {
+        None
+    };
+    let steps = match band {
+        Some(band) => dp::align_in(&zh_side, &en_side, &types, model, &shape, &band),
+        None => dp::align(&zh_side, &en_side, &types, model, &shape),
+    };
     finish(steps)
 }
 
@@ -156,7 +164,8 @@ pub fn explain(
         unit_ratio: n as f32 / m as f32,
         level: Level::Sentence,
     };
-    let mut scorer = score::Scorer::new(&zh_side, &en_side, &windows, model);
+    let shape = shape(zh, en);
+    let mut scorer = score::Scorer::new(&zh_side, &en_side, &windows, model, &shape);
     beads
         .iter()
         .map(|(z, e)| format!("{z:?} {e:?} {:?}", scorer.eval(z.clone(), e.clone())))
@@ -223,29 +232,27 @@ fn bead_types(ratio: f32) -> Vec<(usize, usize)> {
     types
 }
 
-/// Align paragraphs, then sentences within each group of aligned
-/// paragraphs. `None` when the paragraphs do not align well (most groups
-/// should be 1–1), so that the caller aligns the sentences as one run.
-fn by_paragraphs(
+/// How far (in sentences) a bead may reach past the corner of a group of
+/// aligned paragraphs.
+const PARAGRAPH_MARGIN: usize = 3;
+
+/// Align paragraphs, and return a band of the sentence grid around the
+/// aligned groups of paragraphs ([`PARAGRAPH_MARGIN`] sentences wider at
+/// each corner), within which the sentences are aligned as one run: where
+/// the paragraphs agree, the programme searches little more than the
+/// paragraphs' blocks; a bead may still cross a paragraph break when the
+/// evidence says so (and pays [`Params::break_cost`]). `None` when the
+/// paragraphs do not align well (most groups should be 1–1). Records in
+/// `shape` the corners where aligned paragraphs meet.
+fn paragraph_band(
     zh: &Document,
     en: &EnglishDocument,
     zh_side: &ZhSide,
     en_side: &EnSide,
-    types: &[(usize, usize)],
     model: Model,
-) -> Option<Vec<dp::Step>> {
-    let ranges = |doc: &Document| -> Vec<Range<usize>> {
-        let mut start = 0;
-        doc.paragraphs
-            .iter()
-            .map(|p| {
-                let r = start..start + p.segments.len();
-                start = r.end;
-                r
-            })
-            .collect()
-    };
-    let (zr, er) = (ranges(zh), ranges(en));
+    shape: &mut score::Shape,
+) -> Option<dp::Band> {
+    let (zr, er) = (paragraph_ranges(zh), paragraph_ranges(en));
     let zp = zh_side.grouped(&zr);
     let ep = en_side.grouped(&er);
     let para_types = [
@@ -263,7 +270,7 @@ fn by_paragraphs(
         level: Level::Paragraph,
         ..model
     };
-    let groups = dp::align(&zp, &ep, &para_types, paragraphs);
+    let groups = dp::align(&zp, &ep, &para_types, paragraphs, &score::Shape::default());
     let one_to_one = groups
         .iter()
         .filter(|g| g.zh.len() == 1 && g.en.len() == 1)
@@ -271,27 +278,58 @@ fn by_paragraphs(
     if one_to_one * 10 < groups.len() * 6 {
         return None;
     }
-    let mut steps = Vec::new();
-    for g in groups {
-        let zs = g.zh.clone().next().map_or(0, |p| zr[p].start)
-            ..g.zh.clone().last().map_or(0, |p| zr[p].end);
-        let es = g.en.clone().next().map_or(0, |p| er[p].start)
-            ..g.en.clone().last().map_or(0, |p| er[p].end);
-        let zs = if g.zh.is_empty() { 0..0 } else { zs };
-        let es = if g.en.is_empty() { 0..0 } else { es };
-        let singles =
-            |r: &Range<usize>| -> Vec<Range<usize>> { r.clone().map(|i| i..i + 1).collect() };
-        let sub_z = zh_side.grouped(&singles(&zs));
-        let sub_e = en_side.grouped(&singles(&es));
-        for s in dp::align(&sub_z, &sub_e, types, model) {
-            steps.push(dp::Step {
-                zh: zs.start + s.zh.start..zs.start + s.zh.end,
-                en: es.start + s.en.start..es.start + s.en.end,
-                eval: s.eval,
-            });
+    // A group's sentences; an empty side sits where the next paragraph starts.
+    let span = |ranges: &[Range<usize>], g: &Range<usize>, total: usize| {
+        if g.is_empty() {
+            let at = ranges.get(g.start).map_or(total, |r| r.start);
+            at..at
+        } else {
+            ranges[g.start].start..ranges[g.end - 1].end
         }
+    };
+    let blocks: Vec<(Range<usize>, Range<usize>)> = groups
+        .iter()
+        .map(|g| {
+            (
+                span(&zr, &g.zh, zh_side.count()),
+                span(&er, &g.en, en_side.count()),
+            )
+        })
+        .collect();
+    let (n, m) = (zh_side.count(), en_side.count());
+    for (z, e) in blocks.iter().skip(1) {
+        shape.corner(n, m, z.start, e.start);
     }
-    Some(steps)
+    Some(dp::Band::around_blocks(
+        &blocks,
+        PARAGRAPH_MARGIN,
+        zh_side.count(),
+        en_side.count(),
+    ))
+}
+
+/// The sentence range of each paragraph.
+fn paragraph_ranges(doc: &Document) -> Vec<Range<usize>> {
+    let mut start = 0;
+    doc.paragraphs
+        .iter()
+        .map(|p| {
+            let r = start..start + p.segments.len();
+            start = r.end;
+            r
+        })
+        .collect()
+}
+
+/// Which sentences of each side are glued to the next.
+fn shape(zh: &Document, en: &EnglishDocument) -> score::Shape {
+    let zh_texts: Vec<&str> = zh.segments().map(|s| s.content()).collect();
+    let en_texts: Vec<&str> = en.segments().map(|s| s.content()).collect();
+    score::Shape {
+        zh_glue: glue::chinese(&zh_texts),
+        en_glue: glue::english(&en_texts),
+        ..score::Shape::default()
+    }
 }
 
 /// Beads from the programme's steps, with their confidence.

@@ -47,6 +47,16 @@ pub struct Params {
     pub orphan_cost: f32,
     /// Cost of leaving one sentence unaligned.
     pub skip_cost: f32,
+    /// Cost of a paragraph break that the other side does not mirror: a
+    /// bead that starts a paragraph on one side only, or holds a paragraph
+    /// break on one side (each break).
+    pub break_cost: f32,
+    /// Cost of a bead boundary between two sentences of one side that a
+    /// speech attribution or an open quotation glues, where the other side
+    /// has no such boundary.
+    pub glue: f32,
+    /// Prior cost of a 2–2 bead over its best split into two 1–1 beads.
+    pub crossing_cost: f32,
 }
 
 impl Default for Params {
@@ -60,6 +70,9 @@ impl Default for Params {
             neutral_share: 0.2,
             orphan_cost: 4.0,
             skip_cost: 2.5,
+            break_cost: 1.0,
+            glue: 3.0,
+            crossing_cost: 1.2,
         }
     }
 }
@@ -192,6 +205,67 @@ impl EnSide {
             side.tok.push(side.id.len());
         }
         side
+    }
+}
+
+/// What the text's layout says about sentence boundaries: where aligned
+/// paragraphs meet, and which sentences of each side are glued to the
+/// next (a speech attribution between two parts of one quotation, a
+/// quotation left open by an ellipsis). Empty when unknown (paragraphs not
+/// aligned, a paragraph-level scorer).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shape {
+    /// `zh_corner[i] = Some(j)`: the paragraphs that start at Chinese unit
+    /// `i` and English unit `j` were aligned (the path should pass through
+    /// `(i, j)`); `en_corner[j] = Some(i)` the same seen from English.
+    pub zh_corner: Vec<Option<usize>>,
+    pub en_corner: Vec<Option<usize>>,
+    /// `zh_glue[i]`: Chinese unit `i` and unit `i + 1` belong together.
+    pub zh_glue: Vec<bool>,
+    pub en_glue: Vec<bool>,
+}
+
+impl Shape {
+    /// Record that aligned paragraphs start at Chinese unit `i` and English
+    /// unit `j`.
+    pub(crate) fn corner(&mut self, n: usize, m: usize, i: usize, j: usize) {
+        self.zh_corner.resize(n + 1, None);
+        self.en_corner.resize(m + 1, None);
+        self.zh_corner[i] = Some(j);
+        self.en_corner[j] = Some(i);
+    }
+
+    /// The paragraph breaks that a bead does not respect: for each corner
+    /// where aligned paragraphs meet, whether the bead runs across it on
+    /// one side (a break inside the bead), or enters or leaves the
+    /// corner's row (column) on the wrong side of its column (row). A path
+    /// that passes through every corner pays nothing; a paragraph break
+    /// moved by a sentence costs two (its row and its column), as does a
+    /// bead that merges sentences across a break.
+    pub(crate) fn break_mismatches(&self, zi: &Range<usize>, ej: &Range<usize>) -> usize {
+        if self.zh_corner.is_empty() {
+            return 0;
+        }
+        let side = |corner: &[Option<usize>], own: &Range<usize>, other: &Range<usize>| {
+            let inside = (own.start + 1..own.end)
+                .filter(|&k| corner[k].is_some())
+                .count();
+            if own.is_empty() {
+                return inside;
+            }
+            let enters = corner[own.end].is_some_and(|c| other.end > c);
+            let leaves = corner[own.start].is_some_and(|c| other.start < c);
+            inside + usize::from(enters) + usize::from(leaves)
+        };
+        side(&self.zh_corner, zi, ej) + side(&self.en_corner, ej, zi)
+    }
+
+    /// Whether a bead ends between two glued sentences of one side while
+    /// the other side's end is not glued too: a quotation cut where the
+    /// other side most likely keeps it whole.
+    fn cuts_glue(&self, zi: &Range<usize>, ej: &Range<usize>) -> bool {
+        let cut = |glue: &[bool], end: usize| end > 0 && glue.get(end - 1).copied().unwrap_or(false);
+        cut(&self.zh_glue, zi.end) != cut(&self.en_glue, ej.end)
     }
 }
 
@@ -328,6 +402,8 @@ pub(crate) struct Eval {
     pub share: f32,
     /// Two-sided probability of the length difference (1 for a perfect fit).
     pub length_fit: f32,
+    /// Matched content beyond chance, in average units.
+    pub excess: f32,
 }
 
 /// Whether a scorer's units are sentences or paragraphs.
@@ -368,6 +444,7 @@ pub(crate) struct Model {
 /// Scores beads over two sides.
 pub(crate) struct Scorer<'a> {
     zh: &'a ZhSide,
+    shape: &'a Shape,
     en: &'a EnSide,
     cache: PairCache,
     params: Params,
@@ -391,10 +468,12 @@ impl<'a> Scorer<'a> {
         en: &'a EnSide,
         windows: &[Range<usize>],
         model: Model,
+        shape: &'a Shape,
     ) -> Self {
         let avg = |w: &[f32], n: usize| (w.iter().sum::<f32>() / n.max(1) as f32).max(1e-3);
         let (chance_zh, chance_en) = chance_shares(zh, en);
         Scorer {
+            shape,
             chance_zh,
             chance_en,
             zh,
@@ -418,19 +497,75 @@ impl<'a> Scorer<'a> {
             Level::Sentence => 0.0,
             Level::Paragraph => PARAGRAPH_MERGE_COST * (a + b).saturating_sub(2) as f32,
         };
-        p.ratio_cost * ratio + p.size_cost * (a.min(b) - 1) as f32 + merged
+        let size = if (a, b) == (2, 2) && self.level == Level::Sentence {
+            p.crossing_cost
+        } else {
+            p.size_cost * (a.min(b) - 1) as f32
+        };
+        p.ratio_cost * ratio + size + merged
     }
 
     /// Score the bead of Chinese units `zi` and English units `ej`.
     pub(crate) fn eval(&mut self, zi: Range<usize>, ej: Range<usize>) -> Eval {
         let p = self.params;
         if zi.is_empty() || ej.is_empty() {
+            let glue = if self.shape.cuts_glue(&zi, &ej) { p.glue } else { 0.0 };
             return Eval {
-                cost: p.skip_cost * (zi.len() + ej.len()) as f32,
+                cost: p.skip_cost * (zi.len() + ej.len()) as f32 + glue,
                 share: 0.0,
                 length_fit: 0.0,
+                excess: 0.0,
             };
         }
+        let mut eval = if (zi.len(), ej.len()) == (2, 2) && self.level == Level::Sentence {
+            self.crossing(zi.clone(), ej.clone())
+        } else {
+            self.content(zi.clone(), ej.clone())
+        };
+        eval.cost += p.break_cost * self.shape.break_mismatches(&zi, &ej) as f32;
+        if self.shape.cuts_glue(&zi, &ej) {
+            eval.cost += p.glue;
+        }
+        eval
+    }
+
+    /// A 2–2 bead scored fairly against the best way to split it into 1–1
+    /// beads (the two straight pairs, or one crossing pair and two
+    /// unaligned sentences): the split's cost, plus
+    /// [`Params::crossing_cost`], less the lexical evidence of the bead as
+    /// a whole beyond what any split explains (and beyond what chance gives
+    /// a bead of four sentences rather than two of two). Its share and
+    /// length fit are those of the bead as a whole.
+    fn crossing(&mut self, zi: Range<usize>, ej: Range<usize>) -> Eval {
+        let p = self.params;
+        let (z0, z1) = (zi.start..zi.start + 1, zi.start + 1..zi.end);
+        let (e0, e1) = (ej.start..ej.start + 1, ej.start + 1..ej.end);
+        let straight = [
+            self.content(z0.clone(), e0.clone()),
+            self.content(z1.clone(), e1.clone()),
+        ];
+        let crossed = [self.content(z0, e1), self.content(z1, e0)];
+        let cost = (straight[0].cost + straight[1].cost)
+            .min(crossed[0].cost + 2.0 * p.skip_cost)
+            .min(crossed[1].cost + 2.0 * p.skip_cost);
+        let explained = (straight[0].excess + straight[1].excess)
+            .max(crossed[0].excess)
+            .max(crossed[1].excess);
+        let whole = self.content(zi, ej);
+        let fair = cost + p.crossing_cost - p.lexical_weight * (whole.excess - explained);
+        // When no split explains the sentences, the bead as a whole (at the
+        // prior of a bead with two sentences on its short side).
+        let own = whole.cost - p.crossing_cost + p.size_cost;
+        Eval {
+            cost: fair.min(own),
+            ..whole
+        }
+    }
+
+    /// The cost of a bead from its content alone: type, lengths, lexical
+    /// evidence.
+    fn content(&mut self, zi: Range<usize>, ej: Range<usize>) -> Eval {
+        let p = self.params;
         let (zh, en) = (self.zh, self.en);
         let mut total_z = 0.0;
         let mut total_e = 0.0;
@@ -516,6 +651,7 @@ impl<'a> Scorer<'a> {
             cost,
             share,
             length_fit,
+            excess,
         }
     }
 }

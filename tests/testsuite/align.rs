@@ -75,12 +75,16 @@ fn links(beads: &[Bead]) -> Vec<Link> {
 }
 
 fn align_pair(name: &str) -> (Vec<Bead>, usize, usize) {
+    align_pair_with(name, &AlignOptions::default())
+}
+
+fn align_pair_with(name: &str, options: &AlignOptions) -> (Vec<Bead>, usize, usize) {
     let read = |lang: &str| {
         std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
     };
     let zh = Segmenter::default().document("zh", "UTF-8", &read("zh"));
     let en = EnglishSplitter.document("en", "UTF-8", &read("en"));
-    let beads = align(&zh, &en, lexicon(), &AlignOptions::default());
+    let beads = align(&zh, &en, lexicon(), options);
     (beads, zh.segment_count(), en.segment_count())
 }
 
@@ -111,6 +115,9 @@ fn weights_are_frozen() {
         neutral_share: 0.2,
         orphan_cost: 4.0,
         skip_cost: 2.5,
+        break_cost: 1.0,
+        glue: 3.0,
+        crossing_cost: 1.2,
     };
     assert_eq!(Params::default(), frozen);
 }
@@ -118,11 +125,16 @@ fn weights_are_frozen() {
 /// Strict bead F1 of each pair (default options), and a report that lists
 /// the wrong beads.
 fn strict_f1_of(pairs: &[&str]) -> (Vec<f64>, String) {
+    strict_f1_with(pairs, &AlignOptions::default())
+}
+
+/// [`strict_f1_of`] with the given options.
+fn strict_f1_with(pairs: &[&str], options: &AlignOptions) -> (Vec<f64>, String) {
     let mut report = String::new();
     let mut figures = Vec::new();
     for name in pairs {
         let gold = gold(name);
-        let (beads, n, m) = align_pair(name);
+        let (beads, n, m) = align_pair_with(name, options);
         let max = |f: fn(&Link) -> &Vec<usize>| gold.iter().flat_map(f).max().copied().unwrap_or(0);
         assert_eq!(
             (n, m),
@@ -526,4 +538,91 @@ fn align_with_a_backend_translation_as_evidence() {
         })
         .collect();
     assert_eq!(strict_f1(&test, &gold("water")), 1.0);
+}
+
+/// Prints the numbered segments of both sides of the pair named by
+/// `ALIGN_PAIR`, and the beads found, for writing gold files.
+#[test]
+#[ignore = "a tool for writing gold files"]
+fn print_pair() {
+    let Ok(name) = std::env::var("ALIGN_PAIR") else {
+        return;
+    };
+    let read = |lang: &str| {
+        std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
+    };
+    let zh = Segmenter::default().document("zh", "UTF-8", &read("zh"));
+    let en = EnglishSplitter.document("en", "UTF-8", &read("en"));
+    for (side, doc) in [("zh", &zh), ("en", &en)] {
+        for (k, s) in doc.segments().enumerate() {
+            println!("{side} {:>3} p{} {}", k + 1, s.paragraph, s.content());
+        }
+    }
+    for l in links(&align(&zh, &en, lexicon(), &AlignOptions::default())) {
+        println!("bead {l:?}");
+    }
+    // Beads to explain, 1-based inclusive: `5-6:6-7;7-8:8-9`.
+    let range = |s: &str| -> std::ops::Range<usize> {
+        let (a, b) = s.split_once('-').unwrap_or((s, s));
+        a.parse::<usize>().unwrap() - 1..b.parse().unwrap()
+    };
+    let beads: Vec<_> = std::env::var("ALIGN_BEADS")
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|b| b.split_once(':'))
+        .map(|(z, e)| (range(z), range(e)))
+        .collect();
+    for l in bitext::align::explain(&zh, &en, lexicon(), &AlignOptions::default(), &beads) {
+        println!("{l}");
+    }
+}
+
+/// Prints the strict F1 of the pairs named (comma-separated) in
+/// `ALIGN_PAIRS`, with paragraphs on and off.
+#[test]
+#[ignore = "a tool for measuring, not a test"]
+fn report_pairs() {
+    let Ok(names) = std::env::var("ALIGN_PAIRS") else {
+        return;
+    };
+    let names: Vec<&str> = names.split(',').collect();
+    for paragraphs in [true, false] {
+        let mut options = AlignOptions::default();
+        options.paragraphs = paragraphs;
+        for kv in std::env::var("ALIGN_PARAMS").unwrap_or_default().split(',') {
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
+            let v: f32 = v.parse().unwrap();
+            let p = &mut options.params;
+            match k {
+                "break_cost" => p.break_cost = v,
+                "glue" => p.glue = v,
+                "crossing_cost" => p.crossing_cost = v,
+                "size_cost" => p.size_cost = v,
+                "skip_cost" => p.skip_cost = v,
+                _ => panic!("unknown parameter {k}"),
+            }
+        }
+        let (figures, report) = strict_f1_with(&names, &options);
+        let (hits, test, gold) = pooled(&names, &options);
+        println!(
+            "paragraphs {paragraphs}: {figures:.3?} pooled {:.3}\n{report}",
+            2.0 * hits as f64 / (test + gold) as f64
+        );
+    }
+}
+
+/// Hits, test beads and gold beads over all the pairs.
+fn pooled(pairs: &[&str], options: &AlignOptions) -> (usize, usize, usize) {
+    let (mut hits, mut test, mut gold_len) = (0, 0, 0);
+    for name in pairs {
+        let g = gold(name);
+        let t = links(&align_pair_with(name, options).0);
+        let set: HashSet<&Link> = g.iter().collect();
+        hits += t.iter().filter(|l| set.contains(l)).count();
+        test += t.len();
+        gold_len += g.len();
+    }
+    (hits, test, gold_len)
 }
