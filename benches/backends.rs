@@ -204,32 +204,31 @@ struct OpenAiMock {
 impl Respond for OpenAiMock {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: Value = request.body_json().expect("a JSON body");
-        let user: Value = serde_json::from_str(
-            body["messages"][1]["content"]
-                .as_str()
-                .expect("a user message"),
-        )
-        .expect("the user message is JSON");
-        let terms: Terms = user["terms"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|_| self.render_terms)
-            .map(|t| {
-                (
-                    t["source"].as_str().unwrap_or_default().to_string(),
-                    t["target"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        let translations: Vec<Value> = user["segments"]
-            .as_array()
-            .expect("segments")
+        let user = body["messages"][1]["content"]
+            .as_str()
+            .expect("a user message");
+        // `#section` lines: segments are `id<TAB>text`, terms
+        // `source<TAB>target`.
+        let mut section = "";
+        let mut segments = Vec::new();
+        let mut terms: Terms = Vec::new();
+        for line in user.lines() {
+            if let Some(name) = line.strip_prefix('#') {
+                section = name;
+                continue;
+            }
+            let Some((a, b)) = line.split_once('\t') else {
+                continue;
+            };
+            match section {
+                "segments" => segments.push((a.to_string(), b.to_string())),
+                "terms" if self.render_terms => terms.push((a.to_string(), b.to_string())),
+                _ => {}
+            }
+        }
+        let translations: serde_json::Map<String, Value> = segments
             .iter()
-            .map(|s| {
-                let text = s["text"].as_str().unwrap_or_default();
-                json!({"id": s["id"], "text": english(&s["id"].to_string(), text, &terms)})
-            })
+            .map(|(id, text)| (id.clone(), json!(english(id, text, &terms))))
             .collect();
         ResponseTemplate::new(200)
             .set_body_json(json!({
@@ -240,7 +239,7 @@ impl Respond for OpenAiMock {
                     "index": 0,
                     "message": {
                         "role": "assistant",
-                        "content": json!({"translations": translations}).to_string(),
+                        "content": Value::Object(translations).to_string(),
                     },
                     "finish_reason": "stop",
                 }],
@@ -326,6 +325,21 @@ struct Measure {
     /// Of which translation batches; the others set up a glossary and must
     /// finish before any batch with glossary terms goes out.
     batches: usize,
+    /// Characters of the article's segments (the source text translated).
+    source_chars: usize,
+    /// Characters the model reads: the messages of every chat request (the
+    /// system prompt and the user message), or the texts of every DeepL
+    /// request.
+    prompt_chars: usize,
+    /// Characters of the request bodies as sent (JSON with its escapes).
+    body_chars: usize,
+}
+
+impl Measure {
+    /// Characters the backend reads per character of source text.
+    fn sent_ratio(&self) -> f64 {
+        self.prompt_chars as f64 / self.source_chars.max(1) as f64
+    }
 }
 
 /// The figures of one case, over its runs.
@@ -470,14 +484,46 @@ async fn translate(
         );
     }
     let received = received(server).await;
+    let batches: Vec<&Request> = received
+        .iter()
+        .filter(|r| !r.url.path().ends_with("/glossaries"))
+        .collect();
     Measure {
         wall,
         requests: received.len(),
-        batches: received
+        batches: batches.len(),
+        source_chars: records
             .iter()
-            .filter(|r| !r.url.path().ends_with("/glossaries"))
-            .count(),
+            .map(|r| r["source"].as_str().unwrap_or_default().chars().count())
+            .sum(),
+        prompt_chars: batches.iter().map(|r| prompt_chars(r)).sum(),
+        body_chars: batches
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.body).chars().count())
+            .sum(),
     }
+}
+
+/// The characters of a batch request that the backend reads as text: the
+/// chat messages' contents, or DeepL's texts.
+fn prompt_chars(request: &Request) -> usize {
+    let body: Value = request.body_json().expect("a JSON body");
+    let strings = |v: &Value| -> usize {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                m.get("content")
+                    .unwrap_or(m)
+                    .as_str()
+                    .unwrap_or_default()
+                    .chars()
+                    .count()
+            })
+            .sum()
+    };
+    let context = body["context"].as_str().unwrap_or_default().chars().count();
+    strings(&body["messages"]) + strings(&body["text"]) + context
 }
 
 fn ms(d: Duration) -> String {
@@ -493,9 +539,9 @@ fn print_table(rows: &[Row], latency: Duration, runs: usize) {
     );
     println!();
     println!(
-        "| backend | requests (batches) | wall | ideal | wall/ideal | cached rerun | rerun requests |"
+        "| backend | requests (batches) | wall | ideal | wall/ideal | cached rerun | rerun requests | sent/source chars |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut notes = Vec::new();
     let mut missed = Vec::new();
     for row in rows {
@@ -505,7 +551,7 @@ fn print_table(rows: &[Row], latency: Duration, runs: usize) {
         let ideal = latency * fresh.requests.div_ceil(CONCURRENCY) as u32;
         let ratio = wall.as_secs_f64() / ideal.as_secs_f64().max(f64::MIN_POSITIVE);
         println!(
-            "| {} | {} ({}) | {} / {} | {} | {ratio:.2} | {} / {} | {} |",
+            "| {} | {} ({}) | {} / {} | {} | {ratio:.2} | {} / {} | {} | {:.2} ({:.2} as JSON bodies) |",
             row.label,
             fresh.requests,
             fresh.batches,
@@ -514,7 +560,9 @@ fn print_table(rows: &[Row], latency: Duration, runs: usize) {
             ms(ideal),
             ms(cached),
             ms(Row::median(&row.cached)),
-            row.cached[0].requests
+            row.cached[0].requests,
+            fresh.sent_ratio(),
+            fresh.body_chars as f64 / fresh.source_chars.max(1) as f64,
         );
         let setup = fresh.requests - fresh.batches;
         if setup > 0 {

@@ -434,10 +434,10 @@ pub enum SegmentFormat {
 // The field docs are `--help` text for a terminal, where a URL is plain text.
 #[allow(rustdoc::bare_urls)]
 pub struct BackendArgs {
-    /// The backend server's base URL, for openai (default https://api.openai.com/v1), deepl (default https://api.deepl.com, or https://api-free.deepl.com for a key ending in :fx), google (default https://translation.googleapis.com) and libretranslate (default http://localhost:5000).
+    /// The backend server's base URL, for openai (default https://api.openai.com/v1), ollama (default http://127.0.0.1:11434/v1), llamacpp (default http://127.0.0.1:8080/v1), deepl (default https://api.deepl.com, or https://api-free.deepl.com for a key ending in :fx), google (default https://translation.googleapis.com) and libretranslate (default http://localhost:5000).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// The model, for openai (default gpt-4o-mini) and command (passed to the program as "model"); the other backends have none.
+    /// The model, for openai (default gpt-4o-mini), ollama (default qwen2.5:7b), llamacpp (it names the model served, for the translation memory) and command (passed to the program as "model"); the other backends have none.
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
     /// The program for `--backend command`, with its arguments, as one string.
@@ -455,6 +455,18 @@ pub struct BackendArgs {
     /// Allow an http:// base URL on another machine (the text and the key travel unencrypted).
     #[arg(long)]
     pub allow_http: bool,
+    /// A system-prompt template for the LLM backends (openai, ollama, llamacpp; passed to command), with the variables {{source_lang}}, {{target_lang}}, {{style}}, {{terms}} and {{examples}}.
+    #[arg(long, value_name = "FILE")]
+    pub prompt: Option<PathBuf>,
+    /// A house style guide given to the LLM backends in the system prompt (and passed to command).
+    #[arg(long, value_name = "FILE")]
+    pub style: Option<PathBuf>,
+    /// How formal the translation should be, for deepl (more and less only for target languages with formality: de, es, fr, it, ja, nl, pl, pt, ru).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub formality: Option<crate::backend::Formality>,
+    /// The sampling temperature of the LLM backends (openai, ollama, llamacpp; passed to command), 0 to 2 [default: 0].
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f64>,
     /// A config file with [backend.NAME] tables [default: bitext.toml in the current directory, if any].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::align::{AlignOptions, Aligner, Lexicon, Translator};
-use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Languages};
+use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Formality, Languages};
 use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
@@ -171,6 +171,7 @@ impl TranslateConfig {
         check_languages(&info, &options.source_lang, &options.target_lang)?;
         let read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
         let (backend_settings, warnings) = backend_settings(&info, &args.common.connect)?;
+        check_formality(&backend_settings, &options.target_lang)?;
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
@@ -280,13 +281,27 @@ impl AlignConfig {
         let (backend_settings, warnings) = match &info {
             Some(info) => {
                 check_languages(info, &source_lang, &target_lang)?;
-                backend_settings(info, &args.common.connect)?
+                let (settings, warnings) = backend_settings(info, &args.common.connect)?;
+                check_formality(&settings, &target_lang)?;
+                (settings, warnings)
             }
             None => {
                 if let Some(model) = &args.common.connect.model {
                     return Err(ErrorKind::Usage(format!(
                         "--model {model}: bitext align uses a backend only with --backend; add one or drop --model"
                     ))
+                    .into());
+                }
+                let c = &args.common.connect;
+                if c.prompt.is_some()
+                    || c.style.is_some()
+                    || c.temperature.is_some()
+                    || c.formality.is_some()
+                {
+                    return Err(ErrorKind::Usage(
+                        "--prompt, --style, --temperature and --formality are for the backend: bitext align uses one only with --backend; add one or drop them"
+                            .to_string(),
+                    )
                     .into());
                 }
                 (BackendSettings::default(), Vec::new())
@@ -539,7 +554,83 @@ pub(crate) fn backend_settings(
     if args.allow_http {
         settings.allow_http = true;
     }
+    model_controls(info, args, &mut settings)?;
     Ok((settings, warnings))
+}
+
+/// Apply `--prompt`, `--style`, `--temperature` and `--formality`, refusing
+/// each for a backend that cannot take it.
+fn model_controls(
+    info: &BackendInfo,
+    args: &BackendArgs,
+    settings: &mut BackendSettings,
+) -> Result<()> {
+    let caps = info.capabilities;
+    let refuse = |flag: &str, why: &str, test: fn(&backend::Capabilities) -> bool| -> Result<()> {
+        let others = backend::backends_that(test);
+        let take = if others.contains(' ') {
+            "take"
+        } else {
+            "takes"
+        };
+        Err(ErrorKind::Usage(format!(
+            "{flag}: the {} backend {why}; drop {flag} ({others} {take} it)",
+            info.name
+        ))
+        .into())
+    };
+    if let Some(path) = &args.prompt {
+        if !caps.prompt {
+            refuse("--prompt", "takes no prompt", |c| c.prompt)?;
+        }
+        settings.prompt.template = Some(backend::PromptTemplate::load(path)?);
+    }
+    if let Some(path) = &args.style {
+        if !caps.prompt {
+            refuse("--style", "takes no style guide", |c| c.prompt)?;
+        }
+        settings.prompt.style = Some(backend::StyleGuide::load(path)?);
+    }
+    if let Some(t) = args.temperature {
+        if !caps.temperature {
+            refuse("--temperature", "has no temperature", |c| c.temperature)?;
+        }
+        if !(0.0..=2.0).contains(&t) {
+            return Err(ErrorKind::Usage(format!(
+                "--temperature {t}: give one from 0 (the most likely words) to 2"
+            ))
+            .into());
+        }
+        settings.temperature = Some(t);
+    }
+    if let Some(f) = args.formality {
+        if !caps.formality {
+            refuse("--formality", "cannot set formality", |c| c.formality)?;
+        }
+        settings.formality = Some(f);
+    }
+    Ok(())
+}
+
+/// Refuse a formality the target language cannot have: DeepL fails every
+/// request with `more` or `less` into a language without formality, so say
+/// so before sending any.
+pub(crate) fn check_formality(settings: &BackendSettings, target_lang: &str) -> Result<()> {
+    match settings.formality {
+        Some(f @ (Formality::More | Formality::Less))
+            if !backend::deepl::has_formality(target_lang) =>
+        {
+            Err(ErrorKind::Usage(format!(
+                "--formality {}: DeepL sets formality only for {} targets, not {target_lang}; \
+                 use prefer-{} (applied where the language has it) or drop --formality",
+                f.name(),
+                backend::deepl::FORMALITY_LANGUAGES.join(", "),
+                f.name()
+            ))
+            .into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Check a BCP 47 language tag and write it hyphenated: `zh_CN` becomes

@@ -11,6 +11,15 @@
 //! timeout = 300                             # seconds
 //! max_retries = 4
 //!
+//! [backend.ollama]
+//! model = "qwen2.5:14b"
+//! prompt = "prompt.txt"                     # relative to this file
+//! style = "house-style.md"
+//! temperature = 0.2
+//!
+//! [backend.deepl]
+//! formality = "prefer-more"
+//!
 //! [backend.libretranslate]
 //! source_code = "zh-Hans"
 //!
@@ -28,7 +37,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::backend::{self, ApiKey, BackendSettings, Secret};
+use crate::backend::{
+    self, ApiKey, BackendSettings, Formality, PromptTemplate, Secret, StyleGuide,
+};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The name of the config file looked for in the current directory.
@@ -79,6 +90,18 @@ pub struct BackendTable {
     pub max_retries: Option<u32>,
     /// Allow an `http://` base URL on another machine.
     pub allow_http: Option<bool>,
+    /// A system-prompt template file, relative to the config file.
+    pub prompt: Option<PathBuf>,
+    /// A house style guide file, relative to the config file.
+    pub style: Option<PathBuf>,
+    /// The formality (DeepL).
+    pub formality: Option<Formality>,
+    /// The sampling temperature (LLMs).
+    pub temperature: Option<f64>,
+    /// The most segments a request may carry (LLMs, `command`).
+    pub max_batch: Option<usize>,
+    /// The most source characters a request may carry (LLMs, `command`).
+    pub max_batch_chars: Option<usize>,
 }
 
 /// A program and its arguments: `["prog", "arg"]` or `"prog arg"`.
@@ -155,22 +178,89 @@ impl ConfigFile {
                     ),
                 ));
             }
+            for (key, value) in [
+                ("max_batch", table.max_batch),
+                ("max_batch_chars", table.max_batch_chars),
+            ] {
+                if value == Some(0) {
+                    return Err(error(
+                        key_line(text, line, key),
+                        format!("[backend.{name}] {key} must be at least 1"),
+                    ));
+                }
+            }
             if table.concurrency == Some(0) {
                 return Err(error(
                     line,
                     format!("[backend.{name}] concurrency must be at least 1"),
                 ));
             }
-            if let Some(info) = backend::builtin(name)
-                && table.model.is_some()
-                && !info.capabilities.models
+            if let Some(info) = backend::builtin(name) {
+                let caps = info.capabilities;
+                let unusable = [
+                    (
+                        "model",
+                        table.model.is_some() && !caps.models,
+                        "has no model to choose",
+                        backend::model_backends(),
+                    ),
+                    (
+                        "prompt",
+                        table.prompt.is_some() && !caps.prompt,
+                        "takes no prompt",
+                        backend::backends_that(|c| c.prompt),
+                    ),
+                    (
+                        "style",
+                        table.style.is_some() && !caps.prompt,
+                        "takes no style guide",
+                        backend::backends_that(|c| c.prompt),
+                    ),
+                    (
+                        "temperature",
+                        table.temperature.is_some() && !caps.temperature,
+                        "has no temperature",
+                        backend::backends_that(|c| c.temperature),
+                    ),
+                    (
+                        "formality",
+                        table.formality.is_some() && !caps.formality,
+                        "cannot set formality",
+                        backend::backends_that(|c| c.formality),
+                    ),
+                    (
+                        "max_batch",
+                        table.max_batch.is_some() && !caps.prompt,
+                        "has fixed batch limits",
+                        backend::backends_that(|c| c.prompt),
+                    ),
+                    (
+                        "max_batch_chars",
+                        table.max_batch_chars.is_some() && !caps.prompt,
+                        "has fixed batch limits",
+                        backend::backends_that(|c| c.prompt),
+                    ),
+                ];
+                if let Some((key, _, why, others)) = unusable.into_iter().find(|u| u.1) {
+                    let take = if others.contains(' ') {
+                        "take"
+                    } else {
+                        "takes"
+                    };
+                    return Err(error(
+                        key_line(text, line, key),
+                        format!(
+                            "[backend.{name}] {key}: the {name} backend {why}; remove the key ({others} {take} one)"
+                        ),
+                    ));
+                }
+            }
+            if let Some(t) = table.temperature
+                && !(0.0..=2.0).contains(&t)
             {
                 return Err(error(
-                    key_line(text, line, "model"),
-                    format!(
-                        "[backend.{name}] model: the {name} backend has no model to choose; remove the key ({} take one)",
-                        backend::model_backends()
-                    ),
+                    key_line(text, line, "temperature"),
+                    format!("[backend.{name}] temperature = {t}: give one from 0 to 2"),
                 ));
             }
             if table.rpm == Some(0) || table.timeout == Some(0) {
@@ -230,6 +320,25 @@ impl ConfigFile {
         }
         if let Some(v) = table.allow_http {
             settings.allow_http = v;
+        }
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        if let Some(v) = &table.prompt {
+            settings.prompt.template = Some(PromptTemplate::load(&dir.join(v))?);
+        }
+        if let Some(v) = &table.style {
+            settings.prompt.style = Some(StyleGuide::load(&dir.join(v))?);
+        }
+        if let Some(v) = table.formality {
+            settings.formality = Some(v);
+        }
+        if let Some(v) = table.temperature {
+            settings.temperature = Some(v);
+        }
+        if let Some(v) = table.max_batch {
+            settings.max_batch = Some(v);
+        }
+        if let Some(v) = table.max_batch_chars {
+            settings.max_batch_chars = Some(v);
         }
         Ok(())
     }

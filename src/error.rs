@@ -125,6 +125,17 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A prompt template (`--prompt`) uses an unknown variable, or a style
+    /// guide (`--style`) is empty.
+    #[error("{}:{line}: {message}", path.display())]
+    Prompt {
+        /// The template or style guide.
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// The config file (`bitext.toml`) is malformed.
     #[error("{}:{line}: {message}", path.display())]
     Config {

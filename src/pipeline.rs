@@ -368,6 +368,7 @@ impl Pipeline {
                 text: s.content().to_string(),
                 markup: false,
                 terms: self.glossary.annotate(s.content()),
+                examples: Vec::new(),
             })
             .collect()
     }

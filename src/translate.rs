@@ -40,6 +40,7 @@ use std::sync::{Arc, mpsc};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use crate::backend::prompt::estimate_tokens;
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
 use crate::check;
 use crate::document::{Origin, SegmentId};
@@ -80,6 +81,23 @@ pub struct Plan {
     /// The characters (Unicode code points) of the texts to send, as sent:
     /// with placeholder tags for glossary terms where the backend needs them.
     pub characters: usize,
+    /// For a language model: what its messages would hold.
+    pub prompt: Option<PromptSize>,
+}
+
+/// The size of the messages a language model reads for some batches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PromptSize {
+    /// Their characters: the system prompts and user messages.
+    pub characters: usize,
+    /// Their tokens, estimated without a tokenizer
+    /// ([`crate::backend::prompt::estimate_tokens`]).
+    pub tokens: usize,
+    /// The tokens of the replies, a rough guess: one per Chinese (or
+    /// Japanese, Korean) character of the source and a quarter per other
+    /// character, plus four per segment for the JSON around it.
+    pub reply_tokens: usize,
 }
 
 impl Plan {
@@ -94,6 +112,14 @@ impl Plan {
         self.from_memory += other.from_memory;
         self.batches.extend(other.batches);
         self.characters += other.characters;
+        self.prompt = match (self.prompt, other.prompt) {
+            (Some(a), Some(b)) => Some(PromptSize {
+                characters: a.characters + b.characters,
+                tokens: a.tokens + b.tokens,
+                reply_tokens: a.reply_tokens + b.reply_tokens,
+            }),
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -207,7 +233,25 @@ impl<'a> TranslateStage<'a> {
     /// the rest. Retries and glossary repairs are not foreseen.
     pub fn plan(&self, ctx: &TranslateContext, requests: &[SegmentRequest]) -> Result<Plan> {
         let work = self.prepare(ctx, requests)?;
+        let neighbours = Neighbours::new(requests);
+        let mut prompt: Option<PromptSize> = None;
+        for batch in &work.batches {
+            let Some(text) = self
+                .backend
+                .prompt_text(&neighbours.context(ctx, batch), batch)
+            else {
+                break;
+            };
+            let size = prompt.get_or_insert_with(PromptSize::default);
+            size.characters += text.chars().count();
+            size.tokens += estimate_tokens(&text);
+            size.reply_tokens += batch
+                .iter()
+                .map(|r| estimate_tokens(&r.text) + 4)
+                .sum::<usize>();
+        }
         Ok(Plan {
+            prompt,
             segments: requests.len(),
             from_memory: work.found.len(),
             characters: work
@@ -741,6 +785,7 @@ fn with_placeholders(request: &SegmentRequest) -> SegmentRequest {
         text: protect(&request.text, &request.terms),
         markup: true,
         terms: request.terms.clone(),
+        examples: request.examples.clone(),
     }
 }
 
@@ -811,6 +856,7 @@ mod tests {
             text: text.into(),
             markup: false,
             terms: Vec::new(),
+            examples: Vec::new(),
         }
     }
 

@@ -16,7 +16,11 @@
 //! ```
 //!
 //! `model` is there only when `--model` (or `model =`) is given: the name
-//! is the program's to interpret. Each segment's glossary terms are in
+//! is the program's to interpret. Likewise `prompt` (the system prompt an
+//! LLM would get from `--prompt FILE`, filled in for the batch), `style`
+//! (the `--style` guide's text) and `temperature`; and a segment's
+//! `examples` (`[{"source", "target", "score"}]`, translations of similar
+//! texts from the memory, best first) when it has some. Each segment's glossary terms are in
 //! `terms`; there is no prompt, so what the program does with them is its
 //! own affair (the pipeline checks every translation and repairs misses with
 //! placeholders, as for any backend).
@@ -57,6 +61,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: false,
     languages: Languages::Any,
     models: true,
+    prompt: true,
+    temperature: true,
+    formality: false,
 };
 
 /// This backend in the registry of [`super::builtins`].
@@ -82,6 +89,9 @@ pub struct Command {
     worked: AtomicBool,
     /// Batches that failed before one came back translated.
     early_failures: AtomicUsize,
+    prompt: super::Prompt,
+    temperature: Option<f64>,
+    capabilities: Capabilities,
 }
 
 /// How many batches may fail before the first one that works, without the
@@ -109,6 +119,9 @@ impl Command {
             permits: Semaphore::new(settings.concurrency.max(1)),
             worked: AtomicBool::new(false),
             early_failures: AtomicUsize::new(0),
+            prompt: settings.prompt.clone(),
+            temperature: settings.temperature,
+            capabilities: settings.batch_limits(CAPABILITIES),
         })
     }
 
@@ -156,7 +169,7 @@ impl Backend for Command {
     }
 
     fn capabilities(&self) -> Capabilities {
-        CAPABILITIES
+        self.capabilities
     }
 
     fn price(&self) -> Price {
@@ -183,7 +196,7 @@ impl Command {
         ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
-        let input = request_json(ctx, self.model.as_deref(), batch);
+        let input = self.request_json(ctx, batch);
         let _permit = self
             .permits
             .acquire()
@@ -263,35 +276,49 @@ impl Command {
     }
 }
 
-/// The JSON a program gets on standard input for `batch`; `model` is the
-/// `--model` given, if any.
-pub fn request_json(
-    ctx: &TranslateContext,
-    model: Option<&str>,
-    batch: &[SegmentRequest],
-) -> String {
-    let segments: Vec<serde_json::Value> = batch
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id.0,
-                "text": r.text,
-                "markup": r.markup,
-                "terms": r.terms.iter().map(|t| json!({"source": t.source, "target": t.target})).collect::<Vec<_>>(),
+impl Command {
+    /// The JSON the program gets on standard input for `batch`.
+    pub fn request_json(&self, ctx: &TranslateContext, batch: &[SegmentRequest]) -> String {
+        let segments: Vec<serde_json::Value> = batch
+            .iter()
+            .map(|r| {
+                let mut segment = json!({
+                    "id": r.id.0,
+                    "text": r.text,
+                    "markup": r.markup,
+                    "terms": r.terms.iter().map(|t| json!({"source": t.source, "target": t.target})).collect::<Vec<_>>(),
+                });
+                if !r.examples.is_empty() {
+                    segment["examples"] = r
+                        .examples
+                        .iter()
+                        .map(|e| json!({"source": e.source, "target": e.target, "score": e.score}))
+                        .collect();
+                }
+                segment
             })
-        })
-        .collect();
-    let mut request = json!({
-        "source_lang": ctx.source_lang,
-        "target_lang": ctx.target_lang,
-        "context_before": ctx.context_before,
-        "context_after": ctx.context_after,
-        "segments": segments,
-    });
-    if let Some(model) = model {
-        request["model"] = json!(model);
+            .collect();
+        let mut request = json!({
+            "source_lang": ctx.source_lang,
+            "target_lang": ctx.target_lang,
+            "context_before": ctx.context_before,
+            "context_after": ctx.context_after,
+            "segments": segments,
+        });
+        if let Some(model) = &self.model {
+            request["model"] = json!(model);
+        }
+        if self.prompt.template.is_some() {
+            request["prompt"] = json!(self.prompt.system(ctx, batch));
+        }
+        if let Some(style) = &self.prompt.style {
+            request["style"] = json!(style.text);
+        }
+        if let Some(t) = self.temperature {
+            request["temperature"] = json!(t);
+        }
+        request.to_string()
     }
-    request.to_string()
 }
 
 /// Split a command line into words: white space separates, `'…'` and `"…"`

@@ -9,6 +9,10 @@
 //! placeholder markup go in their own request with `tag_handling: "xml"` and
 //! `ignore_tags: ["x"]`.
 //!
+//! `--formality` goes as `formality`; the examples of a request's segments
+//! (translations of similar texts from the memory) go as `context`, which
+//! DeepL reads without translating or billing it.
+//!
 //! The key is `DEEPL_AUTH_KEY`; a key ending in `:fx` goes to
 //! `https://api-free.deepl.com`, any other to `https://api.deepl.com`, and
 //! `--base-url` overrides both (the `/v2/...` paths are appended to it).
@@ -41,8 +45,8 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
-    TermSupport, TranslateContext, primary_subtag,
+    Backend, BackendSettings, Capabilities, Formality, Languages, Price, SegmentReply,
+    SegmentRequest, TermSupport, TranslateContext, fnv1a, primary_subtag,
 };
 use crate::backend::BackendInfo;
 use crate::error::Result;
@@ -61,6 +65,29 @@ pub const FREE_BASE_URL: &str = "https://api-free.deepl.com";
 /// The base URL for other keys.
 pub const PRO_BASE_URL: &str = "https://api.deepl.com";
 
+/// The target languages DeepL sets formality for (`--formality more` or
+/// `less` into any other fails).
+pub const FORMALITY_LANGUAGES: &[&str] = &["de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru"];
+
+/// Whether DeepL sets formality for the target language `tag`.
+pub fn has_formality(tag: &str) -> bool {
+    FORMALITY_LANGUAGES.contains(&primary_subtag(tag).as_str())
+}
+
+/// DeepL's `context` for a request: the examples of its segments, each
+/// once, a source and its translation a line (DeepL reads the context and
+/// does not translate or bill it). `None` when there are none.
+fn examples_context(chunk: &[&SegmentRequest]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    let lines: Vec<String> = chunk
+        .iter()
+        .flat_map(|r| &r.examples)
+        .filter(|e| seen.insert((e.source.as_str(), e.target.as_str())))
+        .map(|e| format!("{} = {}", e.source, e.target))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 /// The most texts DeepL takes in one request.
 pub const MAX_TEXTS: usize = 50;
 
@@ -73,6 +100,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+    prompt: false,
+    temperature: false,
+    formality: true,
 };
 
 /// This backend in the registry of [`super::builtins`].
@@ -98,6 +128,7 @@ pub struct DeepL {
     native: AtomicBool,
     /// Glossary set-up requests sent so far.
     setup: AtomicUsize,
+    formality: Option<Formality>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +161,7 @@ impl DeepL {
             service: "DeepL".to_string(),
             key_var,
             not_found_hint: "check --base-url (DeepL's is https://api.deepl.com, or https://api-free.deepl.com for :fx keys)".to_string(),
+            connect_hint: None,
         };
         Ok(DeepL {
             transport: Transport::new(vendor, settings, Some(key))?,
@@ -139,6 +171,7 @@ impl DeepL {
             glossary,
             glossary_id: tokio::sync::Mutex::new(GlossaryState::NotYet),
             setup: AtomicUsize::new(0),
+            formality: settings.formality,
         })
     }
 
@@ -298,6 +331,12 @@ impl DeepL {
         }
         if let Some(id) = glossary_id {
             body["glossary_id"] = json!(id);
+        }
+        if let Some(formality) = self.formality {
+            body["formality"] = json!(formality.as_deepl());
+        }
+        if let Some(context) = examples_context(chunk) {
+            body["context"] = json!(context);
         }
         let reply = self
             .transport
@@ -478,13 +517,6 @@ pub fn glossary_tsv(glossary: &Glossary) -> String {
         tsv.push('\n');
     }
     tsv
-}
-
-/// FNV-1a, 64 bits: a content hash that is the same in every build.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+    prompt: false,
+    temperature: false,
+    formality: false,
 };
 
 /// This backend in the registry of [`super::builtins`].
@@ -92,6 +95,7 @@ impl Google {
             key_var,
             not_found_hint: "check --base-url (Google's is https://translation.googleapis.com)"
                 .to_string(),
+            connect_hint: None,
         };
         Ok(Google {
             transport: Transport::new(vendor, settings, Some(key))?,

@@ -181,6 +181,9 @@ pub struct Vendor {
     pub key_var: String,
     /// What to check when the server answers 404.
     pub not_found_hint: String,
+    /// How to start the server, when it is one on this machine that a
+    /// preset names (`ollama serve`); said when it cannot be reached.
+    pub connect_hint: Option<String>,
 }
 
 /// One HTTP request for [`Transport::send`]. Its `Debug` output shows the
@@ -535,10 +538,10 @@ impl Transport {
         };
         match failure {
             Failure::Connect => {
-                let hint = if self.is_local(url) {
-                    "is the server running?"
-                } else {
-                    "are you offline, or is the address wrong?"
+                let hint = match &self.vendor.connect_hint {
+                    Some(hint) => hint.as_str(),
+                    None if self.is_local(url) => "is the server running?",
+                    None => "are you offline, or is the address wrong?",
                 };
                 fatal_error(backend, format!("could not connect to {url}; {hint}"))
             }
@@ -803,6 +806,7 @@ mod tests {
             service: "the test server".into(),
             key_var: "TEST_KEY".into(),
             not_found_hint: "check the URL".into(),
+            connect_hint: None,
         };
         let settings = BackendSettings {
             max_retries,

@@ -43,6 +43,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     network: true,
     languages: Languages::Any,
     models: false,
+    prompt: false,
+    temperature: false,
+    formality: false,
 };
 
 /// This backend in the registry of [`super::builtins`].
@@ -79,6 +82,7 @@ impl LibreTranslate {
             key_var: settings.key_var(KEY_VAR).to_string(),
             not_found_hint: "check --base-url (the server's address, without /translate)"
                 .to_string(),
+            connect_hint: None,
         };
         Ok(LibreTranslate {
             local: http::is_loopback(&base),

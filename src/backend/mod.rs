@@ -11,6 +11,8 @@
 //! |---|---|---|
 //! | `dictionary` | offline CC-CEDICT gloss | none |
 //! | `openai` | OpenAI-compatible `POST {base}/chat/completions` | `OPENAI_API_KEY` (none for a server on this machine) |
+//! | `ollama` | `openai` at Ollama's address, `http://127.0.0.1:11434/v1` | none |
+//! | `llamacpp` | `openai` at llama.cpp's server, `http://127.0.0.1:8080/v1` | none |
 //! | `deepl` | DeepL API v2 `POST /v2/translate`, glossaries via `/v2/glossaries` | `DEEPL_AUTH_KEY` |
 //! | `google` | Cloud Translation v2 `POST /language/translate/v2` | `GOOGLE_API_KEY` |
 //! | `libretranslate` | LibreTranslate `POST {base}/translate` | `LIBRETRANSLATE_API_KEY` (optional) |
@@ -26,8 +28,10 @@ pub mod dictionary;
 pub mod google;
 pub(crate) mod http;
 pub mod libretranslate;
+pub mod local;
 mod markup;
 pub mod openai;
+pub mod prompt;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +42,7 @@ use crate::document::{SegmentId, TermMatch};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 pub use http::{ApiKey, Secret};
+pub use prompt::{Prompt, PromptTemplate, StyleGuide};
 
 /// What a backend can do, so the pipeline can prepare requests for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -56,6 +61,13 @@ pub struct Capabilities {
     /// Whether it takes a model (`--model`, `model =`): a choice of models
     /// on the server (openai), or a name passed to the program (command).
     pub models: bool,
+    /// Whether it takes a prompt template and a style guide (`--prompt`,
+    /// `--style`): the LLMs, and the program of `command`.
+    pub prompt: bool,
+    /// Whether it takes a sampling temperature (`--temperature`).
+    pub temperature: bool,
+    /// Whether it takes a formality (`--formality`): DeepL.
+    pub formality: bool,
 }
 
 /// The language pairs a backend translates, by primary language subtag
@@ -171,6 +183,60 @@ pub struct TranslateContext {
     pub context_after: Vec<String>,
 }
 
+/// A translation from the memory of a text like the segment's, given to the
+/// backend as an example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The source text of the memory's entry.
+    pub source: String,
+    /// Its translation.
+    pub target: String,
+    /// How similar its source is to the segment's, in percent (100: the
+    /// same).
+    pub score: u8,
+}
+
+/// How formal the translation should be (`--formality`), for backends that
+/// take it (DeepL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Formality {
+    /// The backend's own choice.
+    Default,
+    /// More formal; refused for target languages without formality.
+    More,
+    /// Less formal; refused for target languages without formality.
+    Less,
+    /// More formal where the target language has formality.
+    PreferMore,
+    /// Less formal where the target language has formality.
+    PreferLess,
+}
+
+impl Formality {
+    /// The value DeepL's API takes (`more`, `prefer_less`).
+    pub fn as_deepl(self) -> &'static str {
+        match self {
+            Formality::Default => "default",
+            Formality::More => "more",
+            Formality::Less => "less",
+            Formality::PreferMore => "prefer_more",
+            Formality::PreferLess => "prefer_less",
+        }
+    }
+
+    /// As given to `--formality`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Formality::Default => "default",
+            Formality::More => "more",
+            Formality::Less => "less",
+            Formality::PreferMore => "prefer-more",
+            Formality::PreferLess => "prefer-less",
+        }
+    }
+}
+
 impl TranslateContext {
     /// A context for translating `file` from `source_lang` to `target_lang`.
     pub fn new(source_lang: &str, target_lang: &str, file: &str) -> Self {
@@ -209,6 +275,10 @@ pub struct SegmentRequest {
     /// Glossary terms found in the source, with byte spans into the plain
     /// source text (not into `text` when `markup` is set).
     pub terms: Vec<TermMatch>,
+    /// Translations of similar texts from the memory, best first, for
+    /// backends that take examples (the LLMs, `command`, DeepL's
+    /// `context`).
+    pub examples: Vec<Example>,
 }
 
 /// One translated segment.
@@ -252,6 +322,19 @@ pub trait Backend: Send + Sync {
     /// backend says otherwise).
     fn price(&self) -> Price {
         Price::Unknown("bitext does not know this backend's price")
+    }
+
+    /// The text a language model would read for this batch (its messages),
+    /// for `--dry-run`'s token estimate; `None` for backends that are no
+    /// language model.
+    fn prompt_text(&self, _ctx: &TranslateContext, _batch: &[SegmentRequest]) -> Option<String> {
+        None
+    }
+
+    /// The server it sends to, for `--dry-run`; `None` for backends
+    /// without one.
+    fn address(&self) -> Option<String> {
+        None
     }
 
     /// Translate a batch. Replies are matched to requests by id: a reply may
@@ -315,6 +398,8 @@ pub struct BackendInfo {
 const BUILTINS: &[&BackendInfo] = &[
     &dictionary::DESCRIPTOR,
     &openai::DESCRIPTOR,
+    &local::OLLAMA,
+    &local::LLAMACPP,
     &deepl::DESCRIPTOR,
     &google::DESCRIPTOR,
     &libretranslate::DESCRIPTOR,
@@ -331,11 +416,17 @@ pub fn builtin(name: &str) -> Option<BackendInfo> {
     builtins().into_iter().find(|b| b.name == name)
 }
 
-/// The backends that take a model: `openai and command`.
+/// The backends that take a model: `openai, ollama, llamacpp and command`.
 pub fn model_backends() -> String {
+    backends_that(|c| c.models)
+}
+
+/// The names of the backends whose capabilities pass `test`, as a list in
+/// words: `openai, ollama and command`.
+pub fn backends_that(test: impl Fn(&Capabilities) -> bool) -> String {
     let names: Vec<&str> = builtins()
         .into_iter()
-        .filter(|b| b.capabilities.models)
+        .filter(|b| test(&b.capabilities))
         .map(|b| b.name)
         .collect();
     match names.split_last() {
@@ -381,6 +472,17 @@ pub struct BackendSettings {
     pub allow_http: bool,
     /// The run's glossary, for backends that upload it (DeepL).
     pub glossary: Option<Arc<Glossary>>,
+    /// The prompt template and style guide (LLMs; `command` passes them on).
+    pub prompt: Prompt,
+    /// The sampling temperature (LLMs; default 0).
+    pub temperature: Option<f64>,
+    /// The formality (DeepL).
+    pub formality: Option<Formality>,
+    /// The most segments one request may carry, instead of the backend's
+    /// own limit (LLMs and `command`, whose limits are bitext's choice).
+    pub max_batch: Option<usize>,
+    /// The most source characters one request may carry, likewise.
+    pub max_batch_chars: Option<usize>,
 }
 
 impl Default for BackendSettings {
@@ -399,11 +501,25 @@ impl Default for BackendSettings {
             retry_base: Duration::from_millis(500),
             allow_http: false,
             glossary: None,
+            prompt: Prompt::default(),
+            temperature: None,
+            formality: None,
+            max_batch: None,
+            max_batch_chars: None,
         }
     }
 }
 
 impl BackendSettings {
+    /// `caps` with the batch limits of these settings, where given.
+    pub fn batch_limits(&self, caps: Capabilities) -> Capabilities {
+        Capabilities {
+            max_batch: self.max_batch.unwrap_or(caps.max_batch),
+            max_chars: self.max_batch_chars.unwrap_or(caps.max_chars),
+            ..caps
+        }
+    }
+
     /// The API key: [`BackendSettings::api_key`], else the variable
     /// [`BackendSettings::api_key_env`], else `default_var`.
     pub fn key(&self, default_var: &str) -> Option<ApiKey> {
@@ -437,6 +553,13 @@ pub fn key_var(name: &str) -> Option<&'static str> {
         .iter()
         .find(|info| info.name == name)
         .and_then(|info| info.key_var)
+}
+
+/// FNV-1a, 64 bits: a content hash that is the same in every build.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).

@@ -31,6 +31,10 @@ pub(super) fn backends() -> Result<i32> {
             }
         )
         .map_err(|e| Error::write(stdout, e))?;
+        if let Some(url) = info.default_base_url {
+            writeln!(out, "  address: {url} unless --base-url says otherwise")
+                .map_err(|e| Error::write(stdout, e))?;
+        }
     }
     Ok(0)
 }

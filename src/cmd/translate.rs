@@ -177,11 +177,13 @@ fn print_plan(
 ) -> io::Result<()> {
     let mut out = io::stdout().lock();
     let caps = backend.capabilities();
-    writeln!(
-        out,
-        "Dry run with {}: nothing sent, nothing written",
-        backend.name()
-    )?;
+    let mut with = backend.name().to_string();
+    match (backend.model(), backend.address()) {
+        (Some(model), Some(address)) => with.push_str(&format!(" ({model} at {address})")),
+        (None, Some(address)) => with.push_str(&format!(" (at {address})")),
+        _ => {}
+    }
+    writeln!(out, "Dry run with {with}: nothing sent, nothing written")?;
     let line = |segments: usize, memory: usize, requests: usize, chars: usize| {
         let counted = |n: usize, one: &str, many: &str| {
             format!("{} {}", thousands(n), if n == 1 { one } else { many })
@@ -238,6 +240,26 @@ fn print_plan(
         thousands(caps.max_batch),
         thousands(caps.max_chars)
     )?;
+    let prompts = report.files.iter().filter_map(|f| f.plan.prompt);
+    let (mut characters, mut tokens, mut replies, mut any) = (0, 0, 0, false);
+    for p in prompts {
+        (characters, tokens, replies, any) = (
+            characters + p.characters,
+            tokens + p.tokens,
+            replies + p.reply_tokens,
+            true,
+        );
+    }
+    if any {
+        writeln!(
+            out,
+            "  tokens: about {} sent ({} characters of prompts, {:.1} per character translated), about {} in replies (estimated without a tokenizer)",
+            thousands(tokens),
+            thousands(characters),
+            characters as f64 / chars.max(1) as f64,
+            thousands(replies)
+        )?;
+    }
     let price = backend.price();
     match (&price, price.estimate(chars)) {
         (backend::Price::PerMillionChars { amount, terms, .. }, Some((currency, cost))) => {

@@ -40,6 +40,7 @@ fn requests(texts: &[&str]) -> Vec<SegmentRequest> {
             text: text.to_string(),
             markup: false,
             terms: glossary.annotate(text),
+            examples: Vec::new(),
         })
         .collect()
 }
@@ -470,6 +471,10 @@ async fn timed_server() -> (MockServer, Arc<std::sync::Mutex<Vec<Duration>>>) {
 /// `bitext translate` of the reference article through the chat server at
 /// `server`, with `args` and the environment variables `env`; run on a
 /// blocking thread.
+/// The requests `openai` sends for the article (438 segments) without a
+/// glossary: batches of at most 150 segments.
+const ARTICLE_REQUESTS: usize = 3;
+
 async fn translate_article(
     server: &MockServer,
     args: &[&str],
@@ -514,20 +519,20 @@ async fn a_server_on_this_machine_is_reached_directly_whatever_the_proxy_setting
     .collect();
     let run = translate_article(&server, &[], &env).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(times.lock().unwrap().len(), 11);
+    assert_eq!(times.lock().unwrap().len(), ARTICLE_REQUESTS);
 }
 
 #[tokio::test]
 async fn rpm_spaces_the_requests() {
-    // --rpm 600: one request every 100 ms at most, whatever the concurrency.
-    // The eleven requests of the article span ten intervals at least; the
-    // bound allows for a request that reaches the server a little late (a
-    // slow machine spaces them further, never closer).
+    // --rpm 120: one request every 500 ms at most, whatever the
+    // concurrency. The three requests of the article span two intervals at
+    // least; the bound allows for a request that reaches the server a
+    // little late (a slow machine spaces them further, never closer).
     let (server, times) = timed_server().await;
-    let run = translate_article(&server, &["--rpm", "600", "--concurrency", "4"], &[]).await;
+    let run = translate_article(&server, &["--rpm", "120", "--concurrency", "4"], &[]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let times = times.lock().unwrap().clone();
-    assert_eq!(times.len(), 11);
+    assert_eq!(times.len(), ARTICLE_REQUESTS);
     let span = *times.iter().max().unwrap() - *times.iter().min().unwrap();
     assert!(span >= Duration::from_millis(900), "{times:?}");
 }
@@ -610,9 +615,9 @@ impl HoldingServer {
                     released.wait_for(|r| *r).await.unwrap();
                     h.fetch_sub(1, Ordering::SeqCst);
                     let body: Value = serde_json::from_slice(&body).unwrap();
-                    let user: Value =
-                        serde_json::from_str(body["messages"][1]["content"].as_str().unwrap())
-                            .unwrap();
+                    let user = crate::harness::parse_chat_user(
+                        body["messages"][1]["content"].as_str().unwrap(),
+                    );
                     let content = documented(user["segments"].as_array().unwrap());
                     let reply = json!({"choices": [{"message": {"content": content}, "finish_reason": "stop"}]})
                         .to_string();
@@ -1306,7 +1311,8 @@ async fn cli_translates_with_an_openai_compatible_server() {
     );
     assert_valid_tmx(&run.dir.join("output/article.tmx"));
     let records = jsonl(&run, "output/article.jsonl");
-    assert!(records.len() > 40, "more than one batch");
+    let max_batch = bitext::backend::openai::CAPABILITIES.max_batch;
+    assert!(records.len() > max_batch, "more than one batch");
     for record in &records {
         assert_eq!(
             record["target"],
@@ -1319,7 +1325,7 @@ async fn cli_translates_with_an_openai_compatible_server() {
     // Every request a batch within the backend's limits.
     for request in received(&server).await {
         let segments = chat_user(&request)["segments"].as_array().unwrap().len();
-        assert!((1..=40).contains(&segments), "{segments}");
+        assert!((1..=max_batch).contains(&segments), "{segments}");
     }
     assert!(run.stdout.contains("with openai"), "{}", run.stdout);
 }

@@ -111,19 +111,19 @@ fn bad_input_is_one_clear_line_and_writes_nothing() {
             "a language pair the dictionary cannot produce",
             &["translate", "a.txt", "--target-lang", "de-DE"],
             &[("a.txt", "中文.".as_bytes())],
-            "error: --target-lang de-DE: the dictionary backend translates zh into en only; pick a backend that translates into de (openai, deepl, google, libretranslate, command)\n",
+            "error: --target-lang de-DE: the dictionary backend translates zh into en only; pick a backend that translates into de (openai, ollama, llamacpp, deepl, google, libretranslate, command)\n",
         ),
         (
             "a source language the dictionary cannot read",
             &["translate", "a.txt", "--source-lang", "ja"],
             &[("a.txt", "中文.".as_bytes())],
-            "error: --source-lang ja: the dictionary backend translates zh into en only; pick a backend that translates from ja (openai, deepl, google, libretranslate, command)\n",
+            "error: --source-lang ja: the dictionary backend translates zh into en only; pick a backend that translates from ja (openai, ollama, llamacpp, deepl, google, libretranslate, command)\n",
         ),
         (
             "a model for the dictionary",
             &["translate", "a.txt", "--model", "gpt-4o"],
             &[("a.txt", "中文.".as_bytes())],
-            "error: --model gpt-4o: the dictionary backend has no model to choose; drop --model (openai and command take one)\n",
+            "error: --model gpt-4o: the dictionary backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n",
         ),
         (
             "two file arguments with one stem",
@@ -518,7 +518,7 @@ fn a_model_for_a_backend_without_models_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         run.stderr,
-        "error: --model x: the deepl backend has no model to choose; drop --model (openai and command take one)\n"
+        "error: --model x: the deepl backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n"
     );
     assert_eq!(run.stdout, "");
 
@@ -533,7 +533,7 @@ fn a_model_for_a_backend_without_models_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         run.stderr,
-        "error: bitext.toml:3: [backend.google] model: the google backend has no model to choose; remove the key (openai and command take one)\n"
+        "error: bitext.toml:3: [backend.google] model: the google backend has no model to choose; remove the key (openai, ollama, llamacpp and command take one)\n"
     );
 
     let (run, _dir) = Bitext::new()

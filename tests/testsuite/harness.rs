@@ -338,10 +338,46 @@ pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
 }
 
 /// The user message of an OpenAI-compatible chat request bitext sent,
-/// parsed: `{"segments": [{"id", "text"}, …], …}`.
+/// parsed from its `#section` lines into `{"segments": [{"id", "text"}],
+/// "context_before": […], "context_after": […], "terms": [{"source",
+/// "target"}], "examples": [{"score", "source", "target"}]}`.
 pub fn chat_user(request: &wiremock::Request) -> serde_json::Value {
     let body: serde_json::Value = request.body_json().unwrap();
-    serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap()
+    parse_chat_user(body["messages"][1]["content"].as_str().unwrap())
+}
+
+/// The sections of a user message bitext wrote; see [`chat_user`].
+pub fn parse_chat_user(text: &str) -> serde_json::Value {
+    use serde_json::json;
+    let mut out = json!({"segments": [], "context_before": [], "context_after": [], "terms": [], "examples": []});
+    let mut section = String::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix('#') {
+            section = name.to_string();
+            continue;
+        }
+        let cells: Vec<&str> = line.splitn(3, '\t').collect();
+        let item = match (section.as_str(), cells.as_slice()) {
+            ("segments", _) => {
+                let (id, text) = line.split_once('\t').expect("id, tab, text");
+                json!({"id": id.parse::<u32>().expect("a segment id"), "text": text})
+            }
+            ("before", _) => json!(line),
+            ("after", _) => json!(line),
+            ("terms", [source, target]) => json!({"source": source, "target": target}),
+            ("examples", [score, source, target]) => {
+                json!({"score": score.trim_end_matches('%').parse::<u8>().unwrap(), "source": source, "target": target})
+            }
+            _ => panic!("unexpected line in section #{section}: {line:?}"),
+        };
+        let key = match section.as_str() {
+            "before" => "context_before",
+            "after" => "context_after",
+            other => other,
+        };
+        out[key].as_array_mut().unwrap().push(item);
+    }
+    out
 }
 
 /// The segments of an OpenAI-compatible chat request bitext sent.

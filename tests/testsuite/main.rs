@@ -18,6 +18,7 @@ mod gloss;
 mod glossary;
 mod glossary_extract;
 mod memory;
+mod model;
 mod output;
 mod qa;
 mod resilience;

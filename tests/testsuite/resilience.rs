@@ -52,6 +52,10 @@ fn units(run: &crate::harness::Run) -> Vec<Value> {
         .collect()
 }
 
+/// Batches of 40 segments, as the tests were written for: eleven for the
+/// article, enough to exercise every fault in turn.
+const BATCHES: &str = "[backend.openai]\nmax_batch = 40\n";
+
 fn article_args(base: &str) -> Vec<String> {
     [
         "translate",
@@ -63,6 +67,8 @@ fn article_args(base: &str) -> Vec<String> {
         "openai",
         "--base-url",
         base,
+        "--config",
+        "batches.toml",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -121,6 +127,7 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
     let base = format!("{}/v1", server.uri());
     let bitext = Bitext::new()
         .fixture("article.txt", "article.txt")
+        .file("batches.toml", BATCHES)
         .args(article_args(&base));
     let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
         .await
@@ -171,6 +178,7 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
     let base = format!("{}/v1", server.uri());
     let bitext = Bitext::new()
         .fixture("article.txt", "article.txt")
+        .file("batches.toml", BATCHES)
         .args(article_args(&base));
     let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
         .await
@@ -227,6 +235,7 @@ async fn wait_for_requests(server: &MockServer, n: usize) {
 fn article_command(dir: &std::path::Path, base: &str, extra: &[&str]) -> Command {
     if !dir.join("article.txt").exists() {
         std::fs::copy(fixture_path("article.txt"), dir.join("article.txt")).unwrap();
+        std::fs::write(dir.join("batches.toml"), BATCHES).unwrap();
     }
     let mut command = bitext_command(dir);
     command

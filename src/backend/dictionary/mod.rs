@@ -34,6 +34,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         target: &["en"],
     },
     models: false,
+    prompt: false,
+    temperature: false,
+    formality: false,
 };
 
 /// This backend in the registry of [`super::builtins`].

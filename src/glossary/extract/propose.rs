@@ -37,6 +37,7 @@ pub async fn propose_with_backend(
             text: c.source.clone(),
             markup: false,
             terms: Vec::new(),
+            examples: Vec::new(),
         });
     }
     let mut proposed = 0;

@@ -1,0 +1,521 @@
+//! Control over the model (issue 18): `--prompt`, `--style`,
+//! `--temperature`, `--formality`, the `ollama` and `llamacpp` presets, and
+//! what a request to a language model holds (lean, and as `--dry-run`
+//! estimates it). Every server is a mock on 127.0.0.1.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::harness::{Bitext, Run, chat_reply, chat_segments, chat_user, jsonl};
+
+/// A chat server that answers every segment of a request by id with
+/// `EN <id>`, and records the requests.
+async fn chat_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|request: &Request| {
+            let answer: serde_json::Map<String, Value> = chat_segments(request)
+                .iter()
+                .map(|s| (s["id"].to_string(), json!(format!("EN {}", s["id"]))))
+                .collect();
+            chat_reply(&Value::Object(answer).to_string(), "stop")
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// DeepL's `/v2/translate`, answering each text in order.
+async fn deepl_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/translate"))
+        .respond_with(|request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            let texts: Vec<Value> = body["text"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, _)| json!({"detected_source_language": "ZH", "text": format!("EN {i}")}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "translations": texts }))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn run_bitext(bitext: Bitext) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap()
+}
+
+async fn received(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap()
+}
+
+fn system(request: &Request) -> String {
+    let body: Value = request.body_json().unwrap();
+    body["messages"][0]["content"].as_str().unwrap().to_string()
+}
+
+/// A port where nothing listens.
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+const TEXT: &str = "开展创先争优活动。他说。\n";
+
+#[tokio::test]
+async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
+    let server = chat_server().await;
+    let base = format!("{}/v1", server.uri());
+    let (run, _dir) = run_bitext(Bitext::new()
+        .file("a.txt", TEXT)
+        .file(
+            "prompt.txt",
+            "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
+        )
+        .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
+        .args(["translate", "a.txt", "--backend", "openai", "--base-url", &base])
+        .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]))
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The first request; the mock renders no term, so a repair follows.
+    let requests = received(&server).await;
+    let system = system(&requests[0]);
+    assert!(
+        system.starts_with(
+            "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n"
+        ),
+        "{system}"
+    );
+    // The template asked for the terms: they are in the system prompt, and
+    // not repeated in the user message.
+    assert!(
+        system.contains("Glossary:\n#terms\n创先争优活动\tStrive for Excellence campaign\n"),
+        "{system}"
+    );
+    assert!(!system.contains("{{"), "{system}");
+    let user = chat_user(&requests[0]);
+    assert_eq!(user["terms"], json!([]));
+    assert_eq!(user["segments"].as_array().unwrap().len(), 2);
+    let body: Value = requests[0].body_json().unwrap();
+    assert_eq!(body["temperature"], json!(0.3));
+}
+
+#[tokio::test]
+async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
+    let server = chat_server().await;
+    let base = format!("{}/v1", server.uri());
+    let (run, _dir) = run_bitext(
+        Bitext::new()
+            .file("a.txt", TEXT)
+            .file("style.md", "Say \"the Ministry\" after the first mention.")
+            .args([
+                "translate",
+                "a.txt",
+                "--backend",
+                "openai",
+                "--base-url",
+                &base,
+            ])
+            .args(["--style", "style.md"]),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = received(&server).await;
+    let system = system(&requests[0]);
+    assert!(
+        system.starts_with("Translate Chinese (zh-CN) into natural English (en-US)"),
+        "{system}"
+    );
+    assert!(
+        system.contains("House style:\nSay \"the Ministry\" after the first mention.\n"),
+        "{system}"
+    );
+    // Without {{terms}} in a template, the terms stay in the user message.
+    assert_eq!(
+        chat_user(&requests[0])["terms"],
+        json!([{"source": "创先争优活动", "target": "Strive for Excellence campaign"}])
+    );
+    let body: Value = requests[0].body_json().unwrap();
+    assert_eq!(body["temperature"], json!(0));
+}
+
+#[test]
+fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
+    let dead = format!("http://127.0.0.1:{}/v1", dead_port());
+    let (run, _dir) = Bitext::new()
+        .file("a.txt", TEXT)
+        .file(
+            "prompt.txt",
+            "Translate {{source_lang}}.\nUse {{glossary}} here.\n",
+        )
+        .args([
+            "translate",
+            "a.txt",
+            "--backend",
+            "openai",
+            "--base-url",
+            &dead,
+        ])
+        .args(["--prompt", "prompt.txt"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: prompt.txt:2: unknown variable {{glossary}}; "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("{{terms}}"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.files("output").is_empty());
+
+    // The same template named in the config file.
+    let (run, _dir) = Bitext::new()
+        .file("a.txt", TEXT)
+        .file("conf/p.txt", "{{examples}}\n\n{{ source }}\n")
+        .file("conf/bitext.toml", "[backend.ollama]\nprompt = \"p.txt\"\n")
+        .args([
+            "translate",
+            "a.txt",
+            "--backend",
+            "ollama",
+            "--config",
+            "conf/bitext.toml",
+        ])
+        .args(["--dry-run"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: conf/p.txt:3: unknown variable {{source}}"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn formality_reaches_deepl() {
+    let server = deepl_server().await;
+    let (run, _dir) = run_bitext(
+        Bitext::new()
+            .file("a.txt", TEXT)
+            .env("DEEPL_AUTH_KEY", "k:fx")
+            .args([
+                "translate",
+                "a.txt",
+                "--backend",
+                "deepl",
+                "--base-url",
+                &server.uri(),
+            ])
+            .args([
+                "--no-glossary",
+                "--target-lang",
+                "de-DE",
+                "--formality",
+                "less",
+            ]),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = received(&server).await;
+    assert!(!requests.is_empty());
+    for request in &requests {
+        let body: Value = request.body_json().unwrap();
+        assert_eq!(body["formality"], "less");
+        assert_eq!(body["target_lang"], "DE");
+    }
+
+    // In bitext.toml, and `prefer-more` into a language without formality.
+    let server = deepl_server().await;
+    let (run, _dir) = run_bitext(
+        Bitext::new()
+            .file("a.txt", TEXT)
+            .file(
+                "bitext.toml",
+                "[backend.deepl]\nformality = \"prefer-more\"\n",
+            )
+            .env("DEEPL_AUTH_KEY", "k:fx")
+            .args([
+                "translate",
+                "a.txt",
+                "--backend",
+                "deepl",
+                "--base-url",
+                &server.uri(),
+            ])
+            .args(["--no-glossary"]),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let body: Value = received(&server).await[0].body_json().unwrap();
+    assert_eq!(body["formality"], "prefer_more");
+}
+
+#[test]
+fn model_controls_are_refused_where_the_backend_cannot_take_them() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--backend", "openai", "--formality", "more"],
+            "error: --formality: the openai backend cannot set formality; drop --formality (deepl takes it)\n",
+        ),
+        (
+            &["--backend", "deepl", "--temperature", "0.5"],
+            "error: --temperature: the deepl backend has no temperature; drop --temperature (openai, ollama, llamacpp and command take it)\n",
+        ),
+        (
+            &["--backend", "google", "--style", "style.md"],
+            "error: --style: the google backend takes no style guide; drop --style (openai, ollama, llamacpp and command take it)\n",
+        ),
+        (
+            &["--backend", "dictionary", "--prompt", "style.md"],
+            "error: --prompt: the dictionary backend takes no prompt; drop --prompt (openai, ollama, llamacpp and command take it)\n",
+        ),
+        (
+            &["--backend", "deepl", "--formality", "more"],
+            "error: --formality more: DeepL sets formality only for de, es, fr, it, ja, nl, pl, pt, ru targets, not en-US; use prefer-more (applied where the language has it) or drop --formality\n",
+        ),
+        (
+            &["--backend", "ollama", "--temperature", "3"],
+            "error: --temperature 3: give one from 0 (the most likely words) to 2\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (run, _dir) = Bitext::new()
+            .file("a.txt", TEXT)
+            .file("style.md", "Plain words.")
+            .env("DEEPL_AUTH_KEY", "k:fx")
+            .env("GOOGLE_API_KEY", "k")
+            .args(["translate", "a.txt", "--dry-run"])
+            .args(args.iter().copied())
+            .run();
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr, *expected, "{args:?}");
+        assert!(run.files("output").is_empty());
+    }
+
+    let (run, _dir) = Bitext::new()
+        .file("a.txt", TEXT)
+        .file(
+            "bitext.toml",
+            "[backend.openai]\nmodel = \"m\"\n\n[backend.google]\ntimeout = 9\ntemperature = 0.2\n",
+        )
+        .env("GOOGLE_API_KEY", "k")
+        .args(["translate", "a.txt", "--backend", "google", "--dry-run"])
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: bitext.toml:6: [backend.google] temperature: the google backend has no temperature; remove the key (openai, ollama, llamacpp and command take one)\n"
+    );
+}
+
+#[tokio::test]
+async fn presets_talk_to_a_local_server_without_a_key() {
+    for (preset, model) in [("ollama", "qwen2.5:7b"), ("llamacpp", "default")] {
+        let server = chat_server().await;
+        let base = format!("{}/v1", server.uri());
+        let (run, _dir) = run_bitext(
+            Bitext::new()
+                .file("a.txt", TEXT)
+                // The machine's OpenAI key is not for a server on this machine.
+                .env("OPENAI_API_KEY", "sk-not-for-local")
+                .args([
+                    "translate",
+                    "a.txt",
+                    "--backend",
+                    preset,
+                    "--base-url",
+                    &base,
+                    "--no-glossary",
+                ]),
+        )
+        .await;
+        assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
+        assert!(
+            run.stdout.contains(&format!("with {preset}")),
+            "{}",
+            run.stdout
+        );
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 1, "{preset}");
+        assert!(
+            !requests[0].headers.contains_key("authorization"),
+            "{preset}"
+        );
+        let body: Value = requests[0].body_json().unwrap();
+        assert_eq!(body["model"], model);
+        let records = jsonl(&run.dir.join("output/a.jsonl"));
+        assert_eq!(records.len(), 2);
+        for record in &records {
+            assert_eq!(record["backend"], preset);
+            assert_eq!(record["model"], model);
+            assert!(
+                record["target"].as_str().unwrap().starts_with("EN "),
+                "{record}"
+            );
+        }
+    }
+}
+
+#[test]
+fn presets_default_to_their_servers_local_addresses() {
+    for (preset, expected) in [
+        (
+            "ollama",
+            "Dry run with ollama (qwen2.5:7b at http://127.0.0.1:11434/v1)",
+        ),
+        (
+            "llamacpp",
+            "Dry run with llamacpp (default at http://127.0.0.1:8080/v1)",
+        ),
+        (
+            "openai",
+            "Dry run with openai (gpt-4o-mini at https://api.openai.com/v1)",
+        ),
+    ] {
+        let (run, _dir) = Bitext::new()
+            .file("a.txt", TEXT)
+            .args(["translate", "a.txt", "--backend", preset, "--dry-run"])
+            .run();
+        assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
+        assert!(run.stdout.starts_with(expected), "{}", run.stdout);
+    }
+    let (run, _dir) = Bitext::new().args(["backends"]).run();
+    assert!(run.stdout.contains("\nollama\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("http://127.0.0.1:11434/v1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("http://127.0.0.1:8080/v1"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_preset_whose_server_is_not_running_says_how_to_start_it() {
+    let dead = format!("http://127.0.0.1:{}/v1", dead_port());
+    for (preset, hint) in [
+        (
+            "ollama",
+            "start it with `ollama serve` (and get the model with `ollama pull qwen2.5:7b`)",
+        ),
+        (
+            "llamacpp",
+            "start it with `llama-server -m model.gguf --port 8080`",
+        ),
+    ] {
+        let (run, _dir) = Bitext::new()
+            .file("a.txt", TEXT)
+            .file(
+                "bitext.toml",
+                format!("[backend.{preset}]\nmax_retries = 0\n"),
+            )
+            .args([
+                "translate",
+                "a.txt",
+                "--backend",
+                preset,
+                "--base-url",
+                &dead,
+            ])
+            .run();
+        assert_eq!(run.code, 2, "{preset}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("could not connect to"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(hint), "{}", run.stderr);
+        assert!(run.files("output").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
+    // The estimate is made from the very messages a run sends: a dry run's
+    // characters equal those the server then receives.
+    let server = chat_server().await;
+    let base = format!("{}/v1", server.uri());
+    // Without a glossary: the mock renders no term, and the repairs that
+    // would bring are not foreseen.
+    let args = [
+        "translate",
+        "article.txt",
+        "--backend",
+        "openai",
+        "--base-url",
+        &base,
+        "--no-cache",
+        "--no-glossary",
+    ];
+    let (plan, _dir) = run_bitext(
+        Bitext::new()
+            .fixture("article.txt", "article.txt")
+            .args(args)
+            .args(["--dry-run"]),
+    )
+    .await;
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let line = plan
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("tokens: about "))
+        .unwrap_or_else(|| panic!("no token estimate: {}", plan.stdout));
+    let number = |after: &str| -> usize {
+        let start = line.find(after).unwrap() + after.len();
+        line[start..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap()
+    };
+    let (tokens, characters) = (number("about "), number("sent ("));
+    assert!(
+        received(&server).await.is_empty(),
+        "a dry run sends nothing"
+    );
+
+    let (run, _dir) = run_bitext(
+        Bitext::new()
+            .fixture("article.txt", "article.txt")
+            .args(args),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent: usize = received(&server)
+        .await
+        .iter()
+        .map(|r| {
+            let body: Value = r.body_json().unwrap();
+            body["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["content"].as_str().unwrap().chars().count())
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(characters, sent);
+    // A Chinese character is about a token, English text about four
+    // characters to one: fewer tokens than characters, more than a quarter.
+    assert!(tokens < characters && tokens > characters / 4, "{line}");
+}
