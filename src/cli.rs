@@ -300,6 +300,9 @@ pub struct TranslateArgs {
     /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
     #[arg(long)]
     pub skip_existing: bool,
+    /// Translate only shard I of N (0-based): the inputs whose path (below its directory argument) hashes to I. Adding a file never moves another; outputs go where an unsharded run puts them. E.g. --shard $JOB_COMPLETION_INDEX/8 (Kubernetes) or --shard $SLURM_ARRAY_TASK_ID/8 (Slurm).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers, password from the URL or PGPASSWORD (default: bitext/tm.redb in the user's cache directory; the dictionary backend only takes reviewed translations from it).
     #[arg(
         long,

@@ -180,7 +180,13 @@ impl TranslateConfig {
             concurrency: 4,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
-        let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+        let mut read = ReadConfig::from_args(&args.inputs, &args.read)?;
+        if let Some(shard) = args.shard {
+            // Outputs that would collide in the unsharded run are refused
+            // here too, though they may fall in different shards.
+            crate::output::output_bases(&read.inputs, &options.output_dir)?;
+            read.inputs = shard.select(std::mem::take(&mut read.inputs));
+        }
         let (backend_settings, warnings) = backend_settings(&info, &args.connect)?;
         Ok(TranslateConfig {
             options: Options {

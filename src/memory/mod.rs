@@ -361,6 +361,12 @@ impl Memory {
         }
     }
 
+    /// Whether other processes may write the memory while this one runs (a
+    /// database, not a file, which has one writer at a time).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.store, Store::Postgres(_))
+    }
+
     /// How messages name the memory: its file, or its database's URL
     /// without the password.
     pub fn path(&self) -> &Path {

@@ -282,10 +282,18 @@ impl PgStore {
     pub(super) fn open_for_reading(location: &PgLocation) -> Result<Option<Self>> {
         let store = Self::connect(location, false)?;
         let version = store.call_once("cannot read its version", |client| async move {
+            // Two statements: one naming a table that does not exist fails
+            // to plan, whatever it would take.
+            let exists = client
+                .query_one("SELECT to_regclass('bitext_migrations') IS NOT NULL", &[])
+                .await?
+                .get::<_, bool>(0);
+            if !exists {
+                return Ok(0);
+            }
             let row = client
                 .query_one(
-                    "SELECT CASE WHEN to_regclass('bitext_migrations') IS NULL THEN 0 \
-                     ELSE (SELECT coalesce(max(version), 0) FROM bitext_migrations) END",
+                    "SELECT coalesce(max(version), 0) FROM bitext_migrations",
                     &[],
                 )
                 .await?;

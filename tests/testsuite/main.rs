@@ -24,6 +24,7 @@ mod qa;
 mod resilience;
 mod review;
 mod segment;
+mod sharded;
 mod shared_memory;
 mod terminology;
 mod translate;

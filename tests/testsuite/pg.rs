@@ -166,7 +166,6 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 
-
     /// Run SQL on the database `name`; its output, unaligned.
     pub fn psql(&self, name: &str, sql: &str) -> String {
         let psql = self.bin.join("psql");
