@@ -13,6 +13,10 @@
 //! until the process ends, which can miss the last few milliseconds of its
 //! life, and reports no CPU time.
 //!
+//! It runs twice: on one core (`RAYON_NUM_THREADS=1`) and on all of them,
+//! reports the throughput of each and their ratio, and checks that the
+//! outputs are the same, byte for byte.
+//!
 //! Run with `cargo bench --bench large`. `BITEXT_BENCH_MB` sets the size of
 //! the input (default 20), `BITEXT_BENCH_RUNS` the runs (default 1; the
 //! fastest and the largest peak are reported), `BITEXT_BENCH_BIN` another
@@ -47,42 +51,62 @@ fn main() {
     let size = text.len() as f64 / f64::from(1 << 20);
     drop(text);
 
-    let mut best: Option<Duration> = None;
-    let mut cpu: Option<f64> = None;
-    let mut peak_kb = 0;
-    let mut how = "";
-    let mut segments = 0;
-    for _ in 0..runs {
-        let run = translate(&input, dir.path());
-        best = Some(best.map_or(run.wall, |b| b.min(run.wall)));
-        cpu = run.cpu.map(|c| cpu.map_or(c, |b: f64| b.min(c)));
-        peak_kb = peak_kb.max(run.peak_kb);
-        how = run.how;
-        segments = std::fs::read_to_string(dir.path().join("out/large.jsonl"))
-            .expect("the JSONL output")
-            .lines()
-            .count();
+    // Once on one core (RAYON_NUM_THREADS=1), once on all of them: the
+    // dictionary glosses each batch's segments on every core, and its
+    // output must not change.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut walls = Vec::new();
+    let mut outputs_of = Vec::new();
+    for threads in [Some(1), None] {
+        let mut best: Option<Duration> = None;
+        let mut cpu: Option<f64> = None;
+        let mut peak_kb = 0;
+        let mut how = "";
+        let mut segments = 0;
+        for _ in 0..runs {
+            let run = translate(&input, dir.path(), threads);
+            best = Some(best.map_or(run.wall, |b| b.min(run.wall)));
+            cpu = run.cpu.map(|c| cpu.map_or(c, |b: f64| b.min(c)));
+            peak_kb = peak_kb.max(run.peak_kb);
+            how = run.how;
+            segments = std::fs::read_to_string(dir.path().join("out/large.jsonl"))
+                .expect("the JSONL output")
+                .lines()
+                .count();
+        }
+        // Every segment of every copy is written: 438 per copy of the article.
+        assert_eq!(segments, 438 * copies, "segments written");
+        let wall = best.expect("at least one run").as_secs_f64();
+        let outputs: u64 = ["tmx", "md", "jsonl"]
+            .iter()
+            .map(|ext| {
+                std::fs::metadata(dir.path().join(format!("out/large.{ext}")))
+                    .map_or(0, |m| m.len())
+            })
+            .sum();
+        outputs_of.push(std::fs::read(dir.path().join("out/large.jsonl")).expect("the JSONL"));
+        let used = threads.unwrap_or(cores);
+        println!(
+            "translate {size:.1} MB ({copies} copies of the reference article, {segments} segments) \
+             with the dictionary backend on {used} of {cores} cores, outputs TMX, Markdown and JSONL ({:.0} MB):",
+            outputs as f64 / f64::from(1 << 20)
+        );
+        let cpu = cpu.map_or_else(|| "unknown".to_string(), |c| format!("{c:.1} s"));
+        println!(
+            "  wall {wall:.1} s ({:.2} MB/s), CPU (user + system) {cpu}, fastest of {runs}; \
+             peak resident memory {:.0} MB ({how})",
+            size / wall,
+            peak_kb as f64 / 1024.0
+        );
+        walls.push(wall);
     }
-    // Every segment of every copy is written: 438 per copy of the article.
-    assert_eq!(segments, 438 * copies, "segments written");
-    let wall = best.expect("at least one run").as_secs_f64();
-    let outputs: u64 = ["tmx", "md", "jsonl"]
-        .iter()
-        .map(|ext| {
-            std::fs::metadata(dir.path().join(format!("out/large.{ext}"))).map_or(0, |m| m.len())
-        })
-        .sum();
-    println!(
-        "translate {size:.1} MB ({copies} copies of the reference article, {segments} segments) \
-         with the dictionary backend, outputs TMX, Markdown and JSONL ({:.0} MB):",
-        outputs as f64 / f64::from(1 << 20)
+    assert!(
+        outputs_of[0] == outputs_of[1],
+        "the output on all cores differs from the output on one"
     );
-    let cpu = cpu.map_or_else(|| "unknown".to_string(), |c| format!("{c:.1} s"));
     println!(
-        "  wall {wall:.1} s ({:.2} MB/s), CPU (user + system) {cpu}, fastest of {runs}; \
-         peak resident memory {:.0} MB ({how})",
-        size / wall,
-        peak_kb as f64 / 1024.0
+        "all {cores} cores: {:.2}x the throughput of one (same output, byte for byte)",
+        walls[0] / walls[1]
     );
 }
 
@@ -112,8 +136,9 @@ struct Measure {
     how: &'static str,
 }
 
-/// Translate `input` into `dir/out`, overwriting earlier outputs.
-fn translate(input: &Path, dir: &Path) -> Measure {
+/// Translate `input` into `dir/out`, overwriting earlier outputs, on
+/// `threads` cores (all when `None`).
+fn translate(input: &Path, dir: &Path, threads: Option<usize>) -> Measure {
     // BSD's time (macOS) has no `-f` and no `--version`.
     let gnu_time = Command::new(GNU_TIME)
         .arg("--version")
@@ -146,6 +171,10 @@ fn translate(input: &Path, dir: &Path) -> Measure {
         ])
         .current_dir(dir)
         .stdout(Stdio::null());
+    match threads {
+        Some(n) => command.env("RAYON_NUM_THREADS", n.to_string()),
+        None => command.env_remove("RAYON_NUM_THREADS"),
+    };
     let start = Instant::now();
     let mut child = command.spawn().expect("run bitext");
     let mut sampled = 0;

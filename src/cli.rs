@@ -74,8 +74,13 @@ pub struct ImportArgs {
     /// Reviewed files: Markdown (STEM.md) or XLIFF 2.0 (STEM.xlf) as translate wrote them, with translations edited; the STEM.jsonl beside each tells which rows changed.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, as for translate).
-    #[arg(long, value_name = "FILE")]
+    /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers (default: bitext/tm.redb in the user's cache directory, as for translate).
+    #[arg(
+        long,
+        value_name = "FILE|URL",
+        env = "BITEXT_CACHE",
+        hide_env_values = true
+    )]
     pub cache: Option<PathBuf>,
     /// Source language tag of files that do not state one (a file that does must agree) [default: zh-CN].
     #[arg(long, value_name = "TAG")]
@@ -91,8 +96,13 @@ pub struct ExportTmArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TmFormat::Tmx)]
     pub format: TmFormat,
-    /// Translation memory file (default: bitext/tm.redb in the user's cache directory, as for translate).
-    #[arg(long, value_name = "FILE")]
+    /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers (default: bitext/tm.redb in the user's cache directory, as for translate).
+    #[arg(
+        long,
+        value_name = "FILE|URL",
+        env = "BITEXT_CACHE",
+        hide_env_values = true
+    )]
     pub cache: Option<PathBuf>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -282,8 +292,17 @@ pub struct TranslateArgs {
     /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
     #[arg(long)]
     pub skip_existing: bool,
-    /// Translation memory file (default: bitext/tm.redb in the user's cache directory; the dictionary backend only takes reviewed translations from it).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
+    /// Translate only shard I of N (0-based): the inputs whose path (below its directory argument) hashes to I. Adding a file never moves another; outputs go where an unsharded run puts them. E.g. --shard $JOB_COMPLETION_INDEX/8 (Kubernetes) or --shard $SLURM_ARRAY_TASK_ID/8 (Slurm).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers, password from the URL or PGPASSWORD (default: bitext/tm.redb in the user's cache directory; the dictionary backend only takes reviewed translations from it).
+    #[arg(
+        long,
+        value_name = "FILE|URL",
+        env = "BITEXT_CACHE",
+        hide_env_values = true,
+        conflicts_with = "no_cache"
+    )]
     pub cache: Option<PathBuf>,
     /// Use no translation memory: translate every segment again.
     #[arg(long)]

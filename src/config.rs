@@ -12,7 +12,7 @@ use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
-use crate::memory::{Memory, MemoryUse};
+use crate::memory::{Location, Memory, MemoryUse, PgLocation};
 use crate::output::Format;
 use crate::pipeline::{Options, Pipeline};
 use crate::segment::srx::Srx;
@@ -40,27 +40,35 @@ pub enum MemoryChoice {
     Default,
     /// This file, used the same way.
     File(PathBuf),
+    /// This PostgreSQL database, shared by any number of workers, used the
+    /// same way.
+    Postgres(PgLocation),
     /// None.
     None,
 }
 
 impl MemoryChoice {
-    /// The choice for `--cache FILE` and `--no-cache`.
-    pub fn from_args(cache: Option<&std::path::Path>, no_cache: bool) -> Self {
-        match (cache, no_cache) {
+    /// The choice for `--cache FILE|URL` (or `BITEXT_CACHE`) and
+    /// `--no-cache`; a malformed `postgres://` URL is an error.
+    pub fn from_args(cache: Option<&std::path::Path>, no_cache: bool) -> Result<Self> {
+        Ok(match (cache, no_cache) {
             (_, true) => MemoryChoice::None,
-            (Some(path), false) => MemoryChoice::File(path.to_path_buf()),
+            (Some(value), false) => match Location::parse(value)? {
+                Location::File(path) => MemoryChoice::File(path),
+                Location::Postgres(pg) => MemoryChoice::Postgres(pg),
+            },
             (None, false) => MemoryChoice::Default,
-        }
+        })
     }
 
-    /// The memory's file: `--cache FILE`, or the default one in the user's
-    /// cache directory; `None` for `--no-cache` (or when there is no cache
-    /// directory).
-    pub fn path(&self) -> Option<PathBuf> {
+    /// Where the memory lives: `--cache FILE|URL`, or the default file in
+    /// the user's cache directory; `None` for `--no-cache` (or when there is
+    /// no cache directory).
+    pub fn location(&self) -> Option<Location> {
         match self {
-            MemoryChoice::Default => Memory::default_path(),
-            MemoryChoice::File(path) => Some(path.clone()),
+            MemoryChoice::Default => Memory::default_path().map(Location::File),
+            MemoryChoice::File(path) => Some(Location::File(path.clone())),
+            MemoryChoice::Postgres(pg) => Some(Location::Postgres(pg.clone())),
             MemoryChoice::None => None,
         }
     }
@@ -71,12 +79,16 @@ impl MemoryChoice {
     /// reviewed translations, and only if the file exists, whether it is the
     /// default one or given with `--cache`: the dictionary creates no file
     /// and stores nothing.
-    pub fn for_backend(&self, backend: &str) -> Option<(PathBuf, MemoryUse)> {
-        let path = self.path()?;
+    pub fn for_backend(&self, backend: &str) -> Option<(Location, MemoryUse)> {
+        let location = self.location()?;
         if backend == backend::dictionary::NAME {
-            return path.exists().then_some((path, MemoryUse::ReviewedOnly));
+            let exists = match &location {
+                Location::File(path) => path.exists(),
+                Location::Postgres(_) => true,
+            };
+            return exists.then_some((location, MemoryUse::ReviewedOnly));
         }
-        Some((path, MemoryUse::Full))
+        Some((location, MemoryUse::Full))
     }
 }
 
@@ -169,7 +181,13 @@ impl TranslateConfig {
             concurrency: 4,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
-        let read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
+        let mut read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
+        if let Some(shard) = args.shard {
+            // Outputs that would collide in the unsharded run are refused
+            // here too, though they may fall in different shards.
+            crate::output::output_bases(&read.inputs, &options.output_dir)?;
+            read.inputs = shard.select(std::mem::take(&mut read.inputs));
+        }
         let (backend_settings, warnings) = backend_settings(&info, &args.common.connect)?;
         check_formality(&backend_settings, &options.target_lang)?;
         Ok(TranslateConfig {
@@ -183,7 +201,7 @@ impl TranslateConfig {
             glossary,
             formats,
             quiet: args.common.writing.quiet,
-            cache: MemoryChoice::from_args(args.cache.as_deref(), args.no_cache),
+            cache: MemoryChoice::from_args(args.cache.as_deref(), args.no_cache)?,
             backend_settings,
             warnings,
             dry_run: args.dry_run,
@@ -217,13 +235,17 @@ impl TranslateConfig {
             backend,
             self.options.clone(),
         );
-        if let Some((path, memory_use)) = self.cache.for_backend(&self.backend) {
+        if let Some((location, memory_use)) = self.cache.for_backend(&self.backend) {
             // A dry run only reads the memory, creates none, and repairs
-            // none (a file a killed run left is read from a repaired copy).
-            let cache = if self.dry_run {
-                Memory::open_for_reading(&path)?
+            // none (a file a killed run left is read from a repaired copy);
+            // nor does the dictionary create or migrate a database.
+            let read_only = self.dry_run
+                || (memory_use == MemoryUse::ReviewedOnly
+                    && matches!(location, Location::Postgres(_)));
+            let cache = if read_only {
+                Memory::open_at_for_reading(&location)?
             } else {
-                Some(Memory::open(&path)?)
+                Some(Memory::open_at(&location)?)
             };
             if let Some(cache) = cache {
                 pipeline = pipeline.with_memory(cache, memory_use);

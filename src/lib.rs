@@ -71,6 +71,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod review;
 pub mod segment;
+pub mod shard;
 pub mod text;
 pub mod translate;
 

@@ -294,8 +294,12 @@ impl<'a> TranslateStage<'a> {
         let (plain, keys, neighbours, sink) = (&plain, &keys, &neighbours, &journal);
         let done: Result<Vec<Vec<(SegmentId, Translated)>>> = stream::iter(batches)
             .map(|batch| async move {
+                let (batch, mut finals) = self.recheck(keys, batch)?;
+                if batch.is_empty() {
+                    return Ok(finals);
+                }
                 let raw = self.translate_group(ctx, neighbours, batch).await?;
-                let mut finals = Vec::with_capacity(raw.len());
+                finals.reserve(raw.len());
                 let mut to_repair = Vec::new();
                 for (id, reply, attempts) in raw {
                     let request = &plain[&id];
@@ -338,6 +342,47 @@ impl<'a> TranslateStage<'a> {
         journal.finish().await?;
         out.extend(done?.into_iter().flatten());
         Ok(out)
+    }
+
+    /// Look a batch up again just before it is sent, in a memory shared
+    /// with other workers: what another worker committed since this input
+    /// was prepared is taken from the memory, not requested again. So a
+    /// source is requested twice only when two workers' requests for it are
+    /// in flight at the same time. The rest of the batch is returned.
+    fn recheck(
+        &self,
+        keys: &HashMap<SegmentId, MemoryKey>,
+        batch: Vec<SegmentRequest>,
+    ) -> Result<(Vec<SegmentRequest>, Vec<(SegmentId, Translated)>)> {
+        let Some(cache) = self
+            .cache
+            .as_deref()
+            .filter(|c| c.is_shared() && self.memory_use == MemoryUse::Full)
+        else {
+            return Ok((batch, Vec::new()));
+        };
+        let batch_keys: Vec<MemoryKey> = batch.iter().map(|r| keys[&r.id].clone()).collect();
+        let hits = cache.get_many(&batch_keys)?;
+        let mut rest = Vec::with_capacity(batch.len());
+        let mut found = Vec::new();
+        for (request, hit) in batch.into_iter().zip(hits) {
+            match hit {
+                Some((cached, origin)) => found.push((
+                    request.id,
+                    Translated {
+                        text: Some(cached.text),
+                        origin,
+                        repaired: cached.repaired,
+                        attempts: 0,
+                    },
+                )),
+                None => rest.push(request),
+            }
+        }
+        if let Some(progress) = self.progress.filter(|_| !found.is_empty()) {
+            progress.translated(found.len());
+        }
+        Ok((rest, found))
     }
 
     /// Hand final translations to the translation memory and report them.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{memory_path, repaired_copy_note};
+use super::{memory_location, repaired_copy_note};
 use crate::backend;
 use crate::cli::{ExportTmArgs, TmFormat};
 use crate::error::{Error, Result};
@@ -17,13 +17,12 @@ pub(super) fn export_tm(args: &ExportTmArgs) -> Result<i32> {
         )
         .into());
     }
-    let path = memory_path(args.cache.as_deref())?;
+    let location = memory_location(args.cache.as_deref())?;
     // Read without writing: the memory may be in use by a run, or need a
     // repair that the next run makes.
-    let Some(cache) = Memory::open_for_reading(&path)? else {
+    let Some(cache) = Memory::open_at_for_reading(&location)? else {
         return Err(crate::ErrorKind::Usage(format!(
-            "{}: no translation memory there yet; translate with a caching backend, import a reviewed file, or pass --cache FILE",
-            path.display()
+            "{location}: no translation memory there yet; translate with a caching backend, import a reviewed file, or pass --cache FILE"
         ))
         .into());
     };
@@ -83,7 +82,7 @@ pub(super) fn export_tm(args: &ExportTmArgs) -> Result<i32> {
         } else {
             format!("; {}", notes.join("; "))
         },
-        path.display()
+        location
     );
     Ok(0)
 }

@@ -1,6 +1,6 @@
 //! `bitext import`: store a reviewer's edits in the translation memory.
 
-use super::memory_path;
+use super::memory_location;
 use crate::cli::ImportArgs;
 use crate::config::language_tag;
 use crate::error::{Error, Result};
@@ -14,8 +14,8 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32> {
     };
     let source_flag = flag(&args.source_lang, "--source-lang")?;
     let target_flag = flag(&args.target_lang, "--target-lang")?;
-    let path = memory_path(args.cache.as_deref())?;
-    let cache = Memory::open(&path)?;
+    let location = memory_location(args.cache.as_deref())?;
+    let cache = Memory::open_at(&location)?;
     let (mut imported, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);
     for file in &args.files {
         let result = (|| {
@@ -80,7 +80,7 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32> {
         "imported {}, {unchanged} unchanged, {rejected} rejected",
         count(imported, "reviewed translation", "reviewed translations")
     );
-    println!("  translation memory: {}", path.display());
+    println!("  translation memory: {location}");
     Ok(if failed > 0 {
         2
     } else if rejected > 0 {

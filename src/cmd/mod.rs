@@ -56,15 +56,18 @@ fn is_broken_pipe(error: &Error) -> bool {
 }
 
 /// The translation memory `bitext import` and `bitext export-tm` work on:
-/// `--cache FILE`, or the default one `translate` uses.
-fn memory_path(cache: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
-    MemoryChoice::from_args(cache, false).path().ok_or_else(|| {
-        crate::ErrorKind::Usage(
+/// `--cache FILE|URL` (or `BITEXT_CACHE`), or the default one `translate`
+/// uses.
+fn memory_location(cache: Option<&std::path::Path>) -> Result<crate::memory::Location> {
+    MemoryChoice::from_args(cache, false)?
+        .location()
+        .ok_or_else(|| {
+            crate::ErrorKind::Usage(
             "there is no user cache directory for the default translation memory; pass --cache FILE"
                 .into(),
         )
         .into()
-    })
+        })
 }
 
 /// What a reader says when the memory it read needed a repair.

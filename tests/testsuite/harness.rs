@@ -28,6 +28,13 @@ pub const CLEARED_ENV: &[&str] = &[
     "all_proxy",
     "NO_PROXY",
     "no_proxy",
+    "BITEXT_CACHE",
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGDATABASE",
+    "PGSSLMODE",
 ];
 
 /// A `bitext` command that does not depend on the machine: no API key or

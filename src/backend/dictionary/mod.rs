@@ -106,8 +106,13 @@ impl Backend for Dictionary {
         _ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
+        // Glossed on every core (rayon's pool: RAYON_NUM_THREADS limits it),
+        // one batch at a time, so memory stays bounded by a batch; the
+        // replies keep the batch's order, and each gloss depends on its
+        // segment alone, so the output is the same as on one core.
+        use rayon::prelude::*;
         Ok(batch
-            .iter()
+            .par_iter()
             .map(|request| SegmentReply {
                 id: request.id,
                 text: self.gloss(request),

@@ -1,6 +1,6 @@
-//! The translation memory: translations on disk (a `redb` database), so that
-//! a rerun costs no requests for segments already translated and an
-//! interrupted run resumes where it stopped.
+//! The translation memory: translations kept, so that a rerun costs no
+//! requests for segments already translated and an interrupted run resumes
+//! where it stopped.
 //!
 //! Machine translations are keyed by the language pair, the backend's
 //! [fingerprint](crate::backend::Backend::fingerprint) (name, model, prompt
@@ -9,28 +9,29 @@
 //! the source text. Reviewed translations (imported from a reviewed file by
 //! `bitext import`, see [`crate::review`]) are keyed by the language pair and
 //! the source text alone, and win over machine ones whatever the backend.
-//! Each segment is committed as soon as its translation is final. Every
+//! Each batch is committed as soon as its translations are final. Every
 //! entry records when it was created and last changed. [`Memory::for_each`]
 //! lists the whole memory (`bitext export-tm`).
 //!
-//! The file is opened in redb's single-writer mode: one run writes, and any
-//! number of readers (`--dry-run`, `export-tm`) may read it meanwhile and
-//! see each commit. A file left unfinished by a run that was killed is
-//! repaired by the next run that opens it for writing; a reader
-//! ([`Memory::open_for_reading`]) repairs a copy in memory instead and leaves
-//! the file as it is.
+//! Where it lives is a [`Location`]: a `redb` file (the embedded default, one
+//! writer at a time) or a PostgreSQL database
+//! shared by any number of workers (`--cache postgres://…`, see
+//! [`PgLocation`]). Both keep the same entries with the same
+//! semantics.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use redb::{ConcurrencyMode, ReadableDatabase, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Origin, TermMatch};
 use crate::error::{ErrorKind, Result};
 
-const MACHINE: TableDefinition<&str, &[u8]> = TableDefinition::new("machine-v1");
-const REVIEWED: TableDefinition<&str, &[u8]> = TableDefinition::new("reviewed-v1");
+mod postgres;
+mod redb;
+
+pub use postgres::PgLocation;
+
 const SEP: char = '\u{1f}';
 
 /// A stored translation.
@@ -161,27 +162,123 @@ pub struct MemoryEntry {
     pub changed: Option<SystemTime>,
 }
 
+/// The two kinds of entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Made by a backend, keyed by its fingerprint and the terms.
+    Machine,
+    /// Reviewed by a person, keyed by the language pair and the source.
+    Reviewed,
+}
+
+/// The fields of a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyParts<'a> {
+    source_lang: &'a str,
+    target_lang: &'a str,
+    /// The fingerprint and the terms, for a machine key.
+    backend: Option<(&'a str, &'a str)>,
+    source: &'a str,
+}
+
+impl KeyParts<'_> {
+    /// The entry with these key fields.
+    fn entry(
+        &self,
+        translation: StoredTranslation,
+        kind: Kind,
+        created: Option<SystemTime>,
+        changed: Option<SystemTime>,
+    ) -> MemoryEntry {
+        MemoryEntry {
+            source_lang: self.source_lang.to_string(),
+            target_lang: self.target_lang.to_string(),
+            source: self.source.to_string(),
+            fingerprint: self.backend.map(|(f, _)| f.to_string()),
+            terms: self.backend.map(|(_, t)| t.to_string()),
+            translation,
+            origin: match kind {
+                Kind::Machine => Origin::Machine,
+                Kind::Reviewed => Origin::Reviewed,
+            },
+            created,
+            changed,
+        }
+    }
+}
+
+/// The fields of a machine key; `None` if it is not one.
+fn split_machine_key(key: &str) -> Option<KeyParts<'_>> {
+    let mut parts = key.splitn(5, SEP);
+    Some(KeyParts {
+        source_lang: parts.next()?,
+        target_lang: parts.next()?,
+        backend: Some((parts.next()?, parts.next()?)),
+        source: parts.next()?,
+    })
+}
+
+/// The fields of a reviewed key; `None` if it is not one.
+fn split_reviewed_key(key: &str) -> Option<KeyParts<'_>> {
+    let mut parts = key.splitn(3, SEP);
+    Some(KeyParts {
+        source_lang: parts.next()?,
+        target_lang: parts.next()?,
+        backend: None,
+        source: parts.next()?,
+    })
+}
+
+/// Where a translation memory lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A redb file (the embedded default).
+    File(PathBuf),
+    /// A PostgreSQL database, shared by any number of workers.
+    Postgres(PgLocation),
+}
+
+impl Location {
+    /// The location `--cache` (or `BITEXT_CACHE`) names: a
+    /// `postgres://` (or `postgresql://`) URL, else a file path.
+    pub fn parse(value: &Path) -> Result<Self> {
+        match value.to_str() {
+            Some(text) if PgLocation::is_url(text) => {
+                Ok(Location::Postgres(PgLocation::parse(text)?))
+            }
+            _ => Ok(Location::File(value.to_path_buf())),
+        }
+    }
+
+    /// How messages name it: the file, or the URL without its password.
+    pub fn display_name(&self) -> PathBuf {
+        match self {
+            Location::File(path) => path.clone(),
+            Location::Postgres(pg) => PathBuf::from(pg.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Postgres(pg) => write!(f, "{pg}"),
+        }
+    }
+}
+
 /// An open translation memory.
 pub struct Memory {
-    db: Db,
-    path: PathBuf,
+    store: Store,
+    /// How messages name it (a PostgreSQL URL without its password).
+    name: PathBuf,
 }
 
-/// The database, open for reading and writing, or only for reading.
-enum Db {
-    ReadWrite(redb::Database),
-    ReadOnly(redb::ReadOnlyDatabase),
-    /// A copy of the file in memory, repaired there, for lookups only: the
-    /// file needed a repair, and the reader must not change it.
-    RepairedCopy(redb::Database),
-}
-
-/// How bitext opens a memory file: in single-writer mode, so that readers
-/// can open it while a run writes it.
-fn builder() -> redb::Builder {
-    let mut builder = redb::Builder::new();
-    builder.set_concurrency_mode(ConcurrencyMode::SingleWriter);
-    builder
+/// Where the entries are kept.
+enum Store {
+    Redb(redb::RedbStore),
+    Postgres(postgres::PgStore),
 }
 
 impl Memory {
@@ -191,30 +288,25 @@ impl Memory {
         dirs::cache_dir().map(|d| d.join("bitext").join("tm.redb"))
     }
 
-    /// Open (or create) the translation memory at `path`.
+    /// Open (or create) the translation memory file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| cache_error(path, &e.to_string()))?;
+        Ok(Memory {
+            store: Store::Redb(redb::RedbStore::open(path)?),
+            name: path.to_path_buf(),
+        })
+    }
+
+    /// Open (or create) the translation memory at `location`: a file is
+    /// created, a database gets its tables (created or migrated). A
+    /// database that cannot be reached is an error.
+    pub fn open_at(location: &Location) -> Result<Self> {
+        match location {
+            Location::File(path) => Self::open(path),
+            Location::Postgres(pg) => Ok(Memory {
+                store: Store::Postgres(postgres::PgStore::open(pg)?),
+                name: location.display_name(),
+            }),
         }
-        let db = builder()
-            .create(path)
-            .map_err(|e| cache_error(path, &e.to_string()))?;
-        let cache = Memory {
-            db: Db::ReadWrite(db),
-            path: path.to_path_buf(),
-        };
-        // Create the tables, so that readers never find them missing; a
-        // memory that has them is left alone (a commit costs a disk sync).
-        let read = cache.writer()?.begin_read().map_err(|e| cache.error(e))?;
-        if read.open_table(MACHINE).is_ok() && read.open_table(REVIEWED).is_ok() {
-            return Ok(cache);
-        }
-        drop(read);
-        let txn = cache.writer()?.begin_write().map_err(|e| cache.error(e))?;
-        txn.open_table(MACHINE).map_err(|e| cache.error(e))?;
-        txn.open_table(REVIEWED).map_err(|e| cache.error(e))?;
-        txn.commit().map_err(|e| cache.error(e))?;
-        Ok(cache)
     }
 
     /// Open the translation memory at `path` for lookups only, changing
@@ -223,15 +315,9 @@ impl Memory {
     /// run writing it was killed) is an error; [`Memory::open_for_reading`]
     /// reads such a file too.
     pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
-        if !path.exists() {
-            return Ok(None);
-        }
-        let db = builder()
-            .open_read_only(path)
-            .map_err(|e| cache_error(path, &e.to_string()))?;
-        Ok(Some(Memory {
-            db: Db::ReadOnly(db),
-            path: path.to_path_buf(),
+        Ok(redb::RedbStore::open_read_only(path)?.map(|store| Memory {
+            store: Store::Redb(store),
+            name: path.to_path_buf(),
         }))
     }
 
@@ -241,77 +327,63 @@ impl Memory {
     /// there ([`Memory::is_repaired_copy`] says so), and the file is left for
     /// the next run that writes it to repair. `None` when there is no file.
     pub fn open_for_reading(path: &Path) -> Result<Option<Self>> {
-        if !path.exists() {
-            return Ok(None);
-        }
-        match builder().open_read_only(path) {
-            Ok(db) => Ok(Some(Memory {
-                db: Db::ReadOnly(db),
-                path: path.to_path_buf(),
-            })),
-            Err(redb::DatabaseError::RepairAborted) => Self::repaired_copy(path).map(Some),
-            Err(e) => Err(cache_error(path, &e.to_string())),
-        }
+        Ok(
+            redb::RedbStore::open_for_reading(path)?.map(|store| Memory {
+                store: Store::Redb(store),
+                name: path.to_path_buf(),
+            }),
+        )
     }
 
-    /// The memory at `path` read into memory and repaired there.
-    fn repaired_copy(path: &Path) -> Result<Self> {
-        use redb::StorageBackend;
-        let bytes = std::fs::read(path).map_err(|e| cache_error(path, &e.to_string()))?;
-        let copy = redb::backends::InMemoryBackend::new();
-        let io = |e| cache_error(path, &format!("cannot copy it into memory: {e:?}"));
-        copy.set_len(bytes.len() as u64).map_err(io)?;
-        StorageBackend::write(&copy, 0, &bytes).map_err(io)?;
-        let db = redb::Builder::new()
-            .create_with_backend(copy)
-            .map_err(|e| cache_error(path, &e.to_string()))?;
-        Ok(Memory {
-            db: Db::RepairedCopy(db),
-            path: path.to_path_buf(),
-        })
+    /// Open the translation memory at `location` for lookups only, as
+    /// [`Memory::open_for_reading`] does for a file; a database is neither
+    /// created nor migrated (`None` when it has no translation memory yet).
+    pub fn open_at_for_reading(location: &Location) -> Result<Option<Self>> {
+        match location {
+            Location::File(path) => Self::open_for_reading(path),
+            Location::Postgres(pg) => {
+                Ok(
+                    postgres::PgStore::open_for_reading(pg)?.map(|store| Memory {
+                        store: Store::Postgres(store),
+                        name: location.display_name(),
+                    }),
+                )
+            }
+        }
     }
 
     /// Whether this is a repaired copy of a file that needed a repair (see
     /// [`Memory::open_for_reading`]): the file itself was left as it is.
     pub fn is_repaired_copy(&self) -> bool {
-        matches!(self.db, Db::RepairedCopy(_))
-    }
-
-    /// The file the memory lives in.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// A read transaction, whichever way the database is open.
-    fn begin_read(&self) -> Result<redb::ReadTransaction> {
-        match &self.db {
-            Db::ReadWrite(db) | Db::RepairedCopy(db) => db.begin_read(),
-            Db::ReadOnly(db) => db.begin_read(),
+        match &self.store {
+            Store::Redb(store) => store.is_repaired_copy(),
+            Store::Postgres(_) => false,
         }
-        .map_err(|e| self.error(e))
+    }
+
+    /// Whether other processes may write the memory while this one runs (a
+    /// database, not a file, which has one writer at a time).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.store, Store::Postgres(_))
+    }
+
+    /// How messages name the memory: its file, or its database's URL
+    /// without the password.
+    pub fn path(&self) -> &Path {
+        &self.name
     }
 
     /// Look up many keys at once: for each, the stored translation and whether
     /// it was reviewed or machine-made.
     pub fn get_many(&self, keys: &[MemoryKey]) -> Result<Vec<Option<(StoredTranslation, Origin)>>> {
-        let txn = self.begin_read()?;
-        let machine = txn.open_table(MACHINE).map_err(|e| self.error(e))?;
-        let reviewed = txn.open_table(REVIEWED).map_err(|e| self.error(e))?;
-        keys.iter()
-            .map(|key| {
-                for (table, key, origin) in [
-                    (&reviewed, &key.reviewed, Origin::Reviewed),
-                    (&machine, &key.machine, Origin::Cache),
-                ] {
-                    if let Some(value) = table.get(key.as_str()).map_err(|e| self.error(e))?
-                        && let Some(found) = Stored::decode(value.value())
-                    {
-                        return Ok(Some((found.translation, origin)));
-                    }
-                }
-                Ok(None)
-            })
-            .collect()
+        let pairs: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|k| (k.reviewed.as_str(), k.machine.as_str()))
+            .collect();
+        match &self.store {
+            Store::Redb(store) => store.get_many(&pairs),
+            Store::Postgres(store) => store.get_many(&pairs),
+        }
     }
 
     /// Every entry, in the order of [`Memory::for_each`].
@@ -329,137 +401,39 @@ impl Memory {
     /// Entries that cannot be read (written by a future version) are
     /// skipped.
     pub fn for_each(&self, mut f: impl FnMut(MemoryEntry) -> Result<()>) -> Result<()> {
-        use redb::{ReadableTable, ReadableTableMetadata};
-        let txn = self.begin_read()?;
-        for (definition, origin) in [(MACHINE, Origin::Machine), (REVIEWED, Origin::Reviewed)] {
-            let table = txn.open_table(definition).map_err(|e| self.error(e))?;
-            if table.len().map_err(|e| self.error(e))? == 0 {
-                continue;
-            }
-            for item in table.iter().map_err(|e| self.error(e))? {
-                let (key, value) = item.map_err(|e| self.error(e))?;
-                let Some(Stored {
-                    translation,
-                    created,
-                    changed,
-                }) = Stored::decode(value.value())
-                else {
-                    continue;
-                };
-                let (created, changed) = (from_millis(created), from_millis(changed));
-                let key = key.value();
-                let entry = if origin == Origin::Machine {
-                    let mut parts = key.splitn(5, SEP);
-                    let (Some(sl), Some(tl), Some(fp), Some(terms), Some(source)) = (
-                        parts.next(),
-                        parts.next(),
-                        parts.next(),
-                        parts.next(),
-                        parts.next(),
-                    ) else {
-                        continue;
-                    };
-                    MemoryEntry {
-                        source_lang: sl.to_string(),
-                        target_lang: tl.to_string(),
-                        source: source.to_string(),
-                        fingerprint: Some(fp.to_string()),
-                        terms: Some(terms.to_string()),
-                        translation,
-                        origin,
-                        created,
-                        changed,
-                    }
-                } else {
-                    let mut parts = key.splitn(3, SEP);
-                    let (Some(sl), Some(tl), Some(source)) =
-                        (parts.next(), parts.next(), parts.next())
-                    else {
-                        continue;
-                    };
-                    MemoryEntry {
-                        source_lang: sl.to_string(),
-                        target_lang: tl.to_string(),
-                        source: source.to_string(),
-                        fingerprint: None,
-                        terms: None,
-                        translation,
-                        origin,
-                        created,
-                        changed,
-                    }
-                };
-                f(entry)?;
-            }
+        match &self.store {
+            Store::Redb(store) => store.for_each(&mut f),
+            Store::Postgres(store) => store.for_each(&mut f),
         }
-        Ok(())
     }
 
     /// Store machine translations, in one transaction.
     pub fn put_machine(&self, items: &[(MemoryKey, StoredTranslation)]) -> Result<()> {
-        self.put(MACHINE, items.iter().map(|(k, v)| (k.machine.as_str(), v)))
+        let items: Vec<(&str, &StoredTranslation)> =
+            items.iter().map(|(k, v)| (k.machine.as_str(), v)).collect();
+        self.put(Kind::Machine, &items)
     }
 
     /// Store reviewed translations, in one transaction.
     pub fn put_reviewed(&self, items: &[(MemoryKey, StoredTranslation)]) -> Result<()> {
-        self.put(
-            REVIEWED,
-            items.iter().map(|(k, v)| (k.reviewed.as_str(), v)),
-        )
+        let items: Vec<(&str, &StoredTranslation)> = items
+            .iter()
+            .map(|(k, v)| (k.reviewed.as_str(), v))
+            .collect();
+        self.put(Kind::Reviewed, &items)
     }
 
-    /// Store `items` in `table`, in one transaction. An entry that replaces
+    /// Store `items` of `kind`, in one transaction. An entry that replaces
     /// another keeps its creation time; its change time moves only if the
     /// translation changed.
-    fn put<'a>(
-        &self,
-        table: TableDefinition<&str, &[u8]>,
-        items: impl Iterator<Item = (&'a str, &'a StoredTranslation)>,
-    ) -> Result<()> {
-        use redb::ReadableTable;
-        let now = now_millis();
-        let txn = self.writer()?.begin_write().map_err(|e| self.error(e))?;
-        {
-            let mut table = txn.open_table(table).map_err(|e| self.error(e))?;
-            for (key, value) in items {
-                let old = table
-                    .get(key)
-                    .map_err(|e| self.error(e))?
-                    .and_then(|v| Stored::decode(v.value()));
-                let stored = match old {
-                    Some(old) => Stored {
-                        changed: if old.translation.text == value.text {
-                            old.changed.or(Some(now))
-                        } else {
-                            Some(now)
-                        },
-                        created: old.created,
-                        translation: value.clone(),
-                    },
-                    None => Stored {
-                        translation: value.clone(),
-                        created: Some(now),
-                        changed: Some(now),
-                    },
-                };
-                let bytes = serde_json::to_vec(&stored).map_err(|e| self.error(e))?;
-                table
-                    .insert(key, bytes.as_slice())
-                    .map_err(|e| self.error(e))?;
-            }
+    fn put(&self, kind: Kind, items: &[(&str, &StoredTranslation)]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
         }
-        txn.commit().map_err(|e| self.error(e))
-    }
-
-    fn writer(&self) -> Result<&redb::Database> {
-        match &self.db {
-            Db::ReadWrite(db) => Ok(db),
-            Db::ReadOnly(_) | Db::RepairedCopy(_) => Err(self.error("opened for lookups only")),
+        match &self.store {
+            Store::Redb(store) => store.put(kind, items),
+            Store::Postgres(store) => store.put(kind, items),
         }
-    }
-
-    fn error(&self, e: impl std::fmt::Display) -> crate::Error {
-        cache_error(&self.path, &e.to_string())
     }
 }
 
@@ -649,30 +623,6 @@ mod tests {
         let (again, later) = dates();
         assert_eq!(again, created, "created once");
         assert!(later > changed, "changed when the text changed");
-    }
-
-    #[test]
-    fn entries_written_without_dates_still_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("tm.redb");
-        let cache = Memory::open(&path).unwrap();
-        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        // As an older bitext stored it: the translation alone.
-        let legacy = br#"{"text":"hello","backend":"b","model":null}"#;
-        let txn = cache.writer().unwrap().begin_write().unwrap();
-        txn.open_table(MACHINE)
-            .unwrap()
-            .insert(key.machine.as_str(), legacy.as_slice())
-            .unwrap();
-        txn.commit().unwrap();
-        let found = cache.get_many(std::slice::from_ref(&key)).unwrap();
-        assert_eq!(found[0].as_ref().unwrap().0.text, "hello");
-        cache
-            .for_each(|e| {
-                assert_eq!((e.created, e.changed), (None, None));
-                Ok(())
-            })
-            .unwrap();
     }
 
     #[test]
