@@ -69,7 +69,8 @@ const CLOSERS: &[char] = &[
 ];
 
 /// A source sentence ending in 。？！ (or ASCII `?`, `!`) whose target ends
-/// in none of `.`, `?`, `!`, `…` or a closing quote.
+/// in none of `.`, `?`, `!`, `…` (or their full-width forms, which are
+/// another check's business) or a closing quote.
 pub fn end_punctuation(source: &str, target: &str) -> Option<String> {
     let end = source.trim_end().trim_end_matches(CLOSERS).chars().next_back()?;
     if !matches!(end, '。' | '？' | '！' | '?' | '!') {
@@ -80,7 +81,7 @@ pub fn end_punctuation(source: &str, target: &str) -> Option<String> {
         return None;
     }
     let last = target.trim_end_matches(CLOSERS).chars().next_back()?;
-    if matches!(last, '.' | '?' | '!' | '…') {
+    if matches!(last, '.' | '?' | '!' | '…' | '。' | '？' | '！') {
         return None;
     }
     Some(format!("the source ends in '{end}', the target in '{last}'"))

@@ -44,23 +44,23 @@ impl Reader for Jsonl {
                 Some(Value::String(s)) => s.clone(),
                 _ => (file.units.len() + 1).to_string(),
             };
-            let untranslated = row
+            let missing = row
                 .get("flags")
                 .and_then(Value::as_array)
-                .is_some_and(|flags| {
-                    flags.iter().any(|f| {
-                        f.get("kind").and_then(Value::as_str) == Some("untranslated")
-                            && f.get("detail")
-                                .and_then(Value::as_str)
-                                .is_some_and(|d| d.starts_with("no translation"))
-                    })
-                });
+                .into_iter()
+                .flatten()
+                .filter(|f| f.get("kind").and_then(Value::as_str) == Some("untranslated"))
+                .filter_map(|f| f.get("detail").and_then(Value::as_str))
+                .find(|d| d.starts_with("no translation"))
+                .filter(|_| target.is_empty())
+                .map(str::to_string);
             file.units.push(QaUnit {
                 id,
                 line: Some(number),
                 source,
-                target: (!(untranslated && target.is_empty())).then_some(target),
+                target: missing.is_none().then_some(target),
                 codes: None,
+                missing,
             });
         }
         Ok(file)

@@ -34,6 +34,7 @@ impl Reader for Markdown {
                     source: row.source,
                     target: Some(row.target),
                     codes: None,
+                    missing: None,
                 })
                 .collect(),
             ..BilingualFile::default()

@@ -49,6 +49,9 @@ pub struct QaUnit {
     pub source: String,
     /// The target text; `None` when the file has no translation for it.
     pub target: Option<String>,
+    /// Why there is no target, when the file says (bitext's JSONL: "no
+    /// translation from deepl").
+    pub missing: Option<String>,
     /// The inline codes of source and target (`<x id="1">`); `None` for a
     /// format without them.
     pub codes: Option<(Vec<String>, Vec<String>)>,
@@ -360,8 +363,9 @@ fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result
             let mut flags = check::clean(&mut source, &mut target, &mut terms);
             flags.retain(|f| config.selection.runs(f.kind));
             let mut input = check::Input::new(&source, &target, &terms, glossary);
+            let why = unit.missing.as_deref().unwrap_or("no translation in the file");
             if unit.target.is_none() {
-                input = input.missing("no translation in the file");
+                input = input.missing(why);
             }
             if let Some((s, t)) = &unit.codes {
                 input = input.with_codes(s, t);
@@ -402,7 +406,7 @@ fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result
             } else {
                 unit.source.as_str()
             };
-            format!("{}:{} '{}'", report.files[*file], unit_place(unit), text.trim())
+            format!("{} '{}'", unit_place(&report.files[*file], unit), text.trim())
         };
         let occurrences: Vec<String> = group.members.iter().map(place).collect();
         let what = if group.kind == FlagKind::InconsistentTarget {
@@ -429,10 +433,10 @@ fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result
     Ok(report)
 }
 
-/// `unit ID` with its line: `12 (line 40)`.
-fn unit_place(unit: &QaUnit) -> String {
+/// Where a unit is: `a.tmx:40 unit 12`.
+fn unit_place(file: &str, unit: &QaUnit) -> String {
     match unit.line {
-        Some(line) => format!("{} (line {line})", unit.id),
-        None => unit.id.clone(),
+        Some(line) => format!("{file}:{line} unit {}", unit.id),
+        None => format!("{file} unit {}", unit.id),
     }
 }

@@ -93,6 +93,7 @@ impl Reader for Tmx {
                 line: Some(tu.line),
                 source: source.text,
                 target: target.map(|t| t.text),
+                missing: None,
                 codes,
             });
         }

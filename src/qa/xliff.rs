@@ -3,7 +3,8 @@
 //! XLIFF 1.2: one unit per `<trans-unit>` (in `<body>` or nested
 //! `<group>`s), or, when it has a `<seg-source>` with `<mrk mtype="seg">`
 //! segments, one per segment, its target the `<mrk>` of the same `mid` in
-//! `<target>`. Units marked `translate="no"` are left out. XLIFF 2.0: one
+//! `<target>`. Units marked `translate="no"`, and a PO header that
+//! translate-toolkit's po2xliff made a unit, are left out. XLIFF 2.0: one
 //! unit per `<segment>` of each `<unit>`. Inline codes: `<g>`, `<x/>`,
 //! `<bx/>`, `<ex/>`, `<bpt>`, `<ept>`, `<ph>`, `<it>` (1.2); `<pc>`, `<ph/>`,
 //! `<sc/>`, `<ec/>` (2.0). `<mrk>` is an annotation, not a code.
@@ -81,7 +82,9 @@ impl Reader for Xliff12 {
             let mut units = Vec::new();
             f.find_all("trans-unit", &mut units);
             for (n, tu) in units.into_iter().enumerate() {
-                if tu.attribute("translate") == Some("no") {
+                // A PO file's header, as po2xliff writes it, is no text.
+                let header = tu.attribute("restype") == Some("x-gettext-domain-header");
+                if tu.attribute("translate") == Some("no") || header {
                     continue;
                 }
                 let id = tu.attribute("id").map_or_else(|| (n + 1).to_string(), str::to_string);
@@ -99,6 +102,7 @@ impl Reader for Xliff12 {
                         codes: codes(&source, target.as_ref()),
                         source: source.text,
                         target: target.map(|t| t.text),
+                        missing: None,
                     });
                     continue;
                 }
@@ -112,6 +116,7 @@ impl Reader for Xliff12 {
                         codes: codes(&source, target.as_ref()),
                         source: source.text,
                         target: target.map(|t| t.text),
+                        missing: None,
                     });
                 }
             }
@@ -173,6 +178,7 @@ impl Reader for Xliff2 {
                     codes: codes(&source, target.as_ref()),
                     source: source.text,
                     target: target.map(|t| t.text),
+                    missing: None,
                 });
             }
         }

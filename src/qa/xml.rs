@@ -187,15 +187,28 @@ pub(super) fn inline(element: &Element) -> Inline {
     out
 }
 
+/// Read `element`'s children into `out`. Where a code that stood between
+/// two spaces is left out, one of them goes with it, so that the text has
+/// no double space the file has not.
 fn walk(element: &Element, out: &mut Inline) {
+    let mut after_code = false;
     for child in &element.children {
         match child {
-            Node::Text(t) => out.text.push_str(t),
+            Node::Text(t) => {
+                let t = if after_code && out.text.ends_with(' ') {
+                    t.strip_prefix(' ').unwrap_or(t)
+                } else {
+                    t
+                };
+                out.text.push_str(t);
+                after_code = false;
+            }
             Node::Element(e) => {
                 let name = e.name.as_str();
                 if NATIVE.contains(&name) || WRAPPING.contains(&name) {
                     out.codes.push(code_name(e));
                 }
+                after_code = NATIVE.contains(&name);
                 if WRAPPING.contains(&name) || IGNORED.contains(&name) {
                     walk(e, out);
                 }

@@ -20,6 +20,7 @@ mod glossary_extract;
 mod memory;
 mod output;
 mod qa;
+mod qa_command;
 mod resilience;
 mod review;
 mod segment;
