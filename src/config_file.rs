@@ -279,7 +279,13 @@ impl ConfigFile {
 fn check_qa(table: &QaTable, text: &str, line: usize) -> std::result::Result<(), (usize, String)> {
     if let Some(checks) = &table.checks {
         crate::qa::QaConfig::parse_checks(&checks.join(",")).map_err(|e| {
-            (key_line(text, line, "checks"), format!("[qa] checks: {}", e.to_string().trim_start_matches("--checks: ")))
+            (
+                key_line(text, line, "checks"),
+                format!(
+                    "[qa] checks: {}",
+                    e.to_string().trim_start_matches("--checks: ")
+                ),
+            )
         })?;
     }
     if let Some(v) = &table.fail_on
@@ -296,15 +302,25 @@ fn check_qa(table: &QaTable, text: &str, line: usize) -> std::result::Result<(),
         if crate::check::check_info(name).is_none() {
             return Err((
                 at,
-                format!("[qa] severity: unknown check '{name}'; the checks are {}", crate::check::check_names()),
+                format!(
+                    "[qa] severity: unknown check '{name}'; the checks are {}",
+                    crate::check::check_names()
+                ),
             ));
         }
         if !matches!(value.as_str(), "error" | "warning" | "off") {
-            return Err((at, format!("[qa] severity of {name} is '{value}'; write error, warning or off")));
+            return Err((
+                at,
+                format!("[qa] severity of {name} is '{value}'; write error, warning or off"),
+            ));
         }
     }
-    if table.length_max_factor.is_some_and(|f| !(f > 1.0))
-        || table.length_max_deviations.is_some_and(|d| !(d > 0.0))
+    if table
+        .length_max_factor
+        .is_some_and(|f| f.is_nan() || f <= 1.0)
+        || table
+            .length_max_deviations
+            .is_some_and(|d| d.is_nan() || d <= 0.0)
     {
         return Err((
             line,
@@ -376,12 +392,27 @@ mod tests {
     fn qa_table_errors_name_the_line() {
         let file = parse("[qa]\nchecks = [\"all\", \"-double-space\"]\n[qa.severity]\nend-punctuation = \"error\"\n").unwrap();
         assert!(file.qa.is_some());
-        let err = parse("[qa]\nfail_on = \"error\"\nchecs = []\n").unwrap_err().to_string();
-        assert!(err.starts_with("bitext.toml:3: unknown field `checs`"), "{err}");
-        let err = parse("[qa]\n\n[qa.severity]\nend-punctuatio = \"error\"\n").unwrap_err().to_string();
-        assert!(err.starts_with("bitext.toml:4: [qa] severity: unknown check 'end-punctuatio'"), "{err}");
-        let err = parse("[qa]\nchecks = [\"nope\"]\n").unwrap_err().to_string();
-        assert!(err.starts_with("bitext.toml:2: [qa] checks: unknown check 'nope'"), "{err}");
+        let err = parse("[qa]\nfail_on = \"error\"\nchecs = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:3: unknown field `checs`"),
+            "{err}"
+        );
+        let err = parse("[qa]\n\n[qa.severity]\nend-punctuatio = \"error\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:4: [qa] severity: unknown check 'end-punctuatio'"),
+            "{err}"
+        );
+        let err = parse("[qa]\nchecks = [\"nope\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:2: [qa] checks: unknown check 'nope'"),
+            "{err}"
+        );
     }
 
     #[test]

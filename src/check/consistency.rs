@@ -70,12 +70,18 @@ pub fn groups(pairs: &[(&str, &str)]) -> Vec<Group> {
 /// `text` with white space runs as one space, lowercased; for a target,
 /// without its end punctuation.
 fn fold(text: &str, target: bool) -> String {
-    let mut text = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let mut text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     if target {
         let end = text.trim_end_matches(['.', ',', ';', ':', '!', '?']).len();
         text.truncate(end);
     } else {
-        let end = text.trim_end_matches(['.', ',', ';', ':', '。', '，', '；', '：']).len();
+        let end = text
+            .trim_end_matches(['.', ',', ';', ':', '。', '，', '；', '：'])
+            .len();
         text.truncate(end);
     }
     text

@@ -24,7 +24,10 @@ const BRACKETS: &[(&str, &str, char, char)] = &[
 /// `(opens, closes)` of one bracket pair in `text`.
 fn count(text: &str, opens: &str, closes: &str) -> (usize, usize) {
     text.chars().fold((0, 0), |(o, c), ch| {
-        (o + usize::from(opens.contains(ch)), c + usize::from(closes.contains(ch)))
+        (
+            o + usize::from(opens.contains(ch)),
+            c + usize::from(closes.contains(ch)),
+        )
     })
 }
 
@@ -72,7 +75,11 @@ const CLOSERS: &[char] = &[
 /// in none of `.`, `?`, `!`, `…` (or their full-width forms, which are
 /// another check's business) or a closing quote.
 pub fn end_punctuation(source: &str, target: &str) -> Option<String> {
-    let end = source.trim_end().trim_end_matches(CLOSERS).chars().next_back()?;
+    let end = source
+        .trim_end()
+        .trim_end_matches(CLOSERS)
+        .chars()
+        .next_back()?;
     if !matches!(end, '。' | '？' | '！' | '?' | '!') {
         return None;
     }
@@ -84,7 +91,9 @@ pub fn end_punctuation(source: &str, target: &str) -> Option<String> {
     if matches!(last, '.' | '?' | '!' | '…' | '。' | '？' | '！') {
         return None;
     }
-    Some(format!("the source ends in '{end}', the target in '{last}'"))
+    Some(format!(
+        "the source ends in '{end}', the target in '{last}'"
+    ))
 }
 
 /// Words that English may say twice ("that that", "had had").
@@ -170,7 +179,10 @@ mod tests {
 
     #[test]
     fn repeated_words_and_spaces() {
-        assert_eq!(repeated_words("see the the river. The end, end"), ["the the"]);
+        assert_eq!(
+            repeated_words("see the the river. The end, end"),
+            ["the the"]
+        );
         assert!(repeated_words("that that is").is_empty());
         assert!(double_space("甲", "a  b").is_some());
         assert!(double_space("甲", "a b ").is_none());

@@ -146,24 +146,114 @@ const fn info(
 
 /// Every check, in report order.
 pub const CHECKS: &[CheckInfo] = &[
-    info(FlagKind::Untranslated, Severity::Error, "the unit has no translation, or Han characters are left in it", true),
-    info(FlagKind::Empty, Severity::Error, "the translation is empty although the source is not", true),
-    info(FlagKind::SourceCopied, Severity::Error, "the target is a copy of a source that contains Han characters", false),
-    info(FlagKind::NumberMismatch, Severity::Error, "a number of the source is missing from the target or has another value", true),
-    info(FlagKind::UrlMismatch, Severity::Error, "a URL or e-mail address of the source is missing or altered in the target", true),
-    info(FlagKind::TagMismatch, Severity::Error, "the target's inline codes (tags) differ from the source's", false),
-    info(FlagKind::ForbiddenTerm, Severity::Error, "a rendering the glossary forbids is used, or a do_not_translate term was translated", true),
-    info(FlagKind::LlmChatter, Severity::Error, "the target carries a language model's remarks (\"Here is the translation\", \"Note:\")", true),
-    info(FlagKind::GlossaryMiss, Severity::Warning, "a glossary term of the source lacks its prescribed target", true),
-    info(FlagKind::LengthRatio, Severity::Warning, "the target is far longer or shorter than its source predicts", true),
-    info(FlagKind::BracketMismatch, Severity::Warning, "brackets or quotes are unpaired in the target where the source's are paired", false),
-    info(FlagKind::EndPunctuation, Severity::Warning, "a source sentence ends in 。？！ and its target in no end punctuation", false),
-    info(FlagKind::RepeatedWord, Severity::Warning, "a word repeated (\"the the\")", false),
-    info(FlagKind::DoubleSpace, Severity::Warning, "two or more spaces in a row inside the target", false),
-    info(FlagKind::LeadingTrailingSpace, Severity::Warning, "leading or trailing white space differs from the source's", false),
-    info(FlagKind::ControlCharRemoved, Severity::Warning, "characters XML 1.0 cannot carry were removed from the text", true),
-    info(FlagKind::InconsistentTarget, Severity::Warning, "one source translated in different ways (across all files)", false),
-    info(FlagKind::InconsistentSource, Severity::Warning, "one translation given to different sources (across all files)", false),
+    info(
+        FlagKind::Untranslated,
+        Severity::Error,
+        "the unit has no translation, or Han characters are left in it",
+        true,
+    ),
+    info(
+        FlagKind::Empty,
+        Severity::Error,
+        "the translation is empty although the source is not",
+        true,
+    ),
+    info(
+        FlagKind::SourceCopied,
+        Severity::Error,
+        "the target is a copy of a source that contains Han characters",
+        false,
+    ),
+    info(
+        FlagKind::NumberMismatch,
+        Severity::Error,
+        "a number of the source is missing from the target or has another value",
+        true,
+    ),
+    info(
+        FlagKind::UrlMismatch,
+        Severity::Error,
+        "a URL or e-mail address of the source is missing or altered in the target",
+        true,
+    ),
+    info(
+        FlagKind::TagMismatch,
+        Severity::Error,
+        "the target's inline codes (tags) differ from the source's",
+        false,
+    ),
+    info(
+        FlagKind::ForbiddenTerm,
+        Severity::Error,
+        "a rendering the glossary forbids is used, or a do_not_translate term was translated",
+        true,
+    ),
+    info(
+        FlagKind::LlmChatter,
+        Severity::Error,
+        "the target carries a language model's remarks (\"Here is the translation\", \"Note:\")",
+        true,
+    ),
+    info(
+        FlagKind::GlossaryMiss,
+        Severity::Warning,
+        "a glossary term of the source lacks its prescribed target",
+        true,
+    ),
+    info(
+        FlagKind::LengthRatio,
+        Severity::Warning,
+        "the target is far longer or shorter than its source predicts",
+        true,
+    ),
+    info(
+        FlagKind::BracketMismatch,
+        Severity::Warning,
+        "brackets or quotes are unpaired in the target where the source's are paired",
+        false,
+    ),
+    info(
+        FlagKind::EndPunctuation,
+        Severity::Warning,
+        "a source sentence ends in 。？！ and its target in no end punctuation",
+        false,
+    ),
+    info(
+        FlagKind::RepeatedWord,
+        Severity::Warning,
+        "a word repeated (\"the the\")",
+        false,
+    ),
+    info(
+        FlagKind::DoubleSpace,
+        Severity::Warning,
+        "two or more spaces in a row inside the target",
+        false,
+    ),
+    info(
+        FlagKind::LeadingTrailingSpace,
+        Severity::Warning,
+        "leading or trailing white space differs from the source's",
+        false,
+    ),
+    info(
+        FlagKind::ControlCharRemoved,
+        Severity::Warning,
+        "characters XML 1.0 cannot carry were removed from the text",
+        true,
+    ),
+    info(
+        FlagKind::InconsistentTarget,
+        Severity::Warning,
+        "one source translated in different ways (across all files)",
+        false,
+    ),
+    info(
+        FlagKind::InconsistentSource,
+        Severity::Warning,
+        "one translation given to different sources (across all files)",
+        false,
+    ),
 ];
 
 /// The check named `name`.
@@ -173,7 +263,11 @@ pub fn check_info(name: &str) -> Option<&'static CheckInfo> {
 
 /// The names of every check, comma-separated (for messages).
 pub fn check_names() -> String {
-    CHECKS.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+    CHECKS
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Which checks run, and their thresholds.
@@ -204,7 +298,10 @@ impl Selection {
     /// Only the checks of `kinds`.
     pub fn only(kinds: &[FlagKind]) -> Self {
         Selection {
-            enabled: CHECKS.iter().map(|c| (c.kind, kinds.contains(&c.kind))).collect(),
+            enabled: CHECKS
+                .iter()
+                .map(|c| (c.kind, kinds.contains(&c.kind)))
+                .collect(),
             length: length::Limits::default(),
         }
     }
@@ -241,7 +338,12 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     /// A unit with a translation and no inline codes.
-    pub fn new(source: &'a str, target: &'a str, terms: &'a [TermMatch], glossary: &'a Glossary) -> Self {
+    pub fn new(
+        source: &'a str,
+        target: &'a str,
+        terms: &'a [TermMatch],
+        glossary: &'a Glossary,
+    ) -> Self {
         Input {
             source,
             target,
@@ -284,7 +386,10 @@ pub fn flags(input: &Input<'_>, selection: &Selection) -> Vec<Flag> {
     } else {
         let han: String = target.chars().filter(|&c| is_han(c)).collect();
         if !han.is_empty() {
-            push(FlagKind::Untranslated, format!("Han characters left: {han}"));
+            push(
+                FlagKind::Untranslated,
+                format!("Han characters left: {han}"),
+            );
         }
         if form::is_source_copy(source, target) {
             push(FlagKind::SourceCopied, String::new());
@@ -342,7 +447,10 @@ pub fn flags(input: &Input<'_>, selection: &Selection) -> Vec<Flag> {
             if dnt && forbidden_on {
                 push(
                     FlagKind::ForbiddenTerm,
-                    format!("{} is do_not_translate, but the target lacks it", term.source),
+                    format!(
+                        "{} is do_not_translate, but the target lacks it",
+                        term.source
+                    ),
                 );
             } else {
                 push(

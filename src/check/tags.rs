@@ -20,7 +20,13 @@ pub fn mismatch(source: &[String], target: &[String]) -> Option<String> {
         balance
             .iter()
             .filter(|&(_, &n)| want(n))
-            .map(|(c, &n)| if n.abs() > 1 { format!("{c} ×{}", n.abs()) } else { c.to_string() })
+            .map(|(c, &n)| {
+                if n.abs() > 1 {
+                    format!("{c} ×{}", n.abs())
+                } else {
+                    c.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };

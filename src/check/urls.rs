@@ -41,9 +41,7 @@ pub fn find(text: &str) -> Vec<&str> {
             .unwrap_or(text.len() - at - 1);
         let start = at - local_len;
         let domain = text[at + 1..at + 1 + domain_len].trim_end_matches(['.', '-']);
-        let in_url = found
-            .iter()
-            .any(|&(s, u)| (s..s + u.len()).contains(&at));
+        let in_url = found.iter().any(|&(s, u)| (s..s + u.len()).contains(&at));
         if local_len > 0 && !in_url && domain.contains('.') {
             found.push((start, &text[start..at + 1 + domain.len()]));
         }

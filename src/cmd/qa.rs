@@ -8,6 +8,7 @@ use crate::config::language_tag;
 use crate::config_file::ConfigFile;
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
+use crate::output::AtomicFile;
 use crate::qa::{self, FailOn, QaConfig};
 
 pub(super) fn qa(args: &QaArgs) -> Result<i32> {
@@ -21,7 +22,12 @@ pub(super) fn qa(args: &QaArgs) -> Result<i32> {
     };
     written.map_err(super::stdout_error)?;
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| Error::write(path, e))?,
+        Some(path) => {
+            // Whole or not at all: a gate must not read half a report.
+            let mut file = AtomicFile::create(path)?;
+            file.write_all(&text).map_err(|e| Error::write(path, e))?;
+            file.commit()?;
+        }
         None => std::io::stdout()
             .write_all(&text)
             .map_err(super::stdout_error)?,
@@ -49,7 +55,9 @@ fn qa_config(args: &QaArgs) -> Result<(QaConfig, FailOn)> {
     let mut fail_on = FailOn::Error;
     if let Some(table) = table {
         for (name, value) in &table.severity {
-            let Some(info) = check::check_info(name) else { continue };
+            let Some(info) = check::check_info(name) else {
+                continue;
+            };
             match value.as_str() {
                 "off" => config.selection.set(info.kind, false),
                 "error" => {

@@ -29,13 +29,17 @@ impl Reader for Jsonl {
                 continue;
             }
             let error = |message: String| read_error(ctx.path, number, message);
-            let row: Value = serde_json::from_str(line)
-                .map_err(|e| error(format!("not a JSON object: {e}")))?;
+            let row: Value =
+                serde_json::from_str(line).map_err(|e| error(format!("not a JSON object: {e}")))?;
             let text = |key: &str| -> Result<String> {
                 row.get(key)
                     .and_then(Value::as_str)
                     .map(str::to_string)
-                    .ok_or_else(|| error(format!("no \"{key}\" string; each line needs \"source\" and \"target\"")))
+                    .ok_or_else(|| {
+                        error(format!(
+                            "no \"{key}\" string; each line needs \"source\" and \"target\""
+                        ))
+                    })
             };
             let source = text("source")?;
             let target = text("target")?;

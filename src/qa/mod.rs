@@ -173,7 +173,11 @@ impl QaConfig {
     /// translate runs), and `-name` to leave one out. A list that starts
     /// with `-name` starts from every check.
     pub fn parse_checks(list: &str) -> Result<check::Selection> {
-        let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let items: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         let mut selection = if items.first().is_none_or(|i| i.starts_with('-')) {
             check::Selection::all()
         } else {
@@ -269,7 +273,10 @@ fn extension(path: &Path) -> String {
 fn xml_root(text: &str) -> Option<&str> {
     let mut rest = text.trim_start();
     loop {
-        if let Some(r) = rest.strip_prefix("<?").or_else(|| rest.strip_prefix("<!--")) {
+        if let Some(r) = rest
+            .strip_prefix("<?")
+            .or_else(|| rest.strip_prefix("<!--"))
+        {
             let end = if rest.starts_with("<?") { "?>" } else { "-->" };
             rest = r.split_once(end)?.1.trim_start();
         } else if let Some(r) = rest.strip_prefix("<!") {
@@ -305,9 +312,9 @@ pub fn run_texts(config: &QaConfig, files: &[(&str, &str)]) -> Result<Report> {
 /// file that states one must agree with the flag and the other files.
 fn language_pair(config: &QaConfig, files: &[(String, BilingualFile)]) -> Result<(String, String)> {
     let pick = |flag: &Option<String>,
-                    stated: &dyn Fn(&BilingualFile) -> Option<&String>,
-                    option: &str,
-                    default: &str|
+                stated: &dyn Fn(&BilingualFile) -> Option<&String>,
+                option: &str,
+                default: &str|
      -> Result<String> {
         let mut chosen: Option<(String, String)> = flag.clone().map(|f| (f, option.to_string()));
         for (name, file) in files {
@@ -325,8 +332,18 @@ fn language_pair(config: &QaConfig, files: &[(String, BilingualFile)]) -> Result
         }
         Ok(chosen.map_or_else(|| default.to_string(), |(c, _)| c))
     };
-    let source = pick(&config.source_lang, &|f| f.source_lang.as_ref(), "--source-lang", "zh-CN")?;
-    let target = pick(&config.target_lang, &|f| f.target_lang.as_ref(), "--target-lang", "en-US")?;
+    let source = pick(
+        &config.source_lang,
+        &|f| f.source_lang.as_ref(),
+        "--source-lang",
+        "zh-CN",
+    )?;
+    let target = pick(
+        &config.target_lang,
+        &|f| f.target_lang.as_ref(),
+        "--target-lang",
+        "en-US",
+    )?;
     Ok((source, target))
 }
 
@@ -363,7 +380,10 @@ fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result
             let mut flags = check::clean(&mut source, &mut target, &mut terms);
             flags.retain(|f| config.selection.runs(f.kind));
             let mut input = check::Input::new(&source, &target, &terms, glossary);
-            let why = unit.missing.as_deref().unwrap_or("no translation in the file");
+            let why = unit
+                .missing
+                .as_deref()
+                .unwrap_or("no translation in the file");
             if unit.target.is_none() {
                 input = input.missing(why);
             }
@@ -406,7 +426,11 @@ fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result
             } else {
                 unit.source.as_str()
             };
-            format!("{} '{}'", unit_place(&report.files[*file], unit), text.trim())
+            format!(
+                "{} '{}'",
+                unit_place(&report.files[*file], unit),
+                text.trim()
+            )
         };
         let occurrences: Vec<String> = group.members.iter().map(place).collect();
         let what = if group.kind == FlagKind::InconsistentTarget {

@@ -85,7 +85,8 @@ impl Report {
         CHECKS
             .iter()
             .map(|c| {
-                let found: Vec<&Finding> = self.findings.iter().filter(|f| f.check == c.kind).collect();
+                let found: Vec<&Finding> =
+                    self.findings.iter().filter(|f| f.check == c.kind).collect();
                 (c.kind, found)
             })
             .filter(|(_, found)| !found.is_empty())
@@ -93,13 +94,16 @@ impl Report {
     }
 
     fn summary(&self) -> String {
-        let errors = self.findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         let warnings = self.findings.len() - errors;
         format!(
-            "{} in {}, {} {} → {}: {}, {}",
+            "{} in {}, checked {} → {}: {}, {}",
             crate::text::count(self.units, "unit", "units"),
             crate::text::count(self.files.len(), "file", "files"),
-            "checked",
             self.source_lang,
             self.target_lang,
             crate::text::count(errors, "error", "errors"),
@@ -125,9 +129,16 @@ impl Report {
                     Some(line) => format!("{}:{line}", f.file),
                     None => f.file.clone(),
                 };
-                let message = if f.message.is_empty() { String::new() } else { format!(": {}", f.message) };
+                let message = if f.message.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", f.message)
+                };
                 writeln!(out, "  {place}: unit {}{message}", f.unit)?;
-                if !matches!(kind, FlagKind::InconsistentTarget | FlagKind::InconsistentSource) {
+                if !matches!(
+                    kind,
+                    FlagKind::InconsistentTarget | FlagKind::InconsistentSource
+                ) {
                     writeln!(out, "    source: {}", one_line(&f.source))?;
                     writeln!(out, "    target: {}", one_line(&f.target))?;
                 }
@@ -144,7 +155,10 @@ impl Report {
         if grouped.is_empty() {
             return Ok(());
         }
-        writeln!(out, "| check | severity | findings | what it finds |\n|---|---|---:|---|")?;
+        writeln!(
+            out,
+            "| check | severity | findings | what it finds |\n|---|---|---:|---|"
+        )?;
         for (kind, found) in &grouped {
             let info = crate::check::check_info(kind.as_str());
             writeln!(
@@ -156,7 +170,10 @@ impl Report {
             )?;
         }
         for (kind, found) in &grouped {
-            writeln!(out, "\n### `{kind}`\n\n| file | unit | message | source | target |\n|---|---|---|---|---|")?;
+            writeln!(
+                out,
+                "\n### `{kind}`\n\n| file | unit | message | source | target |\n|---|---|---|---|---|"
+            )?;
             for f in found {
                 let place = match f.line {
                     Some(line) => format!("{}:{line}", f.file),

@@ -5,7 +5,9 @@
 //! content native data; `<hi>` is a code around text.
 
 use super::xml::{self, Element};
-use super::{BilingualFile, QaUnit, ReadContext, Reader, extension, read_error, same_language, xml_root};
+use super::{
+    BilingualFile, QaUnit, ReadContext, Reader, extension, read_error, same_language, xml_root,
+};
 use crate::error::Result;
 
 /// The TMX reader.
@@ -26,7 +28,10 @@ impl Reader for Tmx {
             return Err(read_error(
                 ctx.path,
                 root.line,
-                format!("the root element is <{}>, not <tmx>; is this a TMX file?", root.name),
+                format!(
+                    "the root element is <{}>, not <tmx>; is this a TMX file?",
+                    root.name
+                ),
             ));
         }
         let header = root.child("header");
@@ -55,12 +60,19 @@ impl Reader for Tmx {
                 .as_deref()
                 .and_then(|l| tuvs.iter().position(|(lang, _)| same_language(lang, l)))
                 .unwrap_or(0);
-            let target_lang = ctx.target_lang.map(str::to_string).or_else(|| file.target_lang.clone());
+            let target_lang = ctx
+                .target_lang
+                .map(str::to_string)
+                .or_else(|| file.target_lang.clone());
             let target = tuvs
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| i != source_at)
-                .find(|(_, (lang, _))| target_lang.as_deref().is_none_or(|t| same_language(lang, t)))
+                .find(|(_, (lang, _))| {
+                    target_lang
+                        .as_deref()
+                        .is_none_or(|t| same_language(lang, t))
+                })
                 .map(|(_, t)| *t);
             if file.target_lang.is_none()
                 && let Some((lang, _)) = target
@@ -69,9 +81,9 @@ impl Reader for Tmx {
                 file.target_lang = Some(lang.to_string());
             }
             let seg = |tuv: &Element| {
-                tuv.child("seg").map(xml::inline).ok_or_else(|| {
-                    read_error(ctx.path, tuv.line, "a <tuv> without <seg>".into())
-                })
+                tuv.child("seg")
+                    .map(xml::inline)
+                    .ok_or_else(|| read_error(ctx.path, tuv.line, "a <tuv> without <seg>".into()))
             };
             let (source_lang_of_tu, source_tuv) = tuvs[source_at];
             if file.source_lang.is_none() && !source_lang_of_tu.is_empty() {
@@ -79,7 +91,8 @@ impl Reader for Tmx {
             }
             let source = seg(source_tuv)?;
             let target = target.map(|(_, t)| seg(t)).transpose()?;
-            let has_codes = !source.codes.is_empty() || target.as_ref().is_some_and(|t| !t.codes.is_empty());
+            let has_codes =
+                !source.codes.is_empty() || target.as_ref().is_some_and(|t| !t.codes.is_empty());
             let codes = has_codes.then(|| {
                 (
                     source.codes.clone(),

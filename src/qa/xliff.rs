@@ -7,7 +7,9 @@
 //! translate-toolkit's po2xliff made a unit, are left out. XLIFF 2.0: one
 //! unit per `<segment>` of each `<unit>`. Inline codes: `<g>`, `<x/>`,
 //! `<bx/>`, `<ex/>`, `<bpt>`, `<ept>`, `<ph>`, `<it>` (1.2); `<pc>`, `<ph/>`,
-//! `<sc/>`, `<ec/>` (2.0). `<mrk>` is an annotation, not a code.
+//! `<sc/>`, `<ec/>` (2.0). `<mrk>` is an annotation, not a code. An empty
+//! target whose state is `new`, `needs-translation` or `initial` is no
+//! translation (`untranslated`), not an `empty` one.
 
 use super::xml::{self, Element, Inline};
 use super::{BilingualFile, QaUnit, ReadContext, Reader, extension, read_error, xml_root};
@@ -31,7 +33,11 @@ fn version(ctx: &ReadContext<'_>) -> Option<u8> {
         &rest[..rest.find('>').unwrap_or(rest.len())]
     });
     let two = ["version=\"2", "version='2", "xliff:document:2"];
-    Some(if two.iter().any(|v| tag.contains(v)) { 2 } else { 1 })
+    Some(if two.iter().any(|v| tag.contains(v)) {
+        2
+    } else {
+        1
+    })
 }
 
 fn root(ctx: &ReadContext<'_>) -> Result<Element> {
@@ -40,7 +46,10 @@ fn root(ctx: &ReadContext<'_>) -> Result<Element> {
         return Err(read_error(
             ctx.path,
             root.line,
-            format!("the root element is <{}>, not <xliff>; is this an XLIFF file?", root.name),
+            format!(
+                "the root element is <{}>, not <xliff>; is this an XLIFF file?",
+                root.name
+            ),
         ));
     }
     Ok(root)
@@ -70,7 +79,11 @@ impl Reader for Xliff12 {
         let mut file = BilingualFile::default();
         let files: Vec<&Element> = root.elements().filter(|e| e.name == "file").collect();
         if files.is_empty() {
-            return Err(read_error(ctx.path, root.line, "no <file> element; is this XLIFF 1.2?".into()));
+            return Err(read_error(
+                ctx.path,
+                root.line,
+                "no <file> element; is this XLIFF 1.2?".into(),
+            ));
         }
         for f in files {
             if file.source_lang.is_none() {
@@ -87,11 +100,17 @@ impl Reader for Xliff12 {
                 if tu.attribute("translate") == Some("no") || header {
                     continue;
                 }
-                let id = tu.attribute("id").map_or_else(|| (n + 1).to_string(), str::to_string);
+                let id = tu
+                    .attribute("id")
+                    .map_or_else(|| (n + 1).to_string(), str::to_string);
                 let source = tu.child("source").ok_or_else(|| {
-                    read_error(ctx.path, tu.line, format!("trans-unit '{id}' has no <source>"))
+                    read_error(
+                        ctx.path,
+                        tu.line,
+                        format!("trans-unit '{id}' has no <source>"),
+                    )
                 })?;
-                let target = tu.child("target");
+                let target = tu.child("target").filter(|t| !is_untranslated(t, tu));
                 let marks = tu.child("seg-source").map(segments).unwrap_or_default();
                 if marks.is_empty() {
                     let source = xml::inline(source);
@@ -109,7 +128,10 @@ impl Reader for Xliff12 {
                 let targets = target.map(segments).unwrap_or_default();
                 for (mid, segment) in &marks {
                     let source = xml::inline(segment);
-                    let target = targets.iter().find(|(m, _)| m == mid).map(|(_, t)| xml::inline(t));
+                    let target = targets
+                        .iter()
+                        .find(|(m, _)| m == mid)
+                        .map(|(_, t)| xml::inline(t));
                     file.units.push(QaUnit {
                         id: format!("{id}#{mid}"),
                         line: Some(segment.line),
@@ -123,6 +145,16 @@ impl Reader for Xliff12 {
         }
         Ok(file)
     }
+}
+
+/// Whether an empty `target` says it is no translation yet: its state (or
+/// its segment's, in XLIFF 2.0) is `new`, `needs-translation` or `initial`.
+fn is_untranslated(target: &Element, unit: &Element) -> bool {
+    let empty = xml::inline(target).text.trim().is_empty();
+    let state = target
+        .attribute("state")
+        .or_else(|| unit.attribute("state"));
+    empty && matches!(state, Some("new" | "needs-translation" | "initial"))
 }
 
 /// The `<mrk mtype="seg">` segments of a `<seg-source>` or `<target>`, by
@@ -159,14 +191,23 @@ impl Reader for Xliff2 {
             if unit.attribute("translate") == Some("no") {
                 continue;
             }
-            let id = unit.attribute("id").map_or_else(|| (n + 1).to_string(), str::to_string);
+            let id = unit
+                .attribute("id")
+                .map_or_else(|| (n + 1).to_string(), str::to_string);
             let segments: Vec<&Element> = unit.elements().filter(|e| e.name == "segment").collect();
             for (i, segment) in segments.iter().enumerate() {
                 let source = segment.child("source").ok_or_else(|| {
-                    read_error(ctx.path, segment.line, format!("unit '{id}' has a <segment> without <source>"))
+                    read_error(
+                        ctx.path,
+                        segment.line,
+                        format!("unit '{id}' has a <segment> without <source>"),
+                    )
                 })?;
                 let source = xml::inline(source);
-                let target = segment.child("target").map(xml::inline);
+                let target = segment
+                    .child("target")
+                    .filter(|t| !is_untranslated(t, segment))
+                    .map(xml::inline);
                 let seg_id = match segment.attribute("id") {
                     Some(s) if segments.len() > 1 => format!("{id}#{s}"),
                     _ if segments.len() > 1 => format!("{id}#{}", i + 1),

@@ -102,7 +102,10 @@ pub(super) fn parse(path: &std::path::Path, text: &str) -> Result<Element> {
                 push(&mut stack, Node::Text(t.into_owned()));
             }
             Event::CData(t) => {
-                push(&mut stack, Node::Text(String::from_utf8_lossy(&t).into_owned()));
+                push(
+                    &mut stack,
+                    Node::Text(String::from_utf8_lossy(&t).into_owned()),
+                );
             }
             Event::GeneralRef(r) => {
                 let text = match resolve_xml_reference(&r) {

@@ -62,7 +62,10 @@ fn units_with_findings(report: &Value) -> Vec<String> {
 fn professional_translations_get_findings_on_at_most_one_percent_of_units() {
     // The health article's translation has one known glossary-miss in 43
     // units (tests/testsuite/qa.rs): 1 unit allowed there.
-    for (name, allowed) in [("review/article.good.jsonl", 0), ("review/health.good.jsonl", 1)] {
+    for (name, allowed) in [
+        ("review/article.good.jsonl", 0),
+        ("review/health.good.jsonl", 1),
+    ] {
         let file = fixture_path(name);
         let (code, report) = qa_json(&[path(&file)]);
         let units = report["units"].as_u64().unwrap() as usize;
@@ -73,7 +76,10 @@ fn professional_translations_get_findings_on_at_most_one_percent_of_units() {
             flagged.len(),
             report["by_check"]
         );
-        assert!(flagged.len() * 100 <= units || flagged.len() <= allowed, "{name}: {flagged:#?}");
+        assert!(
+            flagged.len() * 100 <= units || flagged.len() <= allowed,
+            "{name}: {flagged:#?}"
+        );
         // Warnings only: the default gate (--fail-on error) passes.
         assert_eq!(code, 0, "{name}: {}", report["findings"]);
     }
@@ -135,19 +141,33 @@ fn every_check_finds_its_broken_cases_in_jsonl_tmx_and_xliff() {
             }
         }
         assert!(misses.is_empty(), "{name}:\n{}", misses.join("\n"));
-        assert!(got.is_empty(), "{name}: findings on units without expectations: {got:?}");
-        assert_eq!(report["units"].as_u64().unwrap() as usize, want.len(), "{name}");
+        assert!(
+            got.is_empty(),
+            "{name}: findings on units without expectations: {got:?}"
+        );
+        assert_eq!(
+            report["units"].as_u64().unwrap() as usize,
+            want.len(),
+            "{name}"
+        );
         let by_check = report["by_check"].as_object().unwrap();
         let total: u64 = by_check.values().map(|v| v.as_u64().unwrap()).sum();
         assert_eq!(total as usize, report["findings"].as_array().unwrap().len());
-        eprintln!("{name}: {} units, findings by check {}", want.len(), report["by_check"]);
+        eprintln!(
+            "{name}: {} units, findings by check {}",
+            want.len(),
+            report["by_check"]
+        );
         all_found.extend(by_check.keys().cloned());
         // Every check but tag-mismatch (no inline codes in JSONL) has its
         // cases in every format.
         for check in CHECKS {
             let name_ = check.name();
             if name_ != "tag-mismatch" || !name.ends_with("jsonl") {
-                assert!(by_check.contains_key(name_), "{name}: no {name_} case found");
+                assert!(
+                    by_check.contains_key(name_),
+                    "{name}: no {name_} case found"
+                );
             }
         }
     }
@@ -184,7 +204,10 @@ fn the_issue_names_every_check() {
 
 #[test]
 fn tmx_written_by_omegat_reads_without_error() {
-    for name in ["qa/omegat/article-omegat.tmx", "qa/omegat/article-level2.tmx"] {
+    for name in [
+        "qa/omegat/article-omegat.tmx",
+        "qa/omegat/article-level2.tmx",
+    ] {
         let file = fixture_path(name);
         let (code, report) = qa_json(&[path(&file)]);
         let text = std::fs::read_to_string(&file).unwrap();
@@ -223,26 +246,38 @@ for cls, out in [(xliff.xlifffile, sys.argv[2]), (Xliff12, sys.argv[3])]:
 fn xliff_written_by_translate_toolkit_reads_without_error() {
     let dir = tempfile::tempdir().unwrap();
     let good = fixture_path("review/article.good.jsonl");
-    let (v11, v12) = (dir.path().join("article-1.1.xlf"), dir.path().join("article-1.2.xlf"));
+    let (v11, v12) = (
+        dir.path().join("article-1.1.xlf"),
+        dir.path().join("article-1.2.xlf"),
+    );
     let out = Command::new(python())
         .args(["-c", TOOLKIT_XLIFF])
         .args([&good, &v11, &v12])
         .output()
         .expect("python with translate-toolkit (run .ci/setup)");
-    assert!(out.status.success(), "translate-toolkit: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "translate-toolkit: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = jsonl(&good);
     for (xlf, version) in [(&v11, "1.1"), (&v12, "1.2")] {
         let text = std::fs::read_to_string(xlf).unwrap();
         assert!(text.contains(&format!("version=\"{version}\"")), "{text}");
         let (code, report) = qa_json(&[path(xlf)]);
-        assert_eq!(report["units"].as_u64().unwrap() as usize, rows.len(), "{version}");
+        assert_eq!(
+            report["units"].as_u64().unwrap() as usize,
+            rows.len(),
+            "{version}"
+        );
         let flagged = units_with_findings(&report);
         assert!(flagged.is_empty(), "{version}: {flagged:#?}");
         assert_eq!(code, 0);
     }
     // po2xliff: the PO header it makes a unit is no text.
     let quote = |s: &str| serde_json::to_string(s).unwrap();
-    let mut po = String::from("msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n");
+    let mut po =
+        String::from("msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n");
     for row in rows.iter().take(20) {
         po.push_str(&format!(
             "msgid {}\nmsgstr {}\n\n",
@@ -258,10 +293,18 @@ fn xliff_written_by_translate_toolkit_reads_without_error() {
         .args([&po_path, &xlf])
         .output()
         .unwrap();
-    assert!(out.status.success(), "po2xliff: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "po2xliff: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // po2xliff states the source language en-US, whatever the PO holds.
     let (_, report) = qa_json(&[path(&xlf)]);
-    let distinct: BTreeSet<&str> = rows.iter().take(20).map(|r| r["source"].as_str().unwrap()).collect();
+    let distinct: BTreeSet<&str> = rows
+        .iter()
+        .take(20)
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
     assert_eq!(report["units"].as_u64().unwrap() as usize, distinct.len());
 }
 
@@ -304,8 +347,18 @@ fn translate_flags_and_qa_findings_agree_on_the_same_file() {
         .file("targets.json", targets)
         .file("lookup_mt.py", LOOKUP_MT)
         .file("empty.tsv", "source\ttarget\n")
-        .args(["translate", "article.txt", "--backend", "command", "--no-glossary"])
-        .args(["--command", "python3 lookup_mt.py targets.json", "--no-cache"])
+        .args([
+            "translate",
+            "article.txt",
+            "--backend",
+            "command",
+            "--no-glossary",
+        ])
+        .args([
+            "--command",
+            "python3 lookup_mt.py targets.json",
+            "--no-cache",
+        ])
         .run();
     assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
     let rows = jsonl(&run.dir.join("output/article.jsonl"));
@@ -315,7 +368,11 @@ fn translate_flags_and_qa_findings_agree_on_the_same_file() {
             flags
                 .entry(row["id"].to_string())
                 .or_default()
-                .push(format!("{} {}", f["kind"].as_str().unwrap(), f["detail"].as_str().unwrap()));
+                .push(format!(
+                    "{} {}",
+                    f["kind"].as_str().unwrap(),
+                    f["detail"].as_str().unwrap()
+                ));
         }
     }
     assert!(flags.len() >= 30, "too few flags to compare: {flags:?}");
@@ -332,7 +389,11 @@ fn translate_flags_and_qa_findings_agree_on_the_same_file() {
         findings
             .entry(f["unit"].as_str().unwrap().to_string())
             .or_default()
-            .push(format!("{} {}", f["check"].as_str().unwrap(), f["message"].as_str().unwrap()));
+            .push(format!(
+                "{} {}",
+                f["check"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            ));
     }
     assert_eq!(flags, findings);
     eprintln!(
@@ -377,19 +438,43 @@ fn exit_codes_follow_fail_on_and_unreadable_files_exit_2_naming_the_line() {
             .args(["qa", "a.jsonl"])
             .args(args)
             .run();
-        assert_eq!(run.code, code, "{text} {args:?}: {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code, code,
+            "{text} {args:?}: {}{}",
+            run.stdout, run.stderr
+        );
     }
     let unreadable = [
-        ("a.tmx", "<tmx version=\"1.4\"><header srclang=\"zh-CN\"/>\n<body><tu><tuv xml:lang=\"zh-CN\"><seg>甲</tuv></tu></body></tmx>\n", "a.tmx:2: not well-formed XML"),
-        ("a.jsonl", "{\"source\": \"甲\", \"target\": \"A\"}\n{\"source\": \"乙\"}\n", "a.jsonl:2: no \"target\" string"),
-        ("a.xlf", "<xliff version=\"1.2\"><file source-language=\"zh\"><body>\n<trans-unit id=\"1\"><target>A</target></trans-unit></body></file></xliff>\n", "a.xlf:2: trans-unit '1' has no <source>"),
-        ("a.md", "# Review: a.txt\n\nno table\n", "a.md: no segment table"),
+        (
+            "a.tmx",
+            "<tmx version=\"1.4\"><header srclang=\"zh-CN\"/>\n<body><tu><tuv xml:lang=\"zh-CN\"><seg>甲</tuv></tu></body></tmx>\n",
+            "a.tmx:2: not well-formed XML",
+        ),
+        (
+            "a.jsonl",
+            "{\"source\": \"甲\", \"target\": \"A\"}\n{\"source\": \"乙\"}\n",
+            "a.jsonl:2: no \"target\" string",
+        ),
+        (
+            "a.xlf",
+            "<xliff version=\"1.2\"><file source-language=\"zh\"><body>\n<trans-unit id=\"1\"><target>A</target></trans-unit></body></file></xliff>\n",
+            "a.xlf:2: trans-unit '1' has no <source>",
+        ),
+        (
+            "a.md",
+            "# Review: a.txt\n\nno table\n",
+            "a.md: no segment table",
+        ),
     ];
     for (name, text, message) in unreadable {
         let (run, _dir) = Bitext::new().file(name, text).args(["qa", name]).run();
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(run.stderr.starts_with(&format!("error: {message}")), "{}", run.stderr);
+        assert!(
+            run.stderr.starts_with(&format!("error: {message}")),
+            "{}",
+            run.stderr
+        );
         assert_eq!(run.stdout, "");
     }
     let (run, _dir) = Bitext::new().args(["qa", "missing.tmx"]).run();
@@ -408,20 +493,36 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
         .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["by_check"], serde_json::json!({"end-punctuation": 1}));
+    assert_eq!(
+        report["by_check"],
+        serde_json::json!({"end-punctuation": 1})
+    );
     assert_eq!(report["findings"][0]["severity"], "error");
     // --checks overrides the table.
     let (run, _dir) = Bitext::new()
         .file("a.jsonl", text)
         .file("bitext.toml", toml)
-        .args(["qa", "a.jsonl", "--format", "json", "--checks", "double-space"])
+        .args([
+            "qa",
+            "a.jsonl",
+            "--format",
+            "json",
+            "--checks",
+            "double-space",
+        ])
         .run();
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["by_check"], serde_json::json!({"double-space": 1}));
     // Unknown keys and checks are errors naming the line.
     for (toml, message) in [
-        ("[qa]\nfail_on = \"error\"\nchecs = []\n", "bitext.toml:3: unknown field `checs`"),
-        ("[qa]\n[qa.severity]\nend-punct = \"off\"\n", "bitext.toml:3: [qa] severity: unknown check 'end-punct'"),
+        (
+            "[qa]\nfail_on = \"error\"\nchecs = []\n",
+            "bitext.toml:3: unknown field `checs`",
+        ),
+        (
+            "[qa]\n[qa.severity]\nend-punct = \"off\"\n",
+            "bitext.toml:3: [qa] severity: unknown check 'end-punct'",
+        ),
     ] {
         let (run, _dir) = Bitext::new()
             .file("a.jsonl", text)
@@ -429,14 +530,22 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
             .args(["qa", "a.jsonl"])
             .run();
         assert_eq!(run.code, 2, "{}", run.stderr);
-        assert!(run.stderr.starts_with(&format!("error: {message}")), "{}", run.stderr);
+        assert!(
+            run.stderr.starts_with(&format!("error: {message}")),
+            "{}",
+            run.stderr
+        );
     }
     let (run, _dir) = Bitext::new()
         .file("a.jsonl", text)
         .args(["qa", "a.jsonl", "--checks", "all,nope"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("unknown check 'nope'"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown check 'nope'"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -452,10 +561,27 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
         shown.contains("tag-mismatch (error, 1): the target's inline codes (tags) differ from the source's\n  broken.tmx:"),
         "{shown}"
     );
-    assert!(shown.contains(": unit 26: missing <ept i=\"1\">\n"), "{shown}");
-    assert!(shown.trim_end().ends_with("28 units in 1 file, checked zh-CN → en-US: 12 errors, 13 warnings"), "{shown}");
+    assert!(
+        shown.contains(": unit 26: missing <ept i=\"1\">\n"),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .trim_end()
+            .ends_with("28 units in 1 file, checked zh-CN → en-US: 12 errors, 13 warnings"),
+        "{shown}"
+    );
     let (run, dir) = Bitext::new()
-        .args(["qa", path(&broken), "-g", path(&glossary), "--format", "md", "-o", "qa.md"])
+        .args([
+            "qa",
+            path(&broken),
+            "-g",
+            path(&glossary),
+            "--format",
+            "md",
+            "-o",
+            "qa.md",
+        ])
         .run();
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
@@ -476,7 +602,7 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
     let (_, report) = qa_json(&[path(&md)]);
     assert_eq!(report["units"], 2);
     let xliff2 = "<?xml version=\"1.0\"?>\n<xliff version=\"2.0\" xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" srcLang=\"zh-CN\" trgLang=\"en-US\">\n<file id=\"f\"><unit id=\"u1\"><segment><source>点击<ph id=\"1\"/>按钮。</source><target>Click the button.</target></segment></unit>\n<unit id=\"u2\"><segment><source>好。</source><target>Good.</target></segment></unit></file></xliff>\n";
-    let xliff12 = "<xliff version=\"1.2\"><file source-language=\"zh-CN\" target-language=\"en-US\"><body><group>\n<trans-unit id=\"t\"><source>甲。乙。</source>\n<seg-source><mrk mtype=\"seg\" mid=\"1\">他说。</mrk><mrk mtype=\"seg\" mid=\"2\">好。</mrk></seg-source>\n<target><mrk mtype=\"seg\" mid=\"1\">He said</mrk><mrk mtype=\"seg\" mid=\"2\">Good.</mrk></target></trans-unit></group></body></file></xliff>\n";
+    let xliff12 = "<xliff version=\"1.2\"><file source-language=\"zh-CN\" target-language=\"en-US\"><body><group>\n<trans-unit id=\"t\"><source>甲。乙。</source>\n<seg-source><mrk mtype=\"seg\" mid=\"1\">他说。</mrk><mrk mtype=\"seg\" mid=\"2\">好。</mrk></seg-source>\n<target><mrk mtype=\"seg\" mid=\"1\">He said</mrk><mrk mtype=\"seg\" mid=\"2\">Good.</mrk></target></trans-unit></group>\n<trans-unit id=\"n\"><source>再见。</source><target state=\"new\"/></trans-unit></body></file></xliff>\n";
     let (run, _dir) = Bitext::new()
         .file("a.xlf", xliff2)
         .file("b.xliff", xliff12)
@@ -484,18 +610,24 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
         .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["units"], 4);
+    assert_eq!(report["units"], 5);
     let found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["unit"].as_str().unwrap().into(), f["check"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["unit"].as_str().unwrap().into(),
+                f["check"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         found,
         [
             ("u1".to_string(), "tag-mismatch".to_string()),
-            ("t#1".to_string(), "end-punctuation".to_string())
+            ("t#1".to_string(), "end-punctuation".to_string()),
+            ("n".to_string(), "untranslated".to_string())
         ]
     );
     // A language pair the flags contradict is an error.
@@ -504,5 +636,10 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
         .args(["qa", "a.xlf", "--source-lang", "ja"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("a.xlf: the file is in zh-CN, but --source-lang says ja"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a.xlf: the file is in zh-CN, but --source-lang says ja"),
+        "{}",
+        run.stderr
+    );
 }
