@@ -612,6 +612,38 @@ mod tests {
     }
 
     #[test]
+    fn forbidden_renderings_from_tsv_and_tbx() {
+        let g = glossary(
+            "source\ttarget\tforbidden\n国土资源部\tMinistry of Land and Resources\tLand Ministry; MLRs\n",
+        )
+        .unwrap();
+        let m = &g.annotate("国土资源部")[0];
+        assert_eq!(
+            g.forbidden_in(m, "The land ministry said"),
+            Some("Land Ministry")
+        );
+        assert_eq!(g.forbidden_in(m, "The Mainland Ministry said"), None);
+        assert_eq!(g.forbidden_in(m, "the MLRs"), Some("MLRs"));
+        // TBX: exported with a deprecated status, read back as forbidden.
+        let mut tbx = Vec::new();
+        g.write_tbx("zh", "en", &mut tbx).unwrap();
+        let tbx = String::from_utf8(tbx).unwrap();
+        assert!(tbx.contains("deprecatedTerm-admn-sts"), "{tbx}");
+        let entries = tbx::parse(Path::new("g.tbx"), &tbx, "zh", "en").unwrap();
+        assert_eq!(entries[0].target, "Ministry of Land and Resources");
+        assert!(entries[0].variants.is_empty());
+        assert_eq!(entries[0].forbidden, ["Land Ministry", "MLRs"]);
+        // An older glossary keeps its id: forbidden only counts when present.
+        let plain =
+            glossary("source\ttarget\n国土资源部\tMinistry of Land and Resources\n").unwrap();
+        let empty =
+            glossary("source\ttarget\tforbidden\n国土资源部\tMinistry of Land and Resources\t\n")
+                .unwrap();
+        assert_eq!(plain.id(), empty.id());
+        assert_ne!(plain.id(), g.id());
+    }
+
+    #[test]
     fn errors_name_file_and_line() {
         let err = glossary("source\ttarget\na\tb\n\tc\n").unwrap_err();
         assert_eq!(

@@ -28,12 +28,7 @@ pub(super) fn parse(
     target_lang: &str,
 ) -> Result<Vec<Entry>> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let line_at = |pos: u64| {
-        1 + text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-    };
+    let line_at = |pos: u64| crate::text::line_at(text.as_bytes(), pos as usize);
     let mut entries = Vec::new();
     let mut root_seen = false;
     // State of the entry being read.

@@ -14,7 +14,8 @@ impl Reader for Markdown {
     }
 
     fn detects(&self, ctx: &ReadContext<'_>) -> bool {
-        !ctx.text.trim_start().starts_with('<')
+        matches!(super::extension(ctx.path).as_str(), "md" | "markdown")
+            || ctx.text.contains("| # | 中文 | English | Notes |")
     }
 
     fn read(&self, ctx: &ReadContext<'_>) -> Result<BilingualFile> {

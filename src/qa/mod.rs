@@ -229,10 +229,7 @@ pub(crate) fn read_error(path: &Path, line: usize, message: String) -> Error {
 pub fn read(path: &Path, config: &QaConfig) -> Result<BilingualFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let line = crate::text::line_at(e.as_bytes(), e.utf8_error().valid_up_to());
         read_error(path, line, "not valid UTF-8; save the file as UTF-8".into())
     })?;
     read_text(path, &text, config)

@@ -1,5 +1,6 @@
 //! TMX 1.4 (and 1.1–1.3) from any tool: one unit per `<tu>`, the source the
-//! `<tuv>` in the header's `srclang` (or `--source-lang`, or the first), the
+//! `<tuv>` in `--source-lang`, else in the header's `srclang`, else in zh-CN
+//! (`srclang="*all*"`), else the first; the
 //! target the next `<tuv>` in `--target-lang` (or the first other one).
 //! Inline codes `<bpt>`, `<ept>`, `<ph>`, `<it>`, `<ut>` are codes and their
 //! content native data; `<hi>` is a code around text.
@@ -56,9 +57,12 @@ impl Reader for Tmx {
             if tuvs.is_empty() {
                 return Err(read_error(ctx.path, tu.line, "a <tu> without <tuv>".into()));
             }
-            let source_at = source_lang
-                .as_deref()
-                .and_then(|l| tuvs.iter().position(|(lang, _)| same_language(lang, l)))
+            // With no source language stated (srclang="*all*"), the
+            // default's (zh-CN), else the first.
+            let wanted = source_lang.as_deref().unwrap_or("zh-CN");
+            let source_at = tuvs
+                .iter()
+                .position(|(lang, _)| same_language(lang, wanted))
                 .unwrap_or(0);
             let target_lang = ctx
                 .target_lang

@@ -67,12 +67,7 @@ impl Element {
 /// Parse `text` (the file `path`) into its root element.
 pub(super) fn parse(path: &std::path::Path, text: &str) -> Result<Element> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let line_at = |pos: u64| {
-        1 + text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-    };
+    let line_at = |pos: u64| crate::text::line_at(text.as_bytes(), pos as usize);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
         let pos = reader.buffer_position();

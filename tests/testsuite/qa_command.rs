@@ -465,6 +465,11 @@ fn exit_codes_follow_fail_on_and_unreadable_files_exit_2_naming_the_line() {
             "# Review: a.txt\n\nno table\n",
             "a.md: no segment table",
         ),
+        (
+            "a.txt",
+            "hello\n",
+            "a.txt: not a bilingual file bitext qa reads",
+        ),
     ];
     for (name, text, message) in unreadable {
         let (run, _dir) = Bitext::new().file(name, text).args(["qa", name]).run();
@@ -629,6 +634,19 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
             ("t#1".to_string(), "end-punctuation".to_string()),
             ("n".to_string(), "untranslated".to_string())
         ]
+    );
+    // srclang="*all*": the zh-CN <tuv> is the source, wherever it stands.
+    let all = "<tmx version=\"1.4\"><header srclang=\"*all*\"/><body><tu><tuv xml:lang=\"en-US\"><seg>Good.</seg></tuv><tuv xml:lang=\"zh-CN\"><seg>好。</seg></tuv></tu></body></tmx>\n";
+    let (run, _dir) = Bitext::new()
+        .file("all.tmx", all)
+        .args(["qa", "all.tmx"])
+        .run();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 unit in 1 file, checked zh-CN → en-US: 0 errors"),
+        "{}",
+        run.stdout
     );
     // A language pair the flags contradict is an error.
     let (run, _dir) = Bitext::new()
