@@ -66,6 +66,67 @@ pub enum Command {
         "bitext export-tm --all --backend deepl -o deepl.tmx",
     ]))]
     ExportTm(ExportTmArgs),
+    /// Check bilingual files (TMX, XLIFF 1.2 or 2.0, bitext JSONL or Markdown) with the QA checks; exit 1 on a finding at or above --fail-on.
+    #[command(after_help = examples(&[
+        "bitext qa output/article.tmx",
+        "bitext qa vendor.xlf memory.tmx -g terms.tsv --format md -o qa.md",
+        "bitext qa output/*.jsonl --checks all,-double-space --fail-on warning --format json",
+    ]))]
+    Qa(QaArgs),
+}
+
+/// Arguments of `bitext qa`.
+#[derive(Debug, Args)]
+pub struct QaArgs {
+    /// Bilingual files: TMX, XLIFF 1.2 or 2.0, bitext JSONL or Markdown (the inconsistent-* checks compare across all of them).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Glossary file (TSV, CSV or TBX) for glossary-miss and forbidden-term; repeat for several. Default: the bundled glossary.
+    #[arg(short, long = "glossary", value_name = "FILE")]
+    pub glossaries: Vec<PathBuf>,
+    /// The checks to run, comma-separated: names, `all`, `translate` (the ones translate runs), `-name` to leave one out [default: all, or `checks` in [qa] of bitext.toml].
+    #[arg(long, value_name = "LIST")]
+    pub checks: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = QaFormat::Text)]
+    pub format: QaFormat,
+    /// Exit 1 when a finding of this severity or above exists [default: error, or `fail_on` in [qa]].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOnArg>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Source language of files that do not state one (a file that does must agree) [default: zh-CN].
+    #[arg(long, value_name = "TAG")]
+    pub source_lang: Option<String>,
+    /// Target language of files that do not state one (a file that does must agree) [default: en-US].
+    #[arg(long, value_name = "TAG")]
+    pub target_lang: Option<String>,
+    /// A config file with a [qa] table [default: bitext.toml in the current directory, if any].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `bitext qa` report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QaFormat {
+    /// For people: findings grouped by check, with file, line and unit.
+    Text,
+    /// Markdown, for a pull-request comment.
+    Md,
+    /// One JSON object: files, units, findings, by_check.
+    Json,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// A finding of severity error.
+    Error,
+    /// Any finding.
+    Warning,
+    /// Never (exit 0 whatever is found).
+    Never,
 }
 
 /// Arguments of `bitext import`.

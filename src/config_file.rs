@@ -25,6 +25,13 @@
 //!
 //! [backend.command]
 //! command = ["python3", "my_mt.py", "--fast"]
+//!
+//! [qa]                                      # bitext qa
+//! checks = ["all", "-double-space"]
+//! fail_on = "warning"
+//! length_max_factor = 2.5
+//! [qa.severity]
+//! end-punctuation = "error"                 # or "warning", or "off"
 //! ```
 //!
 //! Unknown tables and keys are errors that name the file, line and key. An
@@ -52,6 +59,8 @@ pub struct ConfigFile {
     pub path: PathBuf,
     /// The `[backend.NAME]` tables, by backend name.
     pub backends: BTreeMap<String, BackendTable>,
+    /// The `[qa]` table, and the line of its header.
+    pub qa: Option<(QaTable, usize)>,
     /// Things the user should know (an ignored key).
     pub warnings: Vec<String>,
 }
@@ -61,6 +70,27 @@ pub struct ConfigFile {
 struct Raw {
     #[serde(default)]
     backend: BTreeMap<String, BackendTable>,
+    qa: Option<QaTable>,
+}
+
+/// The `[qa]` table: how `bitext qa` runs. Every key is optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct QaTable {
+    /// The checks to run, as for `--checks` (names, `all`, `translate`, `-name`).
+    pub checks: Option<Vec<String>>,
+    /// `error`, `warning` or `never`, as for `--fail-on`.
+    pub fail_on: Option<String>,
+    /// A severity per check name: `error`, `warning` or `off`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// `length-ratio`: how many times longer or shorter than expected.
+    pub length_max_factor: Option<f64>,
+    /// `length-ratio`: how many spreads from the expected length.
+    pub length_max_deviations: Option<f64>,
+    /// `length-ratio`: sources with fewer Han characters are never flagged.
+    pub length_min_han: Option<usize>,
 }
 
 /// One `[backend.NAME]` table. Every key is optional.
@@ -160,7 +190,7 @@ impl ConfigFile {
             });
             let message = e.message().trim().to_string();
             let message = if message.starts_with("unknown field") {
-                format!("{message}; see the [backend.NAME] keys in the README")
+                format!("{message}; see the [backend.NAME] and [qa] keys in the README")
             } else {
                 message
             };
@@ -270,9 +300,18 @@ impl ConfigFile {
                 ));
             }
         }
+        let qa = match raw.qa {
+            Some(table) => {
+                let line = line_of(text, "[qa]");
+                check_qa(&table, text, line).map_err(|(line, message)| error(line, message))?;
+                Some((table, line))
+            }
+            None => None,
+        };
         Ok(ConfigFile {
             path: path.to_path_buf(),
             backends: raw.backend,
+            qa,
             warnings: Vec::new(),
         })
     }
@@ -344,6 +383,62 @@ impl ConfigFile {
     }
 }
 
+/// Validate a `[qa]` table whose header is on `line`: the error's line and
+/// message.
+fn check_qa(table: &QaTable, text: &str, line: usize) -> std::result::Result<(), (usize, String)> {
+    if let Some(checks) = &table.checks {
+        crate::qa::QaConfig::parse_checks(&checks.join(",")).map_err(|e| {
+            (
+                key_line(text, line, "checks"),
+                format!(
+                    "[qa] checks: {}",
+                    e.to_string().trim_start_matches("--checks: ")
+                ),
+            )
+        })?;
+    }
+    if let Some(v) = &table.fail_on
+        && !matches!(v.as_str(), "error" | "warning" | "never")
+    {
+        return Err((
+            key_line(text, line, "fail_on"),
+            format!("[qa] fail_on is '{v}'; write error, warning or never"),
+        ));
+    }
+    let severity_line = line_of(text, "[qa.severity]").max(line);
+    for (name, value) in &table.severity {
+        let at = key_line(text, severity_line, name);
+        if crate::check::check_info(name).is_none() {
+            return Err((
+                at,
+                format!(
+                    "[qa] severity: unknown check '{name}'; the checks are {}",
+                    crate::check::check_names()
+                ),
+            ));
+        }
+        if !matches!(value.as_str(), "error" | "warning" | "off") {
+            return Err((
+                at,
+                format!("[qa] severity of {name} is '{value}'; write error, warning or off"),
+            ));
+        }
+    }
+    if table
+        .length_max_factor
+        .is_some_and(|f| f.is_nan() || f <= 1.0)
+        || table
+            .length_max_deviations
+            .is_some_and(|d| d.is_nan() || d <= 0.0)
+    {
+        return Err((
+            line,
+            "[qa] length_max_factor must be above 1 and length_max_deviations above 0".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The 1-based line where `needle` first occurs, or 0.
 fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
@@ -400,6 +495,33 @@ mod tests {
         let mut s = BackendSettings::default();
         file.apply("command", &mut s).unwrap();
         assert_eq!(s.command.unwrap(), ["python3", "a b.py"]);
+    }
+
+    #[test]
+    fn qa_table_errors_name_the_line() {
+        let file = parse("[qa]\nchecks = [\"all\", \"-double-space\"]\n[qa.severity]\nend-punctuation = \"error\"\n").unwrap();
+        assert!(file.qa.is_some());
+        let err = parse("[qa]\nfail_on = \"error\"\nchecs = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:3: unknown field `checs`"),
+            "{err}"
+        );
+        let err = parse("[qa]\n\n[qa.severity]\nend-punctuatio = \"error\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:4: [qa] severity: unknown check 'end-punctuatio'"),
+            "{err}"
+        );
+        let err = parse("[qa]\nchecks = [\"nope\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bitext.toml:2: [qa] checks: unknown check 'nope'"),
+            "{err}"
+        );
     }
 
     #[test]

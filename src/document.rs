@@ -150,6 +150,29 @@ pub enum FlagKind {
     /// The source segment is longer than the segmenter's limit
     /// (`--max-chars`) and has no inner boundary to split it at.
     LongSegment,
+    /// A term the glossary forbids is used, or a `do_not_translate` term
+    /// was translated.
+    ForbiddenTerm,
+    /// A URL or e-mail address of the source is missing or altered.
+    UrlMismatch,
+    /// Brackets or quotes are unpaired in the target.
+    BracketMismatch,
+    /// A word is repeated ("the the").
+    RepeatedWord,
+    /// Two or more spaces in a row inside the target.
+    DoubleSpace,
+    /// Leading or trailing white space differs from the source's.
+    LeadingTrailingSpace,
+    /// A source sentence's end punctuation has no counterpart.
+    EndPunctuation,
+    /// One source translated in different ways.
+    InconsistentTarget,
+    /// One translation given to different sources.
+    InconsistentSource,
+    /// The target is a copy of a source that contains Han characters.
+    SourceCopied,
+    /// The inline codes (tags) of the target differ from the source's.
+    TagMismatch,
 }
 
 impl FlagKind {
@@ -166,6 +189,17 @@ impl FlagKind {
             FlagKind::LowConfidence => "low-confidence",
             FlagKind::Unaligned => "unaligned",
             FlagKind::LongSegment => "long-segment",
+            FlagKind::ForbiddenTerm => "forbidden-term",
+            FlagKind::UrlMismatch => "url-mismatch",
+            FlagKind::BracketMismatch => "bracket-mismatch",
+            FlagKind::RepeatedWord => "repeated-word",
+            FlagKind::DoubleSpace => "double-space",
+            FlagKind::LeadingTrailingSpace => "leading-trailing-space",
+            FlagKind::EndPunctuation => "end-punctuation",
+            FlagKind::InconsistentTarget => "inconsistent-target",
+            FlagKind::InconsistentSource => "inconsistent-source",
+            FlagKind::SourceCopied => "source-copied",
+            FlagKind::TagMismatch => "tag-mismatch",
         }
     }
 

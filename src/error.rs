@@ -248,6 +248,16 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A bilingual file given to `bitext qa` cannot be read.
+    #[error("{}{}: {message}", path.display(), line_suffix(*line))]
+    Qa {
+        /// The file.
+        path: PathBuf,
+        /// The line (1-based; 0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),

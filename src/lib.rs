@@ -69,6 +69,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod qa;
 pub mod review;
 pub mod segment;
 pub mod shard;

@@ -66,6 +66,15 @@ pub(crate) fn resolve_xml_reference(reference: &quick_xml::events::BytesRef<'_>)
     quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
 }
 
+/// The 1-based line of the byte `offset` of `bytes` (clamped to its end):
+/// for messages that name a line.
+pub fn line_at(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
 /// `n` and the noun that goes with it: `1 segment`, `2 segments`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

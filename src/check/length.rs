@@ -66,6 +66,28 @@ pub const MAX_FACTOR: f64 = 2.0;
 /// Sources with fewer Han characters are never flagged.
 pub const MIN_HAN: usize = 10;
 
+/// The limits a unit must pass to be flagged (`[qa]` in `bitext.toml` may
+/// change them for `bitext qa`; `translate` uses the defaults).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// [`MAX_DEVIATIONS`] by default.
+    pub max_deviations: f64,
+    /// [`MAX_FACTOR`] by default.
+    pub max_factor: f64,
+    /// [`MIN_HAN`] by default.
+    pub min_han: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_deviations: MAX_DEVIATIONS,
+            max_factor: MAX_FACTOR,
+            min_han: MIN_HAN,
+        }
+    }
+}
+
 /// The target's length against the length its source predicts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LengthRatio {
@@ -118,10 +140,15 @@ impl LengthRatio {
 
     /// Whether this is a far outlier (see the module documentation).
     pub fn is_outlier(&self) -> bool {
+        self.is_outlier_with(&Limits::default())
+    }
+
+    /// Whether this is a far outlier by the given limits.
+    pub fn is_outlier_with(&self, limits: &Limits) -> bool {
         let factor = self.actual.max(1) as f64 / self.expected;
-        self.han >= MIN_HAN
-            && self.deviations.abs() > MAX_DEVIATIONS
-            && !(1.0 / MAX_FACTOR..=MAX_FACTOR).contains(&factor)
+        self.han >= limits.min_han
+            && self.deviations.abs() > limits.max_deviations
+            && !(1.0 / limits.max_factor..=limits.max_factor).contains(&factor)
     }
 
     /// The flag detail: "target 12 characters, expected about 130".

@@ -7,6 +7,7 @@ mod export_tm;
 mod glossary;
 mod glossary_extract;
 mod import;
+mod qa;
 mod segment;
 mod translate;
 
@@ -21,6 +22,7 @@ use backends::backends;
 use export_tm::export_tm;
 use glossary::glossary;
 use import::import;
+use qa::qa;
 use segment::segment;
 use translate::translate;
 
@@ -37,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Glossary(command) => glossary(&command),
         Command::Import(args) => import(&args),
         Command::ExportTm(args) => export_tm(&args),
+        Command::Qa(args) => qa(&args),
     };
     match result {
         Err(e) if is_broken_pipe(&e) => Ok(0),

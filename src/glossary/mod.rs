@@ -5,7 +5,8 @@
 //! (see [`tbx`](self#tbx)). Columns, by name, in any order: `source` and
 //! `target` (required), `variants` (other accepted renderings, separated by
 //! `;`), `note`, `case_sensitive` and `do_not_translate` (`true`/`false`,
-//! `yes`/`no`, `1`/`0`). Terms are found longest-leftmost, so `创先争优` wins
+//! `yes`/`no`, `1`/`0`), and `forbidden` (renderings the target must not
+//! use, separated by `;`; `bitext qa` flags them `forbidden-term`). Terms are found longest-leftmost, so `创先争优` wins
 //! over `争优` inside it, and never across segments (each segment is matched
 //! on its own).
 //!
@@ -68,6 +69,8 @@ pub struct Entry {
     pub case_sensitive: bool,
     /// Whether the term stays as it is in the target.
     pub do_not_translate: bool,
+    /// Renderings the target must not use (`bitext qa`'s `forbidden-term`).
+    pub forbidden: Vec<String>,
     /// The file and line the entry came from.
     pub origin: String,
 }
@@ -193,6 +196,11 @@ impl Glossary {
                 hash.write(&[0]);
             }
             hash.write(&[u8::from(e.case_sensitive), u8::from(e.do_not_translate)]);
+            // Only when there are any, so that older glossaries keep their id.
+            if !e.forbidden.is_empty() {
+                hash.write(e.forbidden.join(";").as_bytes());
+                hash.write(&[1]);
+            }
         }
         Ok(Glossary {
             entries: unique,
@@ -264,6 +272,24 @@ impl Glossary {
             })
     }
 
+    /// The first rendering the glossary forbids for the matched term that
+    /// `translation` uses, as a whole word or phrase (folded like
+    /// [`Glossary::is_rendered`]).
+    pub fn forbidden_in<'a>(&'a self, term: &TermMatch, translation: &str) -> Option<&'a str> {
+        let entry = self.entries.get(term.term_id)?;
+        let haystack = normalize(translation, entry.case_sensitive);
+        entry.forbidden.iter().map(String::as_str).find(|bad| {
+            let needle = normalize(bad, entry.case_sensitive);
+            !needle.is_empty()
+                && haystack.match_indices(&needle).any(|(at, _)| {
+                    let before = haystack[..at].chars().next_back();
+                    let after = haystack[at + needle.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                })
+        })
+    }
+
     /// The terms found in each segment of `doc`, in a stable form for review
     /// and snapshot tests (`Display` is one line per match; it also serialises).
     pub fn annotate_document(&self, doc: &Document) -> Annotations {
@@ -288,13 +314,17 @@ impl Glossary {
 
     /// Write the glossary as TSV with the full header.
     pub fn write_tsv(&self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(
+        // The forbidden column only when an entry has one, so that the
+        // export of an older glossary stays as it was.
+        let forbidden = self.entries.iter().any(|e| !e.forbidden.is_empty());
+        write!(
             out,
             "source\ttarget\tvariants\tnote\tcase_sensitive\tdo_not_translate"
         )?;
+        writeln!(out, "{}", if forbidden { "\tforbidden" } else { "" })?;
         let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
         for e in &self.entries {
-            writeln!(
+            write!(
                 out,
                 "{}\t{}\t{}\t{}\t{}\t{}",
                 clean(&e.source),
@@ -304,6 +334,10 @@ impl Glossary {
                 e.case_sensitive,
                 e.do_not_translate
             )?;
+            if forbidden {
+                write!(out, "\t{}", clean(&e.forbidden.join(";")))?;
+            }
+            writeln!(out)?;
         }
         Ok(())
     }
@@ -421,6 +455,7 @@ fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Entry>> {
         "note",
         "case_sensitive",
         "do_not_translate",
+        "forbidden",
     ];
     if let Some(unknown) = header.iter().find(|h| !KNOWN.contains(&h.as_str())) {
         return Err(glossary_error(
@@ -484,6 +519,12 @@ fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Entry>> {
             note: field(column("note")).to_string(),
             case_sensitive: flag("case_sensitive")?,
             do_not_translate,
+            forbidden: field(column("forbidden"))
+                .split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect(),
             origin: format!("{}:{line}", path.display()),
         });
     }
@@ -568,6 +609,38 @@ mod tests {
         assert!(g.is_rendered(m, "the ministry of land  and resources said"));
         assert!(g.is_rendered(m, "The MLR said"));
         assert!(!g.is_rendered(m, "The ministry said"));
+    }
+
+    #[test]
+    fn forbidden_renderings_from_tsv_and_tbx() {
+        let g = glossary(
+            "source\ttarget\tforbidden\n国土资源部\tMinistry of Land and Resources\tLand Ministry; MLRs\n",
+        )
+        .unwrap();
+        let m = &g.annotate("国土资源部")[0];
+        assert_eq!(
+            g.forbidden_in(m, "The land ministry said"),
+            Some("Land Ministry")
+        );
+        assert_eq!(g.forbidden_in(m, "The Mainland Ministry said"), None);
+        assert_eq!(g.forbidden_in(m, "the MLRs"), Some("MLRs"));
+        // TBX: exported with a deprecated status, read back as forbidden.
+        let mut tbx = Vec::new();
+        g.write_tbx("zh", "en", &mut tbx).unwrap();
+        let tbx = String::from_utf8(tbx).unwrap();
+        assert!(tbx.contains("deprecatedTerm-admn-sts"), "{tbx}");
+        let entries = tbx::parse(Path::new("g.tbx"), &tbx, "zh", "en").unwrap();
+        assert_eq!(entries[0].target, "Ministry of Land and Resources");
+        assert!(entries[0].variants.is_empty());
+        assert_eq!(entries[0].forbidden, ["Land Ministry", "MLRs"]);
+        // An older glossary keeps its id: forbidden only counts when present.
+        let plain =
+            glossary("source\ttarget\n国土资源部\tMinistry of Land and Resources\n").unwrap();
+        let empty =
+            glossary("source\ttarget\tforbidden\n国土资源部\tMinistry of Land and Resources\t\n")
+                .unwrap();
+        assert_eq!(plain.id(), empty.id());
+        assert_ne!(plain.id(), g.id());
     }
 
     #[test]

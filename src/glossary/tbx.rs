@@ -6,7 +6,9 @@
 //! `ntig`). Each source-language term becomes a glossary entry whose target is
 //! the first target-language term; further target terms become variants.
 //! `note` and `descrip` texts become the note. Entries lacking either language
-//! are skipped, since a TBX file may hold other languages too.
+//! are skipped, since a TBX file may hold other languages too. A target term
+//! whose `administrativeStatus` is `deprecatedTerm-admn-sts` or
+//! `supersededTerm-admn-sts` is no target but a forbidden rendering.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -26,12 +28,7 @@ pub(super) fn parse(
     target_lang: &str,
 ) -> Result<Vec<Entry>> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let line_at = |pos: u64| {
-        1 + text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-    };
+    let line_at = |pos: u64| crate::text::line_at(text.as_bytes(), pos as usize);
     let mut entries = Vec::new();
     let mut root_seen = false;
     // State of the entry being read.
@@ -40,6 +37,10 @@ pub(super) fn parse(
     let mut lang = String::new();
     let mut sources: Vec<String> = Vec::new();
     let mut targets: Vec<String> = Vec::new();
+    let mut forbidden: Vec<String> = Vec::new();
+    // Whether the last term read was a target term (a termNote after it
+    // may deprecate it).
+    let mut last_was_target = false;
     let mut notes: Vec<String> = Vec::new();
     let mut capture: Option<&'static str> = None;
     let mut buffer = String::new();
@@ -70,6 +71,7 @@ pub(super) fn parse(
                     entry_line = line_at(pos);
                     sources.clear();
                     targets.clear();
+                    forbidden.clear();
                     notes.clear();
                 }
                 b"langSec" | b"langSet" if in_entry => {
@@ -82,6 +84,15 @@ pub(super) fn parse(
                 b"note" | b"descrip" | b"definition" if in_entry => {
                     capture = Some("note");
                     buffer.clear();
+                }
+                b"termNote" if in_entry && last_was_target => {
+                    let status = e.attributes().flatten().any(|a| {
+                        a.key.as_ref() == b"type" && a.value.as_ref() == b"administrativeStatus"
+                    });
+                    if status {
+                        capture = Some("status");
+                        buffer.clear();
+                    }
                 }
                 _ => {}
             },
@@ -106,10 +117,21 @@ pub(super) fn parse(
                     if term.is_empty() {
                         continue;
                     }
+                    last_was_target = false;
                     if lang_matches(&lang, source_lang) {
                         sources.push(term);
                     } else if lang_matches(&lang, target_lang) {
                         targets.push(term);
+                        last_was_target = true;
+                    }
+                }
+                b"termNote" if capture == Some("status") => {
+                    capture = None;
+                    let status = buffer.trim();
+                    if (status.starts_with("deprecated") || status.starts_with("superseded"))
+                        && let Some(term) = targets.pop()
+                    {
+                        forbidden.push(term);
                     }
                 }
                 b"note" | b"descrip" | b"definition" if capture == Some("note") => {
@@ -131,6 +153,7 @@ pub(super) fn parse(
                                 note: notes.join(" "),
                                 case_sensitive: false,
                                 do_not_translate: false,
+                                forbidden: forbidden.clone(),
                                 origin: format!("{}:{entry_line}", path.display()),
                             });
                         }
@@ -214,6 +237,7 @@ pub(super) fn write(
                 target_lang,
                 std::iter::once(&entry.target)
                     .chain(&entry.variants)
+                    .chain(&entry.forbidden)
                     .collect(),
             ),
         ];
@@ -225,6 +249,15 @@ pub(super) fn write(
             for term in terms {
                 ev(&mut w, Event::Start(BytesStart::new("tig")))?;
                 simple(&mut w, &mut ev, BytesStart::new("term"), term)?;
+                if lang == target_lang && entry.forbidden.contains(term) {
+                    simple(
+                        &mut w,
+                        &mut ev,
+                        BytesStart::new("termNote")
+                            .with_attributes([("type", "administrativeStatus")]),
+                        "deprecatedTerm-admn-sts",
+                    )?;
+                }
                 ev(&mut w, Event::End(BytesEnd::new("tig")))?;
             }
             ev(&mut w, Event::End(BytesEnd::new("langSet")))?;

@@ -23,6 +23,7 @@ mod model;
 mod output;
 mod pg;
 mod qa;
+mod qa_command;
 mod resilience;
 mod review;
 mod segment;

@@ -234,6 +234,7 @@ pub fn entries(candidates: &[Candidate]) -> Vec<Entry> {
                 note: note(c, target),
                 case_sensitive: false,
                 do_not_translate: false,
+                forbidden: Vec::new(),
                 origin: format!("extract:{}", c.rank),
             })
         })
