@@ -514,10 +514,18 @@ enum ReferenceKind {
 
 impl Reference {
     /// The JSONL written beside a reviewed file (same folder and stem), if
-    /// there is one.
+    /// there is one; for the export of a review page (`STEM.review.xlf`),
+    /// `STEM.review.jsonl` or else `STEM.jsonl`.
     pub fn beside(review: &Path) -> Option<PathBuf> {
         let jsonl = review.with_extension("jsonl");
-        (jsonl != review && jsonl.is_file()).then_some(jsonl)
+        let page = review
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .and_then(|stem| stem.strip_suffix(".review"))
+            .map(|stem| review.with_file_name(format!("{stem}.jsonl")));
+        std::iter::once(jsonl)
+            .chain(page)
+            .find(|jsonl| jsonl != review && jsonl.is_file())
     }
 
     /// The segments of a JSONL file bitext wrote (`id`, `source`, `target`).
