@@ -8,12 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::harness::{assert_valid_xliff, fixture_path, jsonl, wait_until};
 use crate::review::{
-    assert_reviewed_everywhere, bitext, requested_segments, rerun_without_requests_for, xliff_units,
+    assert_reviewed_everywhere, bitext, rerun_without_requests_for, translating_server, xliff_units,
 };
 use crate::webdriver::Browser;
 
@@ -54,31 +53,6 @@ async fn flawed_openai() -> MockServer {
         by_source.insert(text(&good[id - 1]["source"]), text(&broken["target"]));
     }
     translating_server(move |source| by_source.get(source).cloned().unwrap_or_default()).await
-}
-
-/// An OpenAI-compatible server that translates each segment with `translate`.
-async fn translating_server(
-    translate: impl Fn(&str) -> String + Send + Sync + 'static,
-) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let translations: Vec<Value> = requested_segments(request)
-                .iter()
-                .map(|(id, text)| json!({"id": id, "text": translate(text)}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({
-                "id": "x", "object": "chat.completion", "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                    "role": "assistant",
-                    "content": json!({"translations": translations}).to_string(),
-                }}],
-            }))
-        })
-        .mount(&server)
-        .await;
-    server
 }
 
 fn text(value: &Value) -> String {

@@ -179,13 +179,26 @@ async fn human_openai() -> MockServer {
             )
         })
         .collect();
+    translating_server(move |text| {
+        good.get(text)
+            .cloned()
+            .unwrap_or_else(|| format!("EN: {text}"))
+    })
+    .await
+}
+
+/// An OpenAI-compatible server that translates each requested segment
+/// with `translate` and records what it is asked.
+pub(crate) async fn translating_server(
+    translate: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(move |request: &Request| {
             let translations: Vec<Value> = requested_segments(request)
                 .iter()
-                .map(|(id, text)| json!({"id": id, "text": good.get(text).cloned().unwrap_or_else(|| format!("EN: {text}"))}))
+                .map(|(id, text)| json!({"id": id, "text": translate(text)}))
                 .collect();
             ResponseTemplate::new(200).set_body_json(json!({
                 "id": "x", "object": "chat.completion", "model": "m",
