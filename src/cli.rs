@@ -454,7 +454,7 @@ pub struct LanguageArgs {
 #[derive(Debug, Args)]
 pub struct WriteArgs {
     /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl")]
+    #[arg(long, value_delimiter = ',', default_value = "tmx,md,jsonl,html")]
     pub formats: Vec<Format>,
     /// Overwrite existing outputs.
     #[arg(short, long)]

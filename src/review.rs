@@ -514,10 +514,18 @@ enum ReferenceKind {
 
 impl Reference {
     /// The JSONL written beside a reviewed file (same folder and stem), if
-    /// there is one.
+    /// there is one; for the export of a review page (`STEM.review.xlf`),
+    /// `STEM.review.jsonl` or else `STEM.jsonl`.
     pub fn beside(review: &Path) -> Option<PathBuf> {
         let jsonl = review.with_extension("jsonl");
-        (jsonl != review && jsonl.is_file()).then_some(jsonl)
+        let page = review
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .and_then(|stem| stem.strip_suffix(".review"))
+            .map(|stem| review.with_file_name(format!("{stem}.jsonl")));
+        std::iter::once(jsonl)
+            .chain(page)
+            .find(|jsonl| jsonl != review && jsonl.is_file())
     }
 
     /// The segments of a JSONL file bitext wrote (`id`, `source`, `target`).
@@ -762,6 +770,27 @@ mod tests {
     }
 
     const MD: &str = "# Review: a.txt\n\n- **Languages:** zh-CN → en-US\n\n## Paragraph 1\n\n| # | 中文 | English | Notes |\n|---:|---|---|---|\n| 1 | 开展**创先争优**活动. | Launch the campaign. | 创先争优 → Strive for Excellence |\n| 2 | 他说\\|好. | He said \\| good. |  |\n| 3 | 三. | Three. |  |\n\n## Terminology\n\n| Term | Target | Occurrences |\n|---|---|---:|\n| 创先争优 | Strive | 1 |\n";
+
+    #[test]
+    fn the_reference_of_a_review_page_export_is_the_runs_jsonl() {
+        let dir = tempfile::tempdir().unwrap();
+        let export = dir.path().join("a.b.review.xlf");
+        assert_eq!(Reference::beside(&export), None);
+        std::fs::write(dir.path().join("a.b.jsonl"), "").unwrap();
+        assert_eq!(
+            Reference::beside(&export),
+            Some(dir.path().join("a.b.jsonl"))
+        );
+        std::fs::write(dir.path().join("a.b.review.jsonl"), "").unwrap();
+        assert_eq!(
+            Reference::beside(&export),
+            Some(dir.path().join("a.b.review.jsonl"))
+        );
+        assert_eq!(
+            Reference::beside(&dir.path().join("a.b.xlf")),
+            Some(dir.path().join("a.b.jsonl"))
+        );
+    }
 
     #[test]
     fn reads_markdown_rows() {

@@ -66,6 +66,14 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32> {
                     plan.unchanged,
                     plan.rejected.len()
                 );
+                for row in &plan.changed {
+                    println!(
+                        "  edited: segment {} ({}:{})",
+                        row.id,
+                        file.display(),
+                        row.line
+                    );
+                }
                 imported += stored;
                 unchanged += plan.unchanged;
                 rejected += plan.rejected.len();

@@ -6,10 +6,11 @@
 //! chunk, and at [`DocumentWriter::finish`] gets the [`Summary`] of the
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
-//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL and
-//! XLIFF 2.0. [`output_bases`] decides where each input's outputs go.
+//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL,
+//! XLIFF 2.0 and an HTML review page. [`output_bases`] decides where each input's outputs go.
 
 mod atomic;
+mod html;
 mod jsonl;
 pub mod markdown;
 mod tmx;
@@ -21,6 +22,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
+pub use html::Html;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
@@ -174,6 +176,8 @@ pub enum Format {
     Jsonl,
     /// XLIFF 2.0, for CAT tools and `bitext import`.
     Xliff,
+    /// A self-contained HTML page to review, edit and export in a browser.
+    Html,
 }
 
 impl Format {
@@ -184,6 +188,7 @@ impl Format {
             Format::Md => Box::new(Markdown),
             Format::Jsonl => Box::new(Jsonl),
             Format::Xliff => Box::new(Xliff),
+            Format::Html => Box::new(Html),
         }
     }
 }
@@ -275,7 +280,7 @@ pub fn output_path(base: &Path, extension: &str) -> PathBuf {
 }
 
 /// Keep a name to one safe path component.
-fn safe_component(name: &str) -> String {
+pub(crate) fn safe_component(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

@@ -348,7 +348,12 @@ fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.files("out"),
-        ["economy.zh.jsonl", "economy.zh.md", "economy.zh.tmx"]
+        [
+            "economy.zh.html",
+            "economy.zh.jsonl",
+            "economy.zh.md",
+            "economy.zh.tmx"
+        ]
     );
     bitext_snapshot!(run, run.stdout);
     let jsonl = run.read("out/economy.zh.jsonl");

@@ -1307,7 +1307,7 @@ async fn cli_translates_with_an_openai_compatible_server() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.files("output"),
-        ["article.jsonl", "article.md", "article.tmx"]
+        ["article.html", "article.jsonl", "article.md", "article.tmx"]
     );
     assert_valid_tmx(&run.dir.join("output/article.tmx"));
     let records = jsonl(&run, "output/article.jsonl");

@@ -12,7 +12,7 @@ fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.files("output"),
-        ["article.jsonl", "article.md", "article.tmx"]
+        ["article.html", "article.jsonl", "article.md", "article.tmx"]
     );
     assert_eq!(run.stderr, "bitext: article.txt: 438 segments written\n");
     bitext_snapshot!(run, run.stdout);
@@ -188,11 +188,11 @@ fn a_bad_file_in_a_batch_does_not_stop_the_others() {
     );
     assert_eq!(
         run.files("output"),
-        ["good.jsonl", "good.md", "good.tmx", "sub"]
+        ["good.html", "good.jsonl", "good.md", "good.tmx", "sub"]
     );
     assert_eq!(
         run.files("output/sub"),
-        ["more.jsonl", "more.md", "more.tmx"]
+        ["more.html", "more.jsonl", "more.md", "more.tmx"]
     );
     // One input failed: its error is above, and the summary counts it.
     assert!(

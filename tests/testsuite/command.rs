@@ -53,7 +53,7 @@ fn a_command_that_echoes_its_input_exits_1_and_says_so() {
         run.stdout
     );
     // The outputs are written, with the flags, for a reviewer to see.
-    assert_eq!(run.files("output"), ["a.jsonl", "a.md", "a.tmx"]);
+    assert_eq!(run.files("output"), ["a.html", "a.jsonl", "a.md", "a.tmx"]);
 }
 
 #[test]

@@ -205,7 +205,7 @@ fn committed_outputs_are_current() {
         .args(["translate", "examples/article.txt"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for ext in ["tmx", "md", "jsonl"] {
+    for ext in ["tmx", "md", "jsonl", "html"] {
         let fresh = run.read(&format!("output/article.{ext}"));
         let committed = std::fs::read_to_string(repo_path(&format!("output/article.{ext}")))
             .unwrap_or_default();

@@ -87,17 +87,17 @@ fn xliff_output_validates_against_the_core_schema() {
 
 /// What a test needs to know of an XLIFF unit.
 #[derive(Debug, Default)]
-struct XliffUnit {
-    id: String,
-    state: String,
-    source: String,
-    target: Option<String>,
-    glossary_notes: usize,
-    flag_notes: Vec<String>,
+pub(crate) struct XliffUnit {
+    pub(crate) id: String,
+    pub(crate) state: String,
+    pub(crate) source: String,
+    pub(crate) target: Option<String>,
+    pub(crate) glossary_notes: usize,
+    pub(crate) flag_notes: Vec<String>,
 }
 
 /// Parse the units of an XLIFF 2.0 document (independently of bitext's reader).
-fn xliff_units(xml: &str) -> Vec<XliffUnit> {
+pub(crate) fn xliff_units(xml: &str) -> Vec<XliffUnit> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut units = Vec::new();
@@ -179,13 +179,26 @@ async fn human_openai() -> MockServer {
             )
         })
         .collect();
+    translating_server(move |text| {
+        good.get(text)
+            .cloned()
+            .unwrap_or_else(|| format!("EN: {text}"))
+    })
+    .await
+}
+
+/// An OpenAI-compatible server that translates each requested segment
+/// with `translate` and records what it is asked.
+pub(crate) async fn translating_server(
+    translate: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(move |request: &Request| {
             let translations: Vec<Value> = requested_segments(request)
                 .iter()
-                .map(|(id, text)| json!({"id": id, "text": good.get(text).cloned().unwrap_or_else(|| format!("EN: {text}"))}))
+                .map(|(id, text)| json!({"id": id, "text": translate(text)}))
                 .collect();
             ResponseTemplate::new(200).set_body_json(json!({
                 "id": "x", "object": "chat.completion", "model": "m",
@@ -202,7 +215,7 @@ async fn human_openai() -> MockServer {
 
 /// The segments (id, text) a chat request asks to translate (not its
 /// read-only context).
-fn requested_segments(request: &Request) -> Vec<(u64, String)> {
+pub(crate) fn requested_segments(request: &Request) -> Vec<(u64, String)> {
     chat_segments(request)
         .iter()
         .map(|s| {
@@ -228,7 +241,10 @@ impl wiremock::Match for AsksFor {
 
 /// Run `bitext` with `args` in `dir` (a fresh directory with the article
 /// when `None`), off the async runtime.
-async fn bitext(dir: Option<tempfile::TempDir>, args: &[&str]) -> (Run, tempfile::TempDir) {
+pub(crate) async fn bitext(
+    dir: Option<tempfile::TempDir>,
+    args: &[&str],
+) -> (Run, tempfile::TempDir) {
     let command = match dir {
         Some(dir) => Bitext::in_dir(dir),
         None => Bitext::new().fixture("article.txt", "article.txt"),
@@ -300,7 +316,7 @@ fn edit_xliff(xliff: &str, id: u32, target: &str) -> String {
 
 /// The segments of the reviewed rerun: the edited ones are carried over
 /// verbatim and marked reviewed in every output, and only they.
-fn assert_reviewed_everywhere(run: &Run, edits: &[(u32, &str)]) {
+pub(crate) fn assert_reviewed_everywhere(run: &Run, edits: &[(u32, &str)]) {
     let reviewed: BTreeMap<u32, &str> = edits.iter().copied().collect();
     // JSONL: origin and text.
     let units = jsonl(&run.dir.join("output/article.jsonl"));
@@ -372,7 +388,7 @@ fn assert_reviewed_everywhere(run: &Run, edits: &[(u32, &str)]) {
 /// Rerun with another model (so that no machine translation in the memory
 /// fits) against a server that fails any request for a reviewed segment,
 /// and check that every other segment, and none of those, was requested.
-async fn rerun_without_requests_for(
+pub(crate) async fn rerun_without_requests_for(
     dir: tempfile::TempDir,
     ids: &[u32],
 ) -> (Run, tempfile::TempDir) {
