@@ -93,6 +93,8 @@ pub struct ReadConfig {
     pub srx: Option<Srx>,
     /// The segment length limit in characters (0: none).
     pub max_chars: usize,
+    /// The format every input is read in, instead of its extension's.
+    pub input_format: Option<crate::markup::FormatKind>,
 }
 
 impl ReadConfig {
@@ -109,6 +111,7 @@ impl ReadConfig {
             encoding,
             srx: args.srx.as_deref().map(Srx::from_file).transpose()?,
             max_chars: args.max_chars,
+            input_format: args.input_format,
         })
     }
 
@@ -166,6 +169,7 @@ impl TranslateConfig {
             skip_existing: args.skip_existing,
             encoding: None,
             concurrency: 4,
+            input_format: None,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
         let read = ReadConfig::from_args(&args.inputs, &args.read)?;
@@ -173,6 +177,7 @@ impl TranslateConfig {
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
+                input_format: read.input_format,
                 concurrency: backend_settings.concurrency,
                 ..options
             },

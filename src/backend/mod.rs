@@ -37,6 +37,7 @@ use async_trait::async_trait;
 use crate::document::{SegmentId, TermMatch};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
+use crate::text::primary_subtag;
 pub use http::{ApiKey, Secret};
 
 /// What a backend can do, so the pipeline can prepare requests for it.
@@ -200,7 +201,8 @@ pub struct SegmentRequest {
     pub id: SegmentId,
     /// The source text (surrounding white space removed). When `markup` is
     /// set, it is XML: text escaped (`&amp;`, `&lt;`, `&gt;`) with placeholder
-    /// tags `<x id="N"/>` standing for glossary terms, and the reply must be
+    /// tags `<x id="N"/>` standing for glossary terms and tags `<g
+    /// id="cN">…</g>`, `<x id="cN"/>` for inline codes, and the reply must be
     /// XML in the same way, keeping the tags (DeepL `tag_handling=xml`,
     /// Google and LibreTranslate `format=html`).
     pub text: String,
@@ -246,6 +248,14 @@ pub trait Backend: Send + Sync {
     /// requests.
     fn setup_requests(&self) -> usize {
         0
+    }
+
+    /// Whether the backend keeps the markers of inline codes (`⟨1⟩…⟨/1⟩`,
+    /// see [`crate::markup::codes`]) in place in plain text, as the
+    /// dictionary gloss does. Otherwise segments with inline codes are sent
+    /// as XML, their codes as tags (see [`SegmentRequest::markup`]).
+    fn keeps_markers(&self) -> bool {
+        false
     }
 
     /// What the backend charges, for estimates ([`Price::Unknown`] unless the
@@ -437,12 +447,4 @@ pub fn key_var(name: &str) -> Option<&'static str> {
         .iter()
         .find(|info| info.name == name)
         .and_then(|info| info.key_var)
-}
-
-/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
-fn primary_subtag(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase()
 }

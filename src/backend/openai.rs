@@ -327,6 +327,7 @@ pub fn system_prompt(ctx: &TranslateContext, markup: bool) -> String {
     if markup {
         prompt.push_str(
             "Segment texts are XML: keep every tag <x id=\"N\"/> in the translation where the term it stands for belongs, \
+             keep every <x id=\"cN\"/> and every pair <g id=\"cN\">…</g> once each, around the words they mark, \
              and keep &amp; &lt; &gt; escaped.\n",
         );
     }

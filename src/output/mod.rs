@@ -6,10 +6,11 @@
 //! chunk, and at [`DocumentWriter::finish`] gets the [`Summary`] of the
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
-//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL and
-//! XLIFF 2.0. [`output_bases`] decides where each input's outputs go.
+//! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL,
+//! XLIFF 2.0, and the translated and bilingual documents. [`output_bases`] decides where each input's outputs go.
 
 mod atomic;
+mod document;
 mod jsonl;
 pub mod markdown;
 mod tmx;
@@ -21,6 +22,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
+pub use document::{BilingualDoc, Doc};
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
@@ -49,6 +51,33 @@ pub struct WriteContext {
     /// The glossary files, its entry count and content hash; `None` when the
     /// run used no glossary.
     pub glossary: Option<GlossaryInfo>,
+    /// The input with its translatable blocks, for the writers that rebuild
+    /// the document ([`Writer::needs_source`]); `None` for an input
+    /// streamed in chunks.
+    pub skeleton: Option<std::sync::Arc<crate::markup::Skeleton>>,
+}
+
+/// What the name of an output may depend on besides its input's base
+/// ([`Writer::file_extension`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutputName {
+    /// The extension of a translated document of the input (`md`, `txt`).
+    pub input_extension: String,
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+}
+
+impl Default for OutputName {
+    fn default() -> Self {
+        OutputName {
+            input_extension: "txt".to_string(),
+            source_lang: "zh-CN".to_string(),
+            target_lang: "en-US".to_string(),
+        }
+    }
 }
 
 /// What the outputs say about the glossary that was applied.
@@ -83,6 +112,7 @@ impl WriteContext {
             backend: backend.to_string(),
             model: None,
             glossary: None,
+            skeleton: None,
         }
     }
 }
@@ -127,6 +157,20 @@ pub trait Writer: Send + Sync {
 
     /// The file extension of its outputs, without the dot.
     fn extension(&self) -> &str;
+
+    /// The extension of the output for an input named so
+    /// ([`Writer::extension`] unless the writer says otherwise:
+    /// `en.md` for a translated Markdown document).
+    fn file_extension(&self, name: &OutputName) -> String {
+        let _ = name;
+        self.extension().to_string()
+    }
+
+    /// Whether the writer needs the input's [`WriteContext::skeleton`]
+    /// (the whole input is then read before it is translated).
+    fn needs_source(&self) -> bool {
+        false
+    }
 
     /// Begin a document: write its head to `out` and return the writer that
     /// takes its units.
@@ -174,6 +218,11 @@ pub enum Format {
     Jsonl,
     /// XLIFF 2.0, for CAT tools and `bitext import`.
     Xliff,
+    /// The translated document, in the input's format (`STEM.en.md`).
+    Doc,
+    /// The source document with each block followed by its translation
+    /// (`STEM.zh-en.md`).
+    Bilingual,
 }
 
 impl Format {
@@ -184,6 +233,8 @@ impl Format {
             Format::Md => Box::new(Markdown),
             Format::Jsonl => Box::new(Jsonl),
             Format::Xliff => Box::new(Xliff),
+            Format::Doc => Box::new(Doc),
+            Format::Bilingual => Box::new(BilingualDoc),
         }
     }
 }
@@ -223,10 +274,10 @@ pub fn output_bases(inputs: &[Input], dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// One output path per writer, each [`output_path`] of `base`.
-pub fn output_paths(base: &Path, writers: &[Box<dyn Writer>]) -> Vec<PathBuf> {
+pub fn output_paths(base: &Path, writers: &[Box<dyn Writer>], name: &OutputName) -> Vec<PathBuf> {
     writers
         .iter()
-        .map(|w| output_path(base, w.extension()))
+        .map(|w| output_path(base, &w.file_extension(name)))
         .collect()
 }
 

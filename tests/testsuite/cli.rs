@@ -60,7 +60,7 @@ fn bad_input_is_one_clear_line_and_writes_nothing() {
             "directory without text files",
             &["translate", "dir"],
             &[("dir/readme.md", b"# hi")],
-            "error: dir: directory has no .txt files; pass text files or a directory that holds some\n",
+            "error: dir: directory has no .txt, .md or .markdown files; pass input files or a directory that holds some\n",
         ),
         (
             "empty file",
