@@ -72,20 +72,22 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 
 /// The byte spans of the markers of a text.
 pub fn marker_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
+    placed(text)
+        .filter_map(|(span, piece)| matches!(piece, Piece::Code(..)).then_some(span))
+        .collect()
+}
+
+/// The pieces of a text with their byte spans.
+fn placed(text: &str) -> impl Iterator<Item = (Range<usize>, Piece<'_>)> {
     let mut pos = 0;
-    for piece in pieces(text) {
+    pieces(text).into_iter().map(move |piece| {
         let len = match piece {
             Piece::Text(t) => t.len(),
-            Piece::Code(kind, id) => {
-                let len = marker(kind, id).len();
-                spans.push(pos..pos + len);
-                len
-            }
+            Piece::Code(kind, id) => marker(kind, id).len(),
         };
         pos += len;
-    }
-    spans
+        (pos - len..pos, piece)
+    })
 }
 
 /// Move white space just inside a pair outside it (`⟨1⟩ a ⟨/1⟩` → ` ⟨1⟩a⟨/1⟩ `,
@@ -196,31 +198,25 @@ pub fn codes_in(text: &str, codes: &[InlineCode]) -> Vec<InlineCode> {
 /// in order) that fall inside a marker or inside a pair: the segments on
 /// either side become one.
 pub fn keep_pairs_whole(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    // Depth of open pairs at each byte where a marker ends, and the spans of
-    // markers.
+    // The bytes a boundary may not fall on: inside a marker, or inside a
+    // pair (after its opening marker's first byte, up to its closing one's end).
     let mut inside: Vec<Range<usize>> = Vec::new();
     let mut open: Vec<(u32, usize)> = Vec::new();
-    let mut pos = 0;
-    for piece in pieces(text) {
-        let len = match piece {
-            Piece::Text(t) => t.len(),
-            Piece::Code(kind, id) => {
-                let len = marker(kind, id).len();
-                inside.push(pos + 1..pos + len);
-                match kind {
-                    CodeKind::Open => open.push((id, pos)),
-                    CodeKind::Close => {
-                        if let Some(at) = open.iter().rposition(|(o, _)| *o == id) {
-                            let (_, start) = open.remove(at);
-                            inside.push(start + 1..pos + len);
-                        }
-                    }
-                    CodeKind::Standalone => {}
-                }
-                len
-            }
+    for (span, piece) in placed(text) {
+        let Piece::Code(kind, id) = piece else {
+            continue;
         };
-        pos += len;
+        inside.push(span.start + 1..span.end);
+        match kind {
+            CodeKind::Open => open.push((id, span.start)),
+            CodeKind::Close => {
+                if let Some(at) = open.iter().rposition(|(o, _)| *o == id) {
+                    let (_, start) = open.remove(at);
+                    inside.push(start + 1..span.end);
+                }
+            }
+            CodeKind::Standalone => {}
+        }
     }
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for range in ranges {

@@ -14,15 +14,23 @@ use crate::document::Unit;
 use crate::markup::{Skeleton, joiner};
 use crate::text::primary_subtag;
 
-/// The translated document.
-pub struct Doc;
+/// The translated document (`doc`), or with [`Doc::BILINGUAL`] the
+/// bilingual one (`bilingual`).
+#[derive(Debug, Clone, Copy)]
+pub struct Doc {
+    bilingual: bool,
+}
 
-/// The bilingual document.
-pub struct BilingualDoc;
+impl Doc {
+    /// The translated document.
+    pub const TRANSLATED: Doc = Doc { bilingual: false };
+    /// The bilingual document.
+    pub const BILINGUAL: Doc = Doc { bilingual: true };
+}
 
 impl Writer for Doc {
     fn name(&self) -> &str {
-        "doc"
+        if self.bilingual { "bilingual" } else { "doc" }
     }
 
     fn extension(&self) -> &str {
@@ -30,11 +38,13 @@ impl Writer for Doc {
     }
 
     fn file_extension(&self, name: &OutputName) -> String {
-        format!(
-            "{}.{}",
-            primary_subtag(&name.target_lang),
-            name.input_extension
-        )
+        let target = primary_subtag(&name.target_lang);
+        if self.bilingual {
+            let source = primary_subtag(&name.source_lang);
+            format!("{source}-{target}.{}", name.input_extension)
+        } else {
+            format!("{target}.{}", name.input_extension)
+        }
     }
 
     fn needs_source(&self) -> bool {
@@ -46,38 +56,7 @@ impl Writer for Doc {
         ctx: &WriteContext,
         out: &'a mut dyn Write,
     ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        Ok(Box::new(Document::new(ctx, out, false)))
-    }
-}
-
-impl Writer for BilingualDoc {
-    fn name(&self) -> &str {
-        "bilingual"
-    }
-
-    fn extension(&self) -> &str {
-        "txt"
-    }
-
-    fn file_extension(&self, name: &OutputName) -> String {
-        format!(
-            "{}-{}.{}",
-            primary_subtag(&name.source_lang),
-            primary_subtag(&name.target_lang),
-            name.input_extension
-        )
-    }
-
-    fn needs_source(&self) -> bool {
-        true
-    }
-
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        Ok(Box::new(Document::new(ctx, out, true)))
+        Ok(Box::new(Document::new(ctx, out, self.bilingual)))
     }
 }
 

@@ -22,7 +22,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
-pub use document::{BilingualDoc, Doc};
+pub use document::Doc;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
@@ -233,8 +233,8 @@ impl Format {
             Format::Md => Box::new(Markdown),
             Format::Jsonl => Box::new(Jsonl),
             Format::Xliff => Box::new(Xliff),
-            Format::Doc => Box::new(Doc),
-            Format::Bilingual => Box::new(BilingualDoc),
+            Format::Doc => Box::new(Doc::TRANSLATED),
+            Format::Bilingual => Box::new(Doc::BILINGUAL),
         }
     }
 }

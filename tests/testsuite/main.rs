@@ -13,6 +13,7 @@ mod batch;
 mod claims;
 mod cli;
 mod command;
+mod documents;
 mod dry_run;
 mod gloss;
 mod glossary;
