@@ -908,7 +908,7 @@ mod tests {
         let reasons: Vec<String> = file.rejected.iter().map(ToString::to_string).collect();
         assert_eq!(reasons.len(), 3);
         assert!(reasons[0].starts_with("line 5: segment 2: the unit has 2 segments"));
-        assert!(reasons[1].starts_with("line 6: segment 3: inline code <ph>"));
+        assert!(reasons[1].starts_with("line 6: segment 3: an inline code without a numeric id"));
         assert!(reasons[2].starts_with("line 7: unit id 'u4'"));
         let err = ReviewFile::parse_xliff(
             Path::new("old.xlf"),

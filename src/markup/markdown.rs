@@ -61,8 +61,14 @@ impl InputFormat for Markdown {
             BlockKind::Heading(level) if plain_prefix || prefix.trim_start().starts_with('#') => {
                 let hashes = "#".repeat(usize::from(level));
                 let quote = prefix.split('#').next().unwrap_or("");
+                // A setext heading ends with its underline.
+                let next_end = source[(line_end + 1).min(source.len())..]
+                    .find('\n')
+                    .map_or(source.len(), |i| line_end + 1 + i);
+                let next = source.get(line_end + 1..next_end).unwrap_or("").trim();
+                let underlined = !next.is_empty() && next.chars().all(|c| c == '=' || c == '-');
                 Bilingual::After {
-                    at: line_end,
+                    at: if underlined { next_end } else { line_end },
                     text: format!("\n{}\n{quote}{hashes} {rendered}", quote.trim_end()),
                 }
             }
@@ -270,7 +276,7 @@ fn blocks(source: &str) -> Vec<Block> {
             | Event::FootnoteReference(_)
             | Event::InlineMath(_) => {
                 run.touch(&range, source);
-                run.standalone(source[range.clone()].trim_end_matches(['\n', '\r']));
+                run.standalone(&source[range.clone()]);
                 run.pos = range.end;
             }
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
