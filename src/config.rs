@@ -105,6 +105,8 @@ pub struct ReadConfig {
     pub srx: Option<Srx>,
     /// The segment length limit in characters (0: none).
     pub max_chars: usize,
+    /// The format every input is read in, instead of its extension's.
+    pub input_format: Option<crate::markup::FormatKind>,
 }
 
 impl ReadConfig {
@@ -121,6 +123,7 @@ impl ReadConfig {
             encoding,
             srx: args.srx.as_deref().map(Srx::from_file).transpose()?,
             max_chars: args.max_chars,
+            input_format: args.input_format,
         })
     }
 
@@ -179,6 +182,7 @@ impl TranslateConfig {
             skip_existing: args.skip_existing,
             encoding: None,
             concurrency: 4,
+            input_format: None,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
         let mut read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
@@ -193,6 +197,7 @@ impl TranslateConfig {
         Ok(TranslateConfig {
             options: Options {
                 encoding: read.encoding,
+                input_format: read.input_format,
                 concurrency: backend_settings.concurrency,
                 ..options
             },

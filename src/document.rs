@@ -40,6 +40,34 @@ pub struct Paragraph {
     pub span: Range<usize>,
     /// The segments; their texts concatenate back to the paragraph exactly.
     pub segments: Vec<Segment>,
+    /// The inline codes whose markers the segments' texts hold (a block of
+    /// a Markdown input); empty for plain text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<InlineCode>,
+}
+
+/// What an inline code is (see [`crate::markup::codes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeKind {
+    /// Opens a pair (`**`, `[`, `<a href="…">`).
+    Open,
+    /// Closes a pair (`**`, `](url)`, `</a>`).
+    Close,
+    /// Stands alone (`` `code` ``, a line break, an autolink).
+    Standalone,
+}
+
+/// One inline code: markup inside a block that a segment's text carries as
+/// a marker (`⟨1⟩…⟨/1⟩` for a pair, `⟨2/⟩` for a standalone code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InlineCode {
+    /// The id, unique within the block (a pair's two codes share it).
+    pub id: u32,
+    /// Open, close or standalone.
+    pub kind: CodeKind,
+    /// The markup of the input, byte for byte.
+    pub markup: String,
 }
 
 /// The identifier of a segment: its 1-based position in its document.
@@ -171,7 +199,8 @@ pub enum FlagKind {
     InconsistentSource,
     /// The target is a copy of a source that contains Han characters.
     SourceCopied,
-    /// The inline codes (tags) of the target differ from the source's.
+    /// The translation lost, duplicated or misnested inline codes (markup
+    /// of a Markdown input); they were put back in place.
     TagMismatch,
 }
 
@@ -266,6 +295,10 @@ pub struct Unit {
     pub repaired: bool,
     /// QA flags.
     pub flags: Vec<Flag>,
+    /// The inline codes whose markers `source` and `target` hold, with
+    /// their original markup; empty for plain text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<InlineCode>,
     /// The alignment bead this unit is, for units made by `bitext align`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bead: Option<BeadInfo>,

@@ -75,8 +75,8 @@ pub enum ErrorKind {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A directory given as input holds no `*.txt` file.
-    #[error("{}: directory has no .txt files; pass text files or a directory that holds some", path.display())]
+    /// A directory given as input holds no `*.txt`, `*.md` or `*.markdown` file.
+    #[error("{}: directory has no .txt, .md or .markdown files; pass input files or a directory that holds some", path.display())]
     NoTextFiles {
         /// The directory.
         path: PathBuf,

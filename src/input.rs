@@ -93,7 +93,7 @@ impl Input {
 }
 
 /// Expand the command-line inputs: files stay, directories are walked
-/// (recursively, in name order) for `*.txt` files, `-` is standard input.
+/// (recursively, in name order) for `*.txt`, `*.md` and `*.markdown` files, `-` is standard input.
 /// A file named twice (or named and found in a directory) is read once, at
 /// its first place; `-` twice is an error, since standard input can be
 /// read only once.
@@ -133,7 +133,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
-/// Add the `*.txt` files below `dir` (found in `root`, the directory given).
+/// Add the input files (`*.txt`, `*.md`, `*.markdown`) below `dir` (found in `root`, the directory given).
 fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::read(dir, e))?
@@ -149,10 +149,7 @@ fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
         }
         if path.is_dir() {
             walk(root, &path, inputs)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
-        {
+        } else if crate::markup::FormatKind::is_input(&path) {
             inputs.push(Input::Found {
                 path,
                 dir: root.to_path_buf(),

@@ -64,6 +64,7 @@ pub mod document;
 pub mod error;
 pub mod glossary;
 pub mod input;
+pub mod markup;
 pub mod memory;
 pub mod numbers;
 pub mod output;

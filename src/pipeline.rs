@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
-use crate::document::{Document, FlagKind, Origin, Paragraph, Unit};
+use crate::document::{Document, Flag, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
+use crate::markup::{FormatKind, Skeleton, codes};
 use crate::memory::{Memory, MemoryUse};
 use crate::output::{
-    AtomicFile, GlossaryInfo, Summary, WriteContext, Writer, check_output_dir, commit_files,
-    create_files, output_bases, output_paths,
+    AtomicFile, GlossaryInfo, OutputName, Summary, WriteContext, Writer, check_output_dir,
+    commit_files, create_files, output_bases, output_paths,
 };
 use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
@@ -39,6 +40,9 @@ pub struct Options {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// How many batches may be in flight at once.
     pub concurrency: usize,
+    /// Read every input in this format instead of the one its extension
+    /// says.
+    pub input_format: Option<FormatKind>,
 }
 
 impl Default for Options {
@@ -51,6 +55,7 @@ impl Default for Options {
             skip_existing: false,
             encoding: None,
             concurrency: 4,
+            input_format: None,
         }
     }
 }
@@ -235,9 +240,34 @@ impl Pipeline {
     /// streams instead).
     pub fn segment(&self, input: &Input) -> Result<Document> {
         let decoded = input::read(input, self.options.encoding)?;
-        Ok(self
-            .segmenter
-            .document(&input.display(), decoded.encoding, &decoded.text))
+        let skeleton = Skeleton::parse(self.format_of(input), decoded.text);
+        Ok(Document {
+            source: input.display(),
+            encoding: decoded.encoding.to_string(),
+            paragraphs: skeleton.paragraphs(&self.segmenter),
+        })
+    }
+
+    /// The format `input` is read in: `--input-format`, or its extension's.
+    pub fn format_of(&self, input: &Input) -> FormatKind {
+        self.options
+            .input_format
+            .unwrap_or_else(|| FormatKind::of_path(input.path()))
+    }
+
+    /// The paragraphs of `input`, chunk by chunk: read whole, with its
+    /// skeleton, when its format has structure or a writer rebuilds the
+    /// document, else streamed.
+    fn open(&self, input: &Input) -> Result<(Paragraphs, Option<Arc<Skeleton>>)> {
+        let format = self.format_of(input);
+        if format == FormatKind::Text && !self.writers.iter().any(|w| w.needs_source()) {
+            let source = TextSource::open(input, self.options.encoding)?;
+            return Ok((Paragraphs::Stream(source, Position::default()), None));
+        }
+        let decoded = input::read(input, self.options.encoding)?;
+        let skeleton = Arc::new(Skeleton::parse(format, decoded.text));
+        let paragraphs = skeleton.paragraphs(&self.segmenter);
+        Ok((Paragraphs::Whole(Some(paragraphs)), Some(skeleton)))
     }
 
     /// Annotate, translate and check a segmented document: one [`Unit`] per
@@ -255,14 +285,18 @@ impl Pipeline {
     ) -> Result<Vec<Unit>> {
         let ctx =
             TranslateContext::new(&self.options.source_lang, &self.options.target_lang, source);
-        let segments = || paragraphs.iter().flat_map(|p| &p.segments);
+        let segments = || {
+            paragraphs
+                .iter()
+                .flat_map(|p| p.segments.iter().map(move |s| (p, s)))
+        };
         let requests = self.requests(paragraphs);
         let stage = self.stage();
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
         let mut units = Vec::with_capacity(requests.len());
-        for (segment, request) in segments().zip(requests) {
+        for ((paragraph, segment), request) in segments().zip(requests) {
             let translation = translations.remove(&segment.id);
             let repaired = translation.as_ref().is_some_and(|t| t.repaired);
             let origin = translation.as_ref().map_or(Origin::Machine, |t| t.origin);
@@ -273,6 +307,7 @@ impl Pipeline {
                 paragraph: segment.paragraph,
                 index: segment.index,
                 line: segment.line,
+                codes: codes::codes_in(&request.text, &paragraph.codes),
                 source: request.text,
                 target: reply.map(|t| t.trim().to_string()).unwrap_or_default(),
                 // A reviewed translation is a person's, not the backend's.
@@ -292,7 +327,18 @@ impl Pipeline {
                 flags: Vec::new(),
                 bead: None,
             };
+            let codes_repaired = !unit.codes.is_empty() && !unit.target.is_empty() && {
+                let fixed = codes::repair(&unit.source, &unit.target);
+                unit.target = codes::tidy(&fixed.text);
+                fixed.changed
+            };
             check::check(&mut unit, &self.glossary, translated);
+            if codes_repaired {
+                unit.flags.push(Flag {
+                    kind: FlagKind::TagMismatch,
+                    detail: "inline codes lost, repeated or misnested; put back".to_string(),
+                });
+            }
             unit.flags
                 .extend(self.segmenter.long_segment_flag(&segment.text));
             units.push(unit);
@@ -321,7 +367,7 @@ impl Pipeline {
     }
 
     fn plan_one(&self, input: &Input) -> Result<Plan> {
-        let mut source = TextSource::open(input, self.options.encoding)?;
+        let (mut source, _) = self.open(input)?;
         let ctx = TranslateContext::new(
             &self.options.source_lang,
             &self.options.target_lang,
@@ -329,14 +375,14 @@ impl Pipeline {
         );
         let stage = self.stage();
         let mut plan = Plan::default();
-        let mut position = Position::default();
-        while let Some(chunk) = source.next_chunk()? {
-            let paragraphs = self.segmenter.paragraphs(&chunk.text, &mut position);
+        let mut count = 0;
+        while let Some(paragraphs) = source.next(&self.segmenter)? {
+            count += paragraphs.len();
             if !paragraphs.is_empty() {
                 plan.add(stage.plan(&ctx, &self.requests(&paragraphs))?);
             }
         }
-        if position.paragraphs == 0 {
+        if count == 0 {
             return Err(ErrorKind::EmptyInput {
                 path: input.path().to_path_buf(),
             }
@@ -386,7 +432,8 @@ impl Pipeline {
         let mut report = Report::default();
         let mut todo = Vec::with_capacity(inputs.len());
         for (input, base) in inputs.iter().zip(output_bases(inputs, dir)?) {
-            let paths = output_paths(&base, &self.writers);
+            let name = self.output_name(input);
+            let paths = output_paths(&base, &self.writers, &name);
             let existing = paths.iter().find(|p| p.exists());
             if self.options.skip_existing && !paths.is_empty() && paths.iter().all(|p| p.exists()) {
                 report.skipped.push(input.display());
@@ -433,8 +480,9 @@ impl Pipeline {
     /// writer's temporary file; the files are moved into place only when all
     /// are complete.
     async fn run_one(&self, input: &Input, paths: &[PathBuf]) -> Result<FileReport> {
-        let mut source = TextSource::open(input, self.options.encoding)?;
-        let ctx = self.write_context(input);
+        let (mut source, skeleton) = self.open(input)?;
+        let mut ctx = self.write_context(input);
+        ctx.skeleton = skeleton;
         let mut files = create_files(paths)?;
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
         let write_error = |i: usize| {
@@ -451,9 +499,9 @@ impl Pipeline {
             for (i, (writer, file)) in self.writers.iter().zip(files.iter_mut()).enumerate() {
                 documents.push(writer.start(&ctx, file).map_err(write_error(i))?);
             }
-            let mut position = Position::default();
-            while let Some(chunk) = source.next_chunk()? {
-                let paragraphs = self.segmenter.paragraphs(&chunk.text, &mut position);
+            let mut count = 0;
+            while let Some(paragraphs) = source.next(&self.segmenter)? {
+                count += paragraphs.len();
                 if paragraphs.is_empty() {
                     continue;
                 }
@@ -483,7 +531,7 @@ impl Pipeline {
                     document.units(&units).map_err(write_error(i))?;
                 }
             }
-            if position.paragraphs == 0 {
+            if count == 0 {
                 return Err(ErrorKind::EmptyInput {
                     path: input.path().to_path_buf(),
                 }
@@ -507,6 +555,15 @@ impl Pipeline {
             reviewed,
             flags: summary.flags,
         })
+    }
+
+    /// What the names of `input`'s outputs depend on.
+    pub fn output_name(&self, input: &Input) -> OutputName {
+        OutputName {
+            input_extension: self.format_of(input).output_extension(input.path()),
+            source_lang: self.options.source_lang.clone(),
+            target_lang: self.options.target_lang.clone(),
+        }
     }
 
     /// The context writers get for `input`: it is named by its path as
@@ -535,5 +592,25 @@ impl crate::align::Translator for Pipeline {
             .into_iter()
             .map(|u| u.target)
             .collect())
+    }
+}
+
+/// The paragraphs of an input as a run takes them.
+enum Paragraphs {
+    /// Read chunk by chunk.
+    Stream(TextSource, Position),
+    /// Read whole (and not yet taken).
+    Whole(Option<Vec<Paragraph>>),
+}
+
+impl Paragraphs {
+    /// The next chunk's paragraphs; `None` at the end.
+    fn next(&mut self, segmenter: &Segmenter) -> Result<Option<Vec<Paragraph>>> {
+        match self {
+            Paragraphs::Stream(source, position) => Ok(source
+                .next_chunk()?
+                .map(|chunk| segmenter.paragraphs(&chunk.text, position))),
+            Paragraphs::Whole(paragraphs) => Ok(paragraphs.take()),
+        }
     }
 }

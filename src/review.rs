@@ -48,7 +48,9 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
+use crate::document::CodeKind;
 use crate::error::{Error, ErrorKind, Result};
+use crate::markup::codes::marker;
 use crate::memory::{Memory, MemoryKey, StoredTranslation};
 use crate::output::markdown::{strip_bold, unescape};
 use crate::text::resolve_xml_reference as resolve_reference;
@@ -286,6 +288,7 @@ impl ReviewFile {
                 }
                 _ => {}
             }
+            let empty = matches!(event, Event::Empty(_));
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.local_name();
@@ -346,6 +349,29 @@ impl ReviewFile {
                                 }
                             }
                         }
+                        b"pc" | b"ph" if into.is_some() => {
+                            // Inline codes come back as the markers bitext wrote them from.
+                            if let (Some(u), Some(side)) = (unit.as_mut(), into) {
+                                match attr("id").and_then(|id| id.parse::<u32>().ok()) {
+                                    Some(id) if name.as_ref() == b"ph" => {
+                                        u.push(side, &marker(CodeKind::Standalone, id));
+                                    }
+                                    Some(id) if empty => {
+                                        u.push(side, &marker(CodeKind::Open, id));
+                                        u.push(side, &marker(CodeKind::Close, id));
+                                    }
+                                    Some(id) => {
+                                        u.open.push(id);
+                                        u.push(side, &marker(CodeKind::Open, id));
+                                    }
+                                    None => {
+                                        u.problem = Some(
+                                            "an inline code without a numeric id; keep the codes bitext wrote".into(),
+                                        )
+                                    }
+                                }
+                            }
+                        }
                         b"mrk" | b"pc" => {}
                         other if into.is_some() => {
                             if let Some(u) = unit.as_mut() {
@@ -388,6 +414,13 @@ impl ReviewFile {
                 }
                 Event::End(e) => match e.local_name().as_ref() {
                     b"source" | b"target" => into = None,
+                    b"pc" => {
+                        if let (Some(u), Some(side)) = (unit.as_mut(), into)
+                            && let Some(id) = u.open.pop()
+                        {
+                            u.push(side, &marker(CodeKind::Close, id));
+                        }
+                    }
                     b"unit" => {
                         if let Some(u) = unit.take() {
                             file.add_unit(u);
@@ -450,6 +483,8 @@ struct XliffUnit {
     source: String,
     target: Option<String>,
     problem: Option<String>,
+    /// The ids of the `<pc>` elements open.
+    open: Vec<u32>,
 }
 
 impl XliffUnit {
@@ -902,7 +937,7 @@ mod tests {
         let reasons: Vec<String> = file.rejected.iter().map(ToString::to_string).collect();
         assert_eq!(reasons.len(), 3);
         assert!(reasons[0].starts_with("line 5: segment 2: the unit has 2 segments"));
-        assert!(reasons[1].starts_with("line 6: segment 3: inline code <ph>"));
+        assert!(reasons[1].starts_with("line 6: segment 3: an inline code without a numeric id"));
         assert!(reasons[2].starts_with("line 7: unit id 'u4'"));
         let err = ReviewFile::parse_xliff(
             Path::new("old.xlf"),

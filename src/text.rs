@@ -101,3 +101,11 @@ mod tests {
         assert_eq!(count(2, "gloss", "glosses"), "2 glosses");
     }
 }
+
+/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
+}

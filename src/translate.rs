@@ -47,6 +47,7 @@ use crate::document::{Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
+use crate::markup::codes;
 use crate::memory::{Memory, MemoryKey, MemoryUse, StoredTranslation};
 use crate::progress::Progress;
 
@@ -305,8 +306,8 @@ impl<'a> TranslateStage<'a> {
                     let request = &plain[&id];
                     let translated = Translated {
                         text: reply.map(|t| {
-                            if placeholders {
-                                restore(&t, &request.terms).text
+                            if placeholders || self.codes_as_tags(request) {
+                                from_markup(&t, request)
                             } else {
                                 t.trim().to_string()
                             }
@@ -443,6 +444,8 @@ impl<'a> TranslateStage<'a> {
             .map(|r| {
                 if placeholders {
                     with_placeholders(r)
+                } else if self.codes_as_tags(r) {
+                    with_code_tags(r)
                 } else {
                     r.clone()
                 }
@@ -456,6 +459,11 @@ impl<'a> TranslateStage<'a> {
             batches: batches(&prepared, caps.max_batch, caps.max_chars),
             placeholders,
         })
+    }
+
+    /// Whether `request`'s inline codes go to the backend as XML tags.
+    fn codes_as_tags(&self, request: &SegmentRequest) -> bool {
+        !self.backend.keeps_markers() && codes::has_markers(&request.text)
     }
 
     /// The requests sent to the backend so far.
@@ -603,7 +611,7 @@ impl<'a> TranslateStage<'a> {
 
     /// Keep a repair's reply (with placeholders) if it renders every term.
     fn apply_repair(&self, request: &SegmentRequest, translated: &mut Translated, reply: &str) {
-        let restored = restore(reply, &request.terms);
+        let restored = restore(&codes::from_xml(reply), &request.terms);
         let complete = restored.missing.is_empty()
             && request
                 .terms
@@ -823,15 +831,33 @@ fn is_fatal(error: &crate::Error) -> bool {
     matches!(error.kind(), ErrorKind::BackendFatal { .. })
 }
 
-/// The request as XML with placeholder tags for its terms.
+/// The request as XML with placeholder tags for its terms (and tags for
+/// its inline codes).
 fn with_placeholders(request: &SegmentRequest) -> SegmentRequest {
     SegmentRequest {
         id: request.id,
-        text: protect(&request.text, &request.terms),
+        text: codes::to_xml(&protect(&request.text, &request.terms)),
         markup: true,
         terms: request.terms.clone(),
         examples: request.examples.clone(),
     }
+}
+
+/// The request as XML with tags for its inline codes, its terms left as
+/// they are.
+fn with_code_tags(request: &SegmentRequest) -> SegmentRequest {
+    SegmentRequest {
+        id: request.id,
+        text: codes::to_xml(&protect(&request.text, &[])),
+        markup: true,
+        terms: request.terms.clone(),
+    }
+}
+
+/// A reply to a request sent as XML, back to text with markers for its
+/// inline codes and the glossary targets for its placeholders.
+fn from_markup(reply: &str, request: &SegmentRequest) -> String {
+    restore(&codes::from_xml(reply), &request.terms).text
 }
 
 /// Split requests, in order, into batches of at most `max_batch` segments and

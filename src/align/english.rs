@@ -159,6 +159,7 @@ impl EnglishSplitter {
                 line: number,
                 span,
                 segments,
+                codes: Vec::new(),
             });
         }
         Document {

@@ -440,6 +440,7 @@ pub fn units(
             terms: Vec::new(),
             repaired: false,
             flags,
+            codes: Vec::new(),
             bead: Some(BeadInfo {
                 kind: bead.kind(),
                 score: (bead.score * 1000.0).round() / 1000.0,

@@ -85,7 +85,11 @@ impl Aligner {
         let dir = &self.output_dir;
         check_output_dir(dir)?;
         let base = output_bases(std::slice::from_ref(&self.zh), dir)?.pop();
-        let paths = output_paths(&base.unwrap_or_else(|| dir.join("output")), &self.writers);
+        let paths = output_paths(
+            &base.unwrap_or_else(|| dir.join("output")),
+            &self.writers,
+            &Default::default(),
+        );
         if !self.force
             && let Some(path) = paths.iter().find(|p| p.exists())
         {

@@ -41,6 +41,7 @@ use async_trait::async_trait;
 use crate::document::{SegmentId, TermMatch};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
+use crate::text::primary_subtag;
 pub use http::{ApiKey, Secret};
 pub use prompt::{Prompt, PromptTemplate, StyleGuide};
 
@@ -266,7 +267,8 @@ pub struct SegmentRequest {
     pub id: SegmentId,
     /// The source text (surrounding white space removed). When `markup` is
     /// set, it is XML: text escaped (`&amp;`, `&lt;`, `&gt;`) with placeholder
-    /// tags `<x id="N"/>` standing for glossary terms, and the reply must be
+    /// tags `<x id="N"/>` standing for glossary terms and tags `<g
+    /// id="cN">…</g>`, `<x id="cN"/>` for inline codes, and the reply must be
     /// XML in the same way, keeping the tags (DeepL `tag_handling=xml`,
     /// Google and LibreTranslate `format=html`).
     pub text: String,
@@ -316,6 +318,14 @@ pub trait Backend: Send + Sync {
     /// requests.
     fn setup_requests(&self) -> usize {
         0
+    }
+
+    /// Whether the backend keeps the markers of inline codes (`⟨1⟩…⟨/1⟩`,
+    /// see [`crate::markup::codes`]) in place in plain text, as the
+    /// dictionary gloss does. Otherwise segments with inline codes are sent
+    /// as XML, their codes as tags (see [`SegmentRequest::markup`]).
+    fn keeps_markers(&self) -> bool {
+        false
     }
 
     /// What the backend charges, for estimates ([`Price::Unknown`] unless the
@@ -560,12 +570,4 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
-fn primary_subtag(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase()
 }

@@ -68,6 +68,7 @@ Answer only with JSON, each id to its translation: {\"7\": \"…\", \"8\": \"…
 
 /// Added when the batch's texts carry placeholder tags.
 const MARKUP: &str = "Texts are XML: keep each <x id=\"N\"/> tag where its term belongs, \
+keep every <x id=\"cN\"/> and every pair <g id=\"cN\">…</g> once each, around the words they mark, \
 and &amp; &lt; &gt; escaped.\n";
 
 /// Added when the batch has examples.

@@ -7,9 +7,10 @@
 //! document; so a large input never has to be held in memory whole.
 //! [`write_document`] does all three for units already in memory. [`Format`]
 //! names the built-in writers for `--formats`: TMX 1.4, Markdown, JSONL,
-//! XLIFF 2.0 and an HTML review page. [`output_bases`] decides where each input's outputs go.
+//! XLIFF 2.0, an HTML review page, and the translated and bilingual documents. [`output_bases`] decides where each input's outputs go.
 
 mod atomic;
+mod document;
 mod html;
 mod jsonl;
 pub mod markdown;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
 pub use html::Html;
+pub use document::Doc;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};
@@ -51,6 +53,33 @@ pub struct WriteContext {
     /// The glossary files, its entry count and content hash; `None` when the
     /// run used no glossary.
     pub glossary: Option<GlossaryInfo>,
+    /// The input with its translatable blocks, for the writers that rebuild
+    /// the document ([`Writer::needs_source`]); `None` for an input
+    /// streamed in chunks.
+    pub skeleton: Option<std::sync::Arc<crate::markup::Skeleton>>,
+}
+
+/// What the name of an output may depend on besides its input's base
+/// ([`Writer::file_extension`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutputName {
+    /// The extension of a translated document of the input (`md`, `txt`).
+    pub input_extension: String,
+    /// The source language tag.
+    pub source_lang: String,
+    /// The target language tag.
+    pub target_lang: String,
+}
+
+impl Default for OutputName {
+    fn default() -> Self {
+        OutputName {
+            input_extension: "txt".to_string(),
+            source_lang: "zh-CN".to_string(),
+            target_lang: "en-US".to_string(),
+        }
+    }
 }
 
 /// What the outputs say about the glossary that was applied.
@@ -85,6 +114,7 @@ impl WriteContext {
             backend: backend.to_string(),
             model: None,
             glossary: None,
+            skeleton: None,
         }
     }
 }
@@ -129,6 +159,20 @@ pub trait Writer: Send + Sync {
 
     /// The file extension of its outputs, without the dot.
     fn extension(&self) -> &str;
+
+    /// The extension of the output for an input named so
+    /// ([`Writer::extension`] unless the writer says otherwise:
+    /// `en.md` for a translated Markdown document).
+    fn file_extension(&self, name: &OutputName) -> String {
+        let _ = name;
+        self.extension().to_string()
+    }
+
+    /// Whether the writer needs the input's [`WriteContext::skeleton`]
+    /// (the whole input is then read before it is translated).
+    fn needs_source(&self) -> bool {
+        false
+    }
 
     /// Begin a document: write its head to `out` and return the writer that
     /// takes its units.
@@ -178,6 +222,11 @@ pub enum Format {
     Xliff,
     /// A self-contained HTML page to review, edit and export in a browser.
     Html,
+    /// The translated document, in the input's format (`STEM.en.md`).
+    Doc,
+    /// The source document with each block followed by its translation
+    /// (`STEM.zh-en.md`).
+    Bilingual,
 }
 
 impl Format {
@@ -189,6 +238,8 @@ impl Format {
             Format::Jsonl => Box::new(Jsonl),
             Format::Xliff => Box::new(Xliff),
             Format::Html => Box::new(Html),
+            Format::Doc => Box::new(Doc::TRANSLATED),
+            Format::Bilingual => Box::new(Doc::BILINGUAL),
         }
     }
 }
@@ -228,10 +279,10 @@ pub fn output_bases(inputs: &[Input], dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// One output path per writer, each [`output_path`] of `base`.
-pub fn output_paths(base: &Path, writers: &[Box<dyn Writer>]) -> Vec<PathBuf> {
+pub fn output_paths(base: &Path, writers: &[Box<dyn Writer>], name: &OutputName) -> Vec<PathBuf> {
     writers
         .iter()
-        .map(|w| output_path(base, w.extension()))
+        .map(|w| output_path(base, &w.file_extension(name)))
         .collect()
 }
 

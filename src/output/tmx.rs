@@ -11,9 +11,9 @@ use std::time::SystemTime;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 
-use super::xml::Xml;
-use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::document::{Origin, Unit};
+use super::WriteContext;
+use super::xml::{Xml, XmlFormat};
+use crate::document::{CodeKind, InlineCode, Origin, Unit};
 use crate::memory::MemoryEntry;
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
@@ -24,23 +24,12 @@ use crate::memory::MemoryEntry;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tmx;
 
-impl Writer for Tmx {
-    fn name(&self) -> &str {
-        "tmx"
-    }
+impl XmlFormat for Tmx {
+    const NAME: &'static str = "tmx";
+    const EXTENSION: &'static str = "tmx";
+    const OPEN: &'static [&'static str] = &["tmx", "body"];
 
-    fn extension(&self) -> &str {
-        "tmx"
-    }
-
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        let mut xml = Xml::new(out);
-        let ev = &mut xml;
-        ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    fn head(ctx: &WriteContext, ev: &mut Xml<'_>) -> io::Result<()> {
         ev.event(Event::Start(
             BytesStart::new("tmx").with_attributes([("version", "1.4")]),
         ))?;
@@ -61,61 +50,40 @@ impl Writer for Tmx {
         }
         ev.event(Event::End(BytesEnd::new("header")))?;
         ev.event(Event::Start(BytesStart::new("body")))?;
-        Ok(Box::new(TmxDocument {
-            xml,
-            source_lang: ctx.source_lang.clone(),
-            target_lang: ctx.target_lang.clone(),
-        }))
-    }
-}
-
-struct TmxDocument<'a> {
-    xml: Xml<'a>,
-    source_lang: String,
-    target_lang: String,
-}
-
-impl DocumentWriter for TmxDocument<'_> {
-    fn units(&mut self, units: &[Unit]) -> io::Result<()> {
-        let ev = &mut self.xml;
-        for unit in units {
-            let tuid = unit.id.to_string();
-            ev.event(Event::Start(
-                BytesStart::new("tu").with_attributes([("tuid", tuid.as_str())]),
-            ))?;
-            prop(ev, "x-paragraph", &unit.paragraph.to_string())?;
-            prop(ev, "x-backend", &unit.backend)?;
-            if let Some(model) = &unit.model {
-                prop(ev, "x-model", model)?;
-            }
-            prop(ev, "x-origin", &unit.origin.to_string())?;
-            for term in &unit.terms {
-                prop(
-                    ev,
-                    "x-glossary-term",
-                    &format!("{} = {}", term.source, term.target),
-                )?;
-            }
-            if let Some(bead) = &unit.bead {
-                prop(ev, "x-bead", &bead.kind)?;
-                prop(ev, "x-bead-score", &format!("{:.3}", bead.score))?;
-            }
-            for flag in &unit.flags {
-                prop(ev, "x-flag", &flag.to_string())?;
-            }
-            tuv(ev, &self.source_lang, &unit.source)?;
-            if !unit.target.is_empty() {
-                tuv(ev, &self.target_lang, &unit.target)?;
-            }
-            ev.event(Event::End(BytesEnd::new("tu")))?;
-        }
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>, _summary: &Summary) -> io::Result<()> {
-        self.xml.event(Event::End(BytesEnd::new("body")))?;
-        self.xml.event(Event::End(BytesEnd::new("tmx")))?;
-        self.xml.finish()
+    fn unit(ctx: &WriteContext, ev: &mut Xml<'_>, unit: &Unit) -> io::Result<()> {
+        let tuid = unit.id.to_string();
+        ev.event(Event::Start(
+            BytesStart::new("tu").with_attributes([("tuid", tuid.as_str())]),
+        ))?;
+        prop(ev, "x-paragraph", &unit.paragraph.to_string())?;
+        prop(ev, "x-backend", &unit.backend)?;
+        if let Some(model) = &unit.model {
+            prop(ev, "x-model", model)?;
+        }
+        prop(ev, "x-origin", &unit.origin.to_string())?;
+        for term in &unit.terms {
+            prop(
+                ev,
+                "x-glossary-term",
+                &format!("{} = {}", term.source, term.target),
+            )?;
+        }
+        if let Some(bead) = &unit.bead {
+            prop(ev, "x-bead", &bead.kind)?;
+            prop(ev, "x-bead-score", &format!("{:.3}", bead.score))?;
+        }
+        for flag in &unit.flags {
+            prop(ev, "x-flag", &flag.to_string())?;
+        }
+        tuv_with_codes(ev, &ctx.source_lang, &unit.source, &unit.codes)?;
+        if !unit.target.is_empty() {
+            tuv_with_codes(ev, &ctx.target_lang, &unit.target, &unit.codes)?;
+        }
+        ev.event(Event::End(BytesEnd::new("tu")))?;
+        Ok(())
     }
 }
 
@@ -130,6 +98,29 @@ pub(crate) fn tuv(ev: &mut Xml<'_>, lang: &str, text: &str) -> io::Result<()> {
         BytesStart::new("tuv").with_attributes([("xml:lang", lang)]),
     ))?;
     ev.text_element("seg", [], text)?;
+    ev.event(Event::End(BytesEnd::new("tuv")))
+}
+
+/// `<tuv xml:lang="lang"><seg>…</seg></tuv>` with the inline codes of
+/// `text` as TMX 1.4 `<bpt>`/`<ept>` (paired by `i`) and `<ph>`, their
+/// original markup escaped inside, `x` matching source and target.
+fn tuv_with_codes(
+    ev: &mut Xml<'_>,
+    lang: &str,
+    text: &str,
+    codes: &[InlineCode],
+) -> io::Result<()> {
+    ev.event(Event::Start(
+        BytesStart::new("tuv").with_attributes([("xml:lang", lang)]),
+    ))?;
+    ev.inline_element("seg", text, codes, |kind, id, markup| {
+        let markup = quick_xml::escape::escape(markup);
+        match kind {
+            CodeKind::Open => format!("<bpt i=\"{id}\" x=\"{id}\">{markup}</bpt>"),
+            CodeKind::Close => format!("<ept i=\"{id}\">{markup}</ept>"),
+            CodeKind::Standalone => format!("<ph x=\"{id}\">{markup}</ph>"),
+        }
+    })?;
     ev.event(Event::End(BytesEnd::new("tuv")))
 }
 

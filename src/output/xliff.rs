@@ -1,13 +1,13 @@
 //! XLIFF 2.0 (OASIS), valid against the XLIFF 2.0 core schema, for CAT tools
 //! and for the review round trip (`bitext import`).
 
-use std::io::{self, Write};
+use std::io;
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
-use super::xml::Xml;
-use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::document::{Origin, Unit};
+use super::WriteContext;
+use super::xml::{Xml, XmlFormat};
+use crate::document::{CodeKind, Origin, Unit};
 
 /// The XLIFF 2.0 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -23,22 +23,12 @@ pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:2.0";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Xliff;
 
-impl Writer for Xliff {
-    fn name(&self) -> &str {
-        "xliff"
-    }
+impl XmlFormat for Xliff {
+    const NAME: &'static str = "xliff";
+    const EXTENSION: &'static str = "xlf";
+    const OPEN: &'static [&'static str] = &["xliff", "file"];
 
-    fn extension(&self) -> &str {
-        "xlf"
-    }
-
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
-        let mut xml = Xml::new(out);
-        xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    fn head(ctx: &WriteContext, xml: &mut Xml<'_>) -> io::Result<()> {
         xml.event(Event::Start(BytesStart::new("xliff").with_attributes([
             ("xmlns", NAMESPACE),
             ("version", "2.0"),
@@ -65,73 +55,95 @@ impl Writer for Xliff {
             xml.text_element("note", [("category", "glossary")], &text)?;
         }
         xml.event(Event::End(BytesEnd::new("notes")))?;
-        Ok(Box::new(XliffDocument { xml }))
-    }
-}
-
-struct XliffDocument<'a> {
-    xml: Xml<'a>,
-}
-
-impl DocumentWriter for XliffDocument<'_> {
-    fn units(&mut self, units: &[Unit]) -> io::Result<()> {
-        let xml = &mut self.xml;
-        for unit in units {
-            let id = unit.id.to_string();
-            xml.event(Event::Start(
-                BytesStart::new("unit").with_attributes([("id", id.as_str())]),
-            ))?;
-            let mut seen = Vec::new();
-            let terms: Vec<String> = unit
-                .terms
-                .iter()
-                .filter(|t| {
-                    let new = !seen.contains(&t.term_id);
-                    seen.push(t.term_id);
-                    new
-                })
-                .map(|t| format!("{} = {}", t.source, t.target))
-                .collect();
-            if !terms.is_empty() || !unit.flags.is_empty() {
-                xml.event(Event::Start(BytesStart::new("notes")))?;
-                for term in &terms {
-                    xml.text_element(
-                        "note",
-                        [("category", "glossary"), ("appliesTo", "source")],
-                        term,
-                    )?;
-                }
-                for flag in &unit.flags {
-                    let applies = if flag.kind.is_about_source() {
-                        "source"
-                    } else {
-                        "target"
-                    };
-                    xml.text_element(
-                        "note",
-                        [("category", "flag"), ("appliesTo", applies)],
-                        &flag.to_string(),
-                    )?;
-                }
-                xml.event(Event::End(BytesEnd::new("notes")))?;
-            }
-            xml.event(Event::Start(
-                BytesStart::new("segment").with_attributes([("state", state(unit))]),
-            ))?;
-            xml.text_element("source", [], &unit.source)?;
-            if !unit.target.is_empty() {
-                xml.text_element("target", [], &unit.target)?;
-            }
-            xml.event(Event::End(BytesEnd::new("segment")))?;
-            xml.event(Event::End(BytesEnd::new("unit")))?;
-        }
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>, _summary: &Summary) -> io::Result<()> {
-        self.xml.event(Event::End(BytesEnd::new("file")))?;
-        self.xml.event(Event::End(BytesEnd::new("xliff")))?;
-        self.xml.finish()
+    fn unit(_ctx: &WriteContext, xml: &mut Xml<'_>, unit: &Unit) -> io::Result<()> {
+        let id = unit.id.to_string();
+        xml.event(Event::Start(
+            BytesStart::new("unit").with_attributes([("id", id.as_str())]),
+        ))?;
+        let mut seen = Vec::new();
+        let terms: Vec<String> = unit
+            .terms
+            .iter()
+            .filter(|t| {
+                let new = !seen.contains(&t.term_id);
+                seen.push(t.term_id);
+                new
+            })
+            .map(|t| format!("{} = {}", t.source, t.target))
+            .collect();
+        if !terms.is_empty() || !unit.flags.is_empty() {
+            xml.event(Event::Start(BytesStart::new("notes")))?;
+            for term in &terms {
+                xml.text_element(
+                    "note",
+                    [("category", "glossary"), ("appliesTo", "source")],
+                    term,
+                )?;
+            }
+            for flag in &unit.flags {
+                let applies = if flag.kind.is_about_source() {
+                    "source"
+                } else {
+                    "target"
+                };
+                xml.text_element(
+                    "note",
+                    [("category", "flag"), ("appliesTo", applies)],
+                    &flag.to_string(),
+                )?;
+            }
+            xml.event(Event::End(BytesEnd::new("notes")))?;
+        }
+        if !unit.codes.is_empty() {
+            xml.event(Event::Start(BytesStart::new("originalData")))?;
+            for code in &unit.codes {
+                xml.text_element(
+                    "data",
+                    [("id", data_id(code.kind, code.id).as_str())],
+                    &code.markup,
+                )?;
+            }
+            xml.event(Event::End(BytesEnd::new("originalData")))?;
+        }
+        xml.event(Event::Start(
+            BytesStart::new("segment").with_attributes([("state", state(unit))]),
+        ))?;
+        xml.inline_element("source", &unit.source, &unit.codes, inline_code)?;
+        if !unit.target.is_empty() {
+            xml.inline_element("target", &unit.target, &unit.codes, inline_code)?;
+        }
+        xml.event(Event::End(BytesEnd::new("segment")))?;
+        xml.event(Event::End(BytesEnd::new("unit")))?;
+        Ok(())
+    }
+}
+
+/// The id of a code's `<data>` in `<originalData>`: `d1o`, `d1c`, `d2`.
+pub fn data_id(kind: CodeKind, id: u32) -> String {
+    match kind {
+        CodeKind::Open => format!("d{id}o"),
+        CodeKind::Close => format!("d{id}c"),
+        CodeKind::Standalone => format!("d{id}"),
+    }
+}
+
+/// An inline code as XLIFF 2.0: a pair as `<pc>` (its markup by reference),
+/// a standalone code as `<ph/>`.
+fn inline_code(kind: CodeKind, id: u32, _markup: &str) -> String {
+    match kind {
+        CodeKind::Open => format!(
+            "<pc id=\"{id}\" dataRefStart=\"{}\" dataRefEnd=\"{}\">",
+            data_id(CodeKind::Open, id),
+            data_id(CodeKind::Close, id)
+        ),
+        CodeKind::Close => "</pc>".to_string(),
+        CodeKind::Standalone => format!(
+            "<ph id=\"{id}\" dataRef=\"{}\"/>",
+            data_id(CodeKind::Standalone, id)
+        ),
     }
 }
 

@@ -200,6 +200,7 @@ impl Segmenter {
                 line: number,
                 span: base..base + line.span.len(),
                 segments,
+                codes: Vec::new(),
             });
         }
         position.offset += text.len();

@@ -59,8 +59,8 @@ fn bad_input_is_one_clear_line_and_writes_nothing() {
         (
             "directory without text files",
             &["translate", "dir"],
-            &[("dir/readme.md", b"# hi")],
-            "error: dir: directory has no .txt files; pass text files or a directory that holds some\n",
+            &[("dir/readme.rst", b"# hi")],
+            "error: dir: directory has no .txt, .md or .markdown files; pass input files or a directory that holds some\n",
         ),
         (
             "empty file",
@@ -176,7 +176,7 @@ fn a_bad_file_in_a_batch_does_not_stop_the_others() {
         .file("in/good.txt", "中文.测试.")
         .file("in/empty.txt", "")
         .file("in/sub/more.txt", "更多.")
-        .file("in/notes.md", "ignored")
+        .file("in/notes.rst", "ignored")
         .args(["translate", "in"])
         .run();
     assert_eq!(run.code, 2);

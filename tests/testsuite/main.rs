@@ -15,6 +15,7 @@ mod claims;
 mod cli;
 mod command;
 mod deploy;
+mod documents;
 mod dry_run;
 mod gloss;
 mod glossary;

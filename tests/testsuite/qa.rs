@@ -66,6 +66,7 @@ fn checked_units(text: &str, targets: &BTreeMap<u64, String>) -> Vec<Unit> {
                 origin: Origin::Reviewed,
                 terms: glossary.annotate(s.content()),
                 repaired: false,
+                codes: Vec::new(),
                 bead: None,
                 flags: Vec::new(),
             };

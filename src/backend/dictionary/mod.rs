@@ -70,16 +70,27 @@ impl Dictionary {
     }
 
     /// Gloss one text, rendering the given glossary terms with their targets.
+    /// The markers of inline codes (`⟨1⟩`) are kept in place, as fixed
+    /// terms that gloss as themselves.
     pub fn gloss(&self, request: &SegmentRequest) -> String {
-        let fixed: Vec<FixedTerm<'_>> = request
+        let markers = crate::markup::codes::marker_spans(&request.text);
+        let mut fixed: Vec<FixedTerm<'_>> = request
             .terms
             .iter()
             .map(|t| FixedTerm {
                 span: t.span.clone(),
                 target: &t.target,
             })
+            .chain(markers.iter().map(|span| FixedTerm {
+                span: span.clone(),
+                target: &request.text[span.clone()],
+            }))
             .collect();
-        self.glosser.gloss(&request.text, &fixed)
+        if markers.is_empty() {
+            return self.glosser.gloss(&request.text, &fixed);
+        }
+        fixed.sort_by_key(|t| t.span.start);
+        crate::markup::codes::tidy(&self.glosser.gloss(&request.text, &fixed))
     }
 }
 
@@ -99,6 +110,10 @@ impl Backend for Dictionary {
 
     fn price(&self) -> Price {
         Price::Free("offline")
+    }
+
+    fn keeps_markers(&self) -> bool {
+        true
     }
 
     async fn translate(

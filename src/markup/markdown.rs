@@ -1,0 +1,385 @@
+//! Markdown input (CommonMark with the GFM tables, strikethrough and task
+//! lists, and YAML or TOML front matter), parsed with `pulldown-cmark` and
+//! its source offsets.
+//!
+//! The translatable blocks are the runs of inline content of headings,
+//! paragraphs, list items, table cells and block quotes. Inside a block,
+//! emphasis, strong, strikethrough, links and images are pairs of inline
+//! codes (so link text and image alt text are translated, link targets are
+//! not), and inline code, inline HTML, hard breaks, footnote references and
+//! autolinks are standalone codes. Code blocks, HTML blocks, front matter
+//! and link reference definitions are no blocks at all: like all the source
+//! outside blocks, they come back byte for byte.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::codes::{CodeKind, InlineCode, marker, render};
+use super::{Bilingual, Block, BlockKind, InputFormat};
+
+/// The Markdown format.
+pub struct Markdown;
+
+impl InputFormat for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn extension(&self) -> &'static str {
+        "md"
+    }
+
+    fn blocks(&self, text: &str) -> Vec<Block> {
+        blocks(text)
+    }
+
+    fn render(&self, block: &Block, translation: &str) -> String {
+        let cell = block.kind == BlockKind::TableCell;
+        let mut first = true;
+        render(translation.trim(), &block.codes, |t| {
+            let escaped = escape(t, cell);
+            if std::mem::take(&mut first) {
+                escape_block_start(&escaped)
+            } else {
+                escaped
+            }
+        })
+    }
+
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual {
+        let line_start = source[..block.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[block.span.end..]
+            .find('\n')
+            .map_or(source.len(), |i| block.span.end + i);
+        let prefix = &source[line_start..block.span.start];
+        let suffix = &source[block.span.end..line_end];
+        let quote = prefix.trim_end();
+        let plain_prefix = prefix.chars().all(|c| c == '>' || c == ' ');
+        let one_line = !source[block.span.clone()].contains('\n');
+        match block.kind {
+            BlockKind::Heading(level) if plain_prefix || prefix.trim_start().starts_with('#') => {
+                let hashes = "#".repeat(usize::from(level));
+                let quote = prefix.split('#').next().unwrap_or("");
+                // A setext heading ends with its underline.
+                let next_end = source[(line_end + 1).min(source.len())..]
+                    .find('\n')
+                    .map_or(source.len(), |i| line_end + 1 + i);
+                let next = source.get(line_end + 1..next_end).unwrap_or("").trim();
+                let underlined = !next.is_empty() && next.chars().all(|c| c == '=' || c == '-');
+                Bilingual::After {
+                    at: if underlined { next_end } else { line_end },
+                    text: format!("\n{}\n{quote}{hashes} {rendered}", quote.trim_end()),
+                }
+            }
+            BlockKind::Paragraph if plain_prefix && (one_line || suffix.trim().is_empty()) => {
+                Bilingual::After {
+                    at: line_end,
+                    text: format!("\n{quote}\n{prefix}{rendered}{suffix}"),
+                }
+            }
+            _ => Bilingual::Replace(format!("{}<br>{rendered}", &source[block.span.clone()])),
+        }
+    }
+}
+
+/// Escape translated text so that Markdown reads it as text: ASCII
+/// punctuation that could start markup is backslash-escaped, and a line
+/// break becomes a space (a block is written on one line).
+pub fn escape(text: &str, table_cell: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '|' => {
+                if table_cell {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape what would make the start of a block something else (`- `, `+ `,
+/// `1. `, `=`): for the first text of a rendered block.
+pub fn escape_block_start(text: &str) -> String {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if text.starts_with(['-', '+', '=']) {
+        format!("\\{text}")
+    } else if digits > 0 && text[digits..].starts_with(['.', ')']) {
+        format!("{}\\{}", &text[..digits], &text[digits..])
+    } else {
+        text.to_string()
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// A block being collected.
+#[derive(Default)]
+struct Run {
+    span: Option<Range<usize>>,
+    text: String,
+    codes: Vec<InlineCode>,
+    /// Open pairs: id and index of the open code in `codes`.
+    open: Vec<(u32, usize)>,
+    /// An open code whose markup ends where the next event starts.
+    pending: Option<(usize, usize)>,
+    /// End of the last event.
+    pos: usize,
+    next_id: u32,
+}
+
+impl Run {
+    fn touch(&mut self, range: &Range<usize>, source: &str) {
+        match &mut self.span {
+            Some(span) => span.end = span.end.max(range.end),
+            None => {
+                self.span = Some(range.clone());
+                self.pos = range.start;
+            }
+        }
+        if let Some((index, start)) = self.pending.take() {
+            self.codes[index].markup = source[start..range.start.max(start)].to_string();
+        }
+    }
+
+    fn standalone(&mut self, markup: &str) {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.codes.push(InlineCode {
+            id,
+            kind: CodeKind::Standalone,
+            markup: markup.to_string(),
+        });
+        self.text.push_str(&marker(CodeKind::Standalone, id));
+    }
+}
+
+fn blocks(source: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut run = Run::default();
+    // The block containers we are in, innermost last.
+    let mut containers: Vec<BlockKind> = Vec::new();
+    // Depth inside content that is never translated (code blocks, HTML
+    // blocks, front matter, autolinks).
+    let mut skip = 0usize;
+    let mut autolink: Option<usize> = None;
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        if let Some(start) = autolink {
+            if let Event::End(TagEnd::Link) = event {
+                autolink = None;
+                run.touch(&(start..range.end), source);
+                run.standalone(&source[start..range.end]);
+                run.pos = range.end;
+            }
+            continue;
+        }
+        if skip > 0 {
+            match event {
+                Event::Start(_) => skip += 1,
+                Event::End(_) => skip -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => autolink = Some(range.start),
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. },
+            ) => {
+                run.touch(&range, source);
+                run.next_id += 1;
+                let id = run.next_id;
+                run.codes.push(InlineCode {
+                    id,
+                    kind: CodeKind::Open,
+                    markup: String::new(),
+                });
+                let index = run.codes.len() - 1;
+                run.open.push((id, index));
+                run.pending = Some((index, range.start));
+                run.text.push_str(&marker(CodeKind::Open, id));
+                run.pos = range.start;
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {
+                let Some((id, index)) = run.open.pop() else {
+                    continue;
+                };
+                if run.pending.take().is_some() {
+                    // Nothing inside: one standalone code for all of it.
+                    run.codes[index].kind = CodeKind::Standalone;
+                    run.codes[index].markup = source[range.clone()].to_string();
+                    let open = marker(CodeKind::Open, id);
+                    if let Some(at) = run.text.rfind(&open) {
+                        run.text
+                            .replace_range(at..at + open.len(), &marker(CodeKind::Standalone, id));
+                    }
+                } else {
+                    let start = run.pos.min(range.end);
+                    run.codes.push(InlineCode {
+                        id,
+                        kind: CodeKind::Close,
+                        markup: source[start..range.end].to_string(),
+                    });
+                    run.text.push_str(&marker(CodeKind::Close, id));
+                }
+                if let Some(span) = &mut run.span {
+                    span.end = span.end.max(range.end);
+                }
+                run.pos = range.end;
+            }
+            Event::Text(text) => {
+                run.touch(&range, source);
+                run.text.push_str(&text.replace(['\n', '\r'], " "));
+                run.pos = range.end;
+            }
+            Event::SoftBreak => {
+                run.touch(&range, source);
+                run.text.push(' ');
+                run.pos = range.end;
+            }
+            Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::HardBreak
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_) => {
+                run.touch(&range, source);
+                run.standalone(&source[range.clone()]);
+                run.pos = range.end;
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                flush(&mut run, &containers, &mut blocks);
+                skip = 1;
+            }
+            Event::Start(tag) => {
+                flush(&mut run, &containers, &mut blocks);
+                containers.push(match tag {
+                    Tag::Heading { level, .. } => BlockKind::Heading(level as u8),
+                    Tag::Paragraph => BlockKind::Paragraph,
+                    Tag::Item => BlockKind::ListItem,
+                    Tag::TableCell => BlockKind::TableCell,
+                    _ => BlockKind::Other,
+                });
+            }
+            Event::End(_) => {
+                flush(&mut run, &containers, &mut blocks);
+                containers.pop();
+            }
+            Event::Html(_) | Event::DisplayMath(_) | Event::Rule | Event::TaskListMarker(_) => {
+                flush(&mut run, &containers, &mut blocks);
+            }
+        }
+    }
+    flush(&mut run, &containers, &mut blocks);
+    blocks
+}
+
+/// End the run: a block if it holds text to translate.
+fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
+    let done = std::mem::take(run);
+    let Some(span) = done.span else {
+        return;
+    };
+    let stripped = super::codes::strip(&done.text);
+    if !stripped.chars().any(char::is_alphanumeric) {
+        return;
+    }
+    // Markers of pairs left open (a malformed event stream) are dropped.
+    let mut text = done.text;
+    let mut codes = done.codes;
+    for (id, _) in done.open {
+        text = text.replace(&marker(CodeKind::Open, id), "");
+        codes.retain(|c| c.id != id);
+    }
+    let text = text.trim().to_string();
+    blocks.push(Block {
+        span,
+        kind: containers.last().copied().unwrap_or(BlockKind::Other),
+        text,
+        codes,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &str) -> Vec<(BlockKind, String)> {
+        blocks(source)
+            .into_iter()
+            .map(|b| (b.kind, b.text))
+            .collect()
+    }
+
+    #[test]
+    fn blocks_and_codes() {
+        let src = "---\ntitle: 标题\n---\n\n# 一个*标题*\n\n正文有**粗体**和[链接](http://a.b \"t\")，`代码`。\n\n- 项目一\n  - 子项目\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n\n```\n代码块\n```\n\n![图片说明](img.png) <http://x.y>\n";
+        let got = texts(src);
+        assert_eq!(
+            got,
+            [
+                (BlockKind::Heading(1), "一个⟨1⟩标题⟨/1⟩".to_string()),
+                (
+                    BlockKind::Paragraph,
+                    "正文有⟨1⟩粗体⟨/1⟩和⟨2⟩链接⟨/2⟩，⟨3/⟩。".to_string()
+                ),
+                (BlockKind::ListItem, "项目一".to_string()),
+                (BlockKind::ListItem, "子项目".to_string()),
+                (BlockKind::TableCell, "甲".to_string()),
+                (BlockKind::TableCell, "乙".to_string()),
+                (BlockKind::TableCell, "丙".to_string()),
+                (BlockKind::TableCell, "丁".to_string()),
+                (BlockKind::Paragraph, "⟨1⟩图片说明⟨/1⟩ ⟨2/⟩".to_string()),
+            ]
+        );
+        let para = &blocks(src)[1];
+        assert_eq!(
+            render(&para.text, &para.codes, |t| t.to_string()),
+            &src[para.span.clone()]
+        );
+        let image = &blocks(src)[8];
+        assert_eq!(
+            render(&image.text, &image.codes, |t| t.to_string()),
+            &src[image.span.clone()]
+        );
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("a*b_c|d", true), "a\\*b\\_c\\|d");
+        assert_eq!(escape_block_start("1. x"), "1\\. x");
+        assert_eq!(escape_block_start("- x"), "\\- x");
+    }
+}

@@ -1,0 +1,278 @@
+//! Documents with structure: input formats, their translatable blocks, and
+//! the inline codes inside them.
+//!
+//! An [`InputFormat`] reads a decoded input into [`Block`]s: the stretches
+//! of the source that are translated (a heading's text, a paragraph, a list
+//! item, a table cell), each with its text, in which inline markup stands as
+//! markers of [inline codes](codes). Everything outside the blocks is the
+//! document's skeleton and is written back byte for byte. A [`Skeleton`]
+//! holds the source and its blocks, so the `doc` and `bilingual` writers
+//! rebuild the document from the translations without parsing it again.
+//!
+//! The formats are [`FormatKind::Text`] (one paragraph per line, today's
+//! behaviour) and [`FormatKind::Markdown`]. A format that comes later (HTML,
+//! DOCX, EPUB) gives blocks with inline codes in the same way.
+//!
+//! ```
+//! use bitext::markup::{FormatKind, Skeleton};
+//!
+//! let skeleton = Skeleton::parse(FormatKind::Markdown, "# 标题\n\n说**重要**的话。\n".to_string());
+//! assert_eq!(skeleton.blocks[1].text, "说⟨1⟩重要⟨/1⟩的话。");
+//! let doc = skeleton.render(&["Title".into(), "say ⟨1⟩important⟨/1⟩ words.".into()]);
+//! assert_eq!(doc, "# Title\n\nsay **important** words.\n");
+//! ```
+
+pub mod codes;
+mod markdown;
+mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::document::{Paragraph, Segment, SegmentId};
+use crate::segment::Segmenter;
+pub use codes::{CodeKind, InlineCode};
+pub use markdown::Markdown;
+pub use text::Text;
+
+/// An input format: how to find the translatable blocks of a decoded input
+/// and how to write a translation back into one.
+pub trait InputFormat: Send + Sync {
+    /// The format's name, as given to `--input-format`.
+    fn name(&self) -> &'static str;
+
+    /// The usual file extension, without the dot (for outputs of an input
+    /// whose own extension is not the format's).
+    fn extension(&self) -> &'static str;
+
+    /// The translatable blocks of `text`, in order, their spans not
+    /// overlapping.
+    fn blocks(&self, text: &str) -> Vec<Block>;
+
+    /// A block's translation (text with the markers of the block's codes)
+    /// as the format writes it: text escaped, codes as their markup.
+    fn render(&self, block: &Block, translation: &str) -> String;
+
+    /// Where a block's rendered translation goes in a bilingual document.
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual;
+}
+
+/// The built-in input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormatKind {
+    /// Plain text, one paragraph per line (`.txt`, and anything unknown).
+    Text,
+    /// Markdown, CommonMark with GFM tables (`.md`, `.markdown`).
+    Markdown,
+}
+
+impl FormatKind {
+    /// The format of a file, by its extension.
+    pub fn of_path(path: &Path) -> FormatKind {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "md" | "markdown" => FormatKind::Markdown,
+            _ => FormatKind::Text,
+        }
+    }
+
+    /// Whether a file found in a directory is an input of some format.
+    pub fn is_input(path: &Path) -> bool {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        matches!(ext.as_str(), "txt" | "md" | "markdown")
+    }
+
+    /// The format itself.
+    pub fn format(self) -> &'static dyn InputFormat {
+        match self {
+            FormatKind::Text => &Text,
+            FormatKind::Markdown => &Markdown,
+        }
+    }
+
+    /// The extension of a translated document of an input at `path`: the
+    /// input's own when it is one of the format's, else the format's usual
+    /// one.
+    pub fn output_extension(self, path: &Path) -> String {
+        match path.extension() {
+            Some(ext) if FormatKind::of_path(path) == self && self != FormatKind::Text => {
+                ext.to_string_lossy().into_owned()
+            }
+            _ => self.format().extension().to_string(),
+        }
+    }
+}
+
+/// What kind of block a [`Block`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// A heading, with its level (1–6).
+    Heading(u8),
+    /// A paragraph (a line of a text input).
+    Paragraph,
+    /// The text of a list item.
+    ListItem,
+    /// A table cell.
+    TableCell,
+    /// Anything else that holds text.
+    Other,
+}
+
+/// A translatable stretch of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    /// Byte span of the source that the translation replaces.
+    pub span: Range<usize>,
+    /// What the block is.
+    pub kind: BlockKind,
+    /// The text to translate, with markers for the inline codes, without
+    /// surrounding white space.
+    pub text: String,
+    /// The block's inline codes.
+    pub codes: Vec<InlineCode>,
+}
+
+/// Where a block's translation goes in a bilingual document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bilingual {
+    /// Text inserted at a byte offset of the source (after the block).
+    After {
+        /// The offset.
+        at: usize,
+        /// The text, the translation in a block of its own.
+        text: String,
+    },
+    /// The block's span replaced by this text (source and translation).
+    Replace(String),
+}
+
+/// A decoded input with its blocks: all that the document writers need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skeleton {
+    /// The input's format.
+    pub format: FormatKind,
+    /// The decoded source.
+    pub source: String,
+    /// The translatable blocks, in order; block `k` is paragraph `k + 1`.
+    pub blocks: Vec<Block>,
+}
+
+impl Skeleton {
+    /// Read the blocks of `source`.
+    pub fn parse(format: FormatKind, source: String) -> Skeleton {
+        let blocks = format.format().blocks(&source);
+        Skeleton {
+            format,
+            source,
+            blocks,
+        }
+    }
+
+    /// The blocks as paragraphs of segments: each block split by
+    /// `segmenter`, never inside a pair of inline codes. A segment's span is
+    /// its range in its block's text; a paragraph's span is its block's.
+    pub fn paragraphs(&self, segmenter: &Segmenter) -> Vec<Paragraph> {
+        if self.format == FormatKind::Text {
+            // As a text read in chunks is segmented.
+            return segmenter.paragraphs(&self.source, &mut Default::default());
+        }
+        let mut id = 0;
+        let mut line = 1;
+        let mut counted = 0;
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for (k, block) in self.blocks.iter().enumerate() {
+            line += crate::segment::line_breaks(&self.source[counted..block.span.start]);
+            counted = block.span.start;
+            let ranges = codes::keep_pairs_whole(&block.text, segmenter.split(&block.text));
+            let segments = ranges
+                .into_iter()
+                .enumerate()
+                .map(|(i, range)| {
+                    id += 1;
+                    Segment {
+                        id: SegmentId(id),
+                        paragraph: k + 1,
+                        index: i + 1,
+                        line,
+                        text: block.text[range.clone()].to_string(),
+                        span: range,
+                    }
+                })
+                .collect();
+            out.push(Paragraph {
+                index: k + 1,
+                line,
+                span: block.span.clone(),
+                segments,
+                codes: block.codes.clone(),
+            });
+        }
+        out
+    }
+
+    /// The translated document: each block's span replaced by its rendered
+    /// translation (`translations[k]` for block `k`, with markers; an empty
+    /// one leaves the source).
+    pub fn render(&self, translations: &[String]) -> String {
+        let format = self.format.format();
+        let edits = self.blocks.iter().zip(translations).filter_map(|(b, t)| {
+            (!t.trim().is_empty()).then(|| (b.span.clone(), format.render(b, t)))
+        });
+        apply(&self.source, edits)
+    }
+
+    /// The bilingual document: each block followed by its translation, as
+    /// the format places it.
+    pub fn bilingual(&self, translations: &[String]) -> String {
+        let format = self.format.format();
+        let edits = self.blocks.iter().zip(translations).filter_map(|(b, t)| {
+            if t.trim().is_empty() {
+                return None;
+            }
+            let rendered = format.render(b, t);
+            Some(match format.bilingual(&self.source, b, &rendered) {
+                Bilingual::After { at, text } => (at..at, text),
+                Bilingual::Replace(text) => (b.span.clone(), text),
+            })
+        });
+        apply(&self.source, edits)
+    }
+}
+
+/// `source` with edits (a span replaced by a text; an empty span is an
+/// insertion) applied; edits that overlap an earlier one are left out.
+fn apply(source: &str, edits: impl Iterator<Item = (Range<usize>, String)>) -> String {
+    let mut edits: Vec<(Range<usize>, String)> = edits.collect();
+    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::with_capacity(source.len() * 2);
+    let mut pos = 0;
+    for (range, text) in edits {
+        if range.start < pos {
+            continue;
+        }
+        out.push_str(&source[pos..range.start]);
+        out.push_str(&text);
+        pos = range.end;
+    }
+    out.push_str(&source[pos..]);
+    out
+}
+
+/// The text between two segments' translations in the target language:
+/// nothing for Chinese and Japanese, a space otherwise.
+pub fn joiner(lang: &str) -> &'static str {
+    match crate::text::primary_subtag(lang).as_str() {
+        "zh" | "ja" => "",
+        _ => " ",
+    }
+}

@@ -1,0 +1,409 @@
+//! Documents in, documents out (issue 12): Markdown and text inputs, their
+//! translated (`doc`) and bilingual documents, and inline codes through the
+//! dictionary, an OpenAI-compatible server that mangles them, TMX, XLIFF and
+//! the review round trip. The structure of the documents is checked with an
+//! independent parser (markdown-it-py, in the test Python).
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request};
+
+use crate::harness::{
+    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, jsonl, python,
+};
+
+/// What markdown-it-py sees in a Markdown text (front matter cut off
+/// first): the block structure, link targets, image sources, inline code,
+/// code blocks, and the text outside code.
+const STRUCTURE: &str = r#"
+import json, sys
+from markdown_it import MarkdownIt
+text = open(sys.argv[1], encoding="utf-8").read()
+front = ""
+if text.startswith("---\n"):
+    end = text.index("\n---\n", 4) + 5
+    front, text = text[:end], text[end:]
+md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+out = {"front": front, "blocks": [], "links": [], "images": [], "code": [], "fences": [], "text": [], "emphasis": 0}
+for t in md.parse(text):
+    if t.type.endswith("_open") or t.type in ("fence", "code_block", "hr", "html_block"):
+        out["blocks"].append(t.type + (":" + t.tag if t.type == "heading_open" else ""))
+    if t.type in ("fence", "code_block"):
+        out["fences"].append(t.content)
+    for c in t.children or []:
+        if c.type == "link_open":
+            out["links"].append(c.attrs.get("href"))
+        elif c.type == "image":
+            out["images"].append(c.attrs.get("src"))
+            out["text"].append(c.content)
+        elif c.type == "code_inline":
+            out["code"].append(c.content)
+        elif c.type == "text":
+            out["text"].append(c.content)
+        elif c.type in ("em_open", "strong_open"):
+            out["emphasis"] += 1
+print(json.dumps(out, ensure_ascii=False))
+"#;
+
+/// The structure of the Markdown file at `path` (see [`STRUCTURE`]).
+fn structure(path: &Path) -> Value {
+    let out = Command::new(python())
+        .args(["-c", STRUCTURE])
+        .arg(path)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "markdown-it-py is needed (run .ci/setup): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Check that `translated` has the structure of `source`: the same blocks,
+/// links, images, inline code, code blocks and front matter, and (with
+/// `no_han`) no Han character in its text.
+fn assert_same_structure(source: &Value, translated: &Value, no_han: bool) {
+    for key in ["front", "blocks", "links", "images", "code", "fences"] {
+        assert_eq!(source[key], translated[key], "{key} differ");
+    }
+    assert!(
+        translated["emphasis"].as_u64() >= Some(1),
+        "{}",
+        translated["emphasis"]
+    );
+    if no_han {
+        let han: Vec<&Value> = translated["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| has_han(t.as_str().unwrap()))
+            .collect();
+        assert!(han.is_empty(), "Han left: {han:?}");
+    }
+}
+
+fn article() -> Bitext {
+    Bitext::new().fixture("documents/article.md", "article.md")
+}
+
+#[test]
+fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
+    let (run, _dir) = article()
+        .args([
+            "translate",
+            "article.md",
+            "--formats",
+            "doc,bilingual,tmx,xliff,jsonl",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.files("output"),
+        [
+            "article.en.md",
+            "article.jsonl",
+            "article.tmx",
+            "article.xlf",
+            "article.zh-en.md"
+        ]
+    );
+    let source = structure(&run.dir.join("article.md"));
+    let doc = structure(&run.dir.join("output/article.en.md"));
+    assert_same_structure(&source, &doc, true);
+    assert_eq!(
+        source["links"],
+        json!(["https://example.org/parks", "https://example.org/green"])
+    );
+    assert_eq!(source["fences"].as_array().unwrap().len(), 1);
+    // The bilingual document: every source block, then its translation.
+    let bilingual = run.read("output/article.zh-en.md");
+    let original = run.read("article.md");
+    for line in [
+        "# 城市*绿化*工作报告",
+        "| 东城区<br>",
+        "> 绿化是一项长期工作。",
+    ] {
+        assert!(bilingual.contains(line), "{line} missing:\n{bilingual}");
+    }
+    let both = structure(&run.dir.join("output/article.zh-en.md"));
+    let count = |v: &Value, kind: &str| {
+        v["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b.as_str().unwrap().starts_with(kind))
+            .count()
+    };
+    assert_eq!(
+        count(&both, "heading_open"),
+        2 * count(&source, "heading_open")
+    );
+    assert_eq!(count(&both, "td_open"), count(&source, "td_open"));
+    assert_eq!(both["fences"], source["fences"]);
+    assert!(original.len() < bilingual.len());
+    // Inline codes in the review outputs: TMX 1.4 and XLIFF 2.0, valid.
+    assert_valid_tmx(&run.dir.join("output/article.tmx"));
+    assert_valid_xliff(&run.dir.join("output/article.xlf"));
+    let tmx = run.read("output/article.tmx");
+    assert!(
+        tmx.contains(r#"<bpt i="1" x="1">*</bpt>绿化<ept i="1">*</ept>"#),
+        "{tmx}"
+    );
+    assert!(tmx.contains("<ph x=\"3\">`green --report`</ph>"), "{tmx}");
+    let xliff = run.read("output/article.xlf");
+    assert!(xliff.contains(r#"<data id="d2o">[</data>"#), "{xliff}");
+    assert!(
+        xliff.contains(r#"<pc id="1" dataRefStart="d1o" dataRefEnd="d1c">"#),
+        "{xliff}"
+    );
+    // JSONL shows the codes as markers, and no unit is flagged.
+    let units = jsonl(&run.dir.join("output/article.jsonl"));
+    assert!(
+        units
+            .iter()
+            .any(|u| u["source"] == "城市⟨1⟩绿化⟨/1⟩工作报告")
+    );
+    assert!(
+        units
+            .iter()
+            .all(|u| !u["flags"].to_string().contains("tag-mismatch")),
+        "{units:?}"
+    );
+}
+
+#[test]
+fn text_input_gets_a_doc_with_its_paragraphs_and_blank_lines() {
+    let text = "第一段。第二句。\n\n第二段。\n\n\n  第三段。\n";
+    let (run, _dir) = Bitext::new()
+        .file("notes.txt", text)
+        .args(["translate", "notes.txt", "--formats", "doc,bilingual"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.read("output/notes.en.txt");
+    let blank = |t: &str| -> Vec<bool> { t.lines().map(|l| l.trim().is_empty()).collect() };
+    assert_eq!(blank(&doc), blank(text), "{doc}");
+    assert!(!has_han(&doc), "{doc}");
+    assert!(doc.lines().nth(5).unwrap().starts_with("  "), "{doc}");
+    let bilingual = run.read("output/notes.zh-en.txt");
+    assert_eq!(
+        bilingual.lines().count(),
+        text.lines().count() + 3,
+        "{bilingual}"
+    );
+    assert_eq!(bilingual.lines().next(), Some("第一段。第二句。"));
+}
+
+#[test]
+fn directories_pick_up_markdown_and_input_format_overrides() {
+    let (run, _dir) = article()
+        .file("in/a.txt", "一句话。\n")
+        .file("in/b.markdown", "# 标题\n")
+        .file("in/c.html.bak", "不读。\n")
+        .args(["translate", "in", "--formats", "doc"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.files("output"), ["a.en.txt", "b.en.markdown"]);
+    assert_eq!(run.read("output/b.en.markdown"), "# Title\n");
+    // A text file read as Markdown.
+    let (run, _dir) = Bitext::new()
+        .file("notes.txt", "**重要**的话。\n")
+        .args([
+            "translate",
+            "notes.txt",
+            "--formats",
+            "doc",
+            "--input-format",
+            "markdown",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.read("output/notes.en.md").starts_with("**"),
+        "{}",
+        run.read("output/notes.en.md")
+    );
+}
+
+/// An OpenAI-compatible server that translates (each run of Han becomes a
+/// word) and mangles the tags of inline codes: it drops one, repeats one or
+/// puts a closing tag first, by segment id. Records the ids it mangled.
+async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(move |request: &Request| {
+            let translations: Vec<Value> = chat_segments(request)
+                .iter()
+                .map(|s| {
+                    let id = s["id"].as_u64().unwrap();
+                    let text = english(s["text"].as_str().unwrap());
+                    let bad = mangle(&text, id);
+                    if bad != text {
+                        mangled.lock().unwrap().insert(id);
+                    }
+                    json!({"id": id, "text": bad})
+                })
+                .collect();
+            chat_reply(&json!({ "translations": translations }).to_string(), "stop")
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// "Translate": each run of Han characters becomes "green", Chinese
+/// punctuation becomes English; tags and everything else stay.
+fn english(xml: &str) -> String {
+    let mut out = String::new();
+    let mut in_han = false;
+    for c in xml.chars() {
+        if has_han(&c.to_string()) {
+            if !in_han {
+                out.push_str("green");
+            }
+            in_han = true;
+            continue;
+        }
+        in_han = false;
+        match c {
+            '，' | '、' => out.push_str(", "),
+            '。' => out.push('.'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Drop the first tag (id % 3 == 1), repeat it (id % 3 == 2), or put the
+/// first closing `</g>` before everything (id % 3 == 0).
+fn mangle(text: &str, id: u64) -> String {
+    let Some(start) = text.find("<g ").or_else(|| text.find("<x id=\"c")) else {
+        return text.to_string();
+    };
+    let end = start + text[start..].find('>').unwrap() + 1;
+    let tag = &text[start..end];
+    match id % 3 {
+        1 => format!("{}{}", &text[..start], &text[end..]),
+        2 => format!("{}{tag}{tag}{}", &text[..start], &text[end..]),
+        _ => match text.find("</g>") {
+            Some(close) => format!("</g>{}{}", &text[..close], &text[close + 4..]),
+            None => text.to_string(),
+        },
+    }
+}
+
+async fn bitext(command: Bitext) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || command.run())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
+    let mangled = Arc::new(Mutex::new(HashSet::new()));
+    let server = mangling_openai(mangled.clone()).await;
+    let base = format!("{}/v1", server.uri());
+    let (run, _dir) = bitext(article().args([
+        "translate",
+        "article.md",
+        "--formats",
+        "doc,jsonl,tmx,xliff",
+        "--backend",
+        "openai",
+        "--base-url",
+        &base,
+        "--model",
+        "m",
+        "--no-glossary",
+    ]))
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The model got the codes as tags, with the instruction to keep them.
+    let requests = server.received_requests().await.unwrap();
+    let sent = chat_segments(&requests[0]);
+    assert_eq!(sent[0]["text"], r#"城市<g id="c1">绿化</g>工作报告"#);
+    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert!(body.contains("every pair <g id="), "{body}");
+    let mangled = mangled.lock().unwrap().clone();
+    assert!(mangled.len() >= 3, "{mangled:?}");
+    let units = jsonl(&run.dir.join("output/article.jsonl"));
+    let flagged: HashSet<u64> = units
+        .iter()
+        .filter(|u| u["flags"].to_string().contains("tag-mismatch"))
+        .map(|u| u["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(flagged, mangled);
+    // Every code back exactly once, and the document keeps its structure.
+    for unit in &units {
+        let source = unit["source"].as_str().unwrap();
+        let target = unit["target"].as_str().unwrap();
+        let mut markers = |t: &str| {
+            let mut m: Vec<String> = t
+                .split('⟨')
+                .skip(1)
+                .map(|p| p.split('⟩').next().unwrap().to_string())
+                .collect();
+            m.sort();
+            m
+        };
+        assert_eq!(markers(source), markers(target), "{unit}");
+    }
+    let source = structure(&run.dir.join("article.md"));
+    let doc = structure(&run.dir.join("output/article.en.md"));
+    assert_same_structure(&source, &doc, true);
+    assert_valid_tmx(&run.dir.join("output/article.tmx"));
+    assert_valid_xliff(&run.dir.join("output/article.xlf"));
+}
+
+#[test]
+fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
+    let (run, dir) = article()
+        .args([
+            "translate",
+            "article.md",
+            "--formats",
+            "doc,xliff,jsonl",
+            "--cache",
+            "tm.redb",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let xliff = run.read("output/article.xlf");
+    // The reviewer rewrites the heading, keeping its code.
+    let start = xliff.find("<target>").unwrap();
+    let end = start + xliff[start..].find("</target>").unwrap() + "</target>".len();
+    let reviewed = format!(
+        "{}<target>Report on <pc id=\"1\" dataRefStart=\"d1o\" dataRefEnd=\"d1c\">greening</pc> the city</target>{}",
+        &xliff[..start],
+        &xliff[end..]
+    );
+    std::fs::write(run.dir.join("output/article.xlf"), reviewed).unwrap();
+    let (run, dir) = Bitext::in_dir(dir)
+        .args(["import", "output/article.xlf", "--cache", "tm.redb"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = Bitext::in_dir(dir)
+        .args([
+            "translate",
+            "article.md",
+            "--formats",
+            "doc",
+            "--cache",
+            "tm.redb",
+            "--force",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.read("output/article.en.md");
+    assert!(doc.contains("\n# Report on *greening* the city\n"), "{doc}");
+}
