@@ -851,6 +851,7 @@ fn with_code_tags(request: &SegmentRequest) -> SegmentRequest {
         text: codes::to_xml(&protect(&request.text, &[])),
         markup: true,
         terms: request.terms.clone(),
+        examples: request.examples.clone(),
     }
 }
 

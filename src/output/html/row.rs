@@ -38,6 +38,11 @@ pub(super) fn explanation(kind: FlagKind) -> &'static str {
         FlagKind::LongSegment => {
             "The source segment is longer than the segmenter's limit and has no inner boundary to split it at."
         }
+        // The checks `translate` and `bitext qa` share explain themselves.
+        _ => crate::check::CHECKS
+            .iter()
+            .find(|check| check.kind == kind)
+            .map_or("", |check| check.explanation),
     }
 }
 
