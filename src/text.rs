@@ -80,6 +80,14 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,12 +108,4 @@ mod tests {
         assert_eq!(count(1, "paragraph", "paragraphs"), "1 paragraph");
         assert_eq!(count(2, "gloss", "glosses"), "2 glosses");
     }
-}
-
-/// The primary language subtag of a BCP 47 tag, lower-case (`zh-CN` → `zh`).
-pub fn primary_subtag(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase()
 }

@@ -20,7 +20,7 @@
 //!
 //! let fixed = repair("⟨1⟩重要⟨/1⟩的事⟨2/⟩", "the ⟨/1⟩important⟨1⟩ thing ⟨2/⟩⟨2/⟩");
 //! assert!(fixed.changed);
-//! assert_eq!(fixed.text, "the important⟨1⟩ thing⟨/1⟩ ⟨2/⟩");
+//! assert_eq!(fixed.text, "the important⟨1⟩ thing ⟨2/⟩⟨/1⟩");
 //! ```
 
 use std::ops::Range;

@@ -225,9 +225,12 @@ impl Skeleton {
     /// one leaves the source).
     pub fn render(&self, translations: &[String]) -> String {
         let format = self.format.format();
-        let edits = self.blocks.iter().zip(translations).filter_map(|(b, t)| {
-            (!t.trim().is_empty()).then(|| (b.span.clone(), format.render(b, t)))
-        });
+        let edits = self
+            .blocks
+            .iter()
+            .zip(translations)
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(b, t)| (b.span.clone(), format.render(b, t)));
         apply(&self.source, edits)
     }
 

@@ -38,7 +38,7 @@ impl<'a> Xml<'a> {
                     match codes.iter().find(|c| c.id == id && c.kind == kind) {
                         Some(c) => inner.push_str(&code(kind, id, &c.markup)),
                         None => inner.push_str(&quick_xml::escape::escape(
-                            &crate::markup::codes::marker(kind, id),
+                            crate::markup::codes::marker(kind, id),
                         )),
                     }
                 }

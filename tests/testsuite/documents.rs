@@ -347,7 +347,7 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     for unit in &units {
         let source = unit["source"].as_str().unwrap();
         let target = unit["target"].as_str().unwrap();
-        let mut markers = |t: &str| {
+        let markers = |t: &str| {
             let mut m: Vec<String> = t
                 .split('⟨')
                 .skip(1)
