@@ -13,11 +13,16 @@
 //! translation of the Chinese side, when one is given, is evidence too.
 //!
 //! When both texts have paragraphs in similar numbers, the paragraphs are
-//! aligned first (with a prior that makes paragraph merges rare) and the
-//! sentences within each aligned group of paragraphs; when one side lost its
-//! paragraph breaks, the texts are aligned as one run of sentences. When
-//! both sides have paragraphs, a paragraph's first sentence matches the
-//! other side's paragraph starts, as a word would.
+//! aligned first (with a prior that makes paragraph merges rare); the
+//! aligned groups give a band of the sentence grid and the corners where
+//! aligned paragraphs meet, and the sentences are aligned as one run within
+//! the band: a bead may cross a paragraph break, paying
+//! [`Params::break_cost`], and is marked [`Bead::break_mismatch`]. When one
+//! side lost its paragraph breaks, the texts are aligned as one run of
+//! sentences. When both sides have paragraphs, a paragraph's first sentence
+//! matches the other side's paragraph starts, as a word would. Dialogue
+//! glues sentences (`glue`): a speech attribution between two parts of one
+//! quotation, a quotation the Chinese segmenter cut at an ellipsis.
 //!
 //! Every sentence of both sides is in exactly one bead, in order; sentences
 //! without a counterpart are 1–0 or 0–1 beads, never dropped. [`units`]
