@@ -316,4 +316,10 @@ pub struct BeadInfo {
     pub zh: Vec<SegmentId>,
     /// Ids of its English sentences.
     pub en: Vec<SegmentId>,
+    /// The bead does not respect a break between aligned paragraphs: it
+    /// runs across a paragraph break on one side, or starts a paragraph on
+    /// one side only (the translator moved the break). Written only when
+    /// true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub paragraph_break: bool,
 }

@@ -28,6 +28,10 @@ pub(crate) struct Step {
     pub zh: Range<usize>,
     pub en: Range<usize>,
     pub eval: Eval,
+    /// How much more the cheapest other way through the bead's
+    /// neighbourhood costs (from the start of the bead before it to the end
+    /// of the bead after it, without this bead): a close call is small.
+    pub margin: f32,
 }
 
 /// For each row `i` (Chinese units consumed, `0..=n`), the columns `lo..=hi`
@@ -132,7 +136,12 @@ pub(crate) fn align(
         let en_only = (0..m).map(|j| (0..0, j..j + 1));
         return zh_only
             .chain(en_only)
-            .map(|(zh, en)| Step { zh, en, eval: skip })
+            .map(|(zh, en)| Step {
+                zh,
+                en,
+                eval: skip,
+                margin: f32::INFINITY,
+            })
             .collect();
     }
     let full = (n + 1) * (m + 1) <= FULL_GRID;
@@ -262,12 +271,57 @@ fn run(
             zh: i - a..i,
             en: j - b..j,
             eval,
+            margin: f32::INFINITY,
         });
         i -= a;
         j -= b;
     }
     steps.reverse();
+    margins(&mut steps, types, &mut scorer);
     steps
+}
+
+/// Fill in each step's [`Step::margin`]: the cheapest path from the start
+/// of the step before it to the end of the step after it that does not use
+/// it, less the cost of the path found, by a small programme over that box
+/// of the grid.
+fn margins(steps: &mut [Step], types: &[(usize, usize)], scorer: &mut Scorer) {
+    for k in 0..steps.len() {
+        let from = &steps[k.saturating_sub(1)];
+        let to = &steps[(k + 1).min(steps.len() - 1)];
+        let (i0, j0) = (from.zh.start, from.en.start);
+        let (i1, j1) = (to.zh.end, to.en.end);
+        let found: f32 = steps[k.saturating_sub(1)..=(k + 1).min(steps.len() - 1)]
+            .iter()
+            .map(|s| s.eval.cost)
+            .sum();
+        let (h, w) = (i1 - i0, j1 - j0);
+        let mut cost = vec![f32::INFINITY; (h + 1) * (w + 1)];
+        cost[0] = 0.0;
+        for i in 0..=h {
+            for j in 0..=w {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let mut best = f32::INFINITY;
+                for &(a, b) in types {
+                    if a > i || b > j {
+                        continue;
+                    }
+                    let (zi, ej) = (i0 + i - a..i0 + i, j0 + j - b..j0 + j);
+                    if zi == steps[k].zh && ej == steps[k].en {
+                        continue;
+                    }
+                    let before = cost[(i - a) * (w + 1) + j - b];
+                    if before.is_finite() {
+                        best = best.min(before + scorer.eval(zi, ej).cost);
+                    }
+                }
+                cost[i * (w + 1) + j] = best;
+            }
+        }
+        steps[k].margin = (cost[(h + 1) * (w + 1) - 1] - found).max(0.0);
+    }
 }
 
 /// A rough path through the grid from anchors: returns, per row, the

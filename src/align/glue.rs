@@ -66,9 +66,9 @@ pub(crate) fn chinese(sentences: &[&str]) -> Vec<bool> {
             let open = count(s, ZH_OPEN) > count(s, ZH_CLOSE);
             let attribution = s.trim_end().ends_with(ZH_CLOSE) && is_zh_attribution(next);
             let between = next.trim_start().starts_with(ZH_OPEN)
-                && s.rsplit(ZH_CLOSE).next().is_some_and(|tail| {
-                    tail.len() < s.len() && is_zh_attribution(tail)
-                });
+                && s.rsplit(ZH_CLOSE)
+                    .next()
+                    .is_some_and(|tail| tail.len() < s.len() && is_zh_attribution(tail));
             open || attribution || between
         })
         .collect()
@@ -80,7 +80,9 @@ fn is_zh_attribution(s: &str) -> bool {
     let s = s.trim();
     let chars: Vec<char> = s.chars().collect();
     if chars.len() > ZH_ATTRIBUTION_CHARS
-        || chars.iter().any(|c| ZH_OPEN.contains(c) || ZH_CLOSE.contains(c))
+        || chars
+            .iter()
+            .any(|c| ZH_OPEN.contains(c) || ZH_CLOSE.contains(c))
     {
         return false;
     }

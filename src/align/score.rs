@@ -264,7 +264,8 @@ impl Shape {
     /// the other side's end is not glued too: a quotation cut where the
     /// other side most likely keeps it whole.
     fn cuts_glue(&self, zi: &Range<usize>, ej: &Range<usize>) -> bool {
-        let cut = |glue: &[bool], end: usize| end > 0 && glue.get(end - 1).copied().unwrap_or(false);
+        let cut =
+            |glue: &[bool], end: usize| end > 0 && glue.get(end - 1).copied().unwrap_or(false);
         cut(&self.zh_glue, zi.end) != cut(&self.en_glue, ej.end)
     }
 }
@@ -509,7 +510,11 @@ impl<'a> Scorer<'a> {
     pub(crate) fn eval(&mut self, zi: Range<usize>, ej: Range<usize>) -> Eval {
         let p = self.params;
         if zi.is_empty() || ej.is_empty() {
-            let glue = if self.shape.cuts_glue(&zi, &ej) { p.glue } else { 0.0 };
+            let glue = if self.shape.cuts_glue(&zi, &ej) {
+                p.glue
+            } else {
+                0.0
+            };
             return Eval {
                 cost: p.skip_cost * (zi.len() + ej.len()) as f32 + glue,
                 share: 0.0,

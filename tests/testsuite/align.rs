@@ -37,6 +37,19 @@ const DEVELOPMENT: &[(&str, f64)] = &[
 /// measured on each, which the README reports.
 const HELD_OUT: &[(&str, f64)] = &[("speech", 0.684), ("sports", 1.0), ("food", 0.87)];
 
+/// Literary pairs written for issue 20 (short stories and memoir with
+/// dialogue, a moved paragraph break, crossing 2–2 beads, sentences merged,
+/// split, dropped and added) and committed before the aligner was changed
+/// for them. The development pairs were looked at while building soft
+/// paragraphs, fair 2–2 scoring and dialogue glue (they scored 0.880 and
+/// 0.682 before); the weights were then frozen.
+const LITERARY_DEVELOPMENT: &[(&str, f64)] = &[("homecoming", 1.0), ("stall", 1.0)];
+
+/// Literary pairs scored once, after the weights were frozen (they scored
+/// 0.735 and 0.800 before the change, 0.880 and 0.864 with
+/// `--no-paragraphs`).
+const LITERARY_HELD_OUT: &[(&str, f64)] = &[("ferry", 0.936), ("dog", 0.930)];
+
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(Lexicon::load)
@@ -72,10 +85,6 @@ fn links(beads: &[Bead]) -> Vec<Link> {
             )
         })
         .collect()
-}
-
-fn align_pair(name: &str) -> (Vec<Bead>, usize, usize) {
-    align_pair_with(name, &AlignOptions::default())
 }
 
 fn align_pair_with(name: &str, options: &AlignOptions) -> (Vec<Bead>, usize, usize) {
@@ -153,8 +162,8 @@ fn strict_f1_with(pairs: &[&str], options: &AlignOptions) -> (Vec<f64>, String) 
         for (l, b) in test.iter().zip(&beads) {
             if !g.contains(l) {
                 report.push_str(&format!(
-                    "  wrong {:?} ↔ {:?} score {:.2} lexical {:.2} length {:.2}\n",
-                    l.0, l.1, b.score, b.lexical, b.length
+                    "  wrong {:?} ↔ {:?} score {:.2} lexical {:.2} length {:.2} margin {:.2}\n",
+                    l.0, l.1, b.score, b.lexical, b.length, b.margin
                 ));
             }
         }
@@ -195,6 +204,230 @@ fn strict_bead_f1_on_development_pairs() {
 #[test]
 fn strict_bead_f1_on_held_out_pairs() {
     assert_figures(HELD_OUT);
+}
+
+/// The literary pairs the aligner was changed looking at.
+#[test]
+fn strict_bead_f1_on_literary_development_pairs() {
+    assert_figures(LITERARY_DEVELOPMENT);
+}
+
+/// The held-out literary pairs, one by one and pooled (the goal of issue
+/// 20 is 0.92 with paragraphs on).
+#[test]
+fn strict_bead_f1_on_literary_held_out_pairs() {
+    assert_figures(LITERARY_HELD_OUT);
+    let names: Vec<&str> = LITERARY_HELD_OUT.iter().map(|p| p.0).collect();
+    let (hits, test, gold) = pooled(&names, &AlignOptions::default());
+    let f1 = 2.0 * hits as f64 / (test + gold) as f64;
+    assert!(f1 >= 0.92, "pooled strict F1 {f1:.3}");
+}
+
+/// A small deterministic generator (xorshift) for the perturbations.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Words a reviser might swap for one another.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("old", "aged"),
+    ("said", "replied"),
+    ("little", "small"),
+    ("quick", "fast"),
+    ("street", "road"),
+    ("house", "home"),
+    ("every", "each"),
+    ("began", "started"),
+    ("big", "large"),
+    ("thin", "slim"),
+    ("shut", "closed"),
+    ("long", "lengthy"),
+    ("also", "too"),
+    ("more", "further"),
+    ("new", "fresh"),
+    ("said", "stated"),
+];
+
+/// The English text with one word of sentence `k` changed: an article
+/// dropped or a word swapped for a synonym; `None` if the sentence has
+/// neither.
+fn perturb(text: &str, en: &bitext::document::Document, k: usize, rng: &mut Rng) -> Option<String> {
+    let s = en.segments().nth(k)?;
+    let sentence = &text[s.span.clone()];
+    let mut words: Vec<&str> = sentence.split(' ').collect();
+    let editable: Vec<usize> = (0..words.len())
+        .filter(|&w| {
+            let lower = words[w].to_lowercase();
+            matches!(lower.as_str(), "the" | "a" | "an")
+                || SYNONYMS.iter().any(|(a, _)| *a == lower)
+        })
+        .collect();
+    if editable.is_empty() {
+        return None;
+    }
+    let w = editable[rng.below(editable.len())];
+    let lower = words[w].to_lowercase();
+    match SYNONYMS.iter().find(|(a, _)| *a == lower) {
+        Some((_, b)) => words[w] = b,
+        None => {
+            words.remove(w);
+        }
+    }
+    let mut out = text[..s.span.start].to_string();
+    out.push_str(&words.join(" "));
+    out.push_str(&text[s.span.end..]);
+    Some(out)
+}
+
+/// Stability: a one-word edit of the English (a synonym, a dropped
+/// article), at random sentences of literary and news pairs, leaves the
+/// beads more than two sentences away from the edited one where they were.
+/// All but one do: stall's dialogue bead 12 ↔ 12–14 is a near tie with
+/// 12 ↔ 12–13 plus 13 ↔ 14, which any edit that shifts the text's length
+/// ratio can tip (the README says so).
+#[test]
+fn a_one_word_edit_moves_only_nearby_beads() {
+    const REACH: usize = 2;
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut edits = 0;
+    let (mut far_beads, mut moved) = (0, Vec::new());
+    for name in ["homecoming", "stall", "ferry", "article", "report"] {
+        let read = |lang: &str| {
+            std::fs::read_to_string(fixture_path(&format!("align/{name}.{lang}.txt"))).unwrap()
+        };
+        let zh = Segmenter::default().document("zh", "UTF-8", &read("zh"));
+        let en_text = read("en");
+        let en = EnglishSplitter.document("en", "UTF-8", &en_text);
+        let before = links(&align(&zh, &en, lexicon(), &AlignOptions::default()));
+        for _ in 0..6 {
+            let k = rng.below(en.segment_count());
+            let Some(edited) = perturb(&en_text, &en, k, &mut rng) else {
+                continue;
+            };
+            let en2 = EnglishSplitter.document("en", "UTF-8", &edited);
+            assert_eq!(en2.segment_count(), en.segment_count(), "{name}: {edited}");
+            let after: HashSet<Link> =
+                links(&align(&zh, &en2, lexicon(), &AlignOptions::default()))
+                    .into_iter()
+                    .collect();
+            edits += 1;
+            let edited_at = k + 1;
+            // Beads far from the edit on the English side, and far on the
+            // Chinese side from every bead that holds the edited sentence.
+            let near_zh: Vec<usize> = before
+                .iter()
+                .filter(|l| l.1.contains(&edited_at))
+                .flat_map(|l| l.0.clone())
+                .collect();
+            for l in &before {
+                let far = |ids: &[usize], at: &[usize]| {
+                    ids.iter()
+                        .all(|&i| at.iter().all(|&a| i.abs_diff(a) > REACH))
+                };
+                if far(&l.1, &[edited_at]) && far(&l.0, &near_zh) && !l.1.is_empty() {
+                    far_beads += 1;
+                    if !after.contains(l) {
+                        moved.push(format!("{name}: edit of {edited_at} moved {l:?}"));
+                    }
+                }
+            }
+        }
+    }
+    println!("{edits} edits, {far_beads} far beads, moved: {moved:#?}");
+    assert!(edits >= 20, "only {edits} edits");
+    assert!(
+        moved
+            .iter()
+            .all(|m| m.starts_with("stall:") && m.ends_with("([12], [12, 13, 14])")),
+        "{moved:#?}"
+    );
+}
+
+/// Precision and recall of the review flags as a detector of wrong beads
+/// on the given pairs: `(flagged, wrong, flagged and wrong)` for the
+/// `low-confidence` flag alone (aligned beads) and for it together with
+/// `unaligned` (all beads).
+fn flag_counts(names: &[&str]) -> [(usize, usize, usize); 2] {
+    let options = AlignOptions::default();
+    let mut counts = [(0, 0, 0); 2];
+    for name in names {
+        let g: HashSet<Link> = gold(name).into_iter().collect();
+        let (found, _, _) = align_pair_with(name, &options);
+        for (l, b) in links(&found).iter().zip(&found) {
+            let error = !g.contains(l);
+            let aligned = !l.0.is_empty() && !l.1.is_empty();
+            let low = bitext::align::is_low_confidence(b, options.low_confidence);
+            let any = bitext::align::is_flagged(b, options.low_confidence);
+            for (c, flag, counted) in [(0, low, aligned), (1, any, true)] {
+                if counted {
+                    counts[c].0 += usize::from(flag);
+                    counts[c].1 += usize::from(error);
+                    counts[c].2 += usize::from(flag && error);
+                }
+            }
+        }
+    }
+    counts
+}
+
+fn precision_recall((flagged, wrong, both): (usize, usize, usize)) -> (f64, f64) {
+    (
+        both as f64 / flagged.max(1) as f64,
+        both as f64 / wrong.max(1) as f64,
+    )
+}
+
+/// The `low-confidence` flag as an error detector on the held-out pairs
+/// (literary and news), with the figures measured once the close-call
+/// margin was set on the development pairs; the README reports them.
+#[test]
+fn the_flag_as_an_error_detector_on_held_out_pairs() {
+    let names: Vec<&str> = LITERARY_HELD_OUT
+        .iter()
+        .chain(HELD_OUT)
+        .map(|p| p.0)
+        .collect();
+    let [low, any] = flag_counts(&names);
+    let (p_low, r_low) = precision_recall(low);
+    let (p_any, r_any) = precision_recall(any);
+    println!(
+        "low-confidence {low:?}: precision {p_low:.3} recall {r_low:.3}; \
+         with unaligned {any:?}: precision {p_any:.3} recall {r_any:.3}"
+    );
+    let measured = [
+        (p_low, 0.214),
+        (r_low, 0.333),
+        (p_any, 0.192),
+        (r_any, 0.454),
+    ];
+    for (got, claimed) in measured {
+        assert!(got >= claimed, "{got:.3} < {claimed}");
+    }
+}
+
+/// The same on the development pairs, where the close-call margin was set.
+#[test]
+#[ignore = "a tool for setting the close-call margin, not a test"]
+fn the_flag_on_development_pairs() {
+    let names: Vec<&str> = LITERARY_DEVELOPMENT
+        .iter()
+        .chain(DEVELOPMENT)
+        .map(|p| p.0)
+        .chain(TUNED.iter().copied())
+        .collect();
+    let [low, any] = flag_counts(&names);
+    println!(
+        "{low:?} {:?}; {any:?} {:?}",
+        precision_recall(low),
+        precision_recall(any)
+    );
 }
 
 /// A question translated freely, with no word in common, between two
@@ -610,10 +843,29 @@ fn report_pairs() {
             }
         }
         let (figures, report) = strict_f1_with(&names, &options);
-        let (hits, test, gold) = pooled(&names, &options);
+        let (hits, test, gold_len) = pooled(&names, &options);
+        let mut right: Vec<f32> = Vec::new();
+        for name in &names {
+            let g: HashSet<Link> = gold(name).into_iter().collect();
+            let (found, _, _) = align_pair_with(name, &options);
+            for (l, b) in links(&found).iter().zip(&found) {
+                if g.contains(l) && !l.0.is_empty() && !l.1.is_empty() {
+                    right.push(b.margin);
+                }
+            }
+        }
+        right.sort_by(f32::total_cmp);
+        let q = |f: f64| right[((right.len() - 1) as f64 * f) as usize];
+        println!(
+            "right margins: min {:.2} q10 {:.2} q25 {:.2} median {:.2}",
+            q(0.0),
+            q(0.1),
+            q(0.25),
+            q(0.5)
+        );
         println!(
             "paragraphs {paragraphs}: {figures:.3?} pooled {:.3}\n{report}",
-            2.0 * hits as f64 / (test + gold) as f64
+            2.0 * hits as f64 / (test + gold_len) as f64
         );
     }
 }
