@@ -224,9 +224,9 @@ pub(super) fn write_script_json(out: &mut dyn Write, json: &str) -> io::Result<(
             '\u{2029}' => "\\u2029",
             _ => continue,
         };
-        out.write_all(json[last..at].as_bytes())?;
+        out.write_all(&json.as_bytes()[last..at])?;
         out.write_all(escaped.as_bytes())?;
         last = at + c.len_utf8();
     }
-    out.write_all(json[last..].as_bytes())
+    out.write_all(&json.as_bytes()[last..])
 }
