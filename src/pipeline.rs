@@ -6,6 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::sync::Semaphore;
+
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
 use crate::document::{Document, Flag, FlagKind, Origin, Paragraph, Unit};
@@ -66,6 +69,9 @@ impl Default for Options {
 pub struct Pipeline {
     progress: Arc<dyn Progress>,
     requests: AtomicUsize,
+    /// The request slots (`concurrency` of them) every input's batches
+    /// share.
+    slots: Arc<Semaphore>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
     segmenter: Segmenter,
@@ -124,6 +130,13 @@ pub struct Report {
     pub requests: usize,
 }
 
+/// An input translated into its writers' temporary files, not yet moved
+/// into place.
+struct Translated {
+    files: Vec<AtomicFile>,
+    report: FileReport,
+}
+
 /// What translating one input would take: [`Pipeline::plan`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -171,6 +184,7 @@ impl Pipeline {
         Pipeline {
             progress: Arc::new(Silent),
             requests: AtomicUsize::new(0),
+            slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
             cache: None,
             memory_use: MemoryUse::Full,
             segmenter,
@@ -398,6 +412,7 @@ impl Pipeline {
             &self.glossary,
             self.options.concurrency,
         )
+        .with_slots(self.slots.clone())
         .with_cache(self.cache.clone())
         .with_memory_use(self.memory_use)
         .with_progress(self.progress.as_ref())
@@ -457,18 +472,43 @@ impl Pipeline {
         // Temporary files a killed run left for these outputs.
         let outputs: Vec<PathBuf> = todo.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
         AtomicFile::remove_stale(&outputs);
+        // The next inputs are translated while the earlier ones' last batches
+        // are in flight (the request slots are shared: `self.slots`), but
+        // each input's outputs are moved into place whole and in input
+        // order; at most `window` inputs are open at once.
         let count = todo.len();
-        for (n, (input, paths)) in todo.into_iter().enumerate() {
-            match self.run_one(input, &paths).await {
-                Ok(file) => report.files.push(file),
-                Err(e) => {
-                    let fatal = matches!(e.kind(), ErrorKind::BackendFatal { .. });
-                    report.failures.push(e);
-                    if fatal {
-                        report.not_run = count - n - 1;
-                        break;
+        let window = 2 * self.options.concurrency.max(1);
+        let mut todo = todo.into_iter().enumerate();
+        let mut open = FuturesUnordered::new();
+        let mut ready: BTreeMap<usize, Result<Translated>> = BTreeMap::new();
+        let mut next = 0;
+        'run: while next < count {
+            while let Some(result) = ready.remove(&next) {
+                next += 1;
+                match result.and_then(|t| self.commit(t)) {
+                    Ok(file) => report.files.push(file),
+                    Err(e) => {
+                        let fatal = matches!(e.kind(), ErrorKind::BackendFatal { .. });
+                        report.failures.push(e);
+                        if fatal {
+                            // Dropping what is open cancels its requests and
+                            // removes its temporary files.
+                            report.not_run = count - next;
+                            break 'run;
+                        }
                     }
                 }
+            }
+            while open.len() + ready.len() < window
+                && let Some((n, (input, paths))) = todo.next()
+            {
+                open.push(async move { (n, self.run_one(input, paths).await) });
+            }
+            match open.next().await {
+                Some((n, result)) => {
+                    ready.insert(n, result);
+                }
+                None => break,
             }
         }
         report.elapsed = start.elapsed();
@@ -476,14 +516,22 @@ impl Pipeline {
         Ok(report)
     }
 
+    /// Move a translated input's files into place.
+    fn commit(&self, translated: Translated) -> Result<FileReport> {
+        let Translated { files, mut report } = translated;
+        report.outputs = commit_files(files)?;
+        self.progress.finished(&report.input, report.segments);
+        Ok(report)
+    }
+
     /// Translate one input chunk by chunk, streaming the units into every
-    /// writer's temporary file; the files are moved into place only when all
-    /// are complete.
-    async fn run_one(&self, input: &Input, paths: &[PathBuf]) -> Result<FileReport> {
+    /// writer's temporary file; [`Pipeline::commit`] moves the files into
+    /// place once all are complete.
+    async fn run_one(&self, input: &Input, paths: Vec<PathBuf>) -> Result<Translated> {
         let (mut source, skeleton) = self.open(input)?;
         let mut ctx = self.write_context(input);
         ctx.skeleton = skeleton;
-        let mut files = create_files(paths)?;
+        let mut files = create_files(&paths)?;
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
         let write_error = |i: usize| {
             let path = paths[i].clone();
@@ -542,18 +590,19 @@ impl Pipeline {
                 document.finish(&summary).map_err(write_error(i))?;
             }
         }
-        let outputs = commit_files(files)?;
-        self.progress.finished(&input.display(), summary.segments);
-        Ok(FileReport {
-            input: input.display(),
-            outputs,
-            paragraphs: summary.paragraphs,
-            segments: summary.segments,
-            terms,
-            untranslated,
-            from_memory,
-            reviewed,
-            flags: summary.flags,
+        Ok(Translated {
+            files,
+            report: FileReport {
+                input: input.display(),
+                outputs: Vec::new(),
+                paragraphs: summary.paragraphs,
+                segments: summary.segments,
+                terms,
+                untranslated,
+                from_memory,
+                reviewed,
+                flags: summary.flags,
+            },
         })
     }
 

@@ -190,6 +190,9 @@ pub struct TranslateStage<'a> {
     backend: &'a dyn Backend,
     glossary: &'a Glossary,
     concurrency: usize,
+    /// Request slots shared with other stages (other inputs of the same
+    /// run): each request holds one while it is in flight.
+    slots: Option<Arc<tokio::sync::Semaphore>>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
 }
@@ -205,6 +208,7 @@ impl<'a> TranslateStage<'a> {
             backend,
             glossary,
             concurrency: concurrency.max(1),
+            slots: None,
             cache: None,
             memory_use: MemoryUse::Full,
         }
@@ -219,6 +223,14 @@ impl<'a> TranslateStage<'a> {
     /// Use the translation memory this way (default: [`MemoryUse::Full`]).
     pub fn with_memory_use(mut self, memory_use: MemoryUse) -> Self {
         self.memory_use = memory_use;
+        self
+    }
+
+    /// Share request slots with other stages: each request waits for one
+    /// and holds it while it is in flight, so that stages running side by
+    /// side (the inputs of one run) keep to one limit together.
+    pub fn with_slots(mut self, slots: Arc<tokio::sync::Semaphore>) -> Self {
+        self.slots = Some(slots);
         self
     }
 
@@ -477,6 +489,11 @@ impl<'a> TranslateStage<'a> {
         ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
+        // A closed semaphore is never made: no permit means no limit.
+        let _slot = match &self.slots {
+            Some(slots) => slots.acquire().await.ok(),
+            None => None,
+        };
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.backend.translate(ctx, batch).await
     }

@@ -682,14 +682,7 @@ async fn concurrent_batches_share_one_concurrency_limit() {
 
 /// DeepL's `/v2/translate`: each text becomes `EN(n)` in order.
 fn deepl_translate(request: &Request) -> ResponseTemplate {
-    let body: Value = request.body_json().unwrap();
-    let translations: Vec<Value> = body["text"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| json!({"detected_source_language": "ZH", "text": fake_english(t.as_str().unwrap())}))
-        .collect();
-    ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
+    crate::harness::deepl_reply(request, fake_english)
 }
 
 async fn deepl_server() -> MockServer {
@@ -701,6 +694,15 @@ async fn deepl_server() -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// DeepL's glossary list, empty: the glossary is created.
+async fn mount_no_glossaries(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/v2/glossaries"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
+        .mount(server)
+        .await;
 }
 
 fn deepl_settings(server: &MockServer) -> BackendSettings {
@@ -786,11 +788,7 @@ async fn deepl_count_mismatch_is_retryable() {
 #[tokio::test]
 async fn deepl_creates_the_glossary_once_and_sends_its_id() {
     let server = deepl_server().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(&server)
-        .await;
+    mount_no_glossaries(&server).await;
     Mock::given(method("POST"))
         .and(path("/v2/glossaries"))
         .respond_with(|request: &Request| {
@@ -901,11 +899,7 @@ async fn deepl_reuses_a_glossary_an_earlier_run_made() {
 #[tokio::test]
 async fn deepl_falls_back_to_placeholders_when_the_glossary_is_refused() {
     let server = deepl_server().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(&server)
-        .await;
+    mount_no_glossaries(&server).await;
     Mock::given(method("POST"))
         .and(path("/v2/glossaries"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
@@ -1504,11 +1498,7 @@ fn cli_translates_with_an_external_command() {
 #[tokio::test]
 async fn cli_counts_the_deepl_glossary_set_up_in_the_requests() {
     let server = deepl_server().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(&server)
-        .await;
+    mount_no_glossaries(&server).await;
     Mock::given(method("POST"))
         .and(path("/v2/glossaries"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})))

@@ -219,3 +219,198 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     assert_eq!(run.read("output/a.md"), "kept");
     drop(a_before);
 }
+
+/// One request as a mock server saw it: which inputs its segments came from
+/// (the `第N篇` in their text) and when it arrived and was answered, on the
+/// server's own clock.
+#[derive(Debug, Clone)]
+struct Seen {
+    files: Vec<usize>,
+    start: std::time::Instant,
+    end: std::time::Instant,
+}
+
+/// An OpenAI-compatible server that answers every request after `latency`
+/// and records each one; a request with a segment of file `fatal` gets 401
+/// (a rejected key, which stops a run).
+async fn recording_chat_server(
+    latency: std::time::Duration,
+    fatal: Option<usize>,
+) -> (
+    wiremock::MockServer,
+    std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
+) {
+    use serde_json::{Value, json};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>> = Default::default();
+    let log = std::sync::Arc::clone(&seen);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(move |request: &Request| {
+            let segments = crate::harness::chat_segments(request);
+            let mut files: Vec<usize> = segments
+                .iter()
+                .filter_map(|s| file_of(s["text"].as_str()?))
+                .collect();
+            files.dedup();
+            let start = std::time::Instant::now();
+            log.lock().unwrap().push(Seen {
+                files: files.clone(),
+                start,
+                end: start + latency,
+            });
+            if fatal.is_some_and(|f| files.contains(&f)) {
+                return ResponseTemplate::new(401)
+                    .set_body_json(json!({"error": {"message": "bad key"}}))
+                    .set_delay(latency);
+            }
+            let items: Vec<Value> = segments
+                .iter()
+                .map(|s| json!({"id": s["id"], "text": format!("EN {}", s["text"].as_str().unwrap())}))
+                .collect();
+            crate::harness::chat_reply(&json!({ "translations": items }).to_string(), "stop")
+                .set_delay(latency)
+        })
+        .mount(&server)
+        .await;
+    (server, seen)
+}
+
+/// The input a segment `第N篇第M句` comes from.
+fn file_of(text: &str) -> Option<usize> {
+    let rest = text.split_once('第')?.1;
+    rest.split_once('篇')?.0.parse().ok()
+}
+
+/// File `n`'s text: `segments` sentences, one paragraph each.
+fn numbered_file(n: usize, segments: usize) -> String {
+    (1..=segments)
+        .map(|m| format!("第{n}篇第{m}句。\n\n"))
+        .collect()
+}
+
+/// The sources of an output's JSONL records, in order.
+fn sources(run: &Run, name: &str) -> Vec<String> {
+    crate::harness::jsonl(&run.dir.join(name))
+        .iter()
+        .map(|v| v["source"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn translate_args(server: &wiremock::MockServer) -> Vec<String> {
+    [
+        "translate",
+        "in",
+        "-o",
+        "out",
+        "--formats",
+        "jsonl,tmx",
+        "--no-glossary",
+        "--no-cache",
+        "--backend",
+        "openai",
+        "--concurrency",
+        "4",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(["--base-url".into(), format!("{}/v1", server.uri())])
+    .collect()
+}
+
+/// Issue 14, no idle waves: while the last batches of one input are in
+/// flight, the next inputs' batches fill the free request slots; every
+/// input's outputs are still whole, in order, each segment once.
+#[tokio::test]
+async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
+    let latency = std::time::Duration::from_millis(300);
+    let (server, seen) = recording_chat_server(latency, None).await;
+    // 90 segments: three batches of 30 (40 at most per request), so one of
+    // the four slots is free from the start while file 1 is in flight.
+    let mut bitext = Bitext::new().args(translate_args(&server));
+    for n in 1..=4 {
+        bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, 90));
+    }
+    bitext = bitext.file("in/f5-empty.txt", "\n\n");
+    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap();
+    assert_eq!(run.code, 2, "the empty input fails: {}", run.stderr);
+    assert!(run.stderr.contains("f5-empty.txt"), "{}", run.stderr);
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.iter().all(|s| s.files.len() == 1), "{seen:?}");
+    let of = |f: usize| seen.iter().filter(move |s| s.files == [f]);
+    for f in 1..=4 {
+        assert_eq!(of(f).count(), 3, "file {f}: {seen:?}");
+    }
+    // From the server's own records: file 2's first request arrived before
+    // file 1's last request was answered.
+    let file2_first = of(2).map(|s| s.start).min().unwrap();
+    let file1_last = of(1).map(|s| s.end).max().unwrap();
+    assert!(file2_first < file1_last, "{seen:?}");
+    // Never more than four requests in flight at once.
+    for s in &seen {
+        let at_once = seen
+            .iter()
+            .filter(|o| o.start <= s.start && s.start < o.end)
+            .count();
+        assert!(at_once <= 4, "{at_once} in flight: {seen:?}");
+    }
+    for n in 1..=4 {
+        let expected: Vec<String> = (1..=90).map(|m| format!("第{n}篇第{m}句。")).collect();
+        assert_eq!(sources(&run, &format!("out/f{n}.jsonl")), expected, "f{n}");
+        let tmx = run.read(&format!("out/f{n}.tmx"));
+        assert_eq!(
+            tmx.matches("<tu ").count() + tmx.matches("<tu>").count(),
+            90
+        );
+    }
+    assert_eq!(
+        tree(&run, "out"),
+        [
+            "f1.jsonl", "f1.tmx", "f2.jsonl", "f2.tmx", "f3.jsonl", "f3.tmx", "f4.jsonl", "f4.tmx"
+        ]
+    );
+    // The summary lists the inputs in order.
+    let listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("in/"))
+        .collect();
+    assert_eq!(listed.len(), 4, "{}", run.stdout);
+    assert!(listed.windows(2).all(|w| w[0] < w[1]), "{}", run.stdout);
+}
+
+/// A fatal error in one input (a rejected key) stops the run: the inputs
+/// before it are written whole, it and those after it not at all (their
+/// requests in flight are dropped), and no temporary file is left.
+#[tokio::test]
+async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
+    let latency = std::time::Duration::from_millis(100);
+    let (server, _seen) = recording_chat_server(latency, Some(3)).await;
+    let mut bitext = Bitext::new().args(translate_args(&server));
+    for n in 1..=5 {
+        bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, 90));
+    }
+    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("(HTTP 401)"), "{}", run.stderr);
+    assert_eq!(
+        tree(&run, "out"),
+        ["f1.jsonl", "f1.tmx", "f2.jsonl", "f2.tmx"],
+        "{}",
+        run.stderr
+    );
+    for n in 1..=2 {
+        assert_eq!(sources(&run, &format!("out/f{n}.jsonl")).len(), 90);
+    }
+    assert!(
+        run.stdout.contains("2 more inputs not translated"),
+        "{}",
+        run.stdout
+    );
+}

@@ -405,3 +405,20 @@ pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTempl
         }],
     }))
 }
+
+/// A DeepL `/v2/translate` reply to `request`: each of its texts, in order,
+/// turned into English by `english`.
+pub fn deepl_reply(
+    request: &wiremock::Request,
+    english: impl Fn(&str) -> String,
+) -> wiremock::ResponseTemplate {
+    let body: serde_json::Value = request.body_json().unwrap();
+    let translations: Vec<serde_json::Value> = body["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| serde_json::json!({"detected_source_language": "ZH", "text": english(t.as_str().unwrap())}))
+        .collect();
+    wiremock::ResponseTemplate::new(200)
+        .set_body_json(serde_json::json!({ "translations": translations }))
+}

@@ -151,16 +151,7 @@ async fn deepl() -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/v2/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let texts: Vec<Value> = body["text"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| json!({"detected_source_language": "ZH", "text": ignore_glossary(t.as_str().unwrap())}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({"translations": texts}))
-        })
+        .respond_with(|request: &Request| crate::harness::deepl_reply(request, ignore_glossary))
         .mount(&server)
         .await;
     server

@@ -115,6 +115,7 @@ fn flags_beads_and_the_alignment_path_are_shown() {
         score: 0.9,
         zh: vec![SegmentId(1)],
         en: vec![SegmentId(1)],
+        paragraph_break: false,
     });
     let mut b = unit(2, 1, "乙。", "");
     b.flags.push(Flag {
@@ -126,6 +127,7 @@ fn flags_beads_and_the_alignment_path_are_shown() {
         score: 0.1,
         zh: vec![SegmentId(2)],
         en: vec![],
+        paragraph_break: false,
     });
     let html = page(&[a, b]);
     assert!(html.contains("<svg viewBox=\"0 0 2 1\""), "{html}");
