@@ -33,15 +33,15 @@
 //! #before
 //! 前文。
 //! #segments
-//! 7	第一句，
-//! 8	第二句。
+//! 7→第一句，
+//! 8→第二句。
 //! #after
 //! 后文。
 //! #terms
-//! 创先争优	Strive for Excellence
+//! 创先争优→Strive for Excellence
 //! ```
 //!
-//! A segment is its id, a tab and its text; a term its source, a tab and its
+//! (`→` stands for a tab.) A segment is its id, a tab and its text; a term its source, a tab and its
 //! target. Line breaks inside a text become spaces. The model answers with a
 //! JSON object from ids to translations, `{"7": "…", "8": "…"}`, read by
 //! [`super::openai::parse_translations`].
