@@ -74,17 +74,16 @@ pub fn has_formality(tag: &str) -> bool {
     FORMALITY_LANGUAGES.contains(&primary_subtag(tag).as_str())
 }
 
-/// DeepL's `context` for a request: the examples of its segments, each
-/// once, a source and its translation a line (DeepL reads the context and
-/// does not translate or bill it). `None` when there are none.
+/// DeepL's `context` for a request: the examples of its segments within
+/// the LLMs' budget ([`super::prompt::EXAMPLE_TOKENS`]), a source and its
+/// translation a line (DeepL reads the context and does not translate or
+/// bill it). `None` when there are none.
 fn examples_context(chunk: &[&SegmentRequest]) -> Option<String> {
-    let mut seen = std::collections::HashSet::new();
-    let lines: Vec<String> = chunk
-        .iter()
-        .flat_map(|r| &r.examples)
-        .filter(|e| seen.insert((e.source.as_str(), e.target.as_str())))
-        .map(|e| format!("{} = {}", e.source, e.target))
-        .collect();
+    let lines: Vec<String> =
+        super::prompt::examples_within(chunk.iter().copied(), super::prompt::EXAMPLE_TOKENS)
+            .into_iter()
+            .map(|e| format!("{} = {}", e.source, e.target))
+            .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 

@@ -33,15 +33,15 @@
 //! #before
 //! 前文。
 //! #segments
-//! 7	第一句，
-//! 8	第二句。
+//! 7→第一句，
+//! 8→第二句。
 //! #after
 //! 后文。
 //! #terms
-//! 创先争优	Strive for Excellence
+//! 创先争优→Strive for Excellence
 //! ```
 //!
-//! A segment is its id, a tab and its text; a term its source, a tab and its
+//! (`→` stands for a tab.) A segment is its id, a tab and its text; a term its source, a tab and its
 //! target. Line breaks inside a text become spaces. The model answers with a
 //! JSON object from ids to translations, `{"7": "…", "8": "…"}`, read by
 //! [`super::openai::parse_translations`].
@@ -350,17 +350,53 @@ fn terms_section(batch: &[SegmentRequest]) -> String {
     out
 }
 
-/// The batch's examples, each once: an `#examples` section.
-fn examples_section(batch: &[SegmentRequest]) -> String {
+/// The most tokens (estimated) a request's examples may take: a few good
+/// matches help, many cost more than they steer.
+pub const EXAMPLE_TOKENS: usize = 600;
+
+/// The examples of `batch` that fit in `budget` estimated tokens, each once:
+/// every segment's best first, then every segment's second, and so on.
+pub fn examples_within<'b>(
+    batch: impl IntoIterator<Item = &'b SegmentRequest> + Clone,
+    budget: usize,
+) -> Vec<&'b Example> {
     let mut seen = HashSet::new();
+    let mut chosen = Vec::new();
+    let mut spent = 0;
+    let rounds = batch
+        .clone()
+        .into_iter()
+        .map(|r| r.examples.len())
+        .max()
+        .unwrap_or(0);
+    for rank in 0..rounds {
+        for example in batch
+            .clone()
+            .into_iter()
+            .filter_map(|r| r.examples.get(rank))
+        {
+            if !seen.insert((example.source.as_str(), example.target.as_str())) {
+                continue;
+            }
+            let cost = estimate_tokens(&example.source) + estimate_tokens(&example.target) + 4;
+            if spent + cost > budget {
+                return chosen;
+            }
+            spent += cost;
+            chosen.push(example);
+        }
+    }
+    chosen
+}
+
+/// The batch's examples within [`EXAMPLE_TOKENS`]: an `#examples` section.
+fn examples_section(batch: &[SegmentRequest]) -> String {
     let mut out = String::new();
     section(
         &mut out,
         "examples",
-        batch
-            .iter()
-            .flat_map(|r| &r.examples)
-            .filter(|e: &&Example| seen.insert((e.source.as_str(), e.target.as_str())))
+        examples_within(batch, EXAMPLE_TOKENS)
+            .into_iter()
             .map(|e| format!("{}%\t{}\t{}", e.score, cell(&e.source), cell(&e.target))),
     );
     out

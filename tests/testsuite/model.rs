@@ -519,3 +519,119 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
     // characters to one: fewer tokens than characters, more than a quarter.
     assert!(tokens < characters && tokens > characters / 4, "{line}");
 }
+
+// ------------------------------------------------ examples from the memory
+
+/// A segment near a reviewed one, with that one as its example.
+fn near_duplicate() -> Vec<bitext::backend::SegmentRequest> {
+    vec![bitext::backend::SegmentRequest {
+        id: bitext::document::SegmentId(7),
+        text: "国土资源部开展创先争优活动。".to_string(),
+        markup: false,
+        terms: Vec::new(),
+        examples: vec![bitext::backend::Example {
+            source: "国土资源部深入开展创先争优活动。".to_string(),
+            target: "The Ministry of Land and Resources deepens the campaign.".to_string(),
+            score: 87,
+        }],
+    }]
+}
+
+fn settings(base: String) -> bitext::backend::BackendSettings {
+    let mut settings = bitext::backend::BackendSettings::default();
+    settings.base_url = Some(base);
+    settings.max_retries = 0;
+    settings
+}
+
+#[tokio::test]
+async fn an_example_reaches_the_llm_deepl_and_a_command() {
+    let ctx = bitext::backend::TranslateContext::new("zh-CN", "en-US", "a.txt");
+    let batch = near_duplicate();
+
+    let server = chat_server().await;
+    let openai =
+        bitext::backend::build("openai", &settings(format!("{}/v1", server.uri()))).unwrap();
+    let replies = openai.translate(&ctx, &batch).await.unwrap();
+    assert_eq!(replies[0].text, "EN 7");
+    let request = &received(&server).await[0];
+    assert_eq!(
+        chat_user(request)["examples"],
+        json!([{
+            "score": 87,
+            "source": "国土资源部深入开展创先争优活动。",
+            "target": "The Ministry of Land and Resources deepens the campaign.",
+        }])
+    );
+    assert!(
+        system(request).contains("#examples lines:"),
+        "{}",
+        system(request)
+    );
+
+    let server = deepl_server().await;
+    let mut deepl_settings = settings(server.uri());
+    deepl_settings.api_key = Some(bitext::backend::ApiKey::new("k:fx", "a test"));
+    let deepl = bitext::backend::build("deepl", &deepl_settings).unwrap();
+    deepl.translate(&ctx, &batch).await.unwrap();
+    let body: Value = received(&server).await[0].body_json().unwrap();
+    assert_eq!(
+        body["context"],
+        "国土资源部深入开展创先争优活动。 = The Ministry of Land and Resources deepens the campaign."
+    );
+
+    // The command gets each segment's examples, and the style guide.
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("seen.json");
+    let script = "import json, sys\n\
+        request = json.load(sys.stdin)\n\
+        open(sys.argv[1], 'w').write(json.dumps(request))\n\
+        print(json.dumps({'translations': [{'id': s['id'], 'text': 'EN'} for s in request['segments']]}))\n";
+    let mut command_settings = bitext::backend::BackendSettings::default();
+    command_settings.command = Some(vec![
+        crate::harness::python().display().to_string(),
+        "-c".into(),
+        script.into(),
+        seen.display().to_string(),
+    ]);
+    std::fs::write(dir.path().join("style.md"), "Plain words.").unwrap();
+    command_settings.prompt.style =
+        Some(bitext::backend::StyleGuide::load(&dir.path().join("style.md")).unwrap());
+    command_settings.temperature = Some(0.5);
+    let command = bitext::backend::build("command", &command_settings).unwrap();
+    command.translate(&ctx, &batch).await.unwrap();
+    let sent: Value = serde_json::from_str(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+    assert_eq!(sent["segments"][0]["examples"][0]["score"], 87);
+    assert_eq!(
+        sent["segments"][0]["examples"][0]["target"],
+        "The Ministry of Land and Resources deepens the campaign."
+    );
+    assert_eq!(sent["style"], "Plain words.");
+    assert_eq!(sent["temperature"], 0.5);
+}
+
+#[test]
+fn examples_stay_within_their_token_budget() {
+    use bitext::backend::prompt::{EXAMPLE_TOKENS, examples_within};
+    let mut batch = near_duplicate();
+    let example = batch[0].examples[0].clone();
+    batch[0].examples = (0..100)
+        .map(|i| bitext::backend::Example {
+            source: format!("{}{i}", example.source),
+            ..example.clone()
+        })
+        .collect();
+    let chosen = examples_within(&batch, EXAMPLE_TOKENS);
+    assert!(!chosen.is_empty() && chosen.len() < 100, "{}", chosen.len());
+    let tokens: usize = chosen
+        .iter()
+        .map(|e| {
+            bitext::backend::prompt::estimate_tokens(&e.source)
+                + bitext::backend::prompt::estimate_tokens(&e.target)
+                + 4
+        })
+        .sum();
+    assert!(tokens <= EXAMPLE_TOKENS, "{tokens}");
+    // Best first.
+    assert_eq!(chosen[0].source, batch[0].examples[0].source);
+}
