@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use tokio::sync::Semaphore;
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
@@ -23,7 +22,7 @@ use crate::output::{
 };
 use crate::progress::{Progress, Silent};
 use crate::segment::{Position, Segmenter};
-use crate::translate::{Plan, TranslateStage};
+use crate::translate::{Plan, Slots, TranslateStage};
 
 /// Settings of a pipeline that are not plug-ins.
 #[derive(Debug, Clone)]
@@ -71,7 +70,7 @@ pub struct Pipeline {
     requests: AtomicUsize,
     /// The request slots (`concurrency` of them) every input's batches
     /// share.
-    slots: Arc<Semaphore>,
+    slots: Arc<Slots>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
     segmenter: Segmenter,
@@ -184,7 +183,7 @@ impl Pipeline {
         Pipeline {
             progress: Arc::new(Silent),
             requests: AtomicUsize::new(0),
-            slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
+            slots: Arc::new(Slots::new(options.concurrency)),
             cache: None,
             memory_use: MemoryUse::Full,
             segmenter,
@@ -499,16 +498,28 @@ impl Pipeline {
                     }
                 }
             }
+            // One input at a time until the backend has answered.
+            let window = if self.slots.is_open() { window } else { 1 };
             while open.len() + ready.len() < window
                 && let Some((n, (input, paths))) = todo.next()
             {
                 open.push(async move { (n, self.run_one(input, paths).await) });
             }
-            match open.next().await {
-                Some((n, result)) => {
-                    ready.insert(n, result);
+            let opening = async {
+                if window == 1 {
+                    self.slots.opened().await
+                } else {
+                    std::future::pending().await
                 }
-                None => break,
+            };
+            tokio::select! {
+                next = open.next() => match next {
+                    Some((n, result)) => {
+                        ready.insert(n, result);
+                    }
+                    None => break,
+                },
+                () = opening => {}
             }
         }
         report.elapsed = start.elapsed();

@@ -181,6 +181,53 @@ impl<'r> Neighbours<'r> {
     }
 }
 
+/// The request slots the inputs of one run share: `concurrency` requests
+/// in flight at once, but only one until the backend has answered a
+/// request, so that a backend that is down or misconfigured fails on one
+/// request (and its retry) instead of one per open input. The pipeline
+/// opens one input at a time until then, too.
+#[derive(Debug)]
+pub struct Slots {
+    permits: tokio::sync::Semaphore,
+    /// The slots beyond the first, added at the first answer.
+    rest: usize,
+    opened: std::sync::atomic::AtomicBool,
+    /// Told once when the slots open.
+    opening: tokio::sync::Notify,
+}
+
+impl Slots {
+    /// `concurrency` slots (at least one), one open until the first answer.
+    pub fn new(concurrency: usize) -> Self {
+        Slots {
+            permits: tokio::sync::Semaphore::new(1),
+            rest: concurrency.max(1) - 1,
+            opened: std::sync::atomic::AtomicBool::new(false),
+            opening: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Whether the backend has answered a request yet.
+    pub fn is_open(&self) -> bool {
+        self.opened.load(Ordering::Relaxed)
+    }
+
+    /// Wait until the slots open (at once if they are).
+    pub async fn opened(&self) {
+        if !self.is_open() {
+            self.opening.notified().await;
+        }
+    }
+
+    /// The backend answered: open every slot.
+    fn open(&self) {
+        if !self.opened.swap(true, Ordering::Relaxed) {
+            self.permits.add_permits(self.rest);
+            self.opening.notify_one();
+        }
+    }
+}
+
 /// The translate stage for one backend.
 pub struct TranslateStage<'a> {
     progress: Option<&'a dyn Progress>,
@@ -192,7 +239,7 @@ pub struct TranslateStage<'a> {
     concurrency: usize,
     /// Request slots shared with other stages (other inputs of the same
     /// run): each request holds one while it is in flight.
-    slots: Option<Arc<tokio::sync::Semaphore>>,
+    slots: Option<Arc<Slots>>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
 }
@@ -229,7 +276,7 @@ impl<'a> TranslateStage<'a> {
     /// Share request slots with other stages: each request waits for one
     /// and holds it while it is in flight, so that stages running side by
     /// side (the inputs of one run) keep to one limit together.
-    pub fn with_slots(mut self, slots: Arc<tokio::sync::Semaphore>) -> Self {
+    pub fn with_slots(mut self, slots: Arc<Slots>) -> Self {
         self.slots = Some(slots);
         self
     }
@@ -491,11 +538,17 @@ impl<'a> TranslateStage<'a> {
     ) -> Result<Vec<SegmentReply>> {
         // A closed semaphore is never made: no permit means no limit.
         let _slot = match &self.slots {
-            Some(slots) => slots.acquire().await.ok(),
+            Some(slots) => slots.permits.acquire().await.ok(),
             None => None,
         };
         self.requests.fetch_add(1, Ordering::Relaxed);
-        self.backend.translate(ctx, batch).await
+        let reply = self.backend.translate(ctx, batch).await;
+        if let Some(slots) = &self.slots
+            && reply.is_ok()
+        {
+            slots.open();
+        }
+        reply
     }
 
     fn key(&self, ctx: &TranslateContext, request: &SegmentRequest) -> MemoryKey {

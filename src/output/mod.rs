@@ -23,8 +23,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use atomic::AtomicFile;
-pub use html::Html;
 pub use document::Doc;
+pub use html::Html;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
 pub use tmx::{MemoryCounts, MemoryFilter, Tmx, write_memory};

@@ -329,7 +329,10 @@ async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
     let (server, seen) = recording_chat_server(latency, None).await;
     // 90 segments: three batches of 30 (40 at most per request), so one of
     // the four slots is free from the start while file 1 is in flight.
-    let mut bitext = Bitext::new().args(translate_args(&server));
+    let mut bitext = Bitext::new()
+        .args(translate_args(&server))
+        .args(["--config", "batches.toml"])
+        .file("batches.toml", "[backend.openai]\nmax_batch = 40\n");
     for n in 1..=4 {
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, 90));
     }
@@ -390,7 +393,10 @@ async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
 async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
     let latency = std::time::Duration::from_millis(100);
     let (server, _seen) = recording_chat_server(latency, Some(3)).await;
-    let mut bitext = Bitext::new().args(translate_args(&server));
+    let mut bitext = Bitext::new()
+        .args(translate_args(&server))
+        .args(["--config", "batches.toml"])
+        .file("batches.toml", "[backend.openai]\nmax_batch = 40\n");
     for n in 1..=5 {
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, 90));
     }
