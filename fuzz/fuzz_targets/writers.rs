@@ -26,6 +26,7 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
             repaired: false,
             bead: None,
             flags: Vec::new(),
+            codes: Vec::new(),
         })
         .collect();
     let glossary = bitext::glossary::Glossary::empty();
