@@ -42,7 +42,7 @@ pub enum MemoryChoice {
     File(PathBuf),
     /// This PostgreSQL database, shared by any number of workers, used the
     /// same way.
-    Postgres(PgLocation),
+    Postgres(Box<PgLocation>),
     /// None.
     None,
 }

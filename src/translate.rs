@@ -181,6 +181,9 @@ impl<'r> Neighbours<'r> {
     }
 }
 
+/// Final translations, by segment.
+type Finals = Vec<(SegmentId, Translated)>;
+
 /// The request slots the inputs of one run share: `concurrency` requests
 /// in flight at once, but only one until the backend has answered a
 /// request, so that a backend that is down or misconfigured fails on one
@@ -413,7 +416,7 @@ impl<'a> TranslateStage<'a> {
         &self,
         keys: &HashMap<SegmentId, MemoryKey>,
         batch: Vec<SegmentRequest>,
-    ) -> Result<(Vec<SegmentRequest>, Vec<(SegmentId, Translated)>)> {
+    ) -> Result<(Vec<SegmentRequest>, Finals)> {
         let Some(cache) = self
             .cache
             .as_deref()

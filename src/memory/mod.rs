@@ -235,7 +235,7 @@ pub enum Location {
     /// A redb file (the embedded default).
     File(PathBuf),
     /// A PostgreSQL database, shared by any number of workers.
-    Postgres(PgLocation),
+    Postgres(Box<PgLocation>),
 }
 
 impl Location {
@@ -244,7 +244,7 @@ impl Location {
     pub fn parse(value: &Path) -> Result<Self> {
         match value.to_str() {
             Some(text) if PgLocation::is_url(text) => {
-                Ok(Location::Postgres(PgLocation::parse(text)?))
+                Ok(Location::Postgres(Box::new(PgLocation::parse(text)?)))
             }
             _ => Ok(Location::File(value.to_path_buf())),
         }

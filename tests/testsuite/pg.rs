@@ -150,6 +150,9 @@ impl Cluster {
             data = data.display(),
             dir = dir.display(),
         );
+        // The watchdog outlives this process on purpose: it stops the
+        // cluster once the tests have exited, so it is never waited for.
+        #[allow(clippy::zombie_processes)]
         Command::new("sh")
             .args(["-c", &script])
             .stdin(Stdio::null())
