@@ -185,26 +185,23 @@ impl<'r> Neighbours<'r> {
 type Finals = Vec<(SegmentId, Translated)>;
 
 /// The request slots the inputs of one run share: `concurrency` requests
-/// in flight at once, but only one until the backend has answered a
-/// request, so that a backend that is down or misconfigured fails on one
-/// request (and its retry) instead of one per open input. The pipeline
-/// opens one input at a time until then, too.
+/// in flight at once. They also tell when the backend has first answered a
+/// request: until then the pipeline opens one input at a time, so that a
+/// backend that is down or misconfigured fails on one input's first batch
+/// (and its retry) instead of once per open input.
 #[derive(Debug)]
 pub struct Slots {
     permits: tokio::sync::Semaphore,
-    /// The slots beyond the first, added at the first answer.
-    rest: usize,
     opened: std::sync::atomic::AtomicBool,
     /// Told once when the slots open.
     opening: tokio::sync::Notify,
 }
 
 impl Slots {
-    /// `concurrency` slots (at least one), one open until the first answer.
+    /// `concurrency` slots (at least one).
     pub fn new(concurrency: usize) -> Self {
         Slots {
-            permits: tokio::sync::Semaphore::new(1),
-            rest: concurrency.max(1) - 1,
+            permits: tokio::sync::Semaphore::new(concurrency.max(1)),
             opened: std::sync::atomic::AtomicBool::new(false),
             opening: tokio::sync::Notify::new(),
         }
@@ -222,10 +219,9 @@ impl Slots {
         }
     }
 
-    /// The backend answered: open every slot.
+    /// The backend answered.
     fn open(&self) {
         if !self.opened.swap(true, Ordering::Relaxed) {
-            self.permits.add_permits(self.rest);
             self.opening.notify_one();
         }
     }
