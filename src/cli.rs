@@ -84,13 +84,13 @@ pub struct QaArgs {
     /// Glossary file (TSV, CSV or TBX) for glossary-miss and forbidden-term; repeat for several. Default: the bundled glossary.
     #[arg(short, long = "glossary", value_name = "FILE")]
     pub glossaries: Vec<PathBuf>,
-    /// The checks to run, comma-separated: names, `all`, `translate` (the ones translate runs), `-name` to leave one out [default: all, or `checks` in [qa] of bitext.toml].
+    /// The checks to run, comma-separated: names, `all`, `translate` (the ones translate runs), `-name` to leave one out [default: all, or `checks` in the qa table of bitext.toml].
     #[arg(long, value_name = "LIST")]
     pub checks: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = QaFormat::Text)]
     pub format: QaFormat,
-    /// Exit 1 when a finding of this severity or above exists [default: error, or `fail_on` in [qa]].
+    /// Exit 1 when a finding of this severity or above exists [default: error, or `fail_on` in the qa table of bitext.toml].
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOnArg>,
     /// Write the report to this file instead of standard output.
@@ -102,7 +102,7 @@ pub struct QaArgs {
     /// Target language of files that do not state one (a file that does must agree) [default: en-US].
     #[arg(long, value_name = "TAG")]
     pub target_lang: Option<String>,
-    /// A config file with a [qa] table [default: bitext.toml in the current directory, if any].
+    /// A config file with a qa table [default: bitext.toml in the current directory, if any].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
