@@ -368,6 +368,9 @@ pub struct TranslateArgs {
     /// Use no translation memory: translate every segment again.
     #[arg(long)]
     pub no_cache: bool,
+    /// Fuzzy matches: for a segment the translation memory has no exact translation of, show its best matches scoring at least PERCENT (character edit distance, numbers and glossary terms normalised) in the outputs, and give the reviewed ones to the backend as examples; 0 turns them off.
+    #[arg(long, value_name = "PERCENT", default_value_t = crate::memory::fuzzy::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub fuzzy: u8,
     /// Send nothing and write nothing: print what would be sent (segments, those already in the translation memory, requests, characters) and an estimated cost. Needs no key.
     #[arg(long)]
     pub dry_run: bool,

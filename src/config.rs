@@ -183,6 +183,7 @@ impl TranslateConfig {
             encoding: None,
             concurrency: 4,
             input_format: None,
+            fuzzy: args.fuzzy,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
         let mut read = ReadConfig::from_args(&args.inputs, &args.common.read)?;

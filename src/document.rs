@@ -302,6 +302,28 @@ pub struct Unit {
     /// The alignment bead this unit is, for units made by `bitext align`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bead: Option<BeadInfo>,
+    /// Fuzzy matches from the translation memory, best first, for a segment
+    /// the memory has no exact translation of.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<FuzzyMatch>,
+}
+
+/// A translation the memory holds of a text like a segment's: a fuzzy
+/// match, shown to the reviewer beside the segment's own translation (and,
+/// when reviewed, given to the backend as an example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FuzzyMatch {
+    /// How similar the match's source is to the segment's, in percent:
+    /// the character-level edit distance over the longer text, with numbers
+    /// and glossary terms normalised; 100 only for the same source.
+    pub score: u8,
+    /// The memory's source text.
+    pub source: String,
+    /// Its translation.
+    pub target: String,
+    /// [`Origin::Reviewed`] for a person's translation, else
+    /// [`Origin::Machine`].
+    pub origin: Origin,
 }
 
 /// What a unit made by `bitext align` records about its alignment bead.

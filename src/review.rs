@@ -269,6 +269,9 @@ impl ReviewFile {
         let mut unit: Option<XliffUnit> = None;
         // Which text the events go to: source or target of the current segment.
         let mut into: Option<bool> = None;
+        // Inside a <segment> (a translation candidate's <source> and
+        // <target>, in <mtc:matches>, are not the unit's).
+        let mut in_segment = false;
         let mut saw_root = false;
         let mut depth = 0usize;
         loop {
@@ -326,12 +329,13 @@ impl ReviewFile {
                             });
                         }
                         b"segment" => {
+                            in_segment = !empty;
                             if let Some(u) = unit.as_mut() {
                                 u.segments += 1;
                             }
                         }
-                        b"source" if unit.is_some() => into = Some(false),
-                        b"target" if unit.is_some() => {
+                        b"source" if unit.is_some() && in_segment => into = Some(false),
+                        b"target" if unit.is_some() && in_segment => {
                             into = Some(true);
                             if let Some(u) = unit.as_mut() {
                                 u.target.get_or_insert_with(String::new);
@@ -414,6 +418,7 @@ impl ReviewFile {
                 }
                 Event::End(e) => match e.local_name().as_ref() {
                     b"source" | b"target" => into = None,
+                    b"segment" => in_segment = false,
                     b"pc" => {
                         if let (Some(u), Some(side)) = (unit.as_mut(), into)
                             && let Some(id) = u.open.pop()

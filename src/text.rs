@@ -88,6 +88,88 @@ pub fn primary_subtag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A stretch of a character-level comparison of two texts ([`diff`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change<'a> {
+    /// In both texts.
+    Same(&'a str),
+    /// Only in the first text.
+    Removed(&'a str),
+    /// Only in the second text.
+    Added(&'a str),
+}
+
+/// The characters `old` and `new` share and those only one of them has,
+/// in order (a longest common subsequence of their characters): how a
+/// fuzzy match's source differs from a segment's. Texts whose product of
+/// lengths is over four million characters are compared as wholes
+/// (everything removed, then everything added).
+pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Change<'a>> {
+    let a: Vec<(usize, char)> = old.char_indices().collect();
+    let b: Vec<(usize, char)> = new.char_indices().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut out: Vec<Change<'a>> = Vec::new();
+    if n.saturating_mul(m) > 4_000_000 {
+        if !old.is_empty() {
+            out.push(Change::Removed(old));
+        }
+        if !new.is_empty() {
+            out.push(Change::Added(new));
+        }
+        return out;
+    }
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let width = m + 1;
+    let mut lcs = vec![0u32; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * width + j] = if a[i].1 == b[j].1 {
+                lcs[(i + 1) * width + j + 1] + 1
+            } else {
+                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+            };
+        }
+    }
+    let end_a = |i: usize| a.get(i).map_or(old.len(), |c| c.0);
+    let end_b = |j: usize| b.get(j).map_or(new.len(), |c| c.0);
+    // Walk the table, joining runs of one kind.
+    let mut push = |change: Change<'a>| {
+        let merged = match (out.last(), change) {
+            (Some(Change::Same(x)), Change::Same(y)) => Some(Change::Same(join(old, x, y))),
+            (Some(Change::Removed(x)), Change::Removed(y)) => {
+                Some(Change::Removed(join(old, x, y)))
+            }
+            (Some(Change::Added(x)), Change::Added(y)) => Some(Change::Added(join(new, x, y))),
+            _ => None,
+        };
+        match merged {
+            Some(c) => *out.last_mut().expect("merged with the last") = c,
+            None => out.push(change),
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i].1 == b[j].1 {
+            push(Change::Same(&old[a[i].0..end_a(i + 1)]));
+            i += 1;
+            j += 1;
+        } else if j == m || (i < n && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) {
+            push(Change::Removed(&old[a[i].0..end_a(i + 1)]));
+            i += 1;
+        } else {
+            push(Change::Added(&new[b[j].0..end_b(j + 1)]));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// `x` and `y`, two adjacent slices of `whole`, as one slice.
+fn join<'a>(whole: &'a str, x: &'a str, y: &'a str) -> &'a str {
+    let start = x.as_ptr() as usize - whole.as_ptr() as usize;
+    &whole[start..start + x.len() + y.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +189,35 @@ mod tests {
         assert_eq!(count(0, "paragraph", "paragraphs"), "0 paragraphs");
         assert_eq!(count(1, "paragraph", "paragraphs"), "1 paragraph");
         assert_eq!(count(2, "gloss", "glosses"), "2 glosses");
+    }
+
+    #[test]
+    fn diff_marks_what_only_one_text_has() {
+        use Change::*;
+        assert_eq!(
+            diff("今天下雨了", "今天晴天了"),
+            [Same("今天"), Removed("下雨"), Added("晴天"), Same("了")]
+        );
+        assert_eq!(diff("", "新"), [Added("新")]);
+        assert_eq!(diff("旧", ""), [Removed("旧")]);
+        assert_eq!(diff("同", "同"), [Same("同")]);
+        // Every character of each text is in the diff once, in order.
+        let (old, new) = ("abc第2章xyz", "ab第3章xz!");
+        let changes = diff(old, new);
+        let old_side: String = changes
+            .iter()
+            .filter_map(|c| match c {
+                Same(s) | Removed(s) => Some(*s),
+                Added(_) => None,
+            })
+            .collect();
+        let new_side: String = changes
+            .iter()
+            .filter_map(|c| match c {
+                Same(s) | Added(s) => Some(*s),
+                Removed(_) => None,
+            })
+            .collect();
+        assert_eq!((old_side.as_str(), new_side.as_str()), (old, new));
     }
 }

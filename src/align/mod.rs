@@ -494,6 +494,7 @@ pub fn units(
                 en: e.iter().map(|s| s.id).collect(),
                 paragraph_break: bead.break_mismatch,
             }),
+            matches: Vec::new(),
         });
     }
     units

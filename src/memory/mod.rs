@@ -27,9 +27,11 @@ use serde::{Deserialize, Serialize};
 use crate::document::{Origin, TermMatch};
 use crate::error::{ErrorKind, Result};
 
+pub mod fuzzy;
 mod postgres;
 mod redb;
 
+pub use fuzzy::FuzzyIndex;
 pub use postgres::PgLocation;
 
 const SEP: char = '\u{1f}';
@@ -405,6 +407,34 @@ impl Memory {
             Store::Redb(store) => store.for_each(&mut f),
             Store::Postgres(store) => store.for_each(&mut f),
         }
+    }
+
+    /// A [fuzzy-match index](fuzzy) of the translations from `source_lang`
+    /// to `target_lang`, machine and reviewed, with `glossary`'s terms
+    /// normalised. Entries with an empty translation are left out.
+    pub fn fuzzy_index(
+        &self,
+        source_lang: &str,
+        target_lang: &str,
+        glossary: &crate::glossary::Glossary,
+    ) -> Result<FuzzyIndex> {
+        let mut index = FuzzyIndex::new();
+        self.for_each(|entry| {
+            if entry.source_lang == source_lang
+                && entry.target_lang == target_lang
+                && !entry.translation.text.trim().is_empty()
+            {
+                index.add(
+                    &entry.source,
+                    &entry.translation.text,
+                    entry.origin == Origin::Reviewed,
+                    glossary,
+                );
+            }
+            Ok(())
+        })?;
+        index.finish();
+        Ok(index)
     }
 
     /// Store machine translations, in one transaction.

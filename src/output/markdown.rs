@@ -4,15 +4,18 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
 use super::{DocumentWriter, Summary, WriteContext, Writer};
-use crate::document::{Origin, Unit};
+use crate::document::{FuzzyMatch, Origin, Unit};
 use crate::glossary::TermReport;
+use crate::text::Change;
 
 /// Writes a title, a short summary (segments, backend, glossary, flags,
 /// reviewed segments), then one GFM table `| # | 中文 | English | Notes |` per
 /// paragraph with one row per unit, and a terminology table at the end.
 /// Glossary terms are set in bold in the source cell and listed in Notes
 /// with their flags; a translation a person reviewed is marked `✔ reviewed`
-/// in Notes. Cell text is escaped ([`escape`]) so that nothing in it can end
+/// in Notes, and fuzzy matches from the translation memory are listed there
+/// (`TM 87% (reviewed): …`, the match's source with what differs from the
+/// segment's in `<del>`/`<ins>`). Cell text is escaped ([`escape`]) so that nothing in it can end
 /// a row, start a new one or become HTML; [`unescape`] reads a cell back
 /// (`bitext import` reads a reviewed file). The tables are written to a temporary file while the units stream
 /// in, so that the summary, known only at the end, can come first.
@@ -231,7 +234,33 @@ fn notes_cell(unit: &Unit) -> String {
     for flag in &unit.flags {
         notes.push(format!("⚠ {}", escape(&flag.to_string())));
     }
+    for m in &unit.matches {
+        notes.push(fuzzy_note(&unit.source, m));
+    }
     notes.join("; ")
+}
+
+/// A fuzzy match as a note: `TM 87% (reviewed): 今天<del>下雨</del><ins>晴天</ins>了 → It rained today.`
+/// The match's source is shown as it differs from the segment's: what only
+/// the memory's source has is struck out, what only the segment has is
+/// inserted.
+fn fuzzy_note(source: &str, m: &FuzzyMatch) -> String {
+    let mut diff = String::new();
+    for change in crate::text::diff(&m.source, source) {
+        match change {
+            Change::Same(text) => diff.push_str(&escape(text)),
+            Change::Removed(text) => {
+                diff.push_str(&format!("<del>{}</del>", escape(text)));
+            }
+            Change::Added(text) => diff.push_str(&format!("<ins>{}</ins>", escape(text))),
+        }
+    }
+    format!(
+        "TM {}% ({}): {diff} → {}",
+        m.score,
+        m.origin,
+        escape(&m.target)
+    )
 }
 
 /// Escape text for a GFM table cell: backslash-escape the ASCII punctuation

@@ -18,7 +18,9 @@ use crate::memory::MemoryEntry;
 
 /// Writes a TMX 1.4 document: a full header, then one `<tu>` per unit with a
 /// stable `tuid` (the segment id), `<prop>`s for paragraph, backend, model,
-/// origin, glossary terms, alignment bead (type and score) and flags, and one `<tuv>` per language (the target
+/// origin, glossary terms, alignment bead (type and score), flags and fuzzy
+/// matches from the translation memory (`x-fuzzy`: `87% (reviewed): 源 →
+/// target`), and one `<tuv>` per language (the target
 /// one only when there is a translation). The header carries no creation
 /// date, so the same inputs give byte-identical files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -77,6 +79,10 @@ impl XmlFormat for Tmx {
         }
         for flag in &unit.flags {
             prop(ev, "x-flag", &flag.to_string())?;
+        }
+        for m in &unit.matches {
+            let fuzzy = format!("{}% ({}): {} → {}", m.score, m.origin, m.source, m.target);
+            prop(ev, "x-fuzzy", &fuzzy)?;
         }
         tuv_with_codes(ev, &ctx.source_lang, &unit.source, &unit.codes)?;
         if !unit.target.is_empty() {

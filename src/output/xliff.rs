@@ -19,7 +19,10 @@ pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:2.0";
 /// wants) hold its glossary terms (`category="glossary"`) and flags
 /// (`category="flag"`); its `<segment state="…">` is `initial` when there is
 /// no translation (and then has no `<target>`), `reviewed` for a translation
-/// a person reviewed, `translated` otherwise.
+/// a person reviewed, `translated` otherwise. Fuzzy matches from the
+/// translation memory go first in the unit as translation candidates
+/// (`<mtc:matches>`, see [`MATCHES_NAMESPACE`]), referring to the segment
+/// (`id="s1"`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Xliff;
 
@@ -63,6 +66,7 @@ impl XmlFormat for Xliff {
         xml.event(Event::Start(
             BytesStart::new("unit").with_attributes([("id", id.as_str())]),
         ))?;
+        write_matches(xml, unit)?;
         let mut seen = Vec::new();
         let terms: Vec<String> = unit
             .terms
@@ -108,9 +112,12 @@ impl XmlFormat for Xliff {
             }
             xml.event(Event::End(BytesEnd::new("originalData")))?;
         }
-        xml.event(Event::Start(
-            BytesStart::new("segment").with_attributes([("state", state(unit))]),
-        ))?;
+        let mut segment = BytesStart::new("segment");
+        if !unit.matches.is_empty() {
+            segment.push_attribute(("id", SEGMENT_ID));
+        }
+        segment.push_attribute(("state", state(unit)));
+        xml.event(Event::Start(segment))?;
         xml.inline_element("source", &unit.source, &unit.codes, inline_code)?;
         if !unit.target.is_empty() {
             xml.inline_element("target", &unit.target, &unit.codes, inline_code)?;
@@ -119,6 +126,42 @@ impl XmlFormat for Xliff {
         xml.event(Event::End(BytesEnd::new("unit")))?;
         Ok(())
     }
+}
+
+/// The namespace of XLIFF 2.0's translation-candidates module.
+pub const MATCHES_NAMESPACE: &str = "urn:oasis:names:tc:xliff:matches:2.0";
+
+/// The id of a unit's one segment when translation candidates refer to it.
+const SEGMENT_ID: &str = "s1";
+
+/// A unit's fuzzy matches as XLIFF 2.0 translation candidates: one
+/// `<mtc:matches>` (first in the unit, as the schema wants), a
+/// `<mtc:match type="tm" similarity="87" origin="reviewed" ref="#s1">` per
+/// match with its `<source>` and `<target>`.
+fn write_matches(xml: &mut Xml<'_>, unit: &Unit) -> io::Result<()> {
+    if unit.matches.is_empty() {
+        return Ok(());
+    }
+    xml.event(Event::Start(
+        BytesStart::new("mtc:matches").with_attributes([("xmlns:mtc", MATCHES_NAMESPACE)]),
+    ))?;
+    let reference = format!("#{SEGMENT_ID}");
+    for m in &unit.matches {
+        let similarity = m.score.to_string();
+        let origin = m.origin.to_string();
+        xml.event(Event::Start(BytesStart::new("mtc:match").with_attributes(
+            [
+                ("ref", reference.as_str()),
+                ("type", "tm"),
+                ("similarity", similarity.as_str()),
+                ("origin", origin.as_str()),
+            ],
+        )))?;
+        xml.text_element("source", [], &m.source)?;
+        xml.text_element("target", [], &m.target)?;
+        xml.event(Event::End(BytesEnd::new("mtc:match")))?;
+    }
+    xml.event(Event::End(BytesEnd::new("mtc:matches")))
 }
 
 /// The id of a code's `<data>` in `<originalData>`: `d1o`, `d1c`, `d2`.

@@ -17,6 +17,7 @@ mod command;
 mod deploy;
 mod documents;
 mod dry_run;
+mod fuzzy;
 mod gloss;
 mod glossary;
 mod glossary_extract;

@@ -68,6 +68,7 @@ fn checked_units(text: &str, targets: &BTreeMap<u64, String>) -> Vec<Unit> {
                 repaired: false,
                 codes: Vec::new(),
                 bead: None,
+                matches: Vec::new(),
                 flags: Vec::new(),
             };
             check::check(&mut unit, &glossary, true);

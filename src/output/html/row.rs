@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{escape, origin_name, text};
-use crate::document::{FlagKind, Unit};
+use crate::document::{FlagKind, FuzzyMatch, Unit};
 use crate::output::WriteContext;
+use crate::text::Change;
 
 /// What a flag means and what to look at, shown with its badge.
 pub(super) fn explanation(kind: FlagKind) -> &'static str {
@@ -88,7 +89,7 @@ pub(super) fn end_chunk(out: &mut dyn Write) -> io::Result<()> {
 
 /// One row: the segment number (a link to the row), the source with its
 /// glossary terms marked, the translation, and the notes: origin, flags,
-/// bead.
+/// bead, fuzzy matches.
 pub(super) fn write_row(out: &mut dyn Write, ctx: &WriteContext, unit: &Unit) -> io::Result<()> {
     let id = unit.id;
     let origin = origin_name(unit.origin);
@@ -134,7 +135,48 @@ pub(super) fn write_row(out: &mut dyn Write, ctx: &WriteContext, unit: &Unit) ->
         text(out, explanation(flag.kind))?;
         out.write_all(b"</span></span>")?;
     }
+    for m in &unit.matches {
+        write_match(out, ctx, unit, m)?;
+    }
     writeln!(out, "</td></tr>")
+}
+
+/// A fuzzy match from the translation memory: its score and origin, its
+/// source as it differs from the segment's (what only the match has in
+/// `<del>`, what only the segment has in `<ins>`), and its translation.
+fn write_match(
+    out: &mut dyn Write,
+    ctx: &WriteContext,
+    unit: &Unit,
+    m: &FuzzyMatch,
+) -> io::Result<()> {
+    write!(
+        out,
+        "<div class=\"tm\"><span class=\"badge tm\" title=\"A translation in the memory of a text {}% like this one ({})\">TM {}%</span> <span class=\"tm-src\" lang=\"",
+        m.score, m.origin, m.score
+    )?;
+    text(out, &ctx.source_lang)?;
+    out.write_all(b"\">")?;
+    for change in crate::text::diff(&m.source, &unit.source) {
+        match change {
+            Change::Same(t) => text(out, t)?,
+            Change::Removed(t) => {
+                out.write_all(b"<del>")?;
+                text(out, t)?;
+                out.write_all(b"</del>")?;
+            }
+            Change::Added(t) => {
+                out.write_all(b"<ins>")?;
+                text(out, t)?;
+                out.write_all(b"</ins>")?;
+            }
+        }
+    }
+    out.write_all(" → <span class=\"tm-tgt\" lang=\"".as_bytes())?;
+    text(out, &ctx.target_lang)?;
+    out.write_all(b"\">")?;
+    text(out, &m.target)?;
+    out.write_all(b"</span></span></div>")
 }
 
 /// The source, escaped, with each glossary term in a `<mark>` that holds

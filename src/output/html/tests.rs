@@ -17,6 +17,7 @@ fn unit(id: u32, paragraph: usize, source: &str, target: &str) -> Unit {
         repaired: false,
         flags: Vec::new(),
         bead: None,
+        matches: Vec::new(),
         codes: Vec::new(),
     }
 }
