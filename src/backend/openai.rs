@@ -52,12 +52,14 @@ pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 pub const KEY_VAR: &str = "OPENAI_API_KEY";
 
 /// What the backend can do: terms go into the prompt as constraints. A
-/// batch is at most 150 segments and 3,000 characters: a reply of about
+/// batch is at most 250 segments and 3,000 characters: a reply of about
 /// 3,000 tokens, within the 4,096 output tokens some servers allow by
-/// default, and few requests to repeat the system prompt in.
+/// default, and few requests to repeat the system prompt and the terms in
+/// (the characters bound the reply; the segment count only keeps the list
+/// of ids one a model follows).
 pub const CAPABILITIES: Capabilities = Capabilities {
     terms: TermSupport::Prompt,
-    max_batch: 150,
+    max_batch: 250,
     max_chars: 3000,
     network: true,
     languages: Languages::Any,

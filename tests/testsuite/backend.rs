@@ -472,8 +472,8 @@ async fn timed_server() -> (MockServer, Arc<std::sync::Mutex<Vec<Duration>>>) {
 /// `server`, with `args` and the environment variables `env`; run on a
 /// blocking thread.
 /// The requests `openai` sends for the article (438 segments) without a
-/// glossary: batches of at most 150 segments.
-const ARTICLE_REQUESTS: usize = 3;
+/// glossary: batches of at most 3,000 characters (5,903 in all).
+const ARTICLE_REQUESTS: usize = 2;
 
 async fn translate_article(
     server: &MockServer,
@@ -524,12 +524,12 @@ async fn a_server_on_this_machine_is_reached_directly_whatever_the_proxy_setting
 
 #[tokio::test]
 async fn rpm_spaces_the_requests() {
-    // --rpm 120: one request every 500 ms at most, whatever the
-    // concurrency. The three requests of the article span two intervals at
-    // least; the bound allows for a request that reaches the server a
-    // little late (a slow machine spaces them further, never closer).
+    // --rpm 60: one request a second at most, whatever the concurrency.
+    // The two requests of the article span one interval at least; the
+    // bound allows for a request that reaches the server a little late (a
+    // slow machine spaces them further, never closer).
     let (server, times) = timed_server().await;
-    let run = translate_article(&server, &["--rpm", "120", "--concurrency", "4"], &[]).await;
+    let run = translate_article(&server, &["--rpm", "60", "--concurrency", "4"], &[]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let times = times.lock().unwrap().clone();
     assert_eq!(times.len(), ARTICLE_REQUESTS);

@@ -198,7 +198,7 @@ fn dry_run_prices_google_and_not_openai() {
     assert_eq!(openai.code, 0, "{}", openai.stderr);
     assert!(
         openai.stdout.contains(
-            "article.txt: 438 segments, 0 in translation memory, 3 requests, 5,903 characters\n"
+            "article.txt: 438 segments, 0 in translation memory, 2 requests, 5,903 characters\n"
         ),
         "{}",
         openai.stdout
