@@ -75,7 +75,8 @@ fn vocabulary() -> Vocabulary {
     }
     let jieba = jieba_rs::Jieba::new();
     let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    for word in jieba.cut(&texts, false) {
+    for token in jieba.cut(&texts, false) {
+        let word = token.word;
         if word.chars().any(|c| c.is_alphanumeric()) || word == "，" || word == "。" {
             *counts.entry(word.to_string()).or_default() += 1;
         }
@@ -146,7 +147,13 @@ fn main() {
     let sources: Vec<String> = (0..entries)
         .map(|_| vocabulary.sentence(&mut rng))
         .collect();
-    let glossary = Glossary::bundled().expect("bundled glossary");
+    // The bundled glossary's terms are normalised as a run does;
+    // BITEXT_BENCH_FUZZY_GLOSSARY=none leaves them out.
+    let glossary = if std::env::var("BITEXT_BENCH_FUZZY_GLOSSARY").as_deref() == Ok("none") {
+        Glossary::empty()
+    } else {
+        Glossary::bundled().expect("bundled glossary")
+    };
     let before = resident_kb();
     let start = Instant::now();
     let mut index = FuzzyIndex::new();
@@ -177,6 +184,7 @@ fn main() {
     let mut times = Vec::with_capacity(queries.len());
     let mut found_near = 0;
     let mut found_fresh = 0;
+    let mut slowest: Vec<(f64, usize, bool)> = Vec::new();
     for (query, is_near) in &queries {
         let terms: Vec<_> = glossary
             .annotate(query)
@@ -186,6 +194,7 @@ fn main() {
         let start = Instant::now();
         let found = index.lookup(query, &terms, 75);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
+        slowest.push((times[times.len() - 1], query.chars().count(), *is_near));
         if !found.is_empty() {
             if *is_near {
                 found_near += 1;
@@ -203,6 +212,16 @@ fn main() {
         pick(0.99),
         pick(1.0)
     );
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let shown: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(ms, chars, near)| {
+            let kind = if *near { "near-duplicate" } else { "fresh" };
+            format!("{ms:.1} ms ({chars} characters, {kind})")
+        })
+        .collect();
+    println!("slowest: {}", shown.join(", "));
     println!(
         "matches found: {found_near} of 500 near-duplicates, {found_fresh} of 500 fresh sentences"
     );

@@ -39,17 +39,48 @@ struct Entry {
     len: u32,
 }
 
+/// A hasher for the index's integer keys (bigrams, pair hashes): one
+/// multiplication, where the default hasher's resistance to chosen keys
+/// buys nothing.
+#[derive(Debug, Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+}
+
+type IntMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
+
 /// A fuzzy-match index over a memory's translations of one language pair.
+/// Add entries, then [`FuzzyIndex::finish`] before looking anything up.
 #[derive(Debug, Default)]
 pub struct FuzzyIndex {
     entries: Vec<Entry>,
     /// Every entry's normalised characters, one after the other.
     chars: Vec<u32>,
     /// For each bigram of normalised characters, the entries that have it,
-    /// in increasing order.
-    postings: HashMap<u64, Vec<u32>>,
-    /// Which entry holds a `(source, target)` pair, so each is kept once.
-    seen: HashMap<(Box<str>, Box<str>), u32>,
+    /// in increasing order. After [`FuzzyIndex::finish`], entries are
+    /// numbered by the length of their normalised text, so the entries of
+    /// a range of lengths are a range of ids.
+    postings: IntMap<u64, Vec<u32>>,
+    /// `by_length[l]`: the first entry whose normalised text has `l`
+    /// characters or more.
+    by_length: Vec<u32>,
+    /// The entries of each `(source, target)` hash, so each pair is kept
+    /// once (emptied by [`FuzzyIndex::finish`]).
+    seen: IntMap<u64, Vec<u32>>,
 }
 
 /// The normalised characters of `text`: see the [module](self) docs.
@@ -98,6 +129,20 @@ fn bigram(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
+/// A 64-bit hash of a source and its translation.
+fn pair_hash(source: &str, target: &str) -> u64 {
+    let mut hash: u64 = 0xCBF2_9CE4_8422_2325;
+    for b in source.bytes().chain([0]).chain(target.bytes()) {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+    }
+    hash
+}
+
+thread_local! {
+    /// Shared-bigram counts by entry, all zero between lookups.
+    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl FuzzyIndex {
     /// An empty index.
     pub fn new() -> Self {
@@ -118,8 +163,13 @@ impl FuzzyIndex {
     /// `reviewed`), with `glossary`'s terms normalised. The same pair added
     /// again is kept once (as reviewed if either was).
     pub fn add(&mut self, source: &str, target: &str, reviewed: bool, glossary: &Glossary) {
-        let key: (Box<str>, Box<str>) = (source.into(), target.into());
-        if let Some(&i) = self.seen.get(&key) {
+        let hash = pair_hash(source, target);
+        if let Some(ids) = self.seen.get(&hash)
+            && let Some(&i) = ids.iter().find(|&&i| {
+                let e = &self.entries[i as usize];
+                &*e.source == source && &*e.target == target
+            })
+        {
             self.entries[i as usize].reviewed |= reviewed;
             return;
         }
@@ -133,35 +183,57 @@ impl FuzzyIndex {
             return;
         }
         let id = self.entries.len() as u32;
-        let start = self.chars.len() as u32;
-        for pair in norm.windows(2) {
-            let list = self.postings.entry(bigram(pair[0], pair[1])).or_default();
-            if list.last() != Some(&id) {
-                list.push(id);
-            }
-        }
         self.chars.extend_from_slice(&norm);
         self.entries.push(Entry {
-            source: key.0.clone(),
-            target: key.1.clone(),
+            source: source.into(),
+            target: target.into(),
             reviewed,
-            start,
+            start: (self.chars.len() - norm.len()) as u32,
             len: norm.len() as u32,
         });
-        self.seen.insert(key, id);
+        self.seen.entry(hash).or_default().push(id);
     }
 
-    /// Done adding: drop what only adding needs.
+    /// Done adding: number the entries by length and build the bigram
+    /// lists.
     pub fn finish(&mut self) {
-        self.seen = HashMap::new();
-        for list in self.postings.values_mut() {
+        self.seen = IntMap::default();
+        self.entries.sort_by_key(|e| e.len);
+        let longest = self.entries.last().map_or(0, |e| e.len as usize);
+        self.by_length = (0..=longest + 1)
+            .map(|l| self.entries.partition_point(|e| (e.len as usize) < l) as u32)
+            .collect();
+        let mut postings: IntMap<u64, Vec<u32>> = IntMap::default();
+        for (id, entry) in self.entries.iter().enumerate() {
+            let id = id as u32;
+            let norm = &self.chars[entry.start as usize..(entry.start + entry.len) as usize];
+            for pair in norm.windows(2) {
+                let list = postings.entry(bigram(pair[0], pair[1])).or_default();
+                if list.last() != Some(&id) {
+                    list.push(id);
+                }
+            }
+        }
+        for list in postings.values_mut() {
             list.shrink_to_fit();
         }
-        self.chars.shrink_to_fit();
+        self.postings = postings;
     }
 
     fn norm(&self, entry: &Entry) -> &[u32] {
         &self.chars[entry.start as usize..(entry.start + entry.len) as usize]
+    }
+
+    /// The ids of the entries whose normalised text has from `min` to
+    /// `max` characters.
+    fn ids_of_lengths(&self, min: usize, max: usize) -> std::ops::Range<u32> {
+        let at = |l: usize| {
+            self.by_length
+                .get(l)
+                .copied()
+                .unwrap_or(self.entries.len() as u32)
+        };
+        at(min)..at(max + 1)
     }
 
     /// The best matches (at most [`MAX_MATCHES`]) for `source`, whose
@@ -185,65 +257,118 @@ impl FuzzyIndex {
         let min_len = (n as f64 * t).ceil() as usize;
         let max_len = (n as f64 / t).floor() as usize;
         let max_edits = ((1.0 - t) * max_len as f64).floor() as usize;
-        // The query's distinct bigrams, rarest list first.
+        let range = self.ids_of_lengths(min_len, max_len);
+        // The query's distinct bigrams' lists, cut to the lengths that can
+        // match, shortest first.
         let mut grams: Vec<u64> = query.windows(2).map(|w| bigram(w[0], w[1])).collect();
         grams.sort_unstable();
         grams.dedup();
         let mut lists: Vec<&[u32]> = grams
             .iter()
-            .map(|g| self.postings.get(g).map_or(&[][..], Vec::as_slice))
+            .map(|g| {
+                let list = self.postings.get(g).map_or(&[][..], Vec::as_slice);
+                let from = list.partition_point(|&id| id < range.start);
+                let to = list.partition_point(|&id| id < range.end);
+                &list[from..to]
+            })
             .collect();
         lists.sort_by_key(|l| l.len());
         let m = lists.len();
-        // Each edit takes at most two of the query's bigrams away.
+        // Each edit takes at most two of the query's bigrams away, so a
+        // match shares `needed` of them, and so one of the `prefix` rarest.
         let needed = m.saturating_sub(2 * max_edits).max(1);
         let prefix = m - needed + 1;
-        let len_ok = |id: u32| {
-            let len = self.entries[id as usize].len as usize;
-            (min_len..=max_len).contains(&len)
-        };
-        let mut counts: HashMap<u32, u16> = HashMap::new();
-        for list in &lists[..prefix] {
-            for &id in *list {
-                if len_ok(id) {
-                    *counts.entry(id).or_default() += 1;
+        COUNTS.with_borrow_mut(|counts| {
+            if counts.len() < self.entries.len() {
+                counts.resize(self.entries.len(), 0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for list in &lists[..prefix] {
+                for &id in *list {
+                    let count = &mut counts[id as usize];
+                    if *count == 0 {
+                        touched.push(id);
+                    }
+                    *count = count.saturating_add(1);
                 }
             }
-        }
-        // The other lists only count for the candidates found so far.
-        for (i, list) in lists[prefix..].iter().enumerate() {
-            let left = m - prefix - i;
-            counts.retain(|id, count| {
-                if list.binary_search(id).is_ok() {
-                    *count += 1;
+            // The other lists only count for the candidates found so far.
+            for list in &lists[prefix..] {
+                let probe = touched.len() * (usize::BITS - list.len().leading_zeros()) as usize;
+                if probe < list.len() {
+                    for &id in &touched {
+                        if list.binary_search(&id).is_ok() {
+                            counts[id as usize] += 1;
+                        }
+                    }
+                } else {
+                    for &id in *list {
+                        let count = &mut counts[id as usize];
+                        if *count > 0 {
+                            *count += 1;
+                        }
+                    }
                 }
-                usize::from(*count) + left - 1 >= needed
-            });
-        }
+            }
+            let mut candidates: Vec<(u16, u32)> = touched
+                .iter()
+                .map(|&id| (std::mem::take(&mut counts[id as usize]), id))
+                .filter(|&(count, _)| usize::from(count) >= needed)
+                .collect();
+            // Most shared first, so that the best are found early and the
+            // rest can be passed over by their bound.
+            candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.verify(source, &query, m, threshold, &candidates)
+        })
+    }
+
+    /// The best matches among `candidates` (shared-bigram count and id) for
+    /// a query with normalised characters `query` and `m` distinct bigrams.
+    fn verify(
+        &self,
+        source: &str,
+        query: &[u32],
+        m: usize,
+        threshold: u8,
+        candidates: &[(u16, u32)],
+    ) -> Vec<FuzzyMatch> {
+        let n = query.len();
+        let t = f64::from(threshold) / 100.0;
         let mut found: Vec<(u8, bool, u32)> = Vec::new();
-        for (&id, &count) in &counts {
-            if usize::from(count) < needed {
-                continue;
+        // The score a match must beat to enter the best so far.
+        let floor = |found: &[(u8, bool, u32)]| {
+            if found.len() < MAX_MATCHES {
+                threshold
+            } else {
+                found[MAX_MATCHES - 1].0
             }
+        };
+        for &(count, id) in candidates {
             let entry = &self.entries[id as usize];
             let norm = self.norm(entry);
             let longer = n.max(norm.len());
+            // At least one edit for every two bigrams not shared.
+            let fewest = (m - usize::from(count).min(m)).div_ceil(2);
+            let best_possible = (100 * (longer - fewest.min(longer)) / longer) as u8;
+            if best_possible < floor(&found) {
+                continue;
+            }
             let allowed = ((1.0 - t) * longer as f64).floor() as usize;
-            let Some(distance) = edit_distance_within(&query, norm, allowed) else {
+            let Some(distance) = edit_distance_within(query, norm, allowed) else {
                 continue;
             };
             let mut score = (100 * (longer - distance) / longer) as u8;
             if score == 100 && *entry.source != *source {
                 score = 99;
             }
-            if score >= threshold {
+            if score >= floor(&found) {
                 found.push((score, entry.reviewed, id));
+                found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+                found.truncate(MAX_MATCHES);
             }
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         found
             .into_iter()
-            .take(MAX_MATCHES)
             .map(|(score, reviewed, id)| {
                 let entry = &self.entries[id as usize];
                 FuzzyMatch {
@@ -370,9 +495,15 @@ mod tests {
                 c.windows(2).map(|w| (w[0], w[1])).collect()
             };
             let q_grams = grams(&query);
-            let best = scan.iter().filter(|s| !grams(s.1).is_disjoint(&q_grams)).map(|s| s.0).max();
-            let best_found = index.lookup(&query, &[], threshold).first().map(|m| m.score);
-            proptest::prop_assert!(best_found >= best, "{:?} vs {:?}", got, scan);
+            let mut best: Vec<u8> = scan
+                .iter()
+                .filter(|s| !grams(s.1).is_disjoint(&q_grams))
+                .map(|s| s.0)
+                .collect();
+            best.sort_unstable_by(|a, b| b.cmp(a));
+            best.truncate(MAX_MATCHES);
+            let found: Vec<u8> = index.lookup(&query, &[], threshold).iter().map(|m| m.score).collect();
+            proptest::prop_assert_eq!(found, best, "{:?} vs {:?}", got, scan);
         }
     }
 
