@@ -8,8 +8,12 @@
 //!
 //! - `requests`: what the server received (DeepL's glossary set-up included);
 //! - `wall`: from spawning the process to its exit;
-//! - `ideal`: `ceil(requests / concurrency) × latency`, the time the requests
-//!   take if they all go out in full waves of `concurrency` (4 by default);
+//! - `ideal`: the time the requests take if they all go out in full waves of
+//!   `concurrency` (4 by default): `(ceil(first / concurrency) +
+//!   ceil(repairs / concurrency)) × latency`, where the glossary repairs (chat
+//!   requests with placeholder tags) can only start when the batches they
+//!   repair are back, plus the fixed cost of a run (start, read, write),
+//!   which is the cached rerun's wall time;
 //! - then a rerun with the same translation memory, which must send nothing.
 //!
 //! The cases are `openai`, `openai --no-glossary`, `openai (ignores the
@@ -325,6 +329,9 @@ struct Measure {
     /// Of which translation batches; the others set up a glossary and must
     /// finish before any batch with glossary terms goes out.
     batches: usize,
+    /// Of which glossary repairs: chat requests with placeholder tags, sent
+    /// when the batch they repair is back.
+    repairs: usize,
     /// Characters of the article's segments (the source text translated).
     source_chars: usize,
     /// Characters the model reads: the messages of every chat request (the
@@ -488,10 +495,18 @@ async fn translate(
         .iter()
         .filter(|r| !r.url.path().ends_with("/glossaries"))
         .collect();
+    let repairs = batches
+        .iter()
+        .filter(|r| {
+            let body: Value = r.body_json().expect("a JSON body");
+            body["messages"].to_string().contains("<x id=")
+        })
+        .count();
     Measure {
         wall,
         requests: received.len(),
         batches: batches.len(),
+        repairs,
         source_chars: records
             .iter()
             .map(|r| r["source"].as_str().unwrap_or_default().chars().count())
@@ -548,7 +563,9 @@ fn print_table(rows: &[Row], latency: Duration, runs: usize) {
         let fresh = &row.fresh[0];
         let wall = Row::fastest(&row.fresh);
         let cached = Row::fastest(&row.cached);
-        let ideal = latency * fresh.requests.div_ceil(CONCURRENCY) as u32;
+        let waves = (fresh.requests - fresh.repairs).div_ceil(CONCURRENCY)
+            + fresh.repairs.div_ceil(CONCURRENCY);
+        let ideal = latency * waves as u32 + cached;
         let ratio = wall.as_secs_f64() / ideal.as_secs_f64().max(f64::MIN_POSITIVE);
         println!(
             "| {} | {} ({}) | {} / {} | {} | {ratio:.2} | {} / {} | {} | {:.2} ({:.2} as JSON bodies) |",

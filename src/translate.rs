@@ -598,13 +598,14 @@ impl<'a> TranslateStage<'a> {
         let caps = self.backend.capabilities();
         let mut pending: HashMap<SegmentId, (&SegmentRequest, Translated)> =
             to_repair.into_iter().map(|(r, t)| (r.id, (r, t))).collect();
-        let mut protected: Vec<SegmentRequest> = pending
-            .values()
-            .map(|(r, _)| with_placeholders(r))
-            .collect();
-        protected.sort_by_key(|r| r.id);
-        let mut out = Vec::with_capacity(protected.len());
-        for group in batches(&protected, caps.max_batch, caps.max_chars) {
+        // Batched by their source characters (the limit is the reply's
+        // size, which the placeholder tags hardly change), so the repairs of
+        // one batch go in one request.
+        let mut plain: Vec<SegmentRequest> = pending.values().map(|(r, _)| (*r).clone()).collect();
+        plain.sort_by_key(|r| r.id);
+        let mut out = Vec::with_capacity(plain.len());
+        for group in batches(&plain, caps.max_batch, caps.max_chars) {
+            let group: Vec<SegmentRequest> = group.iter().map(with_placeholders).collect();
             let replies = self
                 .repair_request(ctx, neighbours, &group, &mut pending)
                 .await?;

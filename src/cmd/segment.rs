@@ -5,8 +5,10 @@ use std::io::{self, Write};
 use super::{is_broken_pipe, stdout_error};
 use crate::cli::{SegmentArgs, SegmentFormat};
 use crate::config::{ReadConfig, language_tag};
+use crate::document::Paragraph;
 use crate::error::Result;
 use crate::input;
+use crate::markup::{FormatKind, Skeleton};
 use crate::segment::{Position, Segmenter};
 
 pub(super) fn segment(args: &SegmentArgs) -> Result<i32> {
@@ -33,7 +35,9 @@ pub(super) fn segment(args: &SegmentArgs) -> Result<i32> {
     Ok(if failed { 2 } else { 0 })
 }
 
-/// Stream the segments of one input to `out`.
+/// Print the segments of one input to `out`: a text streamed chunk by
+/// chunk, a document with structure (Markdown, HTML) read whole and cut
+/// into its translatable blocks first, as `translate` does.
 fn print_segments(
     segmenter: &Segmenter,
     input: &input::Input,
@@ -41,47 +45,75 @@ fn print_segments(
     format: SegmentFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut source = input::TextSource::open(input, config.encoding)?;
-    let mut position = Position::default();
     let name = input.display();
-    while let Some(chunk) = source.next_chunk()? {
-        for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
-            match format {
-                SegmentFormat::Text => {
-                    if paragraph.index > 1 {
-                        writeln!(out).map_err(stdout_error)?;
-                    }
-                    for s in &paragraph.segments {
-                        writeln!(out, "{}", s.text).map_err(stdout_error)?;
-                        if let Some(flag) = segmenter.long_segment_flag(&s.text) {
-                            eprintln!("warning: {name}:{}: segment {}: {flag}", s.line, s.id);
-                        }
-                    }
-                }
-                SegmentFormat::Jsonl => {
-                    for s in &paragraph.segments {
-                        let line = serde_json::json!({
-                            "file": name,
-                            "id": s.id,
-                            "paragraph": s.paragraph,
-                            "index": s.index,
-                            "line": s.line,
-                            "start": s.span.start,
-                            "end": s.span.end,
-                            "text": s.text,
-                            "flags": segmenter.long_segment_flag(&s.text).into_iter().collect::<Vec<_>>(),
-                        });
-                        writeln!(out, "{line}").map_err(stdout_error)?;
-                    }
-                }
+    let kind = config
+        .input_format
+        .unwrap_or_else(|| FormatKind::of_path(input.path()));
+    let mut count = 0;
+    if kind == FormatKind::Text {
+        let mut source = input::TextSource::open(input, config.encoding)?;
+        let mut position = Position::default();
+        while let Some(chunk) = source.next_chunk()? {
+            for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
+                print_paragraph(segmenter, &name, &paragraph, true, format, out)?;
             }
         }
+        count = position.paragraphs;
+    } else {
+        let decoded = input::read(input, config.encoding)?;
+        for paragraph in Skeleton::parse(kind, decoded.text).paragraphs(segmenter) {
+            print_paragraph(segmenter, &name, &paragraph, false, format, out)?;
+            count += 1;
+        }
     }
-    if position.paragraphs == 0 {
+    if count == 0 {
         return Err(crate::ErrorKind::EmptyInput {
             path: input.path().to_path_buf(),
         }
         .into());
+    }
+    Ok(())
+}
+
+/// Print one paragraph's segments. `spans`: the segments' byte spans are
+/// offsets in the input (a text), else they are left out (`null` in
+/// JSONL: a block's text is not a slice of a document with markup).
+fn print_paragraph(
+    segmenter: &Segmenter,
+    name: &str,
+    paragraph: &Paragraph,
+    spans: bool,
+    format: SegmentFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        SegmentFormat::Text => {
+            if paragraph.index > 1 {
+                writeln!(out).map_err(stdout_error)?;
+            }
+            for s in &paragraph.segments {
+                writeln!(out, "{}", s.text).map_err(stdout_error)?;
+                if let Some(flag) = segmenter.long_segment_flag(&s.text) {
+                    eprintln!("warning: {name}:{}: segment {}: {flag}", s.line, s.id);
+                }
+            }
+        }
+        SegmentFormat::Jsonl => {
+            for s in &paragraph.segments {
+                let line = serde_json::json!({
+                    "file": name,
+                    "id": s.id,
+                    "paragraph": s.paragraph,
+                    "index": s.index,
+                    "line": s.line,
+                    "start": spans.then_some(s.span.start),
+                    "end": spans.then_some(s.span.end),
+                    "text": s.text,
+                    "flags": segmenter.long_segment_flag(&s.text).into_iter().collect::<Vec<_>>(),
+                });
+                writeln!(out, "{line}").map_err(stdout_error)?;
+            }
+        }
     }
     Ok(())
 }

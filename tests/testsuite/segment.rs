@@ -803,3 +803,40 @@ proptest! {
 }
 
 mod srx_reference;
+
+#[test]
+fn segment_cuts_a_markdown_input_into_its_blocks_as_translate_does() {
+    let markdown = "---\ntitle: 不切\n---\n# 标题一\n\n这是**重要**的第一句。这是第二句。\n\n```\n代码不切。也不分。\n```\n\n- 列表项一\n- 列表项二。还有一句。\n";
+    let (run, _dir) = Bitext::new()
+        .file("a.md", markdown)
+        .args(["segment", "a.md"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Front matter and code are not text to translate; emphasis is an
+    // inline code; each block is a paragraph.
+    assert_eq!(
+        run.stdout,
+        "标题一\n\n这是⟨1⟩重要⟨/1⟩的第一句。\n这是第二句。\n\n列表项一\n\n列表项二。\n还有一句。\n"
+    );
+    let (run, _dir) = Bitext::new()
+        .file("a.txt", markdown)
+        .args([
+            "segment",
+            "a.txt",
+            "--input-format",
+            "markdown",
+            "--format",
+            "jsonl",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(first["text"], "这是⟨1⟩重要⟨/1⟩的第一句。");
+    assert_eq!(first["line"], 6);
+    assert_eq!(
+        first["start"],
+        serde_json::Value::Null,
+        "no file offsets for a block"
+    );
+}
