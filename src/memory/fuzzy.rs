@@ -47,7 +47,10 @@ struct IntHasher(u64);
 
 impl std::hash::Hasher for IntHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The product's high bits depend on every bit of the key, its low
+        // bits (which pick the bucket) only on the key's low bits: fold
+        // the high half in.
+        self.0 ^ (self.0 >> 32)
     }
 
     fn write(&mut self, bytes: &[u8]) {
