@@ -520,7 +520,7 @@ pub(crate) fn check_languages(
         })
         .map(|b| b.name)
         .collect();
-    let language = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let language = crate::text::primary_subtag(tag);
     let hint = if others.is_empty() {
         "no built-in backend does; use --backend command with your own program".to_string()
     } else {

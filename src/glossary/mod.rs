@@ -43,6 +43,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::document::{Document, SegmentId, TermMatch};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::{line_at, primary_subtag};
 
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
 pub const BUNDLED: &str = include_str!("../../glossary/glossary.tsv");
@@ -114,16 +115,12 @@ impl Glossary {
     /// `source_lang` to `target_lang` (matched on their primary subtag: a
     /// `zh-CN` run reads TBX `zh`, `zh-CN` and `zh-Hans` terms).
     pub fn load_all_with(paths: &[PathBuf], source_lang: &str, target_lang: &str) -> Result<Self> {
-        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_string();
         let mut entries = Vec::new();
         let mut names = Vec::new();
         for path in paths {
             let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
             let text = std::str::from_utf8(&bytes).map_err(|e| {
-                let line = 1 + bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
+                let line = line_at(&bytes, e.valid_up_to());
                 glossary_error(path, line, "not valid UTF-8; save the glossary as UTF-8")
             })?;
             let ext = path
@@ -137,8 +134,8 @@ impl Glossary {
                 entries.extend(tbx::parse(
                     path,
                     text,
-                    &primary(source_lang),
-                    &primary(target_lang),
+                    &primary_subtag(source_lang),
+                    &primary_subtag(target_lang),
                 )?);
             } else {
                 entries.extend(parse(path, text, if ext == "csv" { b',' } else { b'\t' })?);
