@@ -88,6 +88,42 @@ pub fn primary_subtag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// FNV-1a, 64 bits, of `bytes`: a content hash that is the same on every
+/// machine, build and run (unlike std's, which is seeded at random or may
+/// change between Rust releases). Backend fingerprints, glossary ids and
+/// shard assignments are made from it, so it never changes.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash = Fnv1a::default();
+    hash.write(bytes);
+    hash.finish()
+}
+
+/// [`fnv1a`] of pieces written one after another (the hash of their
+/// concatenation).
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// Add `bytes` to the hash.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash of everything written so far.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +136,18 @@ mod tests {
         for c in ['a', '。', '，', '・', 'あ', 'ア', '가', '1', '１'] {
             assert!(!is_han(c), "{c}");
         }
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // Test vectors of the FNV reference (isthe.com/chongo/tech/comp/fnv).
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+        let mut pieces = Fnv1a::default();
+        pieces.write(b"foo");
+        pieces.write(b"bar");
+        assert_eq!(pieces.finish(), fnv1a(b"foobar"));
     }
 
     #[test]

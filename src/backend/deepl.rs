@@ -46,12 +46,13 @@ use serde_json::json;
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::{
     Backend, BackendSettings, Capabilities, Formality, Languages, Price, SegmentReply,
-    SegmentRequest, TermSupport, TranslateContext, fnv1a, primary_subtag,
+    SegmentRequest, TermSupport, TranslateContext, primary_subtag,
 };
 use crate::backend::BackendInfo;
 use crate::error::Result;
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
+use crate::text::fnv1a;
 
 /// The backend's name.
 pub const NAME: &str = "deepl";

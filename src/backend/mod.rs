@@ -564,10 +564,3 @@ pub fn key_var(name: &str) -> Option<&'static str> {
         .find(|info| info.name == name)
         .and_then(|info| info.key_var)
 }
-
-/// FNV-1a, 64 bits: a content hash that is the same in every build.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}

@@ -43,7 +43,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::document::{Document, SegmentId, TermMatch};
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::{line_at, primary_subtag};
+use crate::text::{Fnv1a, line_at, primary_subtag};
 
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
 pub const BUNDLED: &str = include_str!("../../glossary/glossary.tsv");
@@ -186,7 +186,7 @@ impl Glossary {
                     .map_err(|e| Error::from(ErrorKind::Usage(format!("glossary: {e}"))))?,
             )
         };
-        let mut hash = Fnv::default();
+        let mut hash = Fnv1a::default();
         for e in &unique {
             for field in [&e.source, &e.target, &e.variants.join(";")] {
                 hash.write(field.as_bytes());
@@ -203,7 +203,7 @@ impl Glossary {
             entries: unique,
             names,
             matcher,
-            hash: hash.0,
+            hash: hash.finish(),
         })
     }
 
@@ -556,25 +556,6 @@ pub(crate) fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
         message: message.to_string(),
     }
     .into()
-}
-
-/// FNV-1a, 64 bits: a stable content hash (unlike `DefaultHasher`, whose
-/// output may change between Rust releases).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 #[cfg(test)]
