@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub use crate::cleared_env::CLEARED_ENV;
+
 /// A `bitext` invocation in a fresh temporary directory.
 pub struct Bitext {
     dir: tempfile::TempDir,
@@ -12,30 +14,6 @@ pub struct Bitext {
     stdin: Option<Vec<u8>>,
     env: Vec<(OsString, OsString)>,
 }
-
-/// Environment variables that would make a run depend on the machine it runs
-/// on (API keys, proxies): removed from every run unless a test sets them.
-pub const CLEARED_ENV: &[&str] = &[
-    "OPENAI_API_KEY",
-    "DEEPL_AUTH_KEY",
-    "GOOGLE_API_KEY",
-    "LIBRETRANSLATE_API_KEY",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "BITEXT_CACHE",
-    "PGHOST",
-    "PGPORT",
-    "PGUSER",
-    "PGPASSWORD",
-    "PGDATABASE",
-    "PGSSLMODE",
-];
 
 /// A `bitext` command that does not depend on the machine: no API key or
 /// proxy from the environment, and the translation memory under `dir`'s
