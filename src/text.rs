@@ -66,6 +66,33 @@ pub(crate) fn resolve_xml_reference(reference: &quick_xml::events::BytesRef<'_>)
     quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
 }
 
+/// The character an HTML character reference at the start of `text`
+/// stands for, and the reference's length in bytes: `&amp;` `&lt;` `&gt;`
+/// `&quot;` `&apos;` `&nbsp;` and numeric ones (`&#39;`, `&#x41;`, not
+/// `&#0;`). `None` for anything else, which stays as written.
+pub fn character_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('&')?;
+    // `;` is ASCII, so its position is a char boundary.
+    let semicolon = rest.bytes().take(11).position(|b| b == b';')?;
+    let decoded = match &rest[..semicolon] {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        name => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|&c| c != '\0')?
+        }
+    };
+    Some((decoded, semicolon + 2))
+}
+
 /// The 1-based line of the byte `offset` of `bytes` (clamped to its end):
 /// for messages that name a line.
 pub fn line_at(bytes: &[u8], offset: usize) -> usize {
@@ -148,6 +175,17 @@ mod tests {
         pieces.write(b"foo");
         pieces.write(b"bar");
         assert_eq!(pieces.finish(), fnv1a(b"foobar"));
+    }
+
+    #[test]
+    fn character_references_decode_with_their_length() {
+        assert_eq!(character_reference("&amp;b"), Some(('&', 5)));
+        assert_eq!(character_reference("&#39;s"), Some(('\'', 5)));
+        assert_eq!(character_reference("&#x4e2d;"), Some(('中', 8)));
+        assert_eq!(character_reference("&nbsp;"), Some(('\u{a0}', 6)));
+        for text in ["& b", "&copy;", "&#0;", "&#xD800;", "&amp", "amp;"] {
+            assert_eq!(character_reference(text), None, "{text}");
+        }
     }
 
     #[test]
