@@ -2,7 +2,7 @@
 //! `-o`, file arguments by stem), and resuming a batch with
 //! `--skip-existing`.
 
-use crate::harness::{Bitext, Run};
+use crate::harness::{Bitext, Run, run_async};
 
 /// The files below `sub` in a run's directory, relative to it, sorted.
 fn tree(run: &Run, sub: &str) -> Vec<String> {
@@ -340,9 +340,7 @@ async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, segments));
     }
     bitext = bitext.file("in/f5-empty.txt", "\n\n");
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "the empty input fails: {}", run.stderr);
     assert!(run.stderr.contains("f5-empty.txt"), "{}", run.stderr);
     let seen = seen.lock().unwrap().clone();
@@ -408,9 +406,7 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
         let segments = 90;
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, segments));
     }
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("(HTTP 401)"), "{}", run.stderr);
     assert_eq!(

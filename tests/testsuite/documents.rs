@@ -14,7 +14,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, jsonl, python,
+    Bitext, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, jsonl, python,
+    run_async,
 };
 
 /// What markdown-it-py sees in a Markdown text (front matter cut off
@@ -302,18 +303,12 @@ fn mangle(text: &str, id: u64) -> String {
     }
 }
 
-async fn bitext(command: Bitext) -> (Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || command.run())
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     let mangled = Arc::new(Mutex::new(HashSet::new()));
     let server = mangling_openai(mangled.clone()).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = bitext(article().args([
+    let (run, _dir) = run_async(article().args([
         "translate",
         "article.md",
         "--formats",

@@ -309,6 +309,30 @@ pub fn memory_entries(path: &Path) -> usize {
     memory_sources(path).len()
 }
 
+/// A translation to store in a memory: `text` from `backend` (and `model`),
+/// not repaired.
+pub fn stored(text: &str, backend: &str, model: Option<&str>) -> bitext::memory::StoredTranslation {
+    bitext::memory::StoredTranslation {
+        text: text.into(),
+        backend: backend.into(),
+        model: model.map(str::to_string),
+        repaired: false,
+    }
+}
+
+/// The memory key of `source` from zh-CN into en-US for the backend
+/// `fingerprint`, without glossary terms.
+pub fn memory_key(fingerprint: &str, source: &str) -> bitext::memory::MemoryKey {
+    bitext::memory::MemoryKey::new(
+        "zh-CN",
+        "en-US",
+        fingerprint,
+        &[],
+        |_| String::new(),
+        source,
+    )
+}
+
 /// Wait until `done` holds, checking every 20 ms, for at most `secs`
 /// seconds; a timeout fails the test, saying what was awaited.
 pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
@@ -382,6 +406,46 @@ pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTempl
             "finish_reason": finish_reason,
         }],
     }))
+}
+
+/// [`Bitext::run`] on a blocking thread, so that an async test's mock
+/// servers keep answering.
+pub async fn run_async(bitext: Bitext) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap()
+}
+
+/// The requests `server` has received so far.
+pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap()
+}
+
+/// A port on this machine that nothing listens on (it was free a moment ago).
+pub fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The English the fake DeepL servers give a text: `EN(n)`, `n` its
+/// characters.
+pub fn fake_english(text: &str) -> String {
+    format!("EN({})", text.chars().count())
+}
+
+/// A DeepL server on 127.0.0.1 whose `/v2/translate` answers every text,
+/// in order, with [`fake_english`].
+pub async fn deepl_server() -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/v2/translate"))
+        .respond_with(|request: &wiremock::Request| deepl_reply(request, fake_english))
+        .mount(&server)
+        .await;
+    server
 }
 
 /// A DeepL `/v2/translate` reply to `request`: each of its texts, in order,

@@ -5,37 +5,17 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use bitext::memory::{Memory, MemoryKey, StoredTranslation};
+use bitext::memory::{Memory, MemoryKey};
 
-use crate::harness::{Bitext, Run, assert_valid_tmx};
-
-fn entry(text: &str, backend: &str, model: Option<&str>) -> StoredTranslation {
-    StoredTranslation {
-        text: text.into(),
-        backend: backend.into(),
-        model: model.map(str::to_string),
-        repaired: false,
-    }
-}
-
-fn machine_key(fingerprint: &str, source: &str) -> MemoryKey {
-    MemoryKey::new(
-        "zh-CN",
-        "en-US",
-        fingerprint,
-        &[],
-        |_| String::new(),
-        source,
-    )
-}
+use crate::harness::{Bitext, Run, assert_valid_tmx, memory_key, stored};
 
 /// Store a machine translation of `source`.
 fn put_machine(cache: &Memory, backend: &str, model: &str, source: &str, text: &str) {
     let fingerprint = format!("{backend}|{model}");
     cache
         .put_machine(&[(
-            machine_key(&fingerprint, source),
-            entry(text, backend, Some(model)),
+            memory_key(&fingerprint, source),
+            stored(text, backend, Some(model)),
         )])
         .unwrap();
     // The next entry is stored later: "newest" is then well defined.
@@ -47,7 +27,7 @@ fn put_reviewed(cache: &Memory, source: &str, text: &str) {
     cache
         .put_reviewed(&[(
             MemoryKey::reviewed("zh-CN", "en-US", source),
-            entry(text, "review", None),
+            stored(text, "review", None),
         )])
         .unwrap();
     std::thread::sleep(Duration::from_millis(5));

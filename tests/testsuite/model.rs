@@ -5,9 +5,12 @@
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request};
 
-use crate::harness::{Bitext, Run, chat_reply, chat_segments, chat_user, jsonl};
+use crate::harness::{
+    Bitext, chat_reply, chat_segments, chat_user, dead_port, deepl_server, jsonl, received,
+    run_async,
+};
 
 /// A chat server that answers every segment of a request by id with
 /// `EN <id>`, and records the requests.
@@ -27,58 +30,30 @@ async fn chat_server() -> MockServer {
     server
 }
 
-/// DeepL's `/v2/translate`, answering each text in order.
-async fn deepl_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let texts: Vec<Value> = body["text"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .enumerate()
-                .map(|(i, _)| json!({"detected_source_language": "ZH", "text": format!("EN {i}")}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translations": texts }))
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn run_bitext(bitext: Bitext) -> (Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap()
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.unwrap()
-}
-
 fn system(request: &Request) -> String {
     let body: Value = request.body_json().unwrap();
     body["messages"][0]["content"].as_str().unwrap().to_string()
 }
 
-/// A port where nothing listens.
-fn dead_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 const TEXT: &str = "开展创先争优活动。他说。\n";
+
+/// `bitext translate a.txt` of [`TEXT`] with `backend` at `base`.
+fn translate_a_txt(backend: &str, base: &str) -> Bitext {
+    Bitext::new().file("a.txt", TEXT).args([
+        "translate",
+        "a.txt",
+        "--backend",
+        backend,
+        "--base-url",
+        base,
+    ])
+}
 
 #[tokio::test]
 async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
     let server = chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(Bitext::new()
+    let (run, _dir) = run_async(Bitext::new()
         .file("a.txt", TEXT)
         .file(
             "prompt.txt",
@@ -116,18 +91,9 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
 async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
     let server = chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (run, _dir) = run_async(
+        translate_a_txt("openai", &base)
             .file("style.md", "Say \"the Ministry\" after the first mention.")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "openai",
-                "--base-url",
-                &base,
-            ])
             .args(["--style", "style.md"]),
     )
     .await;
@@ -154,20 +120,11 @@ async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
 #[test]
 fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
     let dead = format!("http://127.0.0.1:{}/v1", dead_port());
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", TEXT)
+    let (run, _dir) = translate_a_txt("openai", &dead)
         .file(
             "prompt.txt",
             "Translate {{source_lang}}.\nUse {{glossary}} here.\n",
         )
-        .args([
-            "translate",
-            "a.txt",
-            "--backend",
-            "openai",
-            "--base-url",
-            &dead,
-        ])
         .args(["--prompt", "prompt.txt"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -208,18 +165,9 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
 #[tokio::test]
 async fn formality_reaches_deepl() {
     let server = deepl_server().await;
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (run, _dir) = run_async(
+        translate_a_txt("deepl", &server.uri())
             .env("DEEPL_AUTH_KEY", "k:fx")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "deepl",
-                "--base-url",
-                &server.uri(),
-            ])
             .args([
                 "--no-glossary",
                 "--target-lang",
@@ -240,22 +188,13 @@ async fn formality_reaches_deepl() {
 
     // In bitext.toml, and `prefer-more` into a language without formality.
     let server = deepl_server().await;
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (run, _dir) = run_async(
+        translate_a_txt("deepl", &server.uri())
             .file(
                 "bitext.toml",
                 "[backend.deepl]\nformality = \"prefer-more\"\n",
             )
             .env("DEEPL_AUTH_KEY", "k:fx")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "deepl",
-                "--base-url",
-                &server.uri(),
-            ])
             .args(["--no-glossary"]),
     )
     .await;
@@ -327,7 +266,7 @@ async fn presets_talk_to_a_local_server_without_a_key() {
     for (preset, model) in [("ollama", "qwen2.5:7b"), ("llamacpp", "default")] {
         let server = chat_server().await;
         let base = format!("{}/v1", server.uri());
-        let (run, _dir) = run_bitext(
+        let (run, _dir) = run_async(
             Bitext::new()
                 .file("a.txt", TEXT)
                 // The machine's OpenAI key is not for a server on this machine.
@@ -420,20 +359,11 @@ fn a_preset_whose_server_is_not_running_says_how_to_start_it() {
             "start it with `llama-server -m model.gguf --port 8080`",
         ),
     ] {
-        let (run, _dir) = Bitext::new()
-            .file("a.txt", TEXT)
+        let (run, _dir) = translate_a_txt(preset, &dead)
             .file(
                 "bitext.toml",
                 format!("[backend.{preset}]\nmax_retries = 0\n"),
             )
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                preset,
-                "--base-url",
-                &dead,
-            ])
             .run();
         assert_eq!(run.code, 2, "{preset}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -465,7 +395,7 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "--no-cache",
         "--no-glossary",
     ];
-    let (plan, _dir) = run_bitext(
+    let (plan, _dir) = run_async(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args)
@@ -494,7 +424,7 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "a dry run sends nothing"
     );
 
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args),

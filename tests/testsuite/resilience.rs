@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
     Bitext, bitext_command, chat_reply, chat_segments, fixture_path, memory_entries,
-    memory_sources, wait_until,
+    memory_sources, run_async, wait_until,
 };
 
 /// The "translation" every mock gives: a function of the source alone, so a
@@ -75,6 +75,17 @@ fn article_args(base: &str) -> Vec<String> {
     .collect()
 }
 
+/// `bitext translate` of the article in batches of 40 through the chat
+/// server `server`, in a fresh directory.
+async fn translate_article(server: &MockServer) -> (crate::harness::Run, tempfile::TempDir) {
+    let base = format!("{}/v1", server.uri());
+    let bitext = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .file("batches.toml", BATCHES)
+        .args(article_args(&base));
+    run_async(bitext).await
+}
+
 #[tokio::test]
 async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
     let server = MockServer::start().await;
@@ -124,14 +135,7 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
         })
         .mount(&server)
         .await;
-    let base = format!("{}/v1", server.uri());
-    let bitext = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .file("batches.toml", BATCHES)
-        .args(article_args(&base));
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = units(&run);
     assert_eq!(units.len(), 438);
@@ -175,14 +179,7 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
         })
         .mount(&server)
         .await;
-    let base = format!("{}/v1", server.uri());
-    let bitext = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .file("batches.toml", BATCHES)
-        .args(article_args(&base));
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout.contains("1 segment has no translation"),

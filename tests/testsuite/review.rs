@@ -11,6 +11,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
     Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_segments, fixture_path, jsonl, python,
+    run_async,
 };
 
 // ---------------------------------------------------------------- XLIFF
@@ -250,9 +251,22 @@ pub(crate) async fn bitext(
         None => Bitext::new().fixture("article.txt", "article.txt"),
     }
     .args(args.iter().copied());
-    tokio::task::spawn_blocking(move || command.run())
-        .await
-        .unwrap()
+    run_async(command).await
+}
+
+/// `bitext import FILE --cache tm.redb` in `dir`: it must import three
+/// reviewed translations and find the article's 435 other rows unchanged.
+async fn import_three_edits(dir: tempfile::TempDir, file: &str) -> (Run, tempfile::TempDir) {
+    let (import, dir) = bitext(Some(dir), &["import", file, "--cache", "tm.redb"]).await;
+    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
+    assert!(
+        import
+            .stdout
+            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
+        "{}",
+        import.stdout
+    );
+    (import, dir)
 }
 
 /// `translate` the article against `server` with `model`, all formats, the
@@ -463,19 +477,7 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     }
     std::fs::write(first.dir.join("output/article.md"), &markdown).unwrap();
 
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.md", "--cache", "tm.redb"],
-    )
-    .await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
-    );
+    let (import, dir) = import_three_edits(dir, "output/article.md").await;
     assert_eq!(import.stderr, "");
 
     let (rerun, dir) = rerun_without_requests_for(dir, &[36, 121, 377]).await;
@@ -578,19 +580,7 @@ async fn xliff_round_trip_carries_three_edits_over_as_reviewed() {
     std::fs::write(&path, &xliff).unwrap();
     assert_valid_xliff(&path);
 
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.xlf", "--cache", "tm.redb"],
-    )
-    .await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
-    );
+    let (_, dir) = import_three_edits(dir, "output/article.xlf").await;
 
     let (rerun, _dir) = rerun_without_requests_for(dir, &[10, 106, 428]).await;
     let plain: Vec<(u32, &str)> = edits.iter().map(|&(id, _, text)| (id, text)).collect();
