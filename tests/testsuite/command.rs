@@ -16,6 +16,16 @@ fn with_fake_mt(bitext: Bitext, args: &str) -> Bitext {
         .args(["--command", &format!("python3 '{script}' {args}")])
 }
 
+/// `bitext translate a.txt EXTRA` of `text`, through a program that echoes
+/// its input.
+fn translate_echoed(text: &str, extra: &[&str]) -> (Run, tempfile::TempDir) {
+    let bitext = Bitext::new()
+        .file("a.txt", text)
+        .args(["translate", "a.txt"])
+        .args(extra);
+    with_fake_mt(bitext, "--echo").run()
+}
+
 /// The lines a file holds (0 when it does not exist).
 fn lines(run: &Run, name: &str) -> usize {
     std::fs::read_to_string(run.dir.join(name)).map_or(0, |t| t.lines().count())
@@ -23,23 +33,11 @@ fn lines(run: &Run, name: &str) -> usize {
 
 #[test]
 fn a_command_that_echoes_its_input_exits_1_and_says_so() {
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt", "--quiet"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed(TEXT, &["--quiet"]);
     // --quiet: nothing on stdout, the exit code still tells.
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.stdout, "");
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed(TEXT, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout
@@ -58,13 +56,7 @@ fn a_command_that_echoes_its_input_exits_1_and_says_so() {
 
 #[test]
 fn one_untranslated_segment_is_singular() {
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", "会议结束.\n")
-            .args(["translate", "a.txt"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed("会议结束.\n", &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout
@@ -139,13 +131,7 @@ fn a_command_gets_the_model_it_is_given() {
 /// (issue 11: an echoing program's output came back from the memory).
 #[test]
 fn a_source_passed_through_is_not_kept_in_the_memory() {
-    let (echo, dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt", "--cache", "tm.redb"]),
-        "--echo",
-    )
-    .run();
+    let (echo, dir) = translate_echoed(TEXT, &["--cache", "tm.redb"]);
     assert_eq!(echo.code, 1, "{}", echo.stderr);
     let (rerun, _dir) = with_fake_mt(
         Bitext::in_dir(dir).args(["translate", "a.txt", "--cache", "tm.redb", "--force"]),

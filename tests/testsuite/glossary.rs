@@ -37,7 +37,8 @@ fn longest_match_wins_over_contained_entries() {
     assert_eq!(found, ["创先争优", "争优"]);
 }
 
-fn entries(g: &Glossary) -> Vec<(String, String, Vec<String>, String)> {
+/// Each entry of `g` as (source, target, variants, note).
+pub(crate) fn entries(g: &Glossary) -> Vec<(String, String, Vec<String>, String)> {
     g.entries()
         .iter()
         .map(|e| {

@@ -14,6 +14,7 @@ use bitext::glossary::extract::{
 use bitext::segment::Segmenter;
 
 use crate::bitext_snapshot;
+use crate::glossary::entries;
 use crate::harness::{Bitext, fixture_path};
 
 /// The dictionary backend (and with it CC-CEDICT and jieba), loaded once.
@@ -142,49 +143,31 @@ fn candidates_have_no_stop_character_at_their_edges() {
 /// same entries; every entry is noted as proposed.
 #[test]
 fn output_loads_as_a_glossary_in_tsv_and_tbx() {
-    let (tsv, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .fixture("review/article.good.jsonl", "good.jsonl")
-        .args([
-            "glossary",
-            "extract",
-            "article.txt",
-            "--aligned",
-            "good.jsonl",
-        ])
-        .args(["--top", "40", "-o", "terms.tsv"])
-        .run();
-    assert_eq!(tsv.code, 0, "{}", tsv.stderr);
-    let (tbx, _dir2) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .fixture("review/article.good.jsonl", "good.jsonl")
-        .args([
-            "glossary",
-            "extract",
-            "article.txt",
-            "--aligned",
-            "good.jsonl",
-        ])
-        .args(["--top", "40", "--format", "tbx", "-o", "terms.tbx"])
-        .run();
-    assert_eq!(tbx.code, 0, "{}", tbx.stderr);
+    // The top 40 from the article and its human translation, with `args`.
+    let extract = |args: &[&str]| {
+        let (run, dir) = Bitext::new()
+            .fixture("article.txt", "article.txt")
+            .fixture("review/article.good.jsonl", "good.jsonl")
+            .args([
+                "glossary",
+                "extract",
+                "article.txt",
+                "--aligned",
+                "good.jsonl",
+                "--top",
+                "40",
+            ])
+            .args(args)
+            .run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (run, dir)
+    };
+    let (tsv, _dir) = extract(&["-o", "terms.tsv"]);
+    let (tbx, _dir2) = extract(&["--format", "tbx", "-o", "terms.tbx"]);
     let from_tsv = Glossary::load(&tsv.dir.join("terms.tsv")).unwrap();
     let from_tbx = Glossary::load(&tbx.dir.join("terms.tbx")).unwrap();
     assert_eq!(from_tsv.len(), 40);
-    let rows = |g: &Glossary| -> Vec<(String, String, Vec<String>, String)> {
-        g.entries()
-            .iter()
-            .map(|e| {
-                (
-                    e.source.clone(),
-                    e.target.clone(),
-                    e.variants.clone(),
-                    e.note.clone(),
-                )
-            })
-            .collect()
-    };
-    assert_eq!(rows(&from_tsv), rows(&from_tbx));
+    assert_eq!(entries(&from_tsv), entries(&from_tbx));
     for e in from_tsv.entries() {
         assert!(
             e.note.starts_with("proposed by bitext glossary extract"),
