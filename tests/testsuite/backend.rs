@@ -700,6 +700,22 @@ fn deepl_with_glossary(server: &MockServer) -> BackendSettings {
     s
 }
 
+/// Translate a sentence with a term through the DeepL server `server`, with
+/// the test glossary; the body of the first request it received to `path`
+/// by `method`.
+async fn translate_with_glossary(server: &MockServer, method: &str, path: &str) -> Value {
+    build("deepl", &deepl_with_glossary(server))
+        .translate_texts(&["开展创先争优活动."])
+        .await
+        .unwrap();
+    received(server)
+        .await
+        .iter()
+        .find(|r| r.method.as_str() == method && r.url.path() == path)
+        .map(|r| r.body_json().unwrap())
+        .unwrap()
+}
+
 /// DeepL's glossary creation, answered by `reply`.
 fn create_glossary(reply: impl wiremock::Respond + 'static) -> Mock {
     Mock::given(method("POST"))
@@ -837,17 +853,7 @@ async fn deepl_reuses_a_glossary_an_earlier_run_made() {
     create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "new"})))
         .mount(&first)
         .await;
-    let s = deepl_with_glossary(&first);
-    build("deepl", &s)
-        .translate_texts(&["开展创先争优活动."])
-        .await
-        .unwrap();
-    let name = received(&first)
-        .await
-        .iter()
-        .find(|r| r.method.as_str() == "POST" && r.url.path() == "/v2/glossaries")
-        .map(|r| r.body_json::<Value>().unwrap()["name"].clone())
-        .unwrap();
+    let name = translate_with_glossary(&first, "POST", "/v2/glossaries").await["name"].clone();
 
     // Second run: the account already has it.
     let second = deepl_server().await;
@@ -863,18 +869,8 @@ async fn deepl_reuses_a_glossary_an_earlier_run_made() {
         .expect(0)
         .mount(&second)
         .await;
-    let s = deepl_with_glossary(&second);
-    build("deepl", &s)
-        .translate_texts(&["开展创先争优活动."])
-        .await
-        .unwrap();
-    let sent = received(&second)
-        .await
-        .iter()
-        .find(|r| r.url.path() == "/v2/translate")
-        .map(|r| r.body_json::<Value>().unwrap()["glossary_id"].clone())
-        .unwrap();
-    assert_eq!(sent, "old");
+    let sent = translate_with_glossary(&second, "POST", "/v2/translate").await;
+    assert_eq!(sent["glossary_id"], "old");
 }
 
 #[tokio::test]

@@ -405,22 +405,12 @@ async fn what_needs_no_repair_is_in_the_memory_before_the_repairs_land() {
     let path = dir.path().join("tm.redb");
     let (backend, _) = Scripted::new(TermSupport::Prompt, |batch, _| {
         if batch[0].markup {
-            return Err(ErrorKind::BackendFatal {
-                backend: "scripted".into(),
-                message: "quota".into(),
-            }
-            .into());
+            return Err(quota_error());
         }
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
     let glossary = Glossary::bundled().unwrap();
-    let pipeline = Pipeline::new(
-        Segmenter::default(),
-        Some(glossary.clone()),
-        Box::new(backend),
-        Options::default(),
-    )
-    .with_cache(bitext::memory::Memory::open(&path).unwrap());
+    let pipeline = with_memory(backend, &glossary, &path);
     assert!(pipeline.translate(&article()).await.is_err());
     drop(pipeline);
     let mut stored = Vec::new();
@@ -461,21 +451,11 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
     let run_with_cache = |fail_after: Option<usize>| {
         let (backend, calls) = Scripted::new(TermSupport::Placeholder, move |batch, n| {
             if fail_after.is_some_and(|k| n >= k) {
-                return Err(ErrorKind::BackendFatal {
-                    backend: "scripted".into(),
-                    message: "quota".into(),
-                }
-                .into());
+                return Err(quota_error());
             }
             Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
         });
-        let pipeline = Pipeline::new(
-            Segmenter::default(),
-            Some(glossary.clone()),
-            Box::new(backend),
-            Options::default(),
-        )
-        .with_cache(bitext::memory::Memory::open(&path).unwrap());
+        let pipeline = with_memory(backend, &glossary, &path);
         (pipeline, calls)
     };
     // A run that dies after 10 requests keeps what those brought back ...
@@ -501,6 +481,26 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
         assert_eq!(a.target, b.target);
         assert_eq!(b.origin, bitext::document::Origin::Cache);
     }
+}
+
+/// What a backend says when its quota runs out: an error that stops the run.
+fn quota_error() -> bitext::Error {
+    ErrorKind::BackendFatal {
+        backend: "scripted".into(),
+        message: "quota".into(),
+    }
+    .into()
+}
+
+/// A pipeline with `backend`, `glossary` and the translation memory at `path`.
+fn with_memory(backend: Scripted, glossary: &Glossary, path: &std::path::Path) -> Pipeline {
+    Pipeline::new(
+        Segmenter::default(),
+        Some(glossary.clone()),
+        Box::new(backend),
+        Options::default(),
+    )
+    .with_cache(bitext::memory::Memory::open(path).unwrap())
 }
 
 /// Run the whole pipeline on the article file with `backend`, no glossary,
