@@ -1347,15 +1347,18 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
         "[backend.deepl]\nbase_url = \"{}\"\napi_key = \"test-key:fx\"\n",
         server.uri()
     );
-    let (run, _dir) = run_async(
-        Bitext::new()
-            .file("a.txt", "中文.")
-            .file("bitext.toml", &config)
-            // Readable by others whatever the umask.
-            .mode("bitext.toml", 0o644)
-            .args(["translate", "a.txt", "--backend", "deepl"]),
-    )
-    .await;
+    // `translate` with the config file readable with `mode` (whatever the
+    // umask).
+    let translate = |mode: u32| {
+        run_async(
+            Bitext::new()
+                .file("a.txt", "中文.")
+                .file("bitext.toml", &config)
+                .mode("bitext.toml", mode)
+                .args(["translate", "a.txt", "--backend", "deepl"]),
+        )
+    };
+    let (run, _dir) = translate(0o644).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains(
@@ -1372,14 +1375,7 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
     assert!(!run.stderr.contains("test-key"));
     assert!(received(&server).await.is_empty());
 
-    let (run, _dir) = run_async(
-        Bitext::new()
-            .file("a.txt", "中文.")
-            .file("bitext.toml", &config)
-            .mode("bitext.toml", 0o600)
-            .args(["translate", "a.txt", "--backend", "deepl"]),
-    )
-    .await;
+    let (run, _dir) = translate(0o600).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     // The mock answers only requests with this key in the header.
