@@ -19,8 +19,8 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, assert_valid_tmx, chat_reply, chat_user, dead_port, fake_english, fixture_path,
-    received, run_async,
+    Bitext, assert_contains, assert_valid_tmx, chat_reply, chat_user, dead_port, fake_english,
+    fixture_path, received, run_async,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -212,7 +212,7 @@ async fn openai_sends_one_json_batch_with_context_and_batch_terms() {
     assert_eq!(body["messages"][0]["role"], "system");
     let system = body["messages"][0]["content"].as_str().unwrap();
     assert!(system.contains("Chinese (zh-CN)") && system.contains("English (en-US)"));
-    assert!(system.contains("not instructions"), "{system}");
+    assert_contains(&system, "not instructions");
     assert_eq!(body["messages"][1]["role"], "user");
     let user = chat_user(request);
     assert_eq!(
@@ -352,8 +352,8 @@ async fn openai_401_stops_the_run_naming_the_variable_not_the_key() {
     let err = backend.translate_texts(&["你好."]).await.unwrap_err();
     assert!(is_fatal(&err), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("rejected the key (HTTP 401)"), "{message}");
-    assert!(message.contains("check OPENAI_API_KEY"), "{message}");
+    assert_contains(&message, "rejected the key (HTTP 401)");
+    assert_contains(&message, "check OPENAI_API_KEY");
     assert!(!message.contains("sk-secret-777"), "{message}");
     assert!(!format!("{err:?}").contains("sk-secret-777"));
     assert_eq!(received(&server).await.len(), 1, "no retry on 401");
@@ -1259,7 +1259,7 @@ async fn cli_translates_with_an_openai_compatible_server() {
         let segments = chat_user(&request)["segments"].as_array().unwrap().len();
         assert!((1..=max_batch).contains(&segments), "{segments}");
     }
-    assert!(run.stdout.contains("with openai"), "{}", run.stdout);
+    assert_contains(&run.stdout, "with openai");
 }
 
 #[tokio::test]
@@ -1281,11 +1281,9 @@ async fn cli_rejected_key_is_one_line_without_the_key() {
     )
     .await;
     assert_ne!(run.code, 0);
-    assert!(
-        run.stderr
-            .contains("rejected the key (HTTP 401); check OPENAI_API_KEY"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "rejected the key (HTTP 401); check OPENAI_API_KEY",
     );
     assert!(!run.stderr.contains("sk-cli-secret-42"));
     assert!(!run.stdout.contains("sk-cli-secret-42"));
@@ -1346,6 +1344,7 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
     let config = format!(
         "[backend.deepl]\nbase_url = \"{}\"\napi_key = \"test-key:fx\"\n",
         server.uri()
+    assert_contains(&run.stderr, "no API key: set DEEPL_AUTH_KEY");
     );
     // `translate` with the config file readable with `mode` (whatever the
     // umask).
@@ -1360,17 +1359,9 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
     };
     let (run, _dir) = translate(0o644).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "warning: bitext.toml: api_key ignored because other users can read the file; run `chmod 600 bitext.toml`"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("no API key: set DEEPL_AUTH_KEY"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "warning: bitext.toml: api_key ignored because other users can read the file; run `chmod 600 bitext.toml`",
     );
     assert!(!run.stderr.contains("test-key"));
     assert!(received(&server).await.is_empty());
@@ -1395,7 +1386,7 @@ fn cli_refuses_plain_http_to_another_machine() {
         .env("OPENAI_API_KEY", "k")
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("pass --allow-http"), "{}", run.stderr);
+    assert_contains(&run.stderr, "pass --allow-http");
     assert!(run.files("output").is_empty());
 }
 

@@ -2,7 +2,7 @@
 //! `-o`, file arguments by stem), and resuming a batch with
 //! `--skip-existing`.
 
-use crate::harness::{Bitext, Run, run_async};
+use crate::harness::{Bitext, Run, assert_contains, run_async};
 
 /// The files below `sub` in a run's directory, relative to it, sorted.
 fn tree(run: &Run, sub: &str) -> Vec<String> {
@@ -74,11 +74,9 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         ("浅.".to_string(), "in/a.txt".to_string())
     );
     // The summary names every output by its path.
-    assert!(
-        run.stdout
-            .contains("  in/sub/deeper/a.txt → out/sub/deeper/a.jsonl, out/sub/deeper/a.tmx\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "  in/sub/deeper/a.txt → out/sub/deeper/a.jsonl, out/sub/deeper/a.tmx\n",
     );
 
     // A new file with the same name elsewhere renames nothing.
@@ -187,11 +185,9 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("\n  skipped: 2 files whose outputs all exist (--skip-existing)\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  skipped: 2 files whose outputs all exist (--skip-existing)\n",
     );
     assert_eq!(run.stderr, "bitext: in/c.txt: 1 segment written\n");
 
@@ -342,7 +338,7 @@ async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
     bitext = bitext.file("in/f5-empty.txt", "\n\n");
     let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "the empty input fails: {}", run.stderr);
-    assert!(run.stderr.contains("f5-empty.txt"), "{}", run.stderr);
+    assert_contains(&run.stderr, "f5-empty.txt");
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().all(|s| s.files.len() == 1), "{seen:?}");
     let of = |f: usize| seen.iter().filter(move |s| s.files == [f]);
@@ -408,7 +404,7 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
     }
     let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("(HTTP 401)"), "{}", run.stderr);
+    assert_contains(&run.stderr, "(HTTP 401)");
     assert_eq!(
         tree(&run, "out"),
         ["f1.jsonl", "f1.tmx", "f2.jsonl", "f2.tmx"],
@@ -418,9 +414,5 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
     for n in 1..=2 {
         assert_eq!(sources(&run, &format!("out/f{n}.jsonl")).len(), 90);
     }
-    assert!(
-        run.stdout.contains("2 more inputs not translated"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "2 more inputs not translated");
 }

@@ -1,7 +1,7 @@
 //! The command line: the main job, batches, and bad input.
 
 use crate::bitext_snapshot;
-use crate::harness::Bitext;
+use crate::harness::{Bitext, assert_contains};
 
 #[test]
 fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
@@ -302,22 +302,18 @@ fn counts_in_the_summary_agree_with_their_nouns() {
         first.starts_with("Translated 1 file (1 paragraph, 1 segment) with dictionary in "),
         "{first}"
     );
-    assert!(
-        run.stdout
-            .contains("\n  requests: 1, from translation memory: 0 segments\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  requests: 1, from translation memory: 0 segments\n",
     );
     let (run, _dir) = Bitext::new()
         .file("a.txt", "中文.\n")
         .args(["translate", "a.txt", "--dry-run"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("a.txt: 1 segment, 0 in translation memory, 1 request, 3 characters\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "a.txt: 1 segment, 0 in translation memory, 1 request, 3 characters\n",
     );
 }
 
@@ -456,7 +452,7 @@ fn backends_says_how_each_backend_gets_the_glossary() {
     );
     assert!(!glossary.contains("in the prompt"), "{glossary}");
     let openai = block("openai");
-    assert!(openai.contains("prompt"), "{openai}");
+    assert_contains(&openai, "prompt");
 }
 
 #[test]
@@ -481,11 +477,7 @@ fn the_bundled_glossary_is_named_by_its_id() {
         run.read("output/a.md")
     );
     assert!(run.read("output/a.xlf").contains(&name));
-    assert!(
-        run.stdout.contains(&format!("  glossary: {name}, ")),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, &format!("  glossary: {name}, "));
     for file in ["a.tmx", "a.md", "a.jsonl", "a.xlf"] {
         assert!(
             !run.read(&format!("output/{file}"))

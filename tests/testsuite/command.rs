@@ -1,7 +1,7 @@
 //! The `command` backend through the command line: what a person sees when
 //! the program echoes its input, fails, or fails once.
 
-use crate::harness::{Bitext, Run, fixture_path};
+use crate::harness::{Bitext, Run, assert_contains, fixture_path};
 
 /// Three paragraphs, nine segments.
 const TEXT: &str = "国土资源部召开会议.会议强调.要加强耕地保护.\n\
@@ -39,17 +39,11 @@ fn a_command_that_echoes_its_input_exits_1_and_says_so() {
     assert_eq!(run.stdout, "");
     let (run, _dir) = translate_echoed(TEXT, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("\n  9 segments have no translation (flagged untranslated); exit code 1\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  9 segments have no translation (flagged untranslated); exit code 1\n",
     );
-    assert!(
-        run.stdout.contains("flags: untranslated 9"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "flags: untranslated 9");
     // The outputs are written, with the flags, for a reviewer to see.
     assert_eq!(run.files("output"), ["a.html", "a.jsonl", "a.md", "a.tmx"]);
 }
@@ -58,11 +52,9 @@ fn a_command_that_echoes_its_input_exits_1_and_says_so() {
 fn one_untranslated_segment_is_singular() {
     let (run, _dir) = translate_echoed("会议结束.\n", &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("\n  1 segment has no translation (flagged untranslated); exit code 1\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  1 segment has no translation (flagged untranslated); exit code 1\n",
     );
 }
 
@@ -139,11 +131,7 @@ fn a_source_passed_through_is_not_kept_in_the_memory() {
     )
     .run();
     assert_eq!(rerun.code, 0, "{}", rerun.stderr);
-    assert!(
-        rerun.stdout.contains("from translation memory: 0 segments"),
-        "{}",
-        rerun.stdout
-    );
+    assert_contains(&rerun.stdout, "from translation memory: 0 segments");
     assert!(
         lines(&rerun, "batches.txt") > 0,
         "the program was not asked"

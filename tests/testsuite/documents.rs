@@ -14,8 +14,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, jsonl, python,
-    run_async,
+    Bitext, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments,
+    jsonl, python, run_async,
 };
 
 /// What markdown-it-py sees in a Markdown text (front matter cut off
@@ -160,7 +160,7 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
         tmx.contains(r#"<bpt i="1" x="1">*</bpt>绿化<ept i="1">*</ept>"#),
         "{tmx}"
     );
-    assert!(tmx.contains("<ph x=\"3\">`green --report`</ph>"), "{tmx}");
+    assert_contains(&tmx, "<ph x=\"3\">`green --report`</ph>");
     let xliff = run.read("output/article.xlf");
     assert!(xliff.contains(r#"<data id="d2o">[</data>"#), "{xliff}");
     assert!(
@@ -328,7 +328,7 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     let sent = chat_segments(&requests[0]);
     assert_eq!(sent[0]["text"], r#"城市<g id="c1">绿化</g>工作报告"#);
     let body = String::from_utf8_lossy(&requests[0].body).into_owned();
-    assert!(body.contains("every pair <g id="), "{body}");
+    assert_contains(&body, "every pair <g id=");
     let mangled = mangled.lock().unwrap().clone();
     assert!(mangled.len() >= 3, "{mangled:?}");
     let units = jsonl(&run.dir.join("output/article.jsonl"));
@@ -400,5 +400,5 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc = run.read("output/article.en.md");
-    assert!(doc.contains("\n# Report on *greening* the city\n"), "{doc}");
+    assert_contains(&doc, "\n# Report on *greening* the city\n");
 }

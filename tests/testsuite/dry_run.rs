@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, Run, chat_reply, chat_segments, deepl_server, run_async};
+use crate::harness::{
+    Bitext, Run, assert_contains, chat_reply, chat_segments, deepl_server, run_async,
+};
 
 /// A server that fails the test if it receives anything.
 async fn silent_server() -> MockServer {
@@ -103,12 +105,9 @@ async fn dry_run_counts_what_the_translation_memory_has() {
     ))
     .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains(
-            "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n"
-        ),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n",
     );
     assert_eq!(
         std::fs::read(&memory).unwrap(),
@@ -154,10 +153,9 @@ fn dry_run_prices_google_and_not_openai() {
         ])
         .run();
     assert_eq!(google.code, 0, "{}", google.stderr);
-    assert!(
-        google.stdout.contains("at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)"),
-        "{}",
-        google.stdout
+    assert_contains(
+        &google.stdout,
+        "at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)",
     );
     assert_nothing_written(&google);
 
@@ -172,12 +170,9 @@ fn dry_run_prices_google_and_not_openai() {
         ])
         .run();
     assert_eq!(openai.code, 0, "{}", openai.stderr);
-    assert!(
-        openai.stdout.contains(
-            "article.txt: 438 segments, 0 in translation memory, 3 requests, 5,903 characters\n"
-        ),
-        "{}",
-        openai.stdout
+    assert_contains(
+        &openai.stdout,
+        "article.txt: 438 segments, 0 in translation memory, 3 requests, 5,903 characters\n",
     );
     assert!(
         openai.stdout.ends_with(
@@ -198,12 +193,10 @@ fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
         .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
-    assert!(run.stderr.contains("empty.txt"), "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("  a.txt: 2 segments, 0 in translation memory, 1 request, 6 characters\n"),
-        "{}",
-        run.stdout
+    assert_contains(&run.stderr, "empty.txt");
+    assert_contains(
+        &run.stdout,
+        "  a.txt: 2 segments, 0 in translation memory, 1 request, 6 characters\n",
     );
     assert!(
         run.stdout.ends_with("  estimated cost: none (offline)\n"),
@@ -293,12 +286,9 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
         .filter(|s| held.contains(s.content()))
         .count();
     assert!(found >= 2 * 39);
-    assert!(
-        dry.stdout.contains(&format!(
-            "  article.txt: 438 segments, {found} in translation memory, "
-        )),
-        "{}",
-        dry.stdout
+    assert_contains(
+        &dry.stdout,
+        &format!("  article.txt: 438 segments, {found} in translation memory, "),
     );
     assert_eq!(
         std::fs::read(&memory).unwrap(),

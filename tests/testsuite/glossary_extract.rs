@@ -15,7 +15,7 @@ use bitext::segment::Segmenter;
 
 use crate::bitext_snapshot;
 use crate::glossary::entries;
-use crate::harness::{Bitext, fixture_path};
+use crate::harness::{Bitext, assert_contains, fixture_path};
 
 /// The dictionary backend (and with it CC-CEDICT and jieba), loaded once.
 fn dictionary() -> &'static Dictionary {
@@ -201,11 +201,7 @@ fn without_aligned_text_the_dictionary_proposes_targets() {
         .args(["glossary", "extract", "article.txt", "--top", "12"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("12 machine proposals (dictionary)"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "12 machine proposals (dictionary)");
     bitext_snapshot!(run, run.stdout);
 }
 
@@ -241,11 +237,7 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
             "{line}"
         );
     }
-    assert!(
-        run.stderr.contains("4 machine proposals (command), 1 none"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "4 machine proposals (command), 1 none");
 }
 
 /// Bad input: one line naming the file and what to do, exit 2, and no

@@ -333,6 +333,12 @@ pub fn memory_key(fingerprint: &str, source: &str) -> bitext::memory::MemoryKey 
     )
 }
 
+/// Assert that `text` holds `needle`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{text}");
+}
+
 /// Wait until `done` holds, checking every 20 ms, for at most `secs`
 /// seconds; a timeout fails the test, saying what was awaited.
 pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use bitext::memory::{Memory, MemoryKey};
 
-use crate::harness::{Bitext, Run, assert_valid_tmx, memory_key, stored};
+use crate::harness::{Bitext, Run, assert_contains, assert_valid_tmx, memory_key, stored};
 
 /// Store a machine translation of `source`.
 fn put_machine(cache: &Memory, backend: &str, model: &str, source: &str, text: &str) {
@@ -180,11 +180,9 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stdout.contains("word-salad"));
-    assert!(
-        run.stderr
-            .contains("; 1 dictionary gloss skipped (not translations) from tm.redb"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "; 1 dictionary gloss skipped (not translations) from tm.redb",
     );
 }
 
@@ -205,11 +203,9 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
         .run();
     assert_ne!(run.code, 2, "{}", run.stderr);
     // The reviewed translation was used ...
-    assert!(
-        run.stdout
-            .contains("from translation memory: 1 segment (1 reviewed)"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "from translation memory: 1 segment (1 reviewed)",
     );
     // ... and nothing was added to the memory.
     let (export, _dir) = Bitext::in_dir(dir)

@@ -8,8 +8,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, chat_reply, chat_segments, chat_user, dead_port, deepl_server, jsonl, received,
-    run_async,
+    Bitext, assert_contains, chat_reply, chat_segments, chat_user, dead_port, deepl_server, jsonl,
+    received, run_async,
 };
 
 /// A chat server that answers every segment of a request by id with
@@ -75,9 +75,9 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
     );
     // The template asked for the terms: they are in the system prompt, and
     // not repeated in the user message.
-    assert!(
-        system.contains("Glossary:\n#terms\n创先争优活动\tStrive for Excellence campaign\n"),
-        "{system}"
+    assert_contains(
+        &system,
+        "Glossary:\n#terms\n创先争优活动\tStrive for Excellence campaign\n",
     );
     assert!(!system.contains("{{"), "{system}");
     let user = chat_user(&requests[0]);
@@ -104,9 +104,9 @@ async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
         system.starts_with("Translate Chinese (zh-CN) into natural English (en-US)"),
         "{system}"
     );
-    assert!(
-        system.contains("House style:\nSay \"the Ministry\" after the first mention.\n"),
-        "{system}"
+    assert_contains(
+        &system,
+        "House style:\nSay \"the Ministry\" after the first mention.\n",
     );
     // Without {{terms}} in a template, the terms stay in the user message.
     assert_eq!(
@@ -134,7 +134,7 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("{{terms}}"), "{}", run.stderr);
+    assert_contains(&run.stderr, "{{terms}}");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.files("output").is_empty());
 
@@ -283,11 +283,7 @@ async fn presets_talk_to_a_local_server_without_a_key() {
         )
         .await;
         assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
-        assert!(
-            run.stdout.contains(&format!("with {preset}")),
-            "{}",
-            run.stdout
-        );
+        assert_contains(&run.stdout, &format!("with {preset}"));
         let requests = received(&server).await;
         assert_eq!(requests.len(), 1, "{preset}");
         assert!(
@@ -333,17 +329,9 @@ fn presets_default_to_their_servers_local_addresses() {
         assert!(run.stdout.starts_with(expected), "{}", run.stdout);
     }
     let (run, _dir) = Bitext::new().args(["backends"]).run();
-    assert!(run.stdout.contains("\nollama\n"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("http://127.0.0.1:11434/v1"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("http://127.0.0.1:8080/v1"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "\nollama\n");
+    assert_contains(&run.stdout, "http://127.0.0.1:11434/v1");
+    assert_contains(&run.stdout, "http://127.0.0.1:8080/v1");
 }
 
 #[test]
@@ -367,12 +355,8 @@ fn a_preset_whose_server_is_not_running_says_how_to_start_it() {
             .run();
         assert_eq!(run.code, 2, "{preset}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(
-            run.stderr.contains("could not connect to"),
-            "{}",
-            run.stderr
-        );
-        assert!(run.stderr.contains(hint), "{}", run.stderr);
+        assert_contains(&run.stderr, "could not connect to");
+        assert_contains(&run.stderr, hint);
         assert!(run.files("output").is_empty());
     }
 }

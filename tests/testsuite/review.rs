@@ -10,8 +10,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_segments, fixture_path, jsonl, python,
-    run_async,
+    Bitext, Run, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_segments,
+    fixture_path, jsonl, python, run_async,
 };
 
 // ---------------------------------------------------------------- XLIFF
@@ -440,14 +440,13 @@ pub(crate) async fn rerun_without_requests_for(
         .filter(|id| !ids.contains(&(*id as u32)))
         .collect();
     assert_eq!(requested, expected, "each other segment requested once");
-    assert!(
-        run.stdout.contains(&format!(
+    assert_contains(
+        &run.stdout,
+        &format!(
             "from translation memory: {} segments ({} reviewed)",
             ids.len(),
             ids.len()
-        )),
-        "{}",
-        run.stdout
+        ),
     );
     (run, dir)
 }
@@ -522,13 +521,12 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     )
     .await;
     assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export.stderr.contains(&format!(
+    assert_contains(
+        &export.stderr,
+        &format!(
             "exported {} translations ({machine} machine, 3 reviewed)",
             machine + 3
-        )),
-        "{}",
-        export.stderr
+        ),
     );
     assert_valid_tmx(&export.dir.join("tm.tmx"));
     let tmx = export.read("tm.tmx");
@@ -682,11 +680,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     let (plain, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force", "--no-cache"])
         .run();
-    assert!(
-        plain.stdout.contains("from translation memory: 0 segments"),
-        "{}",
-        plain.stdout
-    );
+    assert_contains(&plain.stdout, "from translation memory: 0 segments");
     // Only the reviewed entry is in the memory: the dictionary stores nothing.
     let (export, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--format", "tmx"])
@@ -814,11 +808,7 @@ fn unmatched_edits_are_reported_by_row() {
         "{}",
         other.stdout
     );
-    assert!(
-        other.stderr.contains("segment 1: the 中文 cell differs"),
-        "{}",
-        other.stderr
-    );
+    assert_contains(&other.stderr, "segment 1: the 中文 cell differs");
 }
 
 /// Files that are not review files, and languages that disagree, are
@@ -853,10 +843,8 @@ fn import_errors_say_what_to_do() {
         .args(["import", "output/a.md", "--target-lang", "en_GB"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("error: output/a.md: the file is in en-US, but --target-lang says en-GB"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "error: output/a.md: the file is in en-US, but --target-lang says en-GB",
     );
 }

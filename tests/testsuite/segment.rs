@@ -4,7 +4,7 @@ use bitext::segment::{Punctuation, Segmenter};
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, fixture_path, repo_path};
+use crate::harness::{Bitext, assert_contains, fixture_path, repo_path};
 
 /// Segment `source` and compare with `gold` (one segment per line, a blank
 /// line between paragraphs): every boundary must match.
@@ -661,10 +661,7 @@ fn issue19_check_gold_is_self_contained() {
     std::fs::remove_file(&article).unwrap();
     let (code, stdout) = check();
     assert_eq!(code, Some(1), "{stdout}");
-    assert!(
-        stdout.contains("FAIL article.gold.txt: missing ../article.txt"),
-        "{stdout}"
-    );
+    assert_contains(&stdout, "FAIL article.gold.txt: missing ../article.txt");
 }
 
 /// Char indices where the segments of `text`'s paragraphs start (the first

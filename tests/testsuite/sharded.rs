@@ -16,7 +16,9 @@ use wiremock::{Mock, MockServer, Request};
 
 use bitext::memory::{Location, Memory};
 
-use crate::harness::{bitext_command, chat_reply, chat_segments, jsonl, wait_until};
+use crate::harness::{
+    assert_contains, bitext_command, chat_reply, chat_segments, jsonl, wait_until,
+};
 use crate::pg;
 
 const FILES: usize = 40;
@@ -348,10 +350,7 @@ async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_wor
         .collect();
     std::fs::write(root.join("output/first.md"), edited.join("\n") + "\n").unwrap();
     let imported = run(&["import", "output/first.md"]);
-    assert!(
-        imported.contains("imported 1 reviewed translation"),
-        "{imported}"
-    );
+    assert_contains(&imported, "imported 1 reviewed translation");
     assert!(!imported.contains("password"), "{imported}");
     // A worker that starts later takes it verbatim, and does not ask for it.
     let before = server.received_requests().await.unwrap().len();
