@@ -116,6 +116,11 @@ async fn post_server(responder: impl wiremock::Respond + 'static) -> MockServer 
     server
 }
 
+/// Translate "你好." with the backend `name` built from `settings`.
+async fn hello(name: &str, settings: &BackendSettings) -> bitext::Result<Vec<SegmentReply>> {
+    build(name, settings).translate_texts(&["你好."]).await
+}
+
 /// Translate `texts` (as [`requests`], in the test context).
 trait TranslateTexts {
     async fn translate_texts(&self, texts: &[&str]) -> bitext::Result<Vec<SegmentReply>>;
@@ -367,10 +372,7 @@ async fn openai_404_names_the_model() {
     .await;
     let mut s = openai_at(&server);
     s.model = Some("nope".into());
-    let err = build("openai", &s)
-        .translate_texts(&["你好."])
-        .await
-        .unwrap_err();
+    let err = hello("openai", &s).await.unwrap_err();
     assert_fatal(&err, "check --model (is 'nope' served there?)");
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -389,10 +391,7 @@ async fn retries_are_capped() {
     let server = post_server(ResponseTemplate::new(503).set_body_string("down")).await;
     let mut s = openai_at(&server);
     s.max_retries = 2;
-    let err = build("openai", &s)
-        .translate_texts(&["你好."])
-        .await
-        .unwrap_err();
+    let err = hello("openai", &s).await.unwrap_err();
     assert_retryable(&err, "HTTP 503");
     assert!(err.to_string().contains("3 attempts"), "{err}");
     assert_eq!(received(&server).await.len(), 3);
@@ -408,10 +407,7 @@ async fn a_429_with_retry_after_is_waited_out() {
     // checks here.)
     let mut s = openai_at(&server);
     s.max_retries = 1;
-    let replies = build("openai", &s)
-        .translate_texts(&["你好."])
-        .await
-        .unwrap();
+    let replies = hello("openai", &s).await.unwrap();
     assert_eq!(replies.len(), 1);
     assert_eq!(received(&server).await.len(), 2);
 }
@@ -419,10 +415,7 @@ async fn a_429_with_retry_after_is_waited_out() {
 #[tokio::test]
 async fn a_retry_after_beyond_reason_fails_at_once() {
     let server = post_server(ResponseTemplate::new(429).insert_header("Retry-After", "3600")).await;
-    let err = build("openai", &openai_at(&server))
-        .translate_texts(&["你好."])
-        .await
-        .unwrap_err();
+    let err = hello("openai", &openai_at(&server)).await.unwrap_err();
     assert_retryable(&err, "asked to wait 3600 s");
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -432,10 +425,7 @@ async fn an_unreachable_server_is_a_plain_hint() {
     let port = dead_port();
     let mut s = settings(&format!("http://127.0.0.1:{port}/v1"));
     s.max_retries = 1;
-    let err = build("openai", &s)
-        .translate_texts(&["你好."])
-        .await
-        .unwrap_err();
+    let err = hello("openai", &s).await.unwrap_err();
     assert!(is_fatal(&err), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -914,10 +904,7 @@ async fn deepl_bad_key_and_quota_stop_the_run() {
         (456, "DeepL quota exceeded (HTTP 456)"),
     ] {
         let server = post_server(ResponseTemplate::new(status)).await;
-        let err = build("deepl", &deepl_settings(&server))
-            .translate_texts(&["你好."])
-            .await
-            .unwrap_err();
+        let err = hello("deepl", &deepl_settings(&server)).await.unwrap_err();
         assert_fatal(&err, expected);
         assert!(!err.to_string().contains("test-key"), "{err}");
         assert_eq!(
@@ -1024,11 +1011,10 @@ async fn google_invalid_key_stops_the_run() {
         "details": [{"reason": "API_KEY_INVALID"}],
     }})))
     .await;
-    let err = build(
+    let err = hello(
         "google",
         &keyed(&server.uri(), "AIza-secret", "GOOGLE_API_KEY"),
     )
-    .translate_texts(&["你好."])
     .await
     .unwrap_err();
     assert_fatal(&err, "check GOOGLE_API_KEY");
@@ -1092,10 +1078,7 @@ async fn libretranslate_accepts_a_single_string_reply_and_needs_no_key() {
         .await;
     let mut s = settings(&server.uri());
     s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
-    let replies = build("libretranslate", &s)
-        .translate_texts(&["你好."])
-        .await
-        .unwrap();
+    let replies = hello("libretranslate", &s).await.unwrap();
     assert_eq!(replies[0].text, fake_english("你好."));
     let body: Value = received(&server).await[0].body_json().unwrap();
     assert_eq!(body["source"], "zh");
@@ -1107,11 +1090,10 @@ async fn libretranslate_bad_key_stops_the_run() {
     let server =
         post_server(ResponseTemplate::new(403).set_body_json(json!({"error": "Invalid API key"})))
             .await;
-    let err = build(
+    let err = hello(
         "libretranslate",
         &keyed(&server.uri(), "lt-secret", "LIBRETRANSLATE_API_KEY"),
     )
-    .translate_texts(&["你好."])
     .await
     .unwrap_err();
     assert_fatal(&err, "LibreTranslate rejected the key (HTTP 403)");
@@ -1344,7 +1326,6 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
     let config = format!(
         "[backend.deepl]\nbase_url = \"{}\"\napi_key = \"test-key:fx\"\n",
         server.uri()
-    assert_contains(&run.stderr, "no API key: set DEEPL_AUTH_KEY");
     );
     // `translate` with the config file readable with `mode` (whatever the
     // umask).
@@ -1363,6 +1344,7 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
         &run.stderr,
         "warning: bitext.toml: api_key ignored because other users can read the file; run `chmod 600 bitext.toml`",
     );
+    assert_contains(&run.stderr, "no API key: set DEEPL_AUTH_KEY");
     assert!(!run.stderr.contains("test-key"));
     assert!(received(&server).await.is_empty());
 
