@@ -19,8 +19,8 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, assert_contains, assert_valid_tmx, chat_reply, chat_user, dead_port, fake_english,
-    fixture_path, received, run_async,
+    Bitext, assert_contains, assert_starts_with, assert_valid_tmx, chat_reply, chat_user,
+    dead_port, fake_english, fixture_path, received, run_async,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -1310,11 +1310,9 @@ fn cli_config_errors_name_file_line_and_key() {
         ])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .starts_with("error: my.toml:3: unknown field `base_ulr`, expected one of"),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: my.toml:3: unknown field `base_ulr`, expected one of",
     );
     assert!(run.files("output").is_empty());
 }

@@ -2,7 +2,7 @@
 //! `-o`, file arguments by stem), and resuming a batch with
 //! `--skip-existing`.
 
-use crate::harness::{Bitext, Run, assert_contains, run_async};
+use crate::harness::{Bitext, Run, assert_contains, assert_starts_with, run_async};
 
 /// The files below `sub` in a run's directory, relative to it, sorted.
 fn tree(run: &Run, sub: &str) -> Vec<String> {
@@ -179,12 +179,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.read("output/a.md"), "kept");
     assert!(run.dir.join("output/c.tmx").exists());
-    assert!(
-        run.stdout
-            .starts_with("Translated 1 file (1 paragraph, 1 segment)"),
-        "{}",
-        run.stdout
-    );
+    assert_starts_with(&run.stdout, "Translated 1 file (1 paragraph, 1 segment)");
     assert_contains(
         &run.stdout,
         "\n  skipped: 2 files whose outputs all exist (--skip-existing)\n",

@@ -1,7 +1,7 @@
 //! The command line: the main job, batches, and bad input.
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, assert_contains};
+use crate::harness::{Bitext, assert_contains, assert_starts_with};
 
 #[test]
 fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
@@ -234,7 +234,7 @@ fn reads_standard_input_and_gbk() {
 fn backends_lists_the_offline_default() {
     let (run, _dir) = Bitext::new().args(["backends"]).run();
     assert_eq!(run.code, 0);
-    assert!(run.stdout.starts_with("dictionary\n"), "{}", run.stdout);
+    assert_starts_with(&run.stdout, "dictionary\n");
     assert!(run.stdout.contains("needs: nothing: no key, no network"));
 }
 
@@ -283,11 +283,7 @@ fn the_same_file_twice_is_translated_once() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.files("output"), ["a.jsonl"]);
     assert_eq!(run.stderr, "bitext: a.txt: 2 segments written\n");
-    assert!(
-        run.stdout.starts_with("Translated 1 file "),
-        "{}",
-        run.stdout
-    );
+    assert_starts_with(&run.stdout, "Translated 1 file ");
 }
 
 #[test]
@@ -298,9 +294,9 @@ fn counts_in_the_summary_agree_with_their_nouns() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let first = run.stdout.lines().next().unwrap();
-    assert!(
-        first.starts_with("Translated 1 file (1 paragraph, 1 segment) with dictionary in "),
-        "{first}"
+    assert_starts_with(
+        &first,
+        "Translated 1 file (1 paragraph, 1 segment) with dictionary in ",
     );
     assert_contains(
         &run.stdout,

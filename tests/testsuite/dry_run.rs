@@ -7,7 +7,8 @@ use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, Run, assert_contains, chat_reply, chat_segments, deepl_server, run_async,
+    Bitext, Run, assert_contains, assert_starts_with, chat_reply, chat_segments, deepl_server,
+    run_async,
 };
 
 /// A server that fails the test if it receives anything.
@@ -192,7 +193,7 @@ fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
         .args(["translate", "a.txt", "empty.txt", "--dry-run", "--no-cache"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert_starts_with(&run.stderr, "error: ");
     assert_contains(&run.stderr, "empty.txt");
     assert_contains(
         &run.stdout,

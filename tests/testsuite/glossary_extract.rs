@@ -15,7 +15,7 @@ use bitext::segment::Segmenter;
 
 use crate::bitext_snapshot;
 use crate::glossary::entries;
-use crate::harness::{Bitext, assert_contains, fixture_path};
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path};
 
 /// The dictionary backend (and with it CC-CEDICT and jieba), loaded once.
 fn dictionary() -> &'static Dictionary {
@@ -169,11 +169,7 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
     assert_eq!(from_tsv.len(), 40);
     assert_eq!(entries(&from_tsv), entries(&from_tbx));
     for e in from_tsv.entries() {
-        assert!(
-            e.note.starts_with("proposed by bitext glossary extract"),
-            "{}",
-            e.note
-        );
+        assert_starts_with(&e.note, "proposed by bitext glossary extract");
         assert!(
             e.note.contains("frequency ") && e.note.contains("score "),
             "{}",
@@ -185,11 +181,7 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
         .args(["glossary", "check", "-g", "terms.tsv", "article.txt"])
         .run();
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(
-        check.stdout.starts_with("terms.tsv: 40 entries"),
-        "{}",
-        check.stdout
-    );
+    assert_starts_with(&check.stdout, "terms.tsv: 40 entries");
 }
 
 /// Without aligned text, the dictionary backend proposes the targets, and

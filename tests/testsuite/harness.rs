@@ -339,6 +339,12 @@ pub fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "{text}");
 }
 
+/// Assert that `text` starts with `prefix`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_starts_with(text: &str, prefix: &str) {
+    assert!(text.starts_with(prefix), "{text}");
+}
+
 /// Wait until `done` holds, checking every 20 ms, for at most `secs`
 /// seconds; a timeout fails the test, saying what was awaited.
 pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {

@@ -8,8 +8,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, assert_contains, chat_reply, chat_segments, chat_user, dead_port, deepl_server, jsonl,
-    received, run_async,
+    Bitext, assert_contains, assert_starts_with, chat_reply, chat_segments, chat_user, dead_port,
+    deepl_server, jsonl, received, run_async,
 };
 
 /// A chat server that answers every segment of a request by id with
@@ -67,11 +67,9 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
     // The first request; the mock renders no term, so a repair follows.
     let requests = received(&server).await;
     let system = system(&requests[0]);
-    assert!(
-        system.starts_with(
-            "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n"
-        ),
-        "{system}"
+    assert_starts_with(
+        &system,
+        "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n",
     );
     // The template asked for the terms: they are in the system prompt, and
     // not repeated in the user message.
@@ -100,9 +98,9 @@ async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let requests = received(&server).await;
     let system = system(&requests[0]);
-    assert!(
-        system.starts_with("Translate Chinese (zh-CN) into natural English (en-US)"),
-        "{system}"
+    assert_starts_with(
+        &system,
+        "Translate Chinese (zh-CN) into natural English (en-US)",
     );
     assert_contains(
         &system,
@@ -128,11 +126,9 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
         .args(["--prompt", "prompt.txt"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: prompt.txt:2: unknown variable {{glossary}}; "),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: prompt.txt:2: unknown variable {{glossary}}; ",
     );
     assert_contains(&run.stderr, "{{terms}}");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -154,11 +150,9 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
         .args(["--dry-run"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: conf/p.txt:3: unknown variable {{source}}"),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: conf/p.txt:3: unknown variable {{source}}",
     );
 }
 
@@ -326,7 +320,7 @@ fn presets_default_to_their_servers_local_addresses() {
             .args(["translate", "a.txt", "--backend", preset, "--dry-run"])
             .run();
         assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
-        assert!(run.stdout.starts_with(expected), "{}", run.stdout);
+        assert_starts_with(&run.stdout, expected);
     }
     let (run, _dir) = Bitext::new().args(["backends"]).run();
     assert_contains(&run.stdout, "\nollama\n");

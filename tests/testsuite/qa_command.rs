@@ -14,7 +14,7 @@ use std::process::Command;
 use bitext::check::CHECKS;
 use serde_json::Value;
 
-use crate::harness::{Bitext, assert_contains, fixture_path, jsonl, python};
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path, jsonl, python};
 
 /// `bitext qa ARGS --format json`: the exit code and the report.
 fn qa_json(args: &[&str]) -> (i32, Value) {
@@ -475,11 +475,7 @@ fn exit_codes_follow_fail_on_and_unreadable_files_exit_2_naming_the_line() {
         let (run, _dir) = Bitext::new().file(name, text).args(["qa", name]).run();
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(
-            run.stderr.starts_with(&format!("error: {message}")),
-            "{}",
-            run.stderr
-        );
+        assert_starts_with(&run.stderr, &format!("error: {message}"));
         assert_eq!(run.stdout, "");
     }
     let (run, _dir) = Bitext::new().args(["qa", "missing.tmx"]).run();
@@ -535,11 +531,7 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
             .args(["qa", "a.jsonl"])
             .run();
         assert_eq!(run.code, 2, "{}", run.stderr);
-        assert!(
-            run.stderr.starts_with(&format!("error: {message}")),
-            "{}",
-            run.stderr
-        );
+        assert_starts_with(&run.stderr, &format!("error: {message}"));
     }
     let (run, _dir) = Bitext::new()
         .file("a.jsonl", text)
@@ -584,7 +576,7 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
     let md = std::fs::read_to_string(dir.path().join("qa.md")).unwrap();
-    assert!(md.starts_with("## bitext qa\n"), "{md}");
+    assert_starts_with(&md, "## bitext qa\n");
     assert_contains(&md, "| `tag-mismatch` | error | 1 |");
     assert_contains(&md, "\n### `double-space`\n");
 }

@@ -4,7 +4,7 @@ use bitext::segment::{Punctuation, Segmenter};
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, assert_contains, fixture_path, repo_path};
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path, repo_path};
 
 /// Segment `source` and compare with `gold` (one segment per line, a blank
 /// line between paragraphs): every boundary must match.
@@ -230,12 +230,7 @@ fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
         .args(["segment", "in.txt", "--srx", "rules.srx"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: rules.srx:4: not well-formed XML: "),
-        "{}",
-        run.stderr
-    );
+    assert_starts_with(&run.stderr, "error: rules.srx:4: not well-formed XML: ");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
