@@ -140,12 +140,9 @@ fn aligned_and_imported_files_are_found_in_a_mirrored_tree() {
         .args(["import", "output/sub/a.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .starts_with("output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl"),
-        "{}",
-        import.stdout
+    assert_starts_with(
+        &import.stdout,
+        "output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl",
     );
 }
 

@@ -331,12 +331,9 @@ fn one_reviewed_translation_is_singular() {
         .args(["import", "output/a.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 1 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 1 unchanged, 0 rejected",
     );
 }
 

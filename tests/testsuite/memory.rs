@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use bitext::memory::{Memory, MemoryKey};
 
-use crate::harness::{Bitext, Run, assert_contains, assert_valid_tmx, memory_key, stored};
+use crate::harness::{
+    Bitext, Run, assert_contains, assert_starts_with, assert_valid_tmx, memory_key, stored,
+};
 
 /// Store a machine translation of `source`.
 fn put_machine(cache: &Memory, backend: &str, model: &str, source: &str, text: &str) {
@@ -212,12 +214,9 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
         .args(["export-tm", "--cache", "tm.redb", "--all"])
         .run();
     assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export
-            .stderr
-            .starts_with("exported 1 translation (0 machine, 1 reviewed) from"),
-        "{}",
-        export.stderr
+    assert_starts_with(
+        &export.stderr,
+        "exported 1 translation (0 machine, 1 reviewed) from",
     );
 }
 

@@ -259,12 +259,9 @@ pub(crate) async fn bitext(
 async fn import_three_edits(dir: tempfile::TempDir, file: &str) -> (Run, tempfile::TempDir) {
     let (import, dir) = bitext(Some(dir), &["import", file, "--cache", "tm.redb"]).await;
     assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "imported 3 reviewed translations, 435 unchanged, 0 rejected",
     );
     (import, dir)
 }
@@ -489,12 +486,9 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
         &["import", "output/article.md", "--cache", "tm.redb"],
     )
     .await;
-    assert!(
-        again
-            .stdout
-            .contains("imported 0 reviewed translations, 438 unchanged, 0 rejected"),
-        "{}",
-        again.stdout
+    assert_contains(
+        &again.stdout,
+        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
     );
 
     // The whole memory as one TMX (--all): one machine entry per distinct
@@ -646,12 +640,9 @@ fn reviewed_translations_stick_with_the_default_backend() {
         .args(["import", "output/article.md"])
         .run();
     assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 437 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 437 unchanged, 0 rejected",
     );
     // The default memory: the one file import names, in the user's cache
     // directory (which the harness keeps in the run's directory).
@@ -668,12 +659,9 @@ fn reviewed_translations_stick_with_the_default_backend() {
         .args(["translate", "article.txt", "--force"])
         .run();
     assert_eq!(rerun.code, 0, "{}", rerun.stderr);
-    assert!(
-        rerun
-            .stdout
-            .contains("from translation memory: 1 segment (1 reviewed)"),
-        "{}",
-        rerun.stdout
+    assert_contains(
+        &rerun.stdout,
+        "from translation memory: 1 segment (1 reviewed)",
     );
     assert_reviewed_everywhere_but_xliff(&rerun, 121, "The plan was to drill 111 wells.");
     // --no-cache ignores the memory, reviewed translations included.
@@ -686,12 +674,9 @@ fn reviewed_translations_stick_with_the_default_backend() {
         .args(["export-tm", "--format", "tmx"])
         .run();
     assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export
-            .stderr
-            .contains("exported 1 translation (0 machine, 1 reviewed)"),
-        "{}",
-        export.stderr
+    assert_contains(
+        &export.stderr,
+        "exported 1 translation (0 machine, 1 reviewed)",
     );
     assert!(
         export
@@ -768,12 +753,9 @@ fn unmatched_edits_are_reported_by_row() {
         .args(["import", "output/article.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(import.code, 1, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 435 unchanged, 5 rejected"),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 435 unchanged, 5 rejected",
     );
     let rejected: Vec<&str> = import.stderr.lines().collect();
     let expected = [
@@ -801,12 +783,9 @@ fn unmatched_edits_are_reported_by_row() {
         .args(["import", "output/article.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(other.code, 1);
-    assert!(
-        other
-            .stdout
-            .contains("imported 0 reviewed translations, 0 unchanged, 438 rejected"),
-        "{}",
-        other.stdout
+    assert_contains(
+        &other.stdout,
+        "imported 0 reviewed translations, 0 unchanged, 438 rejected",
     );
     assert_contains(&other.stderr, "segment 1: the 中文 cell differs");
 }
