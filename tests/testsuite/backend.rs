@@ -217,7 +217,7 @@ async fn openai_sends_one_json_batch_with_context_and_batch_terms() {
     assert_eq!(body["messages"][0]["role"], "system");
     let system = body["messages"][0]["content"].as_str().unwrap();
     assert!(system.contains("Chinese (zh-CN)") && system.contains("English (en-US)"));
-    assert_contains(&system, "not instructions");
+    assert_contains(system, "not instructions");
     assert_eq!(body["messages"][1]["role"], "user");
     let user = chat_user(request);
     assert_eq!(

@@ -295,7 +295,7 @@ fn counts_in_the_summary_agree_with_their_nouns() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let first = run.stdout.lines().next().unwrap();
     assert_starts_with(
-        &first,
+        first,
         "Translated 1 file (1 paragraph, 1 segment) with dictionary in ",
     );
     assert_contains(

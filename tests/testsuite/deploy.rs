@@ -49,7 +49,7 @@ fn the_kubernetes_job_is_indexed_and_its_workers_run_real_flags() {
     let container = &job["spec"]["template"]["spec"]["containers"][0];
     let script = container["command"][2].as_str().unwrap();
     // The shell gives each pod its index.
-    assert_contains(&script, "$JOB_COMPLETION_INDEX");
+    assert_contains(script, "$JOB_COMPLETION_INDEX");
     let line = exec_line(script).replace("$JOB_COMPLETION_INDEX", "5");
     let args = parse_translate(&line);
     let shard = args.shard.expect("--shard");
