@@ -577,8 +577,7 @@ fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
         .fixture("align/economy.zh.txt", "economy.zh.txt")
         .fixture("align/economy.en.txt", "economy.en.txt")
         .args(["align", "economy.zh.txt", "economy.en.txt", "-o", "out"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("out"),
         [
@@ -755,8 +754,7 @@ fn align_with_a_backend_translation_as_evidence() {
             "dictionary",
             "-q",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.stdout, "");
     let jsonl = run.read("output/water.zh.jsonl");
     let test: Vec<Link> = jsonl

@@ -1385,8 +1385,7 @@ fn cli_translates_with_an_external_command() {
             "command",
         ])
         .args(["--command", &format!("python3 '{script}'")])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let records = jsonl(&run, "output/a.jsonl");
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["target"], "EN1: [Strive for Excellence] 9 chars");

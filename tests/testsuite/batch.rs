@@ -48,8 +48,7 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         .file("in/a.txt", "浅.")
         .file("in/b/a.txt", "乙.")
         .args(["translate", "in", "-o", "out", "--formats", "jsonl,tmx"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         tree(&run, "out"),
         [
@@ -84,8 +83,7 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         .file("in/0/a.txt", "新.")
         .args(["translate", "in", "-o", "out", "--formats", "jsonl,tmx"])
         .args(["--force"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(source_file(&run, "out/sub/deeper/a").0, "深.");
     assert_eq!(source_file(&run, "out/b/a").0, "乙.");
     assert_eq!(source_file(&run, "out/a").0, "浅.");
@@ -104,8 +102,7 @@ fn file_arguments_are_named_by_their_stem_and_keep_their_path() {
             "--formats",
             "jsonl,tmx",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         tree(&run, "output"),
         ["one.jsonl", "one.tmx", "two.jsonl", "two.tmx"]
@@ -131,15 +128,13 @@ fn a_file_argument_and_a_directory_file_with_one_name_are_refused() {
 
 #[test]
 fn aligned_and_imported_files_are_found_in_a_mirrored_tree() {
-    let (run, dir) = Bitext::new()
+    let (_, dir) = Bitext::new()
         .file("in/sub/a.txt", "中文.测试.\n")
         .args(["translate", "in", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let (import, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/sub/a.md", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
+        .run_ok();
     assert_starts_with(
         &import.stdout,
         "output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl",
@@ -152,8 +147,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
         .file("in/a.txt", "甲.")
         .file("in/b.txt", "乙.")
         .args(["translate", "in"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let a_before = run.read("output/a.md");
 
     // A new input: without --skip-existing the batch stops before any work.
@@ -172,8 +166,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     std::fs::write(run.dir.join("output/a.md"), "kept").unwrap();
     let (run, dir) = Bitext::in_dir(dir)
         .args(["translate", "in", "--skip-existing"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.read("output/a.md"), "kept");
     assert!(run.dir.join("output/c.tmx").exists());
     assert_starts_with(&run.stdout, "Translated 1 file (1 paragraph, 1 segment)");
@@ -186,8 +179,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     // Everything done: nothing to translate, and it says so.
     let (run, dir) = Bitext::in_dir(dir)
         .args(["translate", "in", "--skip-existing"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.stdout,
         "Nothing to translate: skipped 3 files whose outputs all exist (--skip-existing)\n"

@@ -90,8 +90,7 @@ fn a_command_that_fails_once_recovers() {
             .args(["translate", "a.txt", "--concurrency", "1"]),
         "--fail-once marker --count calls.txt",
     )
-    .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .run_ok();
     let jsonl = run.read("output/a.jsonl");
     assert_eq!(jsonl.lines().count(), 9);
     assert!(!jsonl.contains("untranslated"), "{jsonl}");
@@ -109,8 +108,7 @@ fn a_command_gets_the_model_it_is_given() {
         ]),
         "--record batch.json",
     )
-    .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .run_ok();
     let sent: serde_json::Value = serde_json::from_str(&run.read("batch.json")).unwrap();
     assert_eq!(sent["model"], "zh-en-small");
     let record: serde_json::Value =
@@ -129,8 +127,7 @@ fn a_source_passed_through_is_not_kept_in_the_memory() {
         Bitext::in_dir(dir).args(["translate", "a.txt", "--cache", "tm.redb", "--force"]),
         "--count batches.txt",
     )
-    .run();
-    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    .run_ok();
     assert_contains(&rerun.stdout, "from translation memory: 0 segments");
     assert!(
         lines(&rerun, "batches.txt") > 0,

@@ -106,8 +106,7 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
             "--formats",
             "doc,bilingual,tmx,xliff,jsonl",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("output"),
         [
@@ -188,8 +187,7 @@ fn text_input_gets_a_doc_with_its_paragraphs_and_blank_lines() {
     let (run, _dir) = Bitext::new()
         .file("notes.txt", text)
         .args(["translate", "notes.txt", "--formats", "doc,bilingual"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = run.read("output/notes.en.txt");
     let blank = |t: &str| -> Vec<bool> { t.lines().map(|l| l.trim().is_empty()).collect() };
     assert_eq!(blank(&doc), blank(text), "{doc}");
@@ -211,8 +209,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
         .file("in/b.markdown", "# 标题\n")
         .file("in/c.html.bak", "不读。\n")
         .args(["translate", "in", "--formats", "doc"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.files("output"), ["a.en.txt", "b.en.markdown"]);
     assert_eq!(run.read("output/b.en.markdown"), "# Title\n");
     // A text file read as Markdown.
@@ -226,8 +223,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
             "--input-format",
             "markdown",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(
         run.read("output/notes.en.md").starts_with("**"),
         "{}",
@@ -371,8 +367,7 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
             "--cache",
             "tm.redb",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let xliff = run.read("output/article.xlf");
     // The reviewer rewrites the heading, keeping its code.
     let start = xliff.find("<target>").unwrap();
@@ -383,10 +378,9 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
         &xliff[end..]
     );
     std::fs::write(run.dir.join("output/article.xlf"), reviewed).unwrap();
-    let (run, dir) = Bitext::in_dir(dir)
+    let (_, dir) = Bitext::in_dir(dir)
         .args(["import", "output/article.xlf", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args([
             "translate",
@@ -397,8 +391,7 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
             "tm.redb",
             "--force",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = run.read("output/article.en.md");
     assert_contains(&doc, "\n# Report on *greening* the city\n");
 }

@@ -152,8 +152,7 @@ fn dry_run_prices_google_and_not_openai() {
             "google",
             "--dry-run",
         ])
-        .run();
-    assert_eq!(google.code, 0, "{}", google.stderr);
+        .run_ok();
     assert_contains(
         &google.stdout,
         "at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)",
@@ -169,8 +168,7 @@ fn dry_run_prices_google_and_not_openai() {
             "openai",
             "--dry-run",
         ])
-        .run();
-    assert_eq!(openai.code, 0, "{}", openai.stderr);
+        .run_ok();
     assert_contains(
         &openai.stdout,
         "article.txt: 438 segments, 0 in translation memory, 3 requests, 5,903 characters\n",

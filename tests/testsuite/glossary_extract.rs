@@ -158,8 +158,7 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
                 "40",
             ])
             .args(args)
-            .run();
-        assert_eq!(run.code, 0, "{}", run.stderr);
+            .run_ok();
         (run, dir)
     };
     let (tsv, _dir) = extract(&["-o", "terms.tsv"]);
@@ -179,8 +178,7 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
     // `--glossary` takes it as it is.
     let (check, _dir3) = Bitext::in_dir(_dir)
         .args(["glossary", "check", "-g", "terms.tsv", "article.txt"])
-        .run();
-    assert_eq!(check.code, 0, "{}", check.stderr);
+        .run_ok();
     assert_starts_with(&check.stdout, "terms.tsv: 40 entries");
 }
 
@@ -191,8 +189,7 @@ fn without_aligned_text_the_dictionary_proposes_targets() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["glossary", "extract", "article.txt", "--top", "12"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_contains(&run.stderr, "12 machine proposals (dictionary)");
     bitext_snapshot!(run, run.stdout);
 }
@@ -217,8 +214,7 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
             "--no-glossary",
         ])
         .args(["--backend", "command", "--command", &command])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1 + 4, "{}", run.stdout);
     for line in &lines[1..] {

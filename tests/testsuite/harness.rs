@@ -130,6 +130,14 @@ impl Bitext {
         };
         (run, self.dir)
     }
+
+    /// [`Bitext::run`], which must succeed (exit 0; its stderr shown if not).
+    #[track_caller]
+    pub fn run_ok(self) -> (Run, tempfile::TempDir) {
+        let (run, dir) = self.run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (run, dir)
+    }
 }
 
 impl Run {

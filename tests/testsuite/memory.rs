@@ -53,8 +53,7 @@ fn export(args: &[&str]) -> (Run, String) {
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "-o", "out.tmx"])
         .args(args.iter().copied())
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_valid_tmx(&run.dir.join("out.tmx"));
     let tmx = run.read("out.tmx");
     (run, tmx)
@@ -179,8 +178,7 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
     );
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(!run.stdout.contains("word-salad"));
     assert_contains(
         &run.stderr,
@@ -212,8 +210,7 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
     // ... and nothing was added to the memory.
     let (export, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run();
-    assert_eq!(export.code, 0, "{}", export.stderr);
+        .run_ok();
     assert_starts_with(
         &export.stderr,
         "exported 1 translation (0 machine, 1 reviewed) from",

@@ -36,8 +36,7 @@ fn xliff_output_validates_against_the_core_schema() {
             "--source-lang",
             "zh_CN",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("output"),
         [
@@ -625,8 +624,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     let (first, dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["translate", "article.txt"])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     // Wherever the user's cache directory is (the harness puts it in the
     // run's directory), the dictionary backend creates no memory there.
     assert_eq!(first.find("tm.redb"), Vec::<PathBuf>::new());
@@ -638,8 +636,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     std::fs::write(first.dir.join("output/article.md"), markdown).unwrap();
     let (import, dir) = Bitext::in_dir(dir)
         .args(["import", "output/article.md"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
+        .run_ok();
     assert_contains(
         &import.stdout,
         "imported 1 reviewed translation, 437 unchanged, 0 rejected",
@@ -657,8 +654,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert_eq!(import.find("tm.redb"), [memory]);
     let (rerun, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force"])
-        .run();
-    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+        .run_ok();
     assert_contains(
         &rerun.stdout,
         "from translation memory: 1 segment (1 reviewed)",
@@ -672,8 +668,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     // Only the reviewed entry is in the memory: the dictionary stores nothing.
     let (export, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--format", "tmx"])
-        .run();
-    assert_eq!(export.code, 0, "{}", export.stderr);
+        .run_ok();
     assert_contains(
         &export.stderr,
         "exported 1 translation (0 machine, 1 reviewed)",
@@ -719,8 +714,7 @@ fn unmatched_edits_are_reported_by_row() {
             "--cache",
             "tm.redb",
         ])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     let markdown = first.read("output/article.md");
     let mut lines: Vec<String> = markdown.lines().map(str::to_string).collect();
     let at = |lines: &[String], id: u32| {
@@ -813,11 +807,10 @@ fn import_errors_say_what_to_do() {
         run.stderr
     );
 
-    let (first, dir) = Bitext::new()
+    let (_, dir) = Bitext::new()
         .file("a.txt", "他说.\n")
         .args(["translate", "a.txt", "--formats", "md,jsonl"])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/a.md", "--target-lang", "en_GB"])
         .run();
