@@ -49,24 +49,32 @@ fn translate_a_txt(backend: &str, base: &str) -> Bitext {
     ])
 }
 
+/// Run `bitext` (against the chat server `server`), which must succeed: the
+/// requests the server received, and the system prompt of the first.
+async fn translated_through(server: &MockServer, bitext: Bitext) -> (Vec<Request>, String) {
+    let (run, _dir) = run_async(bitext).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = received(server).await;
+    let system = system(&requests[0]);
+    (requests, system)
+}
+
 #[tokio::test]
 async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
     let server = chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_async(Bitext::new()
-        .file("a.txt", TEXT)
-        .file(
-            "prompt.txt",
-            "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
-        )
-        .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
-        .args(["translate", "a.txt", "--backend", "openai", "--base-url", &base])
-        .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]))
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     // The first request; the mock renders no term, so a repair follows.
-    let requests = received(&server).await;
-    let system = system(&requests[0]);
+    let (requests, system) = translated_through(
+        &server,
+        translate_a_txt("openai", &base)
+            .file(
+                "prompt.txt",
+                "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
+            )
+            .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
+            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]),
+    )
+    .await;
     assert_starts_with(
         &system,
         "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n",
@@ -89,15 +97,13 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
 async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
     let server = chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_async(
+    let (requests, system) = translated_through(
+        &server,
         translate_a_txt("openai", &base)
             .file("style.md", "Say \"the Ministry\" after the first mention.")
             .args(["--style", "style.md"]),
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let requests = received(&server).await;
-    let system = system(&requests[0]);
     assert_starts_with(
         &system,
         "Translate Chinese (zh-CN) into natural English (en-US)",
