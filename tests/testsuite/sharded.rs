@@ -50,22 +50,11 @@ async fn server(delay: Duration) -> MockServer {
 }
 
 /// What each test starts from: a database of its own, a chat server that
-/// answers after a delay (and its base URL), and an empty directory.
-struct Setup {
-    memory: String,
-    server: MockServer,
-    base: String,
-    dir: tempfile::TempDir,
-}
-
-async fn setup(delay: Duration) -> Setup {
+/// answers after `delay` and its base URL, and an empty directory.
+async fn setup(delay: Duration) -> (String, MockServer, String, tempfile::TempDir) {
     let server = server(delay).await;
-    Setup {
-        memory: pg::database(),
-        base: format!("{}/v1", server.uri()),
-        server,
-        dir: tempfile::tempdir().unwrap(),
-    }
+    let base = format!("{}/v1", server.uri());
+    (pg::database(), server, base, tempfile::tempdir().unwrap())
 }
 
 /// The sources `server` was asked for since request `from`, with how many
@@ -197,12 +186,7 @@ fn assert_outputs(dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shard() {
-    let Setup {
-        memory,
-        server,
-        base,
-        dir,
-    } = setup(Duration::from_millis(150)).await;
+    let (memory, server, base, dir) = setup(Duration::from_millis(150)).await;
     write_corpus(dir.path());
     // Every shard has files (so every worker has work, and the killed one
     // has some left).
@@ -272,12 +256,7 @@ async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shar
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_committed_by_one_worker_is_never_requested_by_a_later_one() {
-    let Setup {
-        memory,
-        server,
-        base,
-        dir,
-    } = setup(Duration::from_millis(20)).await;
+    let (memory, server, base, dir) = setup(Duration::from_millis(20)).await;
     write_corpus(dir.path());
     let mut asked_before = 0;
     let mut committed = HashSet::new();
@@ -296,12 +275,7 @@ async fn a_source_committed_by_one_worker_is_never_requested_by_a_later_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_worker() {
-    let Setup {
-        memory,
-        server,
-        base,
-        dir,
-    } = setup(Duration::from_millis(10)).await;
+    let (memory, server, base, dir) = setup(Duration::from_millis(10)).await;
     let root = dir.path();
     std::fs::write(
         root.join("first.txt"),
