@@ -7,32 +7,14 @@
 //! and align, the peak memory of the process, and the strict bead F1
 //! against the known alignment. Run with `cargo bench --bench align`.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Instant;
 
 use bitext::align::{AlignOptions, EnglishSplitter, Lexicon, align};
 use bitext::segment::Segmenter;
-
-/// A small deterministic generator (64-bit LCG).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use common::Lcg;
 
 /// One gold bead: its Chinese and English texts and sentence counts.
 struct Pair {

@@ -37,14 +37,18 @@
 //! `BITEXT_BENCH_BIN` another `bitext` binary to measure instead of the one
 //! cargo built (to compare two builds on the same machine).
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use common::{CLEARED_ENV, binary, env_number};
 
 /// The requests in flight at once: the CLI's default `--concurrency`.
 const CONCURRENCY: usize = 4;
@@ -59,7 +63,7 @@ const GOAL_REPAIR_FACTOR: usize = 2;
 
 fn main() {
     let latency = Duration::from_millis(env_number("BITEXT_BENCH_LATENCY_MS", 200));
-    let runs = env_number("BITEXT_BENCH_RUNS", 3).max(1) as usize;
+    let runs = env_number::<usize>("BITEXT_BENCH_RUNS", 3).max(1);
     let article = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/article.txt");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -81,16 +85,6 @@ fn main() {
         rows
     });
     print_table(&rows, latency, runs);
-}
-
-fn env_number(var: &str, default: u64) -> u64 {
-    match std::env::var(var) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{var} must be a whole number, not {v:?}")),
-        Err(_) => default,
-    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -412,13 +406,6 @@ async fn received(server: &MockServer) -> Vec<Request> {
         .expect("request recording is on")
 }
 
-/// The `bitext` binary measured.
-fn binary() -> PathBuf {
-    std::env::var_os("BITEXT_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bitext")))
-}
-
 /// Translate `article` with `vendor` through `server`, the translation memory
 /// and the outputs in `dir`; the requests are the ones `server` received.
 /// Every segment must come back translated, unflagged, from `origin`.
@@ -433,18 +420,7 @@ async fn translate(
     let (args, env) = vendor.command(server);
     let mut command = tokio::process::Command::new(binary());
     // No key of the machine's, and no proxy: the mock is on 127.0.0.1.
-    for var in [
-        "OPENAI_API_KEY",
-        "DEEPL_AUTH_KEY",
-        "GOOGLE_API_KEY",
-        "LIBRETRANSLATE_API_KEY",
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
+    for var in CLEARED_ENV {
         command.env_remove(var);
     }
     command

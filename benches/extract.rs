@@ -18,6 +18,8 @@
 //! release binary runs on the article and on the mixed corpus end to end.
 //! Run with `cargo bench --bench extract`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -27,26 +29,10 @@ use bitext::glossary::extract::{
     Corpus, ExtractOptions, extract, read_aligned, render_from_aligned,
 };
 use bitext::segment::Segmenter;
+use common::Lcg;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MB20: usize = 20 << 20;
-
-/// A small deterministic generator (64-bit LCG).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -16,7 +16,8 @@
 //! and `BITEXT_BENCH_BIN` another `bitext` binary to measure instead of the
 //! one cargo built (to compare two builds on the same machine).
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -25,27 +26,13 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use common::{CLEARED_ENV, binary, env_number};
+
 /// The requests in flight at once: the CLI's default `--concurrency`.
 const CONCURRENCY: usize = 4;
 
 /// Wall time at most this many times the ideal.
 const GOAL_RATIO: f64 = 1.3;
-
-fn env_number(var: &str, default: u64) -> u64 {
-    match std::env::var(var) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{var} must be a whole number, not {v:?}")),
-        Err(_) => default,
-    }
-}
-
-fn binary() -> PathBuf {
-    std::env::var_os("BITEXT_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bitext")))
-}
 
 /// An OpenAI-compatible server: every segment answered by id after
 /// `latency`; it counts the requests.
@@ -87,8 +74,8 @@ impl Respond for ChatMock {
 }
 
 fn main() {
-    let files = env_number("BITEXT_BENCH_FILES", 200) as usize;
-    let segments = env_number("BITEXT_BENCH_SEGMENTS", 20) as usize;
+    let files = env_number::<usize>("BITEXT_BENCH_FILES", 200);
+    let segments = env_number::<usize>("BITEXT_BENCH_SEGMENTS", 20);
     let latency = Duration::from_millis(env_number("BITEXT_BENCH_LATENCY_MS", 200));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -116,7 +103,7 @@ fn main() {
             std::fs::write(input.join(format!("f{n:04}.txt")), text).expect("an input");
         }
         let mut command = tokio::process::Command::new(binary());
-        for var in ["OPENAI_API_KEY", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        for var in CLEARED_ENV {
             command.env_remove(var);
         }
         let start = Instant::now();

@@ -20,21 +20,8 @@ use std::time::Instant;
 use bitext::glossary::Glossary;
 use bitext::memory::FuzzyIndex;
 
-/// A small, fixed-seed generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+mod common;
+use common::{Lcg as Rng, env_number};
 
 /// Words with cumulative weights, drawn by binary search.
 struct Vocabulary {
@@ -138,10 +125,7 @@ fn resident_kb() -> u64 {
 }
 
 fn main() {
-    let entries: usize = std::env::var("BITEXT_BENCH_FUZZY_ENTRIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let entries: usize = env_number("BITEXT_BENCH_FUZZY_ENTRIES", 1_000_000);
     let vocabulary = vocabulary();
     let mut rng = Rng(0x5EED_F022);
     let sources: Vec<String> = (0..entries)

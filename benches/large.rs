@@ -24,16 +24,20 @@
 //! `bitext` binary to measure. Nothing reaches the network, and the
 //! translation memory is off (`--no-cache`), so the user's is not read.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{binary, env_number};
 
 /// GNU time, which reports a child's peak resident memory.
 const GNU_TIME: &str = "/usr/bin/time";
 
 fn main() {
-    let mb = env_number("BITEXT_BENCH_MB", 20);
-    let runs = env_number("BITEXT_BENCH_RUNS", 1).max(1);
+    let mb = env_number::<usize>("BITEXT_BENCH_MB", 20);
+    let runs = env_number::<usize>("BITEXT_BENCH_RUNS", 1).max(1);
     let article =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/article.txt"))
             .expect("examples/article.txt");
@@ -109,23 +113,6 @@ fn main() {
         "all {cores} cores: {:.2}x the throughput of one (same output, byte for byte)",
         walls[0] / walls[1]
     );
-}
-
-fn env_number(var: &str, default: usize) -> usize {
-    match std::env::var(var) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{var} must be a whole number, not {v:?}")),
-        Err(_) => default,
-    }
-}
-
-/// The `bitext` binary measured.
-fn binary() -> PathBuf {
-    std::env::var_os("BITEXT_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bitext")))
 }
 
 /// One run: wall time, CPU seconds, peak resident memory in KiB, and how

@@ -96,12 +96,9 @@ pub struct QaArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Source language of files that do not state one (a file that does must agree) [default: zh-CN].
-    #[arg(long, value_name = "TAG")]
-    pub source_lang: Option<String>,
-    /// Target language of files that do not state one (a file that does must agree) [default: en-US].
-    #[arg(long, value_name = "TAG")]
-    pub target_lang: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub languages: FileLanguageArgs,
     /// A config file with a qa table [default: bitext.toml in the current directory, if any].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -143,6 +140,15 @@ pub struct ImportArgs {
         hide_env_values = true
     )]
     pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub languages: FileLanguageArgs,
+}
+
+/// The languages of bilingual files that do not state theirs, shared by
+/// `qa` and `import`.
+#[derive(Debug, Args)]
+pub struct FileLanguageArgs {
     /// Source language tag of files that do not state one (a file that does must agree) [default: zh-CN].
     #[arg(long, value_name = "TAG")]
     pub source_lang: Option<String>,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::align::{AlignOptions, Aligner, Lexicon, Translator};
 use crate::backend::{self, ApiKey, BackendInfo, BackendSettings, Formality, Languages};
-use crate::cli::{AlignArgs, BackendArgs, ReadArgs, TranslateArgs};
+use crate::cli::{AlignArgs, BackendArgs, FileLanguageArgs, ReadArgs, TranslateArgs};
 use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
@@ -521,7 +521,7 @@ pub(crate) fn check_languages(
         })
         .map(|b| b.name)
         .collect();
-    let language = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let language = crate::text::primary_subtag(tag);
     let hint = if others.is_empty() {
         "no built-in backend does; use --backend command with your own program".to_string()
     } else {
@@ -659,6 +659,18 @@ pub(crate) fn check_formality(settings: &BackendSettings, target_lang: &str) -> 
         }
         _ => Ok(()),
     }
+}
+
+/// `--source-lang` and `--target-lang` of `qa` and `import`, checked
+/// ([`language_tag`]); `None` where not given.
+pub fn file_languages(args: &FileLanguageArgs) -> Result<(Option<String>, Option<String>)> {
+    let flag = |tag: &Option<String>, option: &str| {
+        tag.as_deref().map(|t| language_tag(t, option)).transpose()
+    };
+    Ok((
+        flag(&args.source_lang, "--source-lang")?,
+        flag(&args.target_lang, "--target-lang")?,
+    ))
 }
 
 /// Check a BCP 47 language tag and write it hyphenated: `zh_CN` becomes

@@ -185,9 +185,9 @@ impl ConfigFile {
             .into()
         };
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            });
+            let line = e
+                .span()
+                .map_or(0, |s| crate::text::line_at(text.as_bytes(), s.start));
             let message = e.message().trim().to_string();
             let message = if message.starts_with("unknown field") {
                 format!("{message}; see the [backend.NAME] and [qa] keys in the README")

@@ -506,7 +506,7 @@ fn binary_line(bytes: &[u8]) -> Option<usize> {
             .position(|&b| b == 0)
             .or_else(|| sample.iter().position(|&b| b < 0x09))
             .unwrap_or(0);
-        Some(1 + sample[..first].iter().filter(|&&b| b == b'\n').count())
+        Some(crate::text::line_at(sample, first))
     } else {
         None
     }

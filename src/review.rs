@@ -256,14 +256,10 @@ impl ReviewFile {
             rejected: Vec::new(),
         };
         let line_at = |offset: u64| {
-            let end = usize::try_from(offset)
-                .unwrap_or(text.len())
-                .min(text.len());
-            text.as_bytes()[..end]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1
+            crate::text::line_at(
+                text.as_bytes(),
+                usize::try_from(offset).unwrap_or(usize::MAX),
+            )
         };
         let mut reader = quick_xml::Reader::from_str(text);
         let mut unit: Option<XliffUnit> = None;

@@ -101,16 +101,12 @@ fn normal_parts(path: &Path) -> Vec<String> {
 }
 
 /// A hash of `bytes` that is the same on every machine, build and run
-/// (unlike std's, which is seeded at random): 64-bit FNV-1a, then
-/// MurmurHash3's 64-bit finalizer so that every bit, and so the remainder
-/// modulo a small count, depends on every byte. Never change it: the shards
-/// of running batches depend on it.
+/// (unlike std's, which is seeded at random): 64-bit FNV-1a
+/// ([`crate::text::fnv1a`]), then MurmurHash3's 64-bit finalizer so that
+/// every bit, and so the remainder modulo a small count, depends on every
+/// byte. Never change it: the shards of running batches depend on it.
 pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let mut hash = crate::text::fnv1a(bytes);
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^= hash >> 33;

@@ -66,6 +66,33 @@ pub(crate) fn resolve_xml_reference(reference: &quick_xml::events::BytesRef<'_>)
     quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
 }
 
+/// The character an HTML character reference at the start of `text`
+/// stands for, and the reference's length in bytes: `&amp;` `&lt;` `&gt;`
+/// `&quot;` `&apos;` `&nbsp;` and numeric ones (`&#39;`, `&#x41;`, not
+/// `&#0;`). `None` for anything else, which stays as written.
+pub fn character_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('&')?;
+    // `;` is ASCII, so its position is a char boundary.
+    let semicolon = rest.bytes().take(11).position(|b| b == b';')?;
+    let decoded = match &rest[..semicolon] {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        name => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|&c| c != '\0')?
+        }
+    };
+    Some((decoded, semicolon + 2))
+}
+
 /// The 1-based line of the byte `offset` of `bytes` (clamped to its end):
 /// for messages that name a line.
 pub fn line_at(bytes: &[u8], offset: usize) -> usize {
@@ -170,6 +197,42 @@ fn join<'a>(whole: &'a str, x: &'a str, y: &'a str) -> &'a str {
     &whole[start..start + x.len() + y.len()]
 }
 
+/// FNV-1a, 64 bits, of `bytes`: a content hash that is the same on every
+/// machine, build and run (unlike std's, which is seeded at random or may
+/// change between Rust releases). Backend fingerprints, glossary ids and
+/// shard assignments are made from it, so it never changes.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash = Fnv1a::default();
+    hash.write(bytes);
+    hash.finish()
+}
+
+/// [`fnv1a`] of pieces written one after another (the hash of their
+/// concatenation).
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// Add `bytes` to the hash.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash of everything written so far.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +244,29 @@ mod tests {
         }
         for c in ['a', '。', '，', '・', 'あ', 'ア', '가', '1', '１'] {
             assert!(!is_han(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // Test vectors of the FNV reference (isthe.com/chongo/tech/comp/fnv).
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+        let mut pieces = Fnv1a::default();
+        pieces.write(b"foo");
+        pieces.write(b"bar");
+        assert_eq!(pieces.finish(), fnv1a(b"foobar"));
+    }
+
+    #[test]
+    fn character_references_decode_with_their_length() {
+        assert_eq!(character_reference("&amp;b"), Some(('&', 5)));
+        assert_eq!(character_reference("&#39;s"), Some(('\'', 5)));
+        assert_eq!(character_reference("&#x4e2d;"), Some(('中', 8)));
+        assert_eq!(character_reference("&nbsp;"), Some(('\u{a0}', 6)));
+        for text in ["& b", "&copy;", "&#0;", "&#xD800;", "&amp", "amp;"] {
+            assert_eq!(character_reference(text), None, "{text}");
         }
     }
 

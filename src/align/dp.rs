@@ -117,14 +117,29 @@ impl Band {
 
 /// Align `zh` and `en` with the given bead types; returns the beads in
 /// order, covering both sides exactly.
+///
+/// Within `band` when the caller gives one (around aligned paragraphs); if
+/// the best path there runs along the band's edge, the band was wrong and
+/// the whole text is aligned as without one.
 pub(crate) fn align(
     zh: &ZhSide,
     en: &EnSide,
     types: &[(usize, usize)],
     model: Model,
     shape: &Shape,
+    band: Option<&Band>,
 ) -> Vec<Step> {
     let (n, m) = (zh.count(), en.count());
+    if let Some(band) = band
+        && n > 0
+        && m > 0
+        && band.lo.len() == n + 1
+    {
+        let steps = run(zh, en, types, model, shape, band);
+        if !touches_edge(&steps, band, m) {
+            return steps;
+        }
+    }
     if n == 0 || m == 0 {
         let skip = Eval {
             cost: model.params.skip_cost,
@@ -165,28 +180,6 @@ pub(crate) fn align(
             *w *= 2.0;
         }
     }
-}
-
-/// [`align`] within a band given by the caller (around aligned
-/// paragraphs); if the best path runs along the band's edge, the band was
-/// wrong and the whole text is aligned as usual.
-pub(crate) fn align_in(
-    zh: &ZhSide,
-    en: &EnSide,
-    types: &[(usize, usize)],
-    model: Model,
-    shape: &Shape,
-    band: &Band,
-) -> Vec<Step> {
-    let (n, m) = (zh.count(), en.count());
-    if n == 0 || m == 0 || band.lo.len() != n + 1 {
-        return align(zh, en, types, model, shape);
-    }
-    let steps = run(zh, en, types, model, shape, band);
-    if touches_edge(&steps, band, m) {
-        return align(zh, en, types, model, shape);
-    }
-    steps
 }
 
 /// Whether a path runs along the edge of the band (not of the grid).

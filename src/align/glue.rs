@@ -56,20 +56,25 @@ const EN_ATTRIBUTION_WORDS: usize = 5;
 /// (`“…。”他说。` | `“我一直没舍得扔。”`).
 pub(crate) fn chinese(sentences: &[&str]) -> Vec<bool> {
     let count = |s: &str, marks: &[char]| s.chars().filter(|c| marks.contains(c)).count();
-    sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let Some(next) = sentences.get(i + 1) else {
-                return false;
-            };
-            let open = count(s, ZH_OPEN) > count(s, ZH_CLOSE);
-            let attribution = s.trim_end().ends_with(ZH_CLOSE) && is_zh_attribution(next);
-            let between = next.trim_start().starts_with(ZH_OPEN)
-                && s.rsplit(ZH_CLOSE)
-                    .next()
-                    .is_some_and(|tail| tail.len() < s.len() && is_zh_attribution(tail));
-            open || attribution || between
+    glued_to_next(sentences, |s, next| {
+        let open = count(s, ZH_OPEN) > count(s, ZH_CLOSE);
+        let attribution = s.trim_end().ends_with(ZH_CLOSE) && is_zh_attribution(next);
+        let between = next.trim_start().starts_with(ZH_OPEN)
+            && s.rsplit(ZH_CLOSE)
+                .next()
+                .is_some_and(|tail| tail.len() < s.len() && is_zh_attribution(tail));
+        open || attribution || between
+    })
+}
+
+/// For each sentence, whether `glued` says so of it and the next; the last
+/// is glued to nothing.
+fn glued_to_next(sentences: &[&str], glued: impl Fn(&str, &str) -> bool) -> Vec<bool> {
+    (0..sentences.len())
+        .map(|i| {
+            sentences
+                .get(i + 1)
+                .is_some_and(|next| glued(sentences[i], next))
         })
         .collect()
 }
@@ -99,17 +104,9 @@ fn is_zh_attribution(s: &str) -> bool {
 /// an attribution after a closing quote (`"Put your case down," he said.`)
 /// and the next opens a quotation.
 pub(crate) fn english(sentences: &[&str]) -> Vec<bool> {
-    sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let Some(next) = sentences.get(i + 1) else {
-                return false;
-            };
-            let opens = next.trim_start().starts_with(['"', '“', '‘']);
-            opens && ends_in_en_attribution(s)
-        })
-        .collect()
+    glued_to_next(sentences, |s, next| {
+        next.trim_start().starts_with(['"', '“', '‘']) && ends_in_en_attribution(s)
+    })
 }
 
 /// Whether the text after the last closing quote is a short attribution

@@ -148,10 +148,7 @@ pub fn align(
     } else {
         None
     };
-    let steps = match band {
-        Some(band) => dp::align_in(&zh_side, &en_side, &types, model, &shape, &band),
-        None => dp::align(&zh_side, &en_side, &types, model, &shape),
-    };
+    let steps = dp::align(&zh_side, &en_side, &types, model, &shape, band.as_ref());
     let steps: Vec<(dp::Step, bool)> = steps
         .into_iter()
         .map(|s| {
@@ -288,7 +285,14 @@ fn paragraph_band(
         level: Level::Paragraph,
         ..model
     };
-    let groups = dp::align(&zp, &ep, &para_types, paragraphs, &score::Shape::default());
+    let groups = dp::align(
+        &zp,
+        &ep,
+        &para_types,
+        paragraphs,
+        &score::Shape::default(),
+        None,
+    );
     let one_to_one = groups
         .iter()
         .filter(|g| g.zh.len() == 1 && g.en.len() == 1)

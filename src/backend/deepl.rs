@@ -43,15 +43,16 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
+use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
     Backend, BackendSettings, Capabilities, Formality, Languages, Price, SegmentReply,
-    SegmentRequest, TermSupport, TranslateContext, fnv1a, primary_subtag,
+    SegmentRequest, TermSupport, TranslateContext, primary_subtag,
 };
 use crate::backend::BackendInfo;
 use crate::error::Result;
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
+use crate::text::fnv1a;
 
 /// The backend's name.
 pub const NAME: &str = "deepl";
@@ -342,24 +343,13 @@ impl DeepL {
             .send(&self.request("v2/translate", Some(body)))
             .await?;
         let translated: TranslateReply = reply.json()?;
-        if translated.translations.len() != chunk.len() {
-            return Err(backend_error(
-                NAME,
-                format!(
-                    "DeepL sent {} translations for {} texts; the batch will be retried",
-                    translated.translations.len(),
-                    chunk.len()
-                ),
-            ));
-        }
-        Ok(chunk
-            .iter()
-            .zip(translated.translations)
-            .map(|(request, t)| SegmentReply {
-                id: request.id,
-                text: t.text,
-            })
-            .collect())
+        let texts = translated
+            .translations
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        // DeepL takes and returns XML (`tag_handling`), not HTML.
+        super::chunk_replies(NAME, "DeepL", chunk, texts, false)
     }
 }
 

@@ -19,8 +19,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
-use super::markup;
+use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
@@ -132,29 +131,9 @@ impl Google {
             ));
         }
         let translated: TranslateReply = reply.json()?;
-        let translations = translated.data.translations;
-        if translations.len() != chunk.len() {
-            return Err(backend_error(
-                NAME,
-                format!(
-                    "Google sent {} translations for {} texts; the batch will be retried",
-                    translations.len(),
-                    chunk.len()
-                ),
-            ));
-        }
-        Ok(chunk
-            .iter()
-            .zip(translations)
-            .map(|(request, t)| SegmentReply {
-                id: request.id,
-                text: if markup {
-                    markup::html_to_xml(&t.translated_text)
-                } else {
-                    t.translated_text
-                },
-            })
-            .collect())
+        let texts = translated.data.translations.into_iter();
+        let texts = texts.map(|t| t.translated_text).collect();
+        super::chunk_replies(NAME, "Google", chunk, texts, markup)
     }
 }
 

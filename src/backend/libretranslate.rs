@@ -17,8 +17,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
-use super::markup;
+use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
     Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
@@ -124,28 +123,7 @@ impl LibreTranslate {
             Texts::Many(texts) => texts,
             Texts::One(text) => vec![text],
         };
-        if texts.len() != chunk.len() {
-            return Err(backend_error(
-                NAME,
-                format!(
-                    "LibreTranslate sent {} translations for {} texts; the batch will be retried",
-                    texts.len(),
-                    chunk.len()
-                ),
-            ));
-        }
-        Ok(chunk
-            .iter()
-            .zip(texts)
-            .map(|(request, text)| SegmentReply {
-                id: request.id,
-                text: if markup {
-                    markup::html_to_xml(&text)
-                } else {
-                    text
-                },
-            })
-            .collect())
+        super::chunk_replies(NAME, "LibreTranslate", chunk, texts, markup)
     }
 }
 

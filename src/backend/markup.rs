@@ -24,7 +24,7 @@ pub(crate) fn html_to_xml(html: &str) -> String {
             }
             continue;
         }
-        match entity(rest) {
+        match crate::text::character_reference(rest) {
             Some((c, len)) => {
                 match c {
                     '&' => out.push_str("&amp;"),
@@ -42,31 +42,6 @@ pub(crate) fn html_to_xml(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A character reference at the start of `s`: the character and its length.
-fn entity(s: &str) -> Option<(char, usize)> {
-    // `;` is ASCII, so its position is a char boundary.
-    let end = s.bytes().take(12).position(|b| b == b';')?;
-    let name = &s[1..end];
-    let c = if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        char::from_u32(code)?
-    } else {
-        match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            "nbsp" => '\u{a0}',
-            _ => return None,
-        }
-    };
-    Some((c, end + 1))
 }
 
 /// A placeholder tag at the start of `s` in any of the forms a service may

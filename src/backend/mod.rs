@@ -377,6 +377,41 @@ pub(crate) fn markup_chunks(
     chunks
 }
 
+/// The replies to `chunk` from the texts a vendor (`service`, for backend
+/// `backend`) sent back for it, in its order; HTML texts (`html`) are
+/// brought back to the XML form of [`SegmentRequest::text`]. An error that
+/// retries the batch when the vendor sent another number of texts.
+pub(crate) fn chunk_replies(
+    backend: &str,
+    service: &str,
+    chunk: &[&SegmentRequest],
+    texts: Vec<String>,
+    html: bool,
+) -> Result<Vec<SegmentReply>> {
+    if texts.len() != chunk.len() {
+        return Err(http::backend_error(
+            backend,
+            format!(
+                "{service} sent {} translations for {} texts; the batch will be retried",
+                texts.len(),
+                chunk.len()
+            ),
+        ));
+    }
+    Ok(chunk
+        .iter()
+        .zip(texts)
+        .map(|(request, text)| SegmentReply {
+            id: request.id,
+            text: if html {
+                markup::html_to_xml(&text)
+            } else {
+                text
+            },
+        })
+        .collect())
+}
+
 /// A description of a built-in backend, for `bitext backends`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BackendInfo {
@@ -563,11 +598,4 @@ pub fn key_var(name: &str) -> Option<&'static str> {
         .iter()
         .find(|info| info.name == name)
         .and_then(|info| info.key_var)
-}
-
-/// FNV-1a, 64 bits: a content hash that is the same in every build.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

@@ -259,7 +259,7 @@ impl Backend for OpenAi {
             let system = self.prompt.system(&TranslateContext::new("", "", ""), &[]);
             print.push_str(&format!(
                 "|prompt:{:016x}|t:{}",
-                super::fnv1a(system.as_bytes()),
+                crate::text::fnv1a(system.as_bytes()),
                 self.temperature_value
             ));
         }

@@ -2,18 +2,14 @@
 
 use super::memory_location;
 use crate::cli::ImportArgs;
-use crate::config::language_tag;
+use crate::config::{file_languages, language_tag};
 use crate::error::{Error, Result};
 use crate::memory::Memory;
 use crate::review::{ImportPlan, Reference, ReviewFile};
 use crate::text::count;
 
 pub(super) fn import(args: &ImportArgs) -> Result<i32> {
-    let flag = |tag: &Option<String>, option: &str| {
-        tag.as_deref().map(|t| language_tag(t, option)).transpose()
-    };
-    let source_flag = flag(&args.source_lang, "--source-lang")?;
-    let target_flag = flag(&args.target_lang, "--target-lang")?;
+    let (source_flag, target_flag) = file_languages(&args.languages)?;
     let location = memory_location(args.cache.as_deref())?;
     let cache = Memory::open_at(&location)?;
     let (mut imported, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);

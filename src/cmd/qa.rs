@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::check::{self, Severity};
 use crate::cli::{FailOnArg, QaArgs, QaFormat};
-use crate::config::language_tag;
+use crate::config::file_languages;
 use crate::config_file::ConfigFile;
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
@@ -85,11 +85,7 @@ fn qa_config(args: &QaArgs) -> Result<(QaConfig, FailOn)> {
             FailOnArg::Never => FailOn::Never,
         };
     }
-    let flag = |tag: &Option<String>, option: &str| {
-        tag.as_deref().map(|t| language_tag(t, option)).transpose()
-    };
-    config.source_lang = flag(&args.source_lang, "--source-lang")?;
-    config.target_lang = flag(&args.target_lang, "--target-lang")?;
+    (config.source_lang, config.target_lang) = file_languages(&args.languages)?;
     if !args.glossaries.is_empty() {
         config.glossary = Some(Glossary::load_all_with(
             &args.glossaries,

@@ -112,22 +112,14 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
         let list: Vec<String> = flags.iter().map(|(k, n)| format!("{k} {n}")).collect();
         writeln!(out, "  flags: {}", list.join(", "))?;
     }
-    const SHOWN: usize = 12;
-    for file in report.files.iter().take(SHOWN) {
+    list_files(&mut out, &report.files, |file| {
         let outputs: Vec<String> = file
             .outputs
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        writeln!(out, "  {} → {}", file.input, outputs.join(", "))?;
-    }
-    if files > SHOWN {
-        writeln!(
-            out,
-            "  … and {} more",
-            count(files - SHOWN, "file", "files")
-        )?;
-    }
+        format!("{} → {}", file.input, outputs.join(", "))
+    })?;
     if !report.skipped.is_empty() {
         writeln!(
             out,
@@ -167,6 +159,20 @@ fn print_summary(report: &Report, glossary: &[String], backend: &str) -> io::Res
     Ok(())
 }
 
+/// Print one line for each of the first dozen `files`, then how many more
+/// there are.
+fn list_files<T>(out: &mut impl Write, files: &[T], line: impl Fn(&T) -> String) -> io::Result<()> {
+    const SHOWN: usize = 12;
+    for file in files.iter().take(SHOWN) {
+        writeln!(out, "  {}", line(file))?;
+    }
+    if files.len() > SHOWN {
+        let more = count(files.len() - SHOWN, "file", "files");
+        writeln!(out, "  … and {more} more")?;
+    }
+    Ok(())
+}
+
 /// What `--dry-run` prints: per input and in total, the segments, those in
 /// the translation memory, the requests and the characters to send, then the
 /// estimated cost.
@@ -196,29 +202,17 @@ fn print_plan(
             counted(chars, "character", "characters")
         )
     };
-    const SHOWN: usize = 12;
-    for file in report.files.iter().take(SHOWN) {
+    list_files(&mut out, &report.files, |file| {
         let plan = &file.plan;
-        writeln!(
-            out,
-            "  {}: {}",
-            file.input,
-            line(
-                plan.segments,
-                plan.from_memory,
-                plan.requests(),
-                plan.characters
-            )
-        )?;
-    }
+        let counts = line(
+            plan.segments,
+            plan.from_memory,
+            plan.requests(),
+            plan.characters,
+        );
+        format!("{}: {counts}", file.input)
+    })?;
     let files = report.files.len();
-    if files > SHOWN {
-        writeln!(
-            out,
-            "  … and {} more",
-            count(files - SHOWN, "file", "files")
-        )?;
-    }
     let sum = |f: fn(&crate::translate::Plan) -> usize| -> usize {
         report.files.iter().map(|file| f(&file.plan)).sum()
     };

@@ -43,6 +43,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::document::{Document, SegmentId, TermMatch};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::{Fnv1a, line_at, primary_subtag};
 
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
 pub const BUNDLED: &str = include_str!("../../glossary/glossary.tsv");
@@ -114,16 +115,12 @@ impl Glossary {
     /// `source_lang` to `target_lang` (matched on their primary subtag: a
     /// `zh-CN` run reads TBX `zh`, `zh-CN` and `zh-Hans` terms).
     pub fn load_all_with(paths: &[PathBuf], source_lang: &str, target_lang: &str) -> Result<Self> {
-        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_string();
         let mut entries = Vec::new();
         let mut names = Vec::new();
         for path in paths {
             let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
             let text = std::str::from_utf8(&bytes).map_err(|e| {
-                let line = 1 + bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
+                let line = line_at(&bytes, e.valid_up_to());
                 glossary_error(path, line, "not valid UTF-8; save the glossary as UTF-8")
             })?;
             let ext = path
@@ -137,8 +134,8 @@ impl Glossary {
                 entries.extend(tbx::parse(
                     path,
                     text,
-                    &primary(source_lang),
-                    &primary(target_lang),
+                    &primary_subtag(source_lang),
+                    &primary_subtag(target_lang),
                 )?);
             } else {
                 entries.extend(parse(path, text, if ext == "csv" { b',' } else { b'\t' })?);
@@ -189,7 +186,7 @@ impl Glossary {
                     .map_err(|e| Error::from(ErrorKind::Usage(format!("glossary: {e}"))))?,
             )
         };
-        let mut hash = Fnv::default();
+        let mut hash = Fnv1a::default();
         for e in &unique {
             for field in [&e.source, &e.target, &e.variants.join(";")] {
                 hash.write(field.as_bytes());
@@ -206,7 +203,7 @@ impl Glossary {
             entries: unique,
             names,
             matcher,
-            hash: hash.0,
+            hash: hash.finish(),
         })
     }
 
@@ -559,25 +556,6 @@ pub(crate) fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
         message: message.to_string(),
     }
     .into()
-}
-
-/// FNV-1a, 64 bits: a stable content hash (unlike `DefaultHasher`, whose
-/// output may change between Rust releases).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 #[cfg(test)]

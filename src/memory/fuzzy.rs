@@ -134,11 +134,11 @@ fn bigram(a: u32, b: u32) -> u64 {
 
 /// A 64-bit hash of a source and its translation.
 fn pair_hash(source: &str, target: &str) -> u64 {
-    let mut hash: u64 = 0xCBF2_9CE4_8422_2325;
-    for b in source.bytes().chain([0]).chain(target.bytes()) {
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
-    }
-    hash
+    let mut hash = crate::text::Fnv1a::default();
+    hash.write(source.as_bytes());
+    hash.write(&[0]);
+    hash.write(target.as_bytes());
+    hash.finish()
 }
 
 thread_local! {

@@ -303,7 +303,7 @@ pub fn unescape(cell: &str) -> String {
                 }
                 _ => out.push('\\'),
             },
-            '&' => match character_reference(&cell[at..]) {
+            '&' => match crate::text::character_reference(&cell[at..]) {
                 Some((decoded, len)) => {
                     out.push(decoded);
                     // Skip the rest of the reference (all ASCII).
@@ -340,32 +340,6 @@ pub fn strip_bold(cell: &str) -> String {
         }
     }
     out
-}
-
-/// The character a reference at the start of `text` (`&amp;`, `&#39;`)
-/// stands for, and its length in bytes.
-fn character_reference(text: &str) -> Option<(char, usize)> {
-    let rest = text.get(1..)?;
-    let semicolon = rest.bytes().take(11).position(|b| b == b';')?;
-    let name = &rest[..semicolon];
-    let end = semicolon + 1;
-    let decoded = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code).filter(|&c| c != '\0')?
-        }
-    };
-    Some((decoded, end + 1))
 }
 
 #[cfg(test)]

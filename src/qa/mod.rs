@@ -346,8 +346,7 @@ fn language_pair(config: &QaConfig, files: &[(String, BilingualFile)]) -> Result
 
 /// Whether two language tags name the same language (primary subtag).
 fn same_language(a: &str, b: &str) -> bool {
-    let primary = |t: &str| t.split(['-', '_']).next().unwrap_or(t).to_ascii_lowercase();
-    primary(a) == primary(b)
+    crate::text::primary_subtag(a) == crate::text::primary_subtag(b)
 }
 
 fn check_files(config: &QaConfig, files: Vec<(String, BilingualFile)>) -> Result<Report> {

@@ -6,9 +6,7 @@
 //! content native data; `<hi>` is a code around text.
 
 use super::xml::{self, Element};
-use super::{
-    BilingualFile, QaUnit, ReadContext, Reader, extension, read_error, same_language, xml_root,
-};
+use super::{BilingualFile, ReadContext, Reader, extension, read_error, same_language, xml_root};
 use crate::error::Result;
 
 /// The TMX reader.
@@ -95,24 +93,10 @@ impl Reader for Tmx {
             }
             let source = seg(source_tuv)?;
             let target = target.map(|(_, t)| seg(t)).transpose()?;
-            let has_codes =
-                !source.codes.is_empty() || target.as_ref().is_some_and(|t| !t.codes.is_empty());
-            let codes = has_codes.then(|| {
-                (
-                    source.codes.clone(),
-                    target.as_ref().map(|t| t.codes.clone()).unwrap_or_default(),
-                )
-            });
-            file.units.push(QaUnit {
-                id: tu
-                    .attribute("tuid")
-                    .map_or_else(|| (n + 1).to_string(), str::to_string),
-                line: Some(tu.line),
-                source: source.text,
-                target: target.map(|t| t.text),
-                missing: None,
-                codes,
-            });
+            let id = tu
+                .attribute("tuid")
+                .map_or_else(|| (n + 1).to_string(), str::to_string);
+            file.units.push(xml::unit(id, tu.line, source, target));
         }
         Ok(file)
     }

@@ -11,8 +11,8 @@
 //! target whose state is `new`, `needs-translation` or `initial` is no
 //! translation (`untranslated`), not an `empty` one.
 
-use super::xml::{self, Element, Inline};
-use super::{BilingualFile, QaUnit, ReadContext, Reader, extension, read_error, xml_root};
+use super::xml::{self, Element};
+use super::{BilingualFile, ReadContext, Reader, extension, read_error, xml_root};
 use crate::error::Result;
 
 /// The XLIFF 1.2 reader (and 1.0, 1.1).
@@ -53,16 +53,6 @@ fn root(ctx: &ReadContext<'_>) -> Result<Element> {
         ));
     }
     Ok(root)
-}
-
-fn codes(source: &Inline, target: Option<&Inline>) -> Option<(Vec<String>, Vec<String>)> {
-    let any = !source.codes.is_empty() || target.is_some_and(|t| !t.codes.is_empty());
-    any.then(|| {
-        (
-            source.codes.clone(),
-            target.map(|t| t.codes.clone()).unwrap_or_default(),
-        )
-    })
 }
 
 impl Reader for Xliff12 {
@@ -113,16 +103,8 @@ impl Reader for Xliff12 {
                 let target = tu.child("target").filter(|t| !is_untranslated(t, tu));
                 let marks = tu.child("seg-source").map(segments).unwrap_or_default();
                 if marks.is_empty() {
-                    let source = xml::inline(source);
-                    let target = target.map(xml::inline);
-                    file.units.push(QaUnit {
-                        id,
-                        line: Some(tu.line),
-                        codes: codes(&source, target.as_ref()),
-                        source: source.text,
-                        target: target.map(|t| t.text),
-                        missing: None,
-                    });
+                    let (source, target) = (xml::inline(source), target.map(xml::inline));
+                    file.units.push(xml::unit(id, tu.line, source, target));
                     continue;
                 }
                 let targets = target.map(segments).unwrap_or_default();
@@ -132,14 +114,12 @@ impl Reader for Xliff12 {
                         .iter()
                         .find(|(m, _)| m == mid)
                         .map(|(_, t)| xml::inline(t));
-                    file.units.push(QaUnit {
-                        id: format!("{id}#{mid}"),
-                        line: Some(segment.line),
-                        codes: codes(&source, target.as_ref()),
-                        source: source.text,
-                        target: target.map(|t| t.text),
-                        missing: None,
-                    });
+                    file.units.push(xml::unit(
+                        format!("{id}#{mid}"),
+                        segment.line,
+                        source,
+                        target,
+                    ));
                 }
             }
         }
@@ -213,14 +193,8 @@ impl Reader for Xliff2 {
                     _ if segments.len() > 1 => format!("{id}#{}", i + 1),
                     _ => id.clone(),
                 };
-                file.units.push(QaUnit {
-                    id: seg_id,
-                    line: Some(segment.line),
-                    codes: codes(&source, target.as_ref()),
-                    source: source.text,
-                    target: target.map(|t| t.text),
-                    missing: None,
-                });
+                file.units
+                    .push(xml::unit(seg_id, segment.line, source, target));
             }
         }
         Ok(file)

@@ -4,7 +4,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::read_error;
+use super::{QaUnit, read_error};
 use crate::error::Result;
 use crate::text::resolve_xml_reference;
 
@@ -167,6 +167,26 @@ pub(super) struct Inline {
     pub text: String,
     /// Each code, as `<name id="…">`.
     pub codes: Vec<String>,
+}
+
+/// The unit `id` at `line`: its source and target texts, and their inline
+/// codes when either has any.
+pub(super) fn unit(id: String, line: usize, source: Inline, target: Option<Inline>) -> QaUnit {
+    let any = !source.codes.is_empty() || target.as_ref().is_some_and(|t| !t.codes.is_empty());
+    let codes = any.then(|| {
+        (
+            source.codes,
+            target.as_ref().map(|t| t.codes.clone()).unwrap_or_default(),
+        )
+    });
+    QaUnit {
+        id,
+        line: Some(line),
+        codes,
+        source: source.text,
+        target: target.map(|t| t.text),
+        missing: None,
+    }
 }
 
 /// Codes whose content is native data, not text: skipped.

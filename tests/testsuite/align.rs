@@ -9,7 +9,7 @@ use bitext::segment::Segmenter;
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, fixture_path};
+use crate::harness::{Bitext, assert_contains, fixture_path};
 
 /// The hand-aligned pairs under `tests/fixtures/align` that [`tune`] fitted
 /// the weights of [`Params`] on: their F1 is a training figure.
@@ -577,8 +577,7 @@ fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
         .fixture("align/economy.zh.txt", "economy.zh.txt")
         .fixture("align/economy.en.txt", "economy.en.txt")
         .args(["align", "economy.zh.txt", "economy.en.txt", "-o", "out"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("out"),
         [
@@ -596,8 +595,8 @@ fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
     assert!(tmx.contains(r#"<prop type="x-bead">2-1</prop>"#), "{tmx}");
     assert!(tmx.contains(r#"<prop type="x-flag">unaligned: no English counterpart</prop>"#));
     let md = run.read("out/economy.zh.md");
-    assert!(md.contains("⚠ unaligned: no English counterpart"), "{md}");
-    assert!(md.contains("bead 1-2 ("), "{md}");
+    assert_contains(&md, "⚠ unaligned: no English counterpart");
+    assert_contains(&md, "bead 1-2 (");
 }
 
 #[test]
@@ -755,8 +754,7 @@ fn align_with_a_backend_translation_as_evidence() {
             "dictionary",
             "-q",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.stdout, "");
     let jsonl = run.read("output/water.zh.jsonl");
     let test: Vec<Link> = jsonl

@@ -18,7 +18,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, assert_valid_tmx, chat_reply, chat_user, fixture_path};
+use crate::harness::{
+    Bitext, assert_contains, assert_starts_with, assert_valid_tmx, chat_reply, chat_user,
+    dead_port, fake_english, fixture_path, received, run_async,
+};
 
 // ---------------------------------------------------------------- helpers
 
@@ -83,10 +86,6 @@ fn english(id: &Value, text: &str) -> String {
     format!("Translation {id} of {} characters.", text.chars().count())
 }
 
-fn fake_english(text: &str) -> String {
-    format!("EN({})", text.chars().count())
-}
-
 fn is_fatal(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::BackendFatal { .. })
 }
@@ -95,8 +94,42 @@ fn is_retryable(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::Backend { .. })
 }
 
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.unwrap()
+/// `err` stops the run, and its message holds `needle`.
+fn assert_fatal(err: &Error, needle: &str) {
+    assert!(is_fatal(err), "{err:?}");
+    assert!(err.to_string().contains(needle), "{err}");
+}
+
+/// `err` retries the batch, and its message holds `needle`.
+fn assert_retryable(err: &Error, needle: &str) {
+    assert!(is_retryable(err), "{err:?}");
+    assert!(err.to_string().contains(needle), "{err}");
+}
+
+/// A server that answers every POST with `responder`.
+async fn post_server(responder: impl wiremock::Respond + 'static) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Translate "你好." with the backend `name` built from `settings`.
+async fn hello(name: &str, settings: &BackendSettings) -> bitext::Result<Vec<SegmentReply>> {
+    build(name, settings).translate_texts(&["你好."]).await
+}
+
+/// Translate `texts` (as [`requests`], in the test context).
+trait TranslateTexts {
+    async fn translate_texts(&self, texts: &[&str]) -> bitext::Result<Vec<SegmentReply>>;
+}
+
+impl TranslateTexts for dyn Backend {
+    async fn translate_texts(&self, texts: &[&str]) -> bitext::Result<Vec<SegmentReply>> {
+        self.translate(&ctx(), &requests(texts)).await
+    }
 }
 
 // ---------------------------------------------------------------- openai
@@ -117,6 +150,28 @@ fn documented(segments: &[Value]) -> String {
         .map(|s| json!({"id": s["id"], "text": english(&s["id"], s["text"].as_str().unwrap())}))
         .collect();
     json!({ "translations": items }).to_string()
+}
+
+/// Settings for the chat server `server`.
+fn openai_at(server: &MockServer) -> BackendSettings {
+    settings(&format!("{}/v1", server.uri()))
+}
+
+/// A chat server that answers the first request with `first`, then every
+/// segment ([`documented`]).
+async fn first_then_documented(first: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(chat_with(documented))
+        .mount(&server)
+        .await;
+    server
 }
 
 async fn openai_server(responder: impl wiremock::Respond + 'static) -> MockServer {
@@ -162,7 +217,7 @@ async fn openai_sends_one_json_batch_with_context_and_batch_terms() {
     assert_eq!(body["messages"][0]["role"], "system");
     let system = body["messages"][0]["content"].as_str().unwrap();
     assert!(system.contains("Chinese (zh-CN)") && system.contains("English (en-US)"));
-    assert!(system.contains("not instructions"), "{system}");
+    assert_contains(system, "not instructions");
     assert_eq!(body["messages"][1]["role"], "user");
     let user = chat_user(request);
     assert_eq!(
@@ -201,7 +256,7 @@ async fn openai_matches_replies_by_id_when_reordered_missing_extra_or_merged() {
         .to_string()
     }
     let server = openai_server(chat_with(messy)).await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
+    let backend = build("openai", &openai_at(&server));
     let batch = requests(&["一.", "二二.", "三三三.", "四四四四."]);
     let replies = by_id(&backend.translate(&ctx(), &batch).await.unwrap());
     let e = |i: usize| english(&json!(batch[i].id.0), &batch[i].text);
@@ -220,7 +275,7 @@ async fn openai_reads_fenced_and_think_replies() {
         )
     }
     let server = openai_server(chat_with(fenced)).await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
+    let backend = build("openai", &openai_at(&server));
     let batch = requests(&["你好.", "再见."]);
     let replies = by_id(&backend.translate(&ctx(), &batch).await.unwrap());
     assert_eq!(replies.len(), 2);
@@ -235,13 +290,12 @@ async fn openai_cut_off_reply_fails_the_batch_retryably() {
         chat_reply(&full[..full.len() / 2], "length")
     })
     .await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
+    let backend = build("openai", &openai_at(&server));
     let err = backend
-        .translate(&ctx(), &requests(&["你好.", "再见."]))
+        .translate_texts(&["你好.", "再见."])
         .await
         .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(err.to_string().contains("finish_reason: length"), "{err}");
+    assert_retryable(&err, "finish_reason: length");
 }
 
 #[tokio::test]
@@ -261,9 +315,9 @@ async fn openai_drops_response_format_when_the_server_rejects_it() {
         .respond_with(chat_with(documented))
         .mount(&server)
         .await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
+    let backend = build("openai", &openai_at(&server));
     for text in ["你好.", "再见."] {
-        let replies = backend.translate(&ctx(), &requests(&[text])).await.unwrap();
+        let replies = backend.translate_texts(&[text]).await.unwrap();
         assert_eq!(replies.len(), 1);
     }
     let requests = received(&server).await;
@@ -283,38 +337,28 @@ async fn openai_drops_response_format_when_the_server_rejects_it() {
 #[tokio::test]
 async fn openai_no_translations_in_reply_is_retryable() {
     let server = openai_server(chat_reply("I'm sorry, I can't help with that.", "stop")).await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
-    let err = backend
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(err.to_string().contains("I'm sorry"), "{err}");
+    let backend = build("openai", &openai_at(&server));
+    let err = backend.translate_texts(&["你好."]).await.unwrap_err();
+    assert_retryable(&err, "I'm sorry");
 }
 
 #[tokio::test]
 async fn openai_401_stops_the_run_naming_the_variable_not_the_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "error": {"message": "Incorrect API key provided: sk-secret-777."}
-        })))
-        .mount(&server)
-        .await;
+    let server = post_server(ResponseTemplate::new(401).set_body_json(json!({
+        "error": {"message": "Incorrect API key provided: sk-secret-777."}
+    })))
+    .await;
     let s = keyed(
         &format!("{}/v1", server.uri()),
         "sk-secret-777",
         "OPENAI_API_KEY",
     );
     let backend = build("openai", &s);
-    let err = backend
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
+    let err = backend.translate_texts(&["你好."]).await.unwrap_err();
     assert!(is_fatal(&err), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("rejected the key (HTTP 401)"), "{message}");
-    assert!(message.contains("check OPENAI_API_KEY"), "{message}");
+    assert_contains(&message, "rejected the key (HTTP 401)");
+    assert_contains(&message, "check OPENAI_API_KEY");
     assert!(!message.contains("sk-secret-777"), "{message}");
     assert!(!format!("{err:?}").contains("sk-secret-777"));
     assert_eq!(received(&server).await.len(), 1, "no retry on 401");
@@ -322,108 +366,57 @@ async fn openai_401_stops_the_run_naming_the_variable_not_the_key() {
 
 #[tokio::test]
 async fn openai_404_names_the_model() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
-            "error": {"message": "model 'nope' not found"}
-        })))
-        .mount(&server)
-        .await;
-    let mut s = settings(&format!("{}/v1", server.uri()));
+    let server = post_server(ResponseTemplate::new(404).set_body_json(json!({
+        "error": {"message": "model 'nope' not found"}
+    })))
+    .await;
+    let mut s = openai_at(&server);
     s.model = Some("nope".into());
-    let err = build("openai", &s)
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
-    assert!(is_fatal(&err), "{err:?}");
-    assert!(
-        err.to_string()
-            .contains("check --model (is 'nope' served there?)")
-    );
+    let err = hello("openai", &s).await.unwrap_err();
+    assert_fatal(&err, "check --model (is 'nope' served there?)");
     assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_500_is_retried_and_then_succeeds() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500).set_body_string("oops"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(chat_with(documented))
-        .mount(&server)
-        .await;
-    let backend = build("openai", &settings(&format!("{}/v1", server.uri())));
-    let replies = backend
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap();
+    let server = first_then_documented(ResponseTemplate::new(500).set_body_string("oops")).await;
+    let backend = build("openai", &openai_at(&server));
+    let replies = backend.translate_texts(&["你好."]).await.unwrap();
     assert_eq!(replies.len(), 1);
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn retries_are_capped() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("down"))
-        .mount(&server)
-        .await;
-    let mut s = settings(&format!("{}/v1", server.uri()));
+    let server = post_server(ResponseTemplate::new(503).set_body_string("down")).await;
+    let mut s = openai_at(&server);
     s.max_retries = 2;
-    let err = build("openai", &s)
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(err.to_string().contains("HTTP 503"), "{err}");
+    let err = hello("openai", &s).await.unwrap_err();
+    assert_retryable(&err, "HTTP 503");
     assert!(err.to_string().contains("3 attempts"), "{err}");
     assert_eq!(received(&server).await.len(), 3);
 }
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_waited_out() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(chat_with(documented))
-        .mount(&server)
-        .await;
+    let server =
+        first_then_documented(ResponseTemplate::new(429).insert_header("Retry-After", "1")).await;
     // Retried once, after the wait the server asked for. (How long the
     // wait is, in seconds or until an HTTP date, and its cap, is tested on
     // tokio's paused clock in the transport's unit tests: no wall-clock
     // checks here.)
-    let mut s = settings(&format!("{}/v1", server.uri()));
+    let mut s = openai_at(&server);
     s.max_retries = 1;
-    let replies = build("openai", &s)
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap();
+    let replies = hello("openai", &s).await.unwrap();
     assert_eq!(replies.len(), 1);
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_reason_fails_at_once() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
-        .mount(&server)
-        .await;
-    let err = build("openai", &settings(&format!("{}/v1", server.uri())))
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(err.to_string().contains("asked to wait 3600 s"), "{err}");
+    let server = post_server(ResponseTemplate::new(429).insert_header("Retry-After", "3600")).await;
+    let err = hello("openai", &openai_at(&server)).await.unwrap_err();
+    assert_retryable(&err, "asked to wait 3600 s");
     assert_eq!(received(&server).await.len(), 1);
 }
 
@@ -432,10 +425,7 @@ async fn an_unreachable_server_is_a_plain_hint() {
     let port = dead_port();
     let mut s = settings(&format!("http://127.0.0.1:{port}/v1"));
     s.max_retries = 1;
-    let err = build("openai", &s)
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap_err();
+    let err = hello("openai", &s).await.unwrap_err();
     assert!(is_fatal(&err), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -443,15 +433,6 @@ async fn an_unreachable_server_is_a_plain_hint() {
             "backend openai: could not connect to http://127.0.0.1:{port}/v1/chat/completions; is the server running?"
         )
     );
-}
-
-/// A port on this machine that nothing listens on (it was free a moment ago).
-fn dead_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A chat server on 127.0.0.1 that answers every segment, and the times
@@ -495,9 +476,7 @@ async fn translate_article(
     for (key, value) in env {
         bitext = bitext.env(key, value);
     }
-    tokio::task::spawn_blocking(move || bitext.run().0)
-        .await
-        .unwrap()
+    run_async(bitext).await.0
 }
 
 #[tokio::test]
@@ -553,12 +532,7 @@ fn a_remote_server_needs_a_key() {
     let mut s = settings("https://api.example.com/v1");
     s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
     let err = backend::build("openai", &s).err().unwrap();
-    assert!(is_fatal(&err), "{err:?}");
-    assert!(
-        err.to_string()
-            .contains("set BITEXT_TEST_KEY_THAT_IS_NEVER_SET"),
-        "{err}"
-    );
+    assert_fatal(&err, "set BITEXT_TEST_KEY_THAT_IS_NEVER_SET");
 }
 
 /// A chat server that holds every request until released, and counts how
@@ -709,6 +683,36 @@ fn deepl_settings(server: &MockServer) -> BackendSettings {
     keyed(&server.uri(), "test-key:fx", "DEEPL_AUTH_KEY")
 }
 
+/// [`deepl_settings`] with the test glossary.
+fn deepl_with_glossary(server: &MockServer) -> BackendSettings {
+    let mut s = deepl_settings(server);
+    s.glossary = Some(Arc::new(glossary()));
+    s
+}
+
+/// Translate a sentence with a term through the DeepL server `server`, with
+/// the test glossary; the body of the first request it received to `path`
+/// by `method`.
+async fn translate_with_glossary(server: &MockServer, method: &str, path: &str) -> Value {
+    build("deepl", &deepl_with_glossary(server))
+        .translate_texts(&["开展创先争优活动."])
+        .await
+        .unwrap();
+    received(server)
+        .await
+        .iter()
+        .find(|r| r.method.as_str() == method && r.url.path() == path)
+        .map(|r| r.body_json().unwrap())
+        .unwrap()
+}
+
+/// DeepL's glossary creation, answered by `reply`.
+fn create_glossary(reply: impl wiremock::Respond + 'static) -> Mock {
+    Mock::given(method("POST"))
+        .and(path("/v2/glossaries"))
+        .respond_with(reply)
+}
+
 #[tokio::test]
 async fn deepl_batches_of_50_in_order_with_language_codes() {
     let server = deepl_server().await;
@@ -775,35 +779,28 @@ async fn deepl_count_mismatch_is_retryable() {
         .mount(&server)
         .await;
     let err = build("deepl", &deepl_settings(&server))
-        .translate(&ctx(), &requests(&["一.", "二.", "三."]))
+        .translate_texts(&["一.", "二.", "三."])
         .await
         .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(
-        err.to_string().contains("2 translations for 3 texts"),
-        "{err}"
-    );
+    assert_retryable(&err, "2 translations for 3 texts");
 }
 
 #[tokio::test]
 async fn deepl_creates_the_glossary_once_and_sends_its_id() {
     let server = deepl_server().await;
     mount_no_glossaries(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            ResponseTemplate::new(201).set_body_json(json!({
-                "glossary_id": format!("gl-{}", body["entries"].as_str().unwrap().lines().count()),
-                "name": body["name"],
-                "ready": true,
-            }))
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
-    let mut s = deepl_settings(&server);
-    s.glossary = Some(Arc::new(glossary()));
+    create_glossary(|request: &Request| {
+        let body: Value = request.body_json().unwrap();
+        ResponseTemplate::new(201).set_body_json(json!({
+            "glossary_id": format!("gl-{}", body["entries"].as_str().unwrap().lines().count()),
+            "name": body["name"],
+            "ready": true,
+        }))
+    })
+    .expect(1)
+    .mount(&server)
+    .await;
+    let s = deepl_with_glossary(&server);
     let backend = build("deepl", &s);
     assert_eq!(backend.capabilities().terms, TermSupport::Native);
     for batch in [
@@ -842,28 +839,11 @@ async fn deepl_creates_the_glossary_once_and_sends_its_id() {
 async fn deepl_reuses_a_glossary_an_earlier_run_made() {
     // First run: learn the name the glossary gets.
     let first = deepl_server().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
+    mount_no_glossaries(&first).await;
+    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "new"})))
         .mount(&first)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "new"})))
-        .mount(&first)
-        .await;
-    let mut s = deepl_settings(&first);
-    s.glossary = Some(Arc::new(glossary()));
-    build("deepl", &s)
-        .translate(&ctx(), &requests(&["开展创先争优活动."]))
-        .await
-        .unwrap();
-    let name = received(&first)
-        .await
-        .iter()
-        .find(|r| r.method.as_str() == "POST" && r.url.path() == "/v2/glossaries")
-        .map(|r| r.body_json::<Value>().unwrap()["name"].clone())
-        .unwrap();
+    let name = translate_with_glossary(&first, "POST", "/v2/glossaries").await["name"].clone();
 
     // Second run: the account already has it.
     let second = deepl_server().await;
@@ -875,46 +855,30 @@ async fn deepl_reuses_a_glossary_an_earlier_run_made() {
         ]})))
         .mount(&second)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "dup"})))
+    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "dup"})))
         .expect(0)
         .mount(&second)
         .await;
-    let mut s = deepl_settings(&second);
-    s.glossary = Some(Arc::new(glossary()));
-    build("deepl", &s)
-        .translate(&ctx(), &requests(&["开展创先争优活动."]))
-        .await
-        .unwrap();
-    let sent = received(&second)
-        .await
-        .iter()
-        .find(|r| r.url.path() == "/v2/translate")
-        .map(|r| r.body_json::<Value>().unwrap()["glossary_id"].clone())
-        .unwrap();
-    assert_eq!(sent, "old");
+    let sent = translate_with_glossary(&second, "POST", "/v2/translate").await;
+    assert_eq!(sent["glossary_id"], "old");
 }
 
 #[tokio::test]
 async fn deepl_falls_back_to_placeholders_when_the_glossary_is_refused() {
     let server = deepl_server().await;
     mount_no_glossaries(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "message": "Unsupported glossary language pair"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let mut s = deepl_settings(&server);
-    s.glossary = Some(Arc::new(glossary()));
+    create_glossary(ResponseTemplate::new(400).set_body_json(json!({
+        "message": "Unsupported glossary language pair"
+    })))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let s = deepl_with_glossary(&server);
     let backend = build("deepl", &s);
     assert_eq!(backend.capabilities().terms, TermSupport::Native);
     for _ in 0..2 {
         let replies = backend
-            .translate(&ctx(), &requests(&["开展创先争优活动."]))
+            .translate_texts(&["开展创先争优活动."])
             .await
             .unwrap();
         assert_eq!(replies.len(), 1);
@@ -939,17 +903,9 @@ async fn deepl_bad_key_and_quota_stop_the_run() {
         ),
         (456, "DeepL quota exceeded (HTTP 456)"),
     ] {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status))
-            .mount(&server)
-            .await;
-        let err = build("deepl", &deepl_settings(&server))
-            .translate(&ctx(), &requests(&["你好."]))
-            .await
-            .unwrap_err();
-        assert!(is_fatal(&err), "{err:?}");
-        assert!(err.to_string().contains(expected), "{err}");
+        let server = post_server(ResponseTemplate::new(status)).await;
+        let err = hello("deepl", &deepl_settings(&server)).await.unwrap_err();
+        assert_fatal(&err, expected);
         assert!(!err.to_string().contains("test-key"), "{err}");
         assert_eq!(
             received(&server).await.len(),
@@ -964,11 +920,7 @@ fn deepl_needs_a_key() {
     let mut s = settings("http://127.0.0.1:1");
     s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
     let err = backend::build("deepl", &s).err().unwrap();
-    assert!(is_fatal(&err));
-    assert!(
-        err.to_string()
-            .contains("set BITEXT_TEST_KEY_THAT_IS_NEVER_SET")
-    );
+    assert_fatal(&err, "set BITEXT_TEST_KEY_THAT_IS_NEVER_SET");
 }
 
 // ---------------------------------------------------------------- google
@@ -1052,25 +1004,20 @@ async fn google_html_replies_come_back_as_our_markup() {
 
 #[tokio::test]
 async fn google_invalid_key_stops_the_run() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
-            "code": 400,
-            "message": "API key not valid. Please pass a valid API key.",
-            "status": "INVALID_ARGUMENT",
-            "details": [{"reason": "API_KEY_INVALID"}],
-        }})))
-        .mount(&server)
-        .await;
-    let err = build(
+    let server = post_server(ResponseTemplate::new(400).set_body_json(json!({"error": {
+        "code": 400,
+        "message": "API key not valid. Please pass a valid API key.",
+        "status": "INVALID_ARGUMENT",
+        "details": [{"reason": "API_KEY_INVALID"}],
+    }})))
+    .await;
+    let err = hello(
         "google",
         &keyed(&server.uri(), "AIza-secret", "GOOGLE_API_KEY"),
     )
-    .translate(&ctx(), &requests(&["你好."]))
     .await
     .unwrap_err();
-    assert!(is_fatal(&err), "{err:?}");
-    assert!(err.to_string().contains("check GOOGLE_API_KEY"), "{err}");
+    assert_fatal(&err, "check GOOGLE_API_KEY");
     assert!(!err.to_string().contains("AIza-secret"));
 }
 
@@ -1131,10 +1078,7 @@ async fn libretranslate_accepts_a_single_string_reply_and_needs_no_key() {
         .await;
     let mut s = settings(&server.uri());
     s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
-    let replies = build("libretranslate", &s)
-        .translate(&ctx(), &requests(&["你好."]))
-        .await
-        .unwrap();
+    let replies = hello("libretranslate", &s).await.unwrap();
     assert_eq!(replies[0].text, fake_english("你好."));
     let body: Value = received(&server).await[0].body_json().unwrap();
     assert_eq!(body["source"], "zh");
@@ -1143,24 +1087,16 @@ async fn libretranslate_accepts_a_single_string_reply_and_needs_no_key() {
 
 #[tokio::test]
 async fn libretranslate_bad_key_stops_the_run() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": "Invalid API key"})))
-        .mount(&server)
-        .await;
-    let err = build(
+    let server =
+        post_server(ResponseTemplate::new(403).set_body_json(json!({"error": "Invalid API key"})))
+            .await;
+    let err = hello(
         "libretranslate",
         &keyed(&server.uri(), "lt-secret", "LIBRETRANSLATE_API_KEY"),
     )
-    .translate(&ctx(), &requests(&["你好."]))
     .await
     .unwrap_err();
-    assert!(is_fatal(&err), "{err:?}");
-    assert!(
-        err.to_string()
-            .contains("LibreTranslate rejected the key (HTTP 403)"),
-        "{err}"
-    );
+    assert_fatal(&err, "LibreTranslate rejected the key (HTTP 403)");
     assert!(err.to_string().contains("check LIBRETRANSLATE_API_KEY"));
     assert!(!err.to_string().contains("lt-secret"));
 }
@@ -1224,7 +1160,7 @@ async fn command_missing_replies_stay_missing() {
 #[tokio::test]
 async fn command_failures_are_retryable_with_the_programs_message() {
     let err = build("command", &fake_mt(&["--fail"]))
-        .translate(&ctx(), &requests(&["一."]))
+        .translate_texts(&["一."])
         .await
         .unwrap_err();
     assert!(is_retryable(&err), "{err:?}");
@@ -1233,11 +1169,10 @@ async fn command_failures_are_retryable_with_the_programs_message() {
         "backend command: 'python3' exited with status 3: model weights not found: /models/zh-en"
     );
     let err = build("command", &fake_mt(&["--garbage"]))
-        .translate(&ctx(), &requests(&["一."]))
+        .translate_texts(&["一."])
         .await
         .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(err.to_string().contains("Loading model"), "{err}");
+    assert_retryable(&err, "Loading model");
 }
 
 #[tokio::test]
@@ -1245,14 +1180,10 @@ async fn command_that_runs_too_long_is_stopped() {
     let mut s = fake_mt(&["--sleep", "30"]);
     s.timeout = Duration::from_secs(1);
     let err = build("command", &s)
-        .translate(&ctx(), &requests(&["一."]))
+        .translate_texts(&["一."])
         .await
         .unwrap_err();
-    assert!(is_retryable(&err), "{err:?}");
-    assert!(
-        err.to_string().contains("did not finish within 1 s"),
-        "{err}"
-    );
+    assert_retryable(&err, "did not finish within 1 s");
 }
 
 #[tokio::test]
@@ -1260,14 +1191,10 @@ async fn command_that_cannot_start_stops_the_run() {
     let mut s = BackendSettings::default();
     s.command = Some(vec!["bitext-no-such-program-xyz".into()]);
     let err = build("command", &s)
-        .translate(&ctx(), &requests(&["一."]))
+        .translate_texts(&["一."])
         .await
         .unwrap_err();
-    assert!(is_fatal(&err), "{err:?}");
-    assert!(
-        err.to_string()
-            .contains("cannot run 'bitext-no-such-program-xyz': not found")
-    );
+    assert_fatal(&err, "cannot run 'bitext-no-such-program-xyz': not found");
 }
 
 // ---------------------------------------------------------------- the CLI
@@ -1280,18 +1207,11 @@ fn jsonl(run: &crate::harness::Run, name: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Run `bitext` on a blocking thread, so the mock server's async test keeps going.
-async fn run_bitext(bitext: Bitext) -> (crate::harness::Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn cli_translates_with_an_openai_compatible_server() {
     let server = openai_server(chat_with(documented)).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(["translate", "article.txt", "--backend", "openai"])
@@ -1321,18 +1241,14 @@ async fn cli_translates_with_an_openai_compatible_server() {
         let segments = chat_user(&request)["segments"].as_array().unwrap().len();
         assert!((1..=max_batch).contains(&segments), "{segments}");
     }
-    assert!(run.stdout.contains("with openai"), "{}", run.stdout);
+    assert_contains(&run.stdout, "with openai");
 }
 
 #[tokio::test]
 async fn cli_rejected_key_is_one_line_without_the_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
+    let server = post_server(ResponseTemplate::new(401)).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .file("a.txt", "中文.测试.")
             .env("OPENAI_API_KEY", "sk-cli-secret-42")
@@ -1347,11 +1263,9 @@ async fn cli_rejected_key_is_one_line_without_the_key() {
     )
     .await;
     assert_ne!(run.code, 0);
-    assert!(
-        run.stderr
-            .contains("rejected the key (HTTP 401); check OPENAI_API_KEY"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "rejected the key (HTTP 401); check OPENAI_API_KEY",
     );
     assert!(!run.stderr.contains("sk-cli-secret-42"));
     assert!(!run.stdout.contains("sk-cli-secret-42"));
@@ -1365,7 +1279,7 @@ async fn cli_reads_backend_settings_from_bitext_toml() {
         "[backend.openai]\nbase_url = \"{}/v1\"\nmodel = \"from-config\"\nconcurrency = 2\n",
         server.uri()
     );
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .file("a.txt", "中文.测试.")
             .file("bitext.toml", config)
@@ -1396,11 +1310,9 @@ fn cli_config_errors_name_file_line_and_key() {
         ])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .starts_with("error: my.toml:3: unknown field `base_ulr`, expected one of"),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: my.toml:3: unknown field `base_ulr`, expected one of",
     );
     assert!(run.files("output").is_empty());
 }
@@ -1413,39 +1325,28 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
         "[backend.deepl]\nbase_url = \"{}\"\napi_key = \"test-key:fx\"\n",
         server.uri()
     );
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", "中文.")
-            .file("bitext.toml", &config)
-            // Readable by others whatever the umask.
-            .mode("bitext.toml", 0o644)
-            .args(["translate", "a.txt", "--backend", "deepl"]),
-    )
-    .await;
+    // `translate` with the config file readable with `mode` (whatever the
+    // umask).
+    let translate = |mode: u32| {
+        run_async(
+            Bitext::new()
+                .file("a.txt", "中文.")
+                .file("bitext.toml", &config)
+                .mode("bitext.toml", mode)
+                .args(["translate", "a.txt", "--backend", "deepl"]),
+        )
+    };
+    let (run, _dir) = translate(0o644).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "warning: bitext.toml: api_key ignored because other users can read the file; run `chmod 600 bitext.toml`"
-        ),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "warning: bitext.toml: api_key ignored because other users can read the file; run `chmod 600 bitext.toml`",
     );
-    assert!(
-        run.stderr.contains("no API key: set DEEPL_AUTH_KEY"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "no API key: set DEEPL_AUTH_KEY");
     assert!(!run.stderr.contains("test-key"));
     assert!(received(&server).await.is_empty());
 
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", "中文.")
-            .file("bitext.toml", &config)
-            .mode("bitext.toml", 0o600)
-            .args(["translate", "a.txt", "--backend", "deepl"]),
-    )
-    .await;
+    let (run, _dir) = translate(0o600).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     // The mock answers only requests with this key in the header.
@@ -1465,7 +1366,7 @@ fn cli_refuses_plain_http_to_another_machine() {
         .env("OPENAI_API_KEY", "k")
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("pass --allow-http"), "{}", run.stderr);
+    assert_contains(&run.stderr, "pass --allow-http");
     assert!(run.files("output").is_empty());
 }
 
@@ -1484,8 +1385,7 @@ fn cli_translates_with_an_external_command() {
             "command",
         ])
         .args(["--command", &format!("python3 '{script}'")])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let records = jsonl(&run, "output/a.jsonl");
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["target"], "EN1: [Strive for Excellence] 9 chars");
@@ -1499,12 +1399,10 @@ fn cli_translates_with_an_external_command() {
 async fn cli_counts_the_deepl_glossary_set_up_in_the_requests() {
     let server = deepl_server().await;
     mount_no_glossaries(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})))
+    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})))
         .mount(&server)
         .await;
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .file("a.txt", "开展创先争优活动.国土资源部说.")
             .file("g.tsv", GLOSSARY)

@@ -2,7 +2,7 @@
 //! `-o`, file arguments by stem), and resuming a batch with
 //! `--skip-existing`.
 
-use crate::harness::{Bitext, Run};
+use crate::harness::{Bitext, Run, assert_contains, assert_starts_with, run_async};
 
 /// The files below `sub` in a run's directory, relative to it, sorted.
 fn tree(run: &Run, sub: &str) -> Vec<String> {
@@ -48,8 +48,7 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         .file("in/a.txt", "浅.")
         .file("in/b/a.txt", "乙.")
         .args(["translate", "in", "-o", "out", "--formats", "jsonl,tmx"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         tree(&run, "out"),
         [
@@ -74,11 +73,9 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         ("浅.".to_string(), "in/a.txt".to_string())
     );
     // The summary names every output by its path.
-    assert!(
-        run.stdout
-            .contains("  in/sub/deeper/a.txt → out/sub/deeper/a.jsonl, out/sub/deeper/a.tmx\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "  in/sub/deeper/a.txt → out/sub/deeper/a.jsonl, out/sub/deeper/a.tmx\n",
     );
 
     // A new file with the same name elsewhere renames nothing.
@@ -86,8 +83,7 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
         .file("in/0/a.txt", "新.")
         .args(["translate", "in", "-o", "out", "--formats", "jsonl,tmx"])
         .args(["--force"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(source_file(&run, "out/sub/deeper/a").0, "深.");
     assert_eq!(source_file(&run, "out/b/a").0, "乙.");
     assert_eq!(source_file(&run, "out/a").0, "浅.");
@@ -106,8 +102,7 @@ fn file_arguments_are_named_by_their_stem_and_keep_their_path() {
             "--formats",
             "jsonl,tmx",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         tree(&run, "output"),
         ["one.jsonl", "one.tmx", "two.jsonl", "two.tmx"]
@@ -133,21 +128,16 @@ fn a_file_argument_and_a_directory_file_with_one_name_are_refused() {
 
 #[test]
 fn aligned_and_imported_files_are_found_in_a_mirrored_tree() {
-    let (run, dir) = Bitext::new()
+    let (_, dir) = Bitext::new()
         .file("in/sub/a.txt", "中文.测试.\n")
         .args(["translate", "in", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let (import, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/sub/a.md", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .starts_with("output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl"),
-        "{}",
-        import.stdout
+        .run_ok();
+    assert_starts_with(
+        &import.stdout,
+        "output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl",
     );
 }
 
@@ -157,8 +147,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
         .file("in/a.txt", "甲.")
         .file("in/b.txt", "乙.")
         .args(["translate", "in"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let a_before = run.read("output/a.md");
 
     // A new input: without --skip-existing the batch stops before any work.
@@ -177,29 +166,20 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     std::fs::write(run.dir.join("output/a.md"), "kept").unwrap();
     let (run, dir) = Bitext::in_dir(dir)
         .args(["translate", "in", "--skip-existing"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.read("output/a.md"), "kept");
     assert!(run.dir.join("output/c.tmx").exists());
-    assert!(
-        run.stdout
-            .starts_with("Translated 1 file (1 paragraph, 1 segment)"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("\n  skipped: 2 files whose outputs all exist (--skip-existing)\n"),
-        "{}",
-        run.stdout
+    assert_starts_with(&run.stdout, "Translated 1 file (1 paragraph, 1 segment)");
+    assert_contains(
+        &run.stdout,
+        "\n  skipped: 2 files whose outputs all exist (--skip-existing)\n",
     );
     assert_eq!(run.stderr, "bitext: in/c.txt: 1 segment written\n");
 
     // Everything done: nothing to translate, and it says so.
     let (run, dir) = Bitext::in_dir(dir)
         .args(["translate", "in", "--skip-existing"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.stdout,
         "Nothing to translate: skipped 3 files whose outputs all exist (--skip-existing)\n"
@@ -340,11 +320,9 @@ async fn the_next_inputs_fill_free_request_slots_while_an_input_drains() {
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, segments));
     }
     bitext = bitext.file("in/f5-empty.txt", "\n\n");
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "the empty input fails: {}", run.stderr);
-    assert!(run.stderr.contains("f5-empty.txt"), "{}", run.stderr);
+    assert_contains(&run.stderr, "f5-empty.txt");
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().all(|s| s.files.len() == 1), "{seen:?}");
     let of = |f: usize| seen.iter().filter(move |s| s.files == [f]);
@@ -408,11 +386,9 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
         let segments = 90;
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, segments));
     }
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("(HTTP 401)"), "{}", run.stderr);
+    assert_contains(&run.stderr, "(HTTP 401)");
     assert_eq!(
         tree(&run, "out"),
         ["f1.jsonl", "f1.tmx", "f2.jsonl", "f2.tmx"],
@@ -422,9 +398,5 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
     for n in 1..=2 {
         assert_eq!(sources(&run, &format!("out/f{n}.jsonl")).len(), 90);
     }
-    assert!(
-        run.stdout.contains("2 more inputs not translated"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "2 more inputs not translated");
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
-use crate::harness::{assert_valid_xliff, fixture_path, jsonl, wait_until};
+use crate::harness::{assert_contains, assert_valid_xliff, fixture_path, jsonl, wait_until};
 use crate::review::{
     assert_reviewed_everywhere, bitext, rerun_without_requests_for, translating_server, xliff_units,
 };
@@ -266,19 +266,12 @@ async fn review_page_round_trip_in_chromium() {
     )
     .await;
     assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import.stdout.contains(
-            "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected"
-        ),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected",
     );
     for (id, _) in &edits {
-        assert!(
-            import.stdout.contains(&format!("  edited: segment {id} (")),
-            "{}",
-            import.stdout
-        );
+        assert_contains(&import.stdout, &format!("  edited: segment {id} ("));
     }
     let (rerun, _dir) = rerun_without_requests_for(dir, &[36, 121, 377]).await;
     assert_reviewed_everywhere(&rerun, &edits);

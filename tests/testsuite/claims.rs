@@ -62,8 +62,7 @@ fn big5_input_is_detected() {
     let (run, _dir) = Bitext::new()
         .file("big5.txt", &big5)
         .args(["translate", "big5.txt", "--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         sources(&run, "output/big5.jsonl"),
         [
@@ -86,8 +85,7 @@ fn encoding_flag_overrides_detection() {
     let (run, _dir) = Bitext::new()
         .file("a.txt", utf8)
         .args(["translate", "a.txt", "--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(sources(&run, "output/a.jsonl"), [text], "detected as UTF-8");
     let (run, _dir) = Bitext::new()
         .file("a.txt", utf8)
@@ -122,8 +120,7 @@ fn encoding_flag_overrides_detection() {
         .file("wide.txt", &utf16)
         .args(["translate", "wide.txt", "--formats", "jsonl"])
         .args(["--encoding", "utf-16le"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         sources(&run, "output/wide.jsonl"),
         ["会议强调.", "要加强耕地保护."]
@@ -335,8 +332,7 @@ fn omegat_imports_the_tmx() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["translate", "article.txt", "--formats", "tmx"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let out = std::process::Command::new("bash")
         .arg(repo_path("tests/tools/omegat-check.sh"))
         .arg(run.dir.join("output/article.tmx"))

@@ -1,15 +1,14 @@
 //! The command line: the main job, batches, and bad input.
 
 use crate::bitext_snapshot;
-use crate::harness::Bitext;
+use crate::harness::{Bitext, assert_contains, assert_starts_with};
 
 #[test]
 fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["translate", "article.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("output"),
         ["article.html", "article.jsonl", "article.md", "article.tmx"]
@@ -37,8 +36,7 @@ fn existing_outputs_need_force() {
         .file("a.txt", "中文.测试.")
         .file("output/a.md", "keep me")
         .args(["translate", "a.txt", "--force"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(run.read("output/a.md").starts_with("# Review: a.txt"));
 }
 
@@ -212,8 +210,7 @@ fn reads_standard_input_and_gbk() {
     let (run, _dir) = Bitext::new()
         .stdin(gbk.into_owned())
         .args(["translate", "-", "--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let jsonl = run.read("output/stdin.jsonl");
     let sources: Vec<String> = jsonl
         .lines()
@@ -234,7 +231,7 @@ fn reads_standard_input_and_gbk() {
 fn backends_lists_the_offline_default() {
     let (run, _dir) = Bitext::new().args(["backends"]).run();
     assert_eq!(run.code, 0);
-    assert!(run.stdout.starts_with("dictionary\n"), "{}", run.stdout);
+    assert_starts_with(&run.stdout, "dictionary\n");
     assert!(run.stdout.contains("needs: nothing: no key, no network"));
 }
 
@@ -260,8 +257,7 @@ fn utf16_without_a_byte_order_mark_is_read() {
         .file("le.txt", le)
         .file("be.txt", be)
         .args(["translate", "le.txt", "be.txt", "--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let expected = ["国土资源部召开会议.", "会议强调.", "要加强耕地保护."];
     assert_eq!(sources(&run, "output/le.jsonl"), expected);
     assert_eq!(sources(&run, "output/be.jsonl"), expected);
@@ -279,15 +275,10 @@ fn the_same_file_twice_is_translated_once() {
             "--formats",
             "jsonl",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.files("output"), ["a.jsonl"]);
     assert_eq!(run.stderr, "bitext: a.txt: 2 segments written\n");
-    assert!(
-        run.stdout.starts_with("Translated 1 file "),
-        "{}",
-        run.stdout
-    );
+    assert_starts_with(&run.stdout, "Translated 1 file ");
 }
 
 #[test]
@@ -295,29 +286,23 @@ fn counts_in_the_summary_agree_with_their_nouns() {
     let (run, _dir) = Bitext::new()
         .file("a.txt", "中文.\n")
         .args(["translate", "a.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let first = run.stdout.lines().next().unwrap();
-    assert!(
-        first.starts_with("Translated 1 file (1 paragraph, 1 segment) with dictionary in "),
-        "{first}"
+    assert_starts_with(
+        first,
+        "Translated 1 file (1 paragraph, 1 segment) with dictionary in ",
     );
-    assert!(
-        run.stdout
-            .contains("\n  requests: 1, from translation memory: 0 segments\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  requests: 1, from translation memory: 0 segments\n",
     );
     let (run, _dir) = Bitext::new()
         .file("a.txt", "中文.\n")
         .args(["translate", "a.txt", "--dry-run"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("a.txt: 1 segment, 0 in translation memory, 1 request, 3 characters\n"),
-        "{}",
-        run.stdout
+        .run_ok();
+    assert_contains(
+        &run.stdout,
+        "a.txt: 1 segment, 0 in translation memory, 1 request, 3 characters\n",
     );
 }
 
@@ -326,8 +311,7 @@ fn one_reviewed_translation_is_singular() {
     let (run, dir) = Bitext::new()
         .file("a.txt", "中文.测试.\n")
         .args(["translate", "a.txt", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     // Row 1's English cell edited by a reviewer.
     let md = run.read("output/a.md");
     let row = md.lines().find(|l| l.starts_with("| 1 |")).unwrap();
@@ -337,14 +321,10 @@ fn one_reviewed_translation_is_singular() {
     std::fs::write(run.dir.join("output/a.md"), edited).unwrap();
     let (import, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/a.md", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 1 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
+        .run_ok();
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 1 unchanged, 0 rejected",
     );
 }
 
@@ -411,8 +391,7 @@ fn every_subcommand_help_ends_with_examples_that_parse() {
 
 #[test]
 fn base_url_help_names_every_backend_that_takes_one() {
-    let (run, _dir) = Bitext::new().args(["translate", "--help"]).run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = Bitext::new().args(["translate", "--help"]).run_ok();
     let start = run.stdout.find("--base-url <URL>").unwrap();
     let rest = &run.stdout[start..];
     let end = rest[1..].find("\n      --").map_or(rest.len(), |i| i + 1);
@@ -456,7 +435,7 @@ fn backends_says_how_each_backend_gets_the_glossary() {
     );
     assert!(!glossary.contains("in the prompt"), "{glossary}");
     let openai = block("openai");
-    assert!(openai.contains("prompt"), "{openai}");
+    assert_contains(&openai, "prompt");
 }
 
 #[test]
@@ -466,8 +445,7 @@ fn the_bundled_glossary_is_named_by_its_id() {
     let (run, _dir) = Bitext::new()
         .file("a.txt", "开展创先争优活动.")
         .args(["translate", "a.txt", "--formats", "tmx,md,jsonl,xliff"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(
         run.read("output/a.tmx")
             .contains(&format!("<prop type=\"x-glossary\">{name}</prop>")),
@@ -481,11 +459,7 @@ fn the_bundled_glossary_is_named_by_its_id() {
         run.read("output/a.md")
     );
     assert!(run.read("output/a.xlf").contains(&name));
-    assert!(
-        run.stdout.contains(&format!("  glossary: {name}, ")),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, &format!("  glossary: {name}, "));
     for file in ["a.tmx", "a.md", "a.jsonl", "a.xlf"] {
         assert!(
             !run.read(&format!("output/{file}"))
@@ -501,8 +475,7 @@ fn align_writes_xliff_too() {
         .file("zh.txt", "你好。再见。")
         .file("en.txt", "Hello. Goodbye.")
         .args(["align", "zh.txt", "en.txt", "--formats", "xliff,tmx"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.files("output"), ["zh.tmx", "zh.xlf"]);
     crate::harness::assert_valid_xliff(&run.dir.join("output/zh.xlf"));
 }
@@ -552,7 +525,7 @@ fn a_model_for_a_backend_without_models_is_refused() {
 #[test]
 fn backends_that_translate_any_pair_take_other_languages() {
     // An LLM and the HTTP vendors accept what their protocol accepts.
-    let (run, _dir) = Bitext::new()
+    let (_, _dir) = Bitext::new()
         .file("a.txt", "中文.")
         .args([
             "translate",
@@ -563,10 +536,9 @@ fn backends_that_translate_any_pair_take_other_languages() {
             "de-DE",
         ])
         .args(["--dry-run", "--base-url", "http://127.0.0.1:9/v1"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     // The dictionary takes every Chinese and English tag.
-    let (run, _dir) = Bitext::new()
+    let (_, _dir) = Bitext::new()
         .file("a.txt", "中文.")
         .args([
             "translate",
@@ -577,8 +549,7 @@ fn backends_that_translate_any_pair_take_other_languages() {
             "en-GB",
         ])
         .args(["--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
 }
 
 /// The backend registry is the one list: every backend in it has a row in

@@ -1,7 +1,7 @@
 //! The `command` backend through the command line: what a person sees when
 //! the program echoes its input, fails, or fails once.
 
-use crate::harness::{Bitext, Run, fixture_path};
+use crate::harness::{Bitext, Run, assert_contains, fixture_path};
 
 /// Three paragraphs, nine segments.
 const TEXT: &str = "国土资源部召开会议.会议强调.要加强耕地保护.\n\
@@ -16,6 +16,16 @@ fn with_fake_mt(bitext: Bitext, args: &str) -> Bitext {
         .args(["--command", &format!("python3 '{script}' {args}")])
 }
 
+/// `bitext translate a.txt EXTRA` of `text`, through a program that echoes
+/// its input.
+fn translate_echoed(text: &str, extra: &[&str]) -> (Run, tempfile::TempDir) {
+    let bitext = Bitext::new()
+        .file("a.txt", text)
+        .args(["translate", "a.txt"])
+        .args(extra);
+    with_fake_mt(bitext, "--echo").run()
+}
+
 /// The lines a file holds (0 when it does not exist).
 fn lines(run: &Run, name: &str) -> usize {
     std::fs::read_to_string(run.dir.join(name)).map_or(0, |t| t.lines().count())
@@ -23,54 +33,28 @@ fn lines(run: &Run, name: &str) -> usize {
 
 #[test]
 fn a_command_that_echoes_its_input_exits_1_and_says_so() {
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt", "--quiet"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed(TEXT, &["--quiet"]);
     // --quiet: nothing on stdout, the exit code still tells.
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.stdout, "");
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed(TEXT, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("\n  9 segments have no translation (flagged untranslated); exit code 1\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  9 segments have no translation (flagged untranslated); exit code 1\n",
     );
-    assert!(
-        run.stdout.contains("flags: untranslated 9"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "flags: untranslated 9");
     // The outputs are written, with the flags, for a reviewer to see.
     assert_eq!(run.files("output"), ["a.html", "a.jsonl", "a.md", "a.tmx"]);
 }
 
 #[test]
 fn one_untranslated_segment_is_singular() {
-    let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", "会议结束.\n")
-            .args(["translate", "a.txt"]),
-        "--echo",
-    )
-    .run();
+    let (run, _dir) = translate_echoed("会议结束.\n", &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("\n  1 segment has no translation (flagged untranslated); exit code 1\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "\n  1 segment has no translation (flagged untranslated); exit code 1\n",
     );
 }
 
@@ -106,8 +90,7 @@ fn a_command_that_fails_once_recovers() {
             .args(["translate", "a.txt", "--concurrency", "1"]),
         "--fail-once marker --count calls.txt",
     )
-    .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .run_ok();
     let jsonl = run.read("output/a.jsonl");
     assert_eq!(jsonl.lines().count(), 9);
     assert!(!jsonl.contains("untranslated"), "{jsonl}");
@@ -125,8 +108,7 @@ fn a_command_gets_the_model_it_is_given() {
         ]),
         "--record batch.json",
     )
-    .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .run_ok();
     let sent: serde_json::Value = serde_json::from_str(&run.read("batch.json")).unwrap();
     assert_eq!(sent["model"], "zh-en-small");
     let record: serde_json::Value =
@@ -139,25 +121,14 @@ fn a_command_gets_the_model_it_is_given() {
 /// (issue 11: an echoing program's output came back from the memory).
 #[test]
 fn a_source_passed_through_is_not_kept_in_the_memory() {
-    let (echo, dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt", "--cache", "tm.redb"]),
-        "--echo",
-    )
-    .run();
+    let (echo, dir) = translate_echoed(TEXT, &["--cache", "tm.redb"]);
     assert_eq!(echo.code, 1, "{}", echo.stderr);
     let (rerun, _dir) = with_fake_mt(
         Bitext::in_dir(dir).args(["translate", "a.txt", "--cache", "tm.redb", "--force"]),
         "--count batches.txt",
     )
-    .run();
-    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
-    assert!(
-        rerun.stdout.contains("from translation memory: 0 segments"),
-        "{}",
-        rerun.stdout
-    );
+    .run_ok();
+    assert_contains(&rerun.stdout, "from translation memory: 0 segments");
     assert!(
         lines(&rerun, "batches.txt") > 0,
         "the program was not asked"

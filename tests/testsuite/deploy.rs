@@ -9,7 +9,7 @@ use clap::Parser;
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
-use crate::harness::repo_path;
+use crate::harness::{assert_contains, repo_path};
 
 /// The `translate` arguments `line` (a shell command line after `bitext`,
 /// variables already replaced) parses to with the real CLI.
@@ -49,7 +49,7 @@ fn the_kubernetes_job_is_indexed_and_its_workers_run_real_flags() {
     let container = &job["spec"]["template"]["spec"]["containers"][0];
     let script = container["command"][2].as_str().unwrap();
     // The shell gives each pod its index.
-    assert!(script.contains("$JOB_COMPLETION_INDEX"), "{script}");
+    assert_contains(script, "$JOB_COMPLETION_INDEX");
     let line = exec_line(script).replace("$JOB_COMPLETION_INDEX", "5");
     let args = parse_translate(&line);
     let shard = args.shard.expect("--shard");

@@ -14,7 +14,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, jsonl, python,
+    Bitext, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments,
+    jsonl, python, run_async,
 };
 
 /// What markdown-it-py sees in a Markdown text (front matter cut off
@@ -105,8 +106,7 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
             "--formats",
             "doc,bilingual,tmx,xliff,jsonl",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("output"),
         [
@@ -159,7 +159,7 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
         tmx.contains(r#"<bpt i="1" x="1">*</bpt>绿化<ept i="1">*</ept>"#),
         "{tmx}"
     );
-    assert!(tmx.contains("<ph x=\"3\">`green --report`</ph>"), "{tmx}");
+    assert_contains(&tmx, "<ph x=\"3\">`green --report`</ph>");
     let xliff = run.read("output/article.xlf");
     assert!(xliff.contains(r#"<data id="d2o">[</data>"#), "{xliff}");
     assert!(
@@ -187,8 +187,7 @@ fn text_input_gets_a_doc_with_its_paragraphs_and_blank_lines() {
     let (run, _dir) = Bitext::new()
         .file("notes.txt", text)
         .args(["translate", "notes.txt", "--formats", "doc,bilingual"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = run.read("output/notes.en.txt");
     let blank = |t: &str| -> Vec<bool> { t.lines().map(|l| l.trim().is_empty()).collect() };
     assert_eq!(blank(&doc), blank(text), "{doc}");
@@ -210,8 +209,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
         .file("in/b.markdown", "# 标题\n")
         .file("in/c.html.bak", "不读。\n")
         .args(["translate", "in", "--formats", "doc"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(run.files("output"), ["a.en.txt", "b.en.markdown"]);
     assert_eq!(run.read("output/b.en.markdown"), "# Title\n");
     // A text file read as Markdown.
@@ -225,8 +223,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
             "--input-format",
             "markdown",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(
         run.read("output/notes.en.md").starts_with("**"),
         "{}",
@@ -302,18 +299,12 @@ fn mangle(text: &str, id: u64) -> String {
     }
 }
 
-async fn bitext(command: Bitext) -> (Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || command.run())
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     let mangled = Arc::new(Mutex::new(HashSet::new()));
     let server = mangling_openai(mangled.clone()).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = bitext(article().args([
+    let (run, _dir) = run_async(article().args([
         "translate",
         "article.md",
         "--formats",
@@ -333,7 +324,7 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     let sent = chat_segments(&requests[0]);
     assert_eq!(sent[0]["text"], r#"城市<g id="c1">绿化</g>工作报告"#);
     let body = String::from_utf8_lossy(&requests[0].body).into_owned();
-    assert!(body.contains("every pair <g id="), "{body}");
+    assert_contains(&body, "every pair <g id=");
     let mangled = mangled.lock().unwrap().clone();
     assert!(mangled.len() >= 3, "{mangled:?}");
     let units = jsonl(&run.dir.join("output/article.jsonl"));
@@ -376,8 +367,7 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
             "--cache",
             "tm.redb",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let xliff = run.read("output/article.xlf");
     // The reviewer rewrites the heading, keeping its code.
     let start = xliff.find("<target>").unwrap();
@@ -388,10 +378,9 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
         &xliff[end..]
     );
     std::fs::write(run.dir.join("output/article.xlf"), reviewed).unwrap();
-    let (run, dir) = Bitext::in_dir(dir)
+    let (_, dir) = Bitext::in_dir(dir)
         .args(["import", "output/article.xlf", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args([
             "translate",
@@ -402,8 +391,7 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
             "tm.redb",
             "--force",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = run.read("output/article.en.md");
-    assert!(doc.contains("\n# Report on *greening* the city\n"), "{doc}");
+    assert_contains(&doc, "\n# Report on *greening* the city\n");
 }

@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, Run, chat_reply, chat_segments};
+use crate::harness::{
+    Bitext, Run, assert_contains, assert_starts_with, chat_reply, chat_segments, deepl_server,
+    run_async,
+};
 
 /// A server that fails the test if it receives anything.
 async fn silent_server() -> MockServer {
@@ -18,33 +21,6 @@ async fn silent_server() -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-/// A DeepL `/v2/translate` that answers every text, in order.
-async fn deepl_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let translations: Vec<Value> = body["text"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| json!({"detected_source_language": "ZH", "text": format!("EN({})", t.as_str().unwrap().chars().count())}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-/// Run `bitext` on a blocking thread, so the mock server's async test keeps going.
-async fn run(bitext: Bitext) -> (Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap()
 }
 
 /// The article with `args` added, against `server` as DeepL.
@@ -70,7 +46,7 @@ const DEEPL_PRO: &str = "DeepL API Pro, plus its base price of €4.99 a month; 
 #[tokio::test]
 async fn dry_run_plans_the_reference_article_for_deepl_and_sends_nothing() {
     let server = silent_server().await;
-    let (run, _dir) = run(deepl(&server, &["--dry-run"])).await;
+    let (run, _dir) = run_async(deepl(&server, &["--dry-run"])).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");
     // 438 segments (5,903 characters, as `bitext segment --format jsonl`
@@ -93,20 +69,22 @@ async fn dry_run_plans_the_reference_article_for_deepl_and_sends_nothing() {
 async fn dry_run_counts_what_the_translation_memory_has() {
     // Translate the first two segments of the article for real...
     let answering = deepl_server().await;
-    let (first, dir) = run(Bitext::new()
-        .file(
-            "part.txt",
-            "走在务实创新的大路上.国土资源部创先争优活动记略.\n",
-        )
-        .env("DEEPL_AUTH_KEY", "test-key:fx")
-        .args([
-            "translate",
-            "part.txt",
-            "--backend",
-            "deepl",
-            "--no-glossary",
-        ])
-        .args(["--base-url", &answering.uri(), "--cache", "tm.redb"]))
+    let (first, dir) = run_async(
+        Bitext::new()
+            .file(
+                "part.txt",
+                "走在务实创新的大路上.国土资源部创先争优活动记略.\n",
+            )
+            .env("DEEPL_AUTH_KEY", "test-key:fx")
+            .args([
+                "translate",
+                "part.txt",
+                "--backend",
+                "deepl",
+                "--no-glossary",
+            ])
+            .args(["--base-url", &answering.uri(), "--cache", "tm.redb"]),
+    )
     .await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(answering.received_requests().await.unwrap().len(), 1);
@@ -117,7 +95,7 @@ async fn dry_run_counts_what_the_translation_memory_has() {
     let server = silent_server().await;
     let memory = dir.path().join("tm.redb");
     let before = std::fs::read(&memory).unwrap();
-    let (run, _dir) = run(deepl(
+    let (run, _dir) = run_async(deepl(
         &server,
         &[
             "--no-glossary",
@@ -128,12 +106,9 @@ async fn dry_run_counts_what_the_translation_memory_has() {
     ))
     .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains(
-            "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n"
-        ),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n",
     );
     assert_eq!(
         std::fs::read(&memory).unwrap(),
@@ -148,7 +123,8 @@ async fn dry_run_counts_what_the_translation_memory_has() {
 async fn dry_run_needs_no_key_and_never_prints_one() {
     let server = silent_server().await;
     let (run, _dir) =
-        run(deepl(&server, &["--dry-run"]).env("DEEPL_AUTH_KEY", "secret-dry-key-77:fx")).await;
+        run_async(deepl(&server, &["--dry-run"]).env("DEEPL_AUTH_KEY", "secret-dry-key-77:fx"))
+            .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.ends_with(
@@ -176,12 +152,10 @@ fn dry_run_prices_google_and_not_openai() {
             "google",
             "--dry-run",
         ])
-        .run();
-    assert_eq!(google.code, 0, "{}", google.stderr);
-    assert!(
-        google.stdout.contains("at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)"),
-        "{}",
-        google.stdout
+        .run_ok();
+    assert_contains(
+        &google.stdout,
+        "at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)",
     );
     assert_nothing_written(&google);
 
@@ -194,14 +168,10 @@ fn dry_run_prices_google_and_not_openai() {
             "openai",
             "--dry-run",
         ])
-        .run();
-    assert_eq!(openai.code, 0, "{}", openai.stderr);
-    assert!(
-        openai.stdout.contains(
-            "article.txt: 438 segments, 0 in translation memory, 2 requests, 5,903 characters\n"
-        ),
-        "{}",
-        openai.stdout
+        .run_ok();
+    assert_contains(
+        &openai.stdout,
+        "article.txt: 438 segments, 0 in translation memory, 2 requests, 5,903 characters\n",
     );
     assert!(
         openai.stdout.ends_with(
@@ -221,13 +191,11 @@ fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
         .args(["translate", "a.txt", "empty.txt", "--dry-run", "--no-cache"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
-    assert!(run.stderr.contains("empty.txt"), "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("  a.txt: 2 segments, 0 in translation memory, 1 request, 6 characters\n"),
-        "{}",
-        run.stdout
+    assert_starts_with(&run.stderr, "error: ");
+    assert_contains(&run.stderr, "empty.txt");
+    assert_contains(
+        &run.stdout,
+        "  a.txt: 2 segments, 0 in translation memory, 1 request, 6 characters\n",
     );
     assert!(
         run.stdout.ends_with("  estimated cost: none (offline)\n"),
@@ -301,7 +269,7 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
     let before = std::fs::read(&memory).unwrap();
 
     // The dry run reads it, says how, and changes nothing.
-    let (dry, dir) = run(Bitext::in_dir(dir).args(args(&["--dry-run"]))).await;
+    let (dry, dir) = run_async(Bitext::in_dir(dir).args(args(&["--dry-run"]))).await;
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert_eq!(
         dry.stderr,
@@ -317,12 +285,9 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
         .filter(|s| held.contains(s.content()))
         .count();
     assert!(found >= 2 * 39);
-    assert!(
-        dry.stdout.contains(&format!(
-            "  article.txt: 438 segments, {found} in translation memory, "
-        )),
-        "{}",
-        dry.stdout
+    assert_contains(
+        &dry.stdout,
+        &format!("  article.txt: 438 segments, {found} in translation memory, "),
     );
     assert_eq!(
         std::fs::read(&memory).unwrap(),
@@ -331,7 +296,7 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
     );
 
     // A real run repairs it without a word, and resumes.
-    let (real, _dir) = run(Bitext::in_dir(dir).args(args(&["--quiet"]))).await;
+    let (real, _dir) = run_async(Bitext::in_dir(dir).args(args(&["--quiet"]))).await;
     assert_eq!(real.code, 0, "{}", real.stderr);
     assert_eq!(real.stderr, "");
     assert_ne!(std::fs::read(&memory).unwrap(), before);

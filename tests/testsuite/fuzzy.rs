@@ -59,6 +59,22 @@ fn reviewed_memory() -> tempfile::TempDir {
     dir
 }
 
+/// `bitext translate a.txt` in `dir` with the memory `tm.redb`, no
+/// glossary, the output `formats` and `more` arguments.
+fn translate(dir: tempfile::TempDir, formats: &str, more: &[&str]) -> Bitext {
+    Bitext::in_dir(dir)
+        .args([
+            "translate",
+            "a.txt",
+            "--no-glossary",
+            "--cache",
+            "tm.redb",
+            "--force",
+        ])
+        .args(["--formats", formats])
+        .args(more.iter().copied())
+}
+
 /// The Markdown row of segment `id`.
 fn markdown_row(run: &Run, id: u32) -> String {
     let prefix = format!("| {id} | ");
@@ -71,18 +87,7 @@ fn markdown_row(run: &Run, id: u32) -> String {
 
 #[test]
 fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format() {
-    let dir = reviewed_memory();
-    let (run, _dir) = Bitext::in_dir(dir)
-        .args([
-            "translate",
-            "a.txt",
-            "--no-glossary",
-            "--formats",
-            "md,html,xliff,tmx,jsonl",
-            "--cache",
-            "tm.redb",
-        ])
-        .run();
+    let (run, _dir) = translate(reviewed_memory(), "md,html,xliff,tmx,jsonl", &[]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     // 今→昨: one edit in 21 characters; 全面 inserted: two in 18.
     let first = markdown_row(&run, 1);
@@ -138,67 +143,23 @@ fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format()
 
 #[test]
 fn fuzzy_zero_looks_nothing_up_and_a_high_threshold_keeps_only_close_matches() {
-    let dir = reviewed_memory();
-    let (run, dir) = Bitext::in_dir(dir)
-        .args([
-            "translate",
-            "a.txt",
-            "--no-glossary",
-            "--formats",
-            "jsonl",
-            "--cache",
-            "tm.redb",
-            "--fuzzy",
-            "0",
-        ])
-        .run();
+    let (run, dir) = translate(reviewed_memory(), "jsonl", &["--fuzzy", "0"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert!(
         units.iter().all(|u| u.get("matches").is_none()),
         "{units:?}"
     );
-    let (run, _dir) = Bitext::in_dir(dir)
-        .args([
-            "translate",
-            "a.txt",
-            "--no-glossary",
-            "--formats",
-            "jsonl",
-            "--cache",
-            "tm.redb",
-            "--fuzzy",
-            "90",
-            "--force",
-        ])
-        .run();
+    let (run, _dir) = translate(dir, "jsonl", &["--fuzzy", "90"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert_eq!(units[0]["matches"][0]["score"], 95);
     assert!(units[2].get("matches").is_none(), "88 % is under 90 %");
 }
 
-/// A chat server that answers each segment with `EN <id>` and records
-/// the requests.
-async fn chat_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            let answer: serde_json::Map<String, Value> = chat_segments(request)
-                .iter()
-                .map(|s| (s["id"].to_string(), json!(format!("EN {}", s["id"]))))
-                .collect();
-            chat_reply(&Value::Object(answer).to_string(), "stop")
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_example() {
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let dir = reviewed_memory();
     std::fs::write(
         dir.path().join("prompt.txt"),
@@ -253,7 +214,7 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
 
 #[tokio::test(flavor = "multi_thread")]
 async fn machine_matches_are_shown_but_never_given_to_the_model() {
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let base = format!("{}/v1", server.uri());
     let args = move |dir: Option<tempfile::TempDir>| {
         let bitext = match dir {

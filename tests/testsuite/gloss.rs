@@ -179,8 +179,7 @@ fn big5_traditional_text_through_the_cli() {
     let (run, _dir) = Bitext::new()
         .file("news.txt", big5.as_ref())
         .args(["translate", "news.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let lines: Vec<Value> = run
         .read("output/news.jsonl")
         .lines()

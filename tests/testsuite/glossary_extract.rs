@@ -14,7 +14,8 @@ use bitext::glossary::extract::{
 use bitext::segment::Segmenter;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, fixture_path};
+use crate::glossary::entries;
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path};
 
 /// The dictionary backend (and with it CC-CEDICT and jieba), loaded once.
 fn dictionary() -> &'static Dictionary {
@@ -142,55 +143,32 @@ fn candidates_have_no_stop_character_at_their_edges() {
 /// same entries; every entry is noted as proposed.
 #[test]
 fn output_loads_as_a_glossary_in_tsv_and_tbx() {
-    let (tsv, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .fixture("review/article.good.jsonl", "good.jsonl")
-        .args([
-            "glossary",
-            "extract",
-            "article.txt",
-            "--aligned",
-            "good.jsonl",
-        ])
-        .args(["--top", "40", "-o", "terms.tsv"])
-        .run();
-    assert_eq!(tsv.code, 0, "{}", tsv.stderr);
-    let (tbx, _dir2) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .fixture("review/article.good.jsonl", "good.jsonl")
-        .args([
-            "glossary",
-            "extract",
-            "article.txt",
-            "--aligned",
-            "good.jsonl",
-        ])
-        .args(["--top", "40", "--format", "tbx", "-o", "terms.tbx"])
-        .run();
-    assert_eq!(tbx.code, 0, "{}", tbx.stderr);
+    // The top 40 from the article and its human translation, with `args`.
+    let extract = |args: &[&str]| {
+        let (run, dir) = Bitext::new()
+            .fixture("article.txt", "article.txt")
+            .fixture("review/article.good.jsonl", "good.jsonl")
+            .args([
+                "glossary",
+                "extract",
+                "article.txt",
+                "--aligned",
+                "good.jsonl",
+                "--top",
+                "40",
+            ])
+            .args(args)
+            .run_ok();
+        (run, dir)
+    };
+    let (tsv, _dir) = extract(&["-o", "terms.tsv"]);
+    let (tbx, _dir2) = extract(&["--format", "tbx", "-o", "terms.tbx"]);
     let from_tsv = Glossary::load(&tsv.dir.join("terms.tsv")).unwrap();
     let from_tbx = Glossary::load(&tbx.dir.join("terms.tbx")).unwrap();
     assert_eq!(from_tsv.len(), 40);
-    let rows = |g: &Glossary| -> Vec<(String, String, Vec<String>, String)> {
-        g.entries()
-            .iter()
-            .map(|e| {
-                (
-                    e.source.clone(),
-                    e.target.clone(),
-                    e.variants.clone(),
-                    e.note.clone(),
-                )
-            })
-            .collect()
-    };
-    assert_eq!(rows(&from_tsv), rows(&from_tbx));
+    assert_eq!(entries(&from_tsv), entries(&from_tbx));
     for e in from_tsv.entries() {
-        assert!(
-            e.note.starts_with("proposed by bitext glossary extract"),
-            "{}",
-            e.note
-        );
+        assert_starts_with(&e.note, "proposed by bitext glossary extract");
         assert!(
             e.note.contains("frequency ") && e.note.contains("score "),
             "{}",
@@ -200,13 +178,8 @@ fn output_loads_as_a_glossary_in_tsv_and_tbx() {
     // `--glossary` takes it as it is.
     let (check, _dir3) = Bitext::in_dir(_dir)
         .args(["glossary", "check", "-g", "terms.tsv", "article.txt"])
-        .run();
-    assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(
-        check.stdout.starts_with("terms.tsv: 40 entries"),
-        "{}",
-        check.stdout
-    );
+        .run_ok();
+    assert_starts_with(&check.stdout, "terms.tsv: 40 entries");
 }
 
 /// Without aligned text, the dictionary backend proposes the targets, and
@@ -216,13 +189,8 @@ fn without_aligned_text_the_dictionary_proposes_targets() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["glossary", "extract", "article.txt", "--top", "12"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("12 machine proposals (dictionary)"),
-        "{}",
-        run.stderr
-    );
+        .run_ok();
+    assert_contains(&run.stderr, "12 machine proposals (dictionary)");
     bitext_snapshot!(run, run.stdout);
 }
 
@@ -246,8 +214,7 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
             "--no-glossary",
         ])
         .args(["--backend", "command", "--command", &command])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1 + 4, "{}", run.stdout);
     for line in &lines[1..] {
@@ -258,11 +225,7 @@ fn a_backend_proposes_what_aligned_text_does_not_give() {
             "{line}"
         );
     }
-    assert!(
-        run.stderr.contains("4 machine proposals (command), 1 none"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "4 machine proposals (command), 1 none");
 }
 
 /// Bad input: one line naming the file and what to do, exit 2, and no

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub use crate::cleared_env::CLEARED_ENV;
+
 /// A `bitext` invocation in a fresh temporary directory.
 pub struct Bitext {
     dir: tempfile::TempDir,
@@ -12,30 +14,6 @@ pub struct Bitext {
     stdin: Option<Vec<u8>>,
     env: Vec<(OsString, OsString)>,
 }
-
-/// Environment variables that would make a run depend on the machine it runs
-/// on (API keys, proxies): removed from every run unless a test sets them.
-pub const CLEARED_ENV: &[&str] = &[
-    "OPENAI_API_KEY",
-    "DEEPL_AUTH_KEY",
-    "GOOGLE_API_KEY",
-    "LIBRETRANSLATE_API_KEY",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "BITEXT_CACHE",
-    "PGHOST",
-    "PGPORT",
-    "PGUSER",
-    "PGPASSWORD",
-    "PGDATABASE",
-    "PGSSLMODE",
-];
 
 /// A `bitext` command that does not depend on the machine: no API key or
 /// proxy from the environment, and the translation memory under `dir`'s
@@ -151,6 +129,14 @@ impl Bitext {
             dir: self.dir.path().to_path_buf(),
         };
         (run, self.dir)
+    }
+
+    /// [`Bitext::run`], which must succeed (exit 0; its stderr shown if not).
+    #[track_caller]
+    pub fn run_ok(self) -> (Run, tempfile::TempDir) {
+        let (run, dir) = self.run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (run, dir)
     }
 }
 
@@ -331,6 +317,42 @@ pub fn memory_entries(path: &Path) -> usize {
     memory_sources(path).len()
 }
 
+/// A translation to store in a memory: `text` from `backend` (and `model`),
+/// not repaired.
+pub fn stored(text: &str, backend: &str, model: Option<&str>) -> bitext::memory::StoredTranslation {
+    bitext::memory::StoredTranslation {
+        text: text.into(),
+        backend: backend.into(),
+        model: model.map(str::to_string),
+        repaired: false,
+    }
+}
+
+/// The memory key of `source` from zh-CN into en-US for the backend
+/// `fingerprint`, without glossary terms.
+pub fn memory_key(fingerprint: &str, source: &str) -> bitext::memory::MemoryKey {
+    bitext::memory::MemoryKey::new(
+        "zh-CN",
+        "en-US",
+        fingerprint,
+        &[],
+        |_| String::new(),
+        source,
+    )
+}
+
+/// Assert that `text` holds `needle`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{text}");
+}
+
+/// Assert that `text` starts with `prefix`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_starts_with(text: &str, prefix: &str) {
+    assert!(text.starts_with(prefix), "{text}");
+}
+
 /// Wait until `done` holds, checking every 20 ms, for at most `secs`
 /// seconds; a timeout fails the test, saying what was awaited.
 pub async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
@@ -392,6 +414,30 @@ pub fn chat_segments(request: &wiremock::Request) -> Vec<serde_json::Value> {
     chat_user(request)["segments"].as_array().unwrap().clone()
 }
 
+/// An OpenAI-compatible chat server on 127.0.0.1 that answers every
+/// segment of a request by id with `EN <id>`, and records the requests.
+pub async fn echo_chat_server() -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|request: &wiremock::Request| {
+            let answer: serde_json::Map<String, serde_json::Value> = chat_segments(request)
+                .iter()
+                .map(|s| {
+                    (
+                        s["id"].to_string(),
+                        serde_json::json!(format!("EN {}", s["id"])),
+                    )
+                })
+                .collect();
+            chat_reply(&serde_json::Value::Object(answer).to_string(), "stop")
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
 /// An OpenAI-compatible chat reply whose message is `content`.
 pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
@@ -404,6 +450,46 @@ pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTempl
             "finish_reason": finish_reason,
         }],
     }))
+}
+
+/// [`Bitext::run`] on a blocking thread, so that an async test's mock
+/// servers keep answering.
+pub async fn run_async(bitext: Bitext) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap()
+}
+
+/// The requests `server` has received so far.
+pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap()
+}
+
+/// A port on this machine that nothing listens on (it was free a moment ago).
+pub fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The English the fake DeepL servers give a text: `EN(n)`, `n` its
+/// characters.
+pub fn fake_english(text: &str) -> String {
+    format!("EN({})", text.chars().count())
+}
+
+/// A DeepL server on 127.0.0.1 whose `/v2/translate` answers every text,
+/// in order, with [`fake_english`].
+pub async fn deepl_server() -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/v2/translate"))
+        .respond_with(|request: &wiremock::Request| deepl_reply(request, fake_english))
+        .mount(&server)
+        .await;
+    server
 }
 
 /// A DeepL `/v2/translate` reply to `request`: each of its texts, in order,

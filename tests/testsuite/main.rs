@@ -5,6 +5,7 @@
 //! insta's; review changed ones with `cargo insta review`, or rerun with
 //! `INSTA_UPDATE=always` and read the diff.
 
+mod cleared_env;
 mod harness;
 
 mod align;

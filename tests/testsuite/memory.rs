@@ -5,37 +5,19 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use bitext::memory::{Memory, MemoryKey, StoredTranslation};
+use bitext::memory::{Memory, MemoryKey};
 
-use crate::harness::{Bitext, Run, assert_valid_tmx};
-
-fn entry(text: &str, backend: &str, model: Option<&str>) -> StoredTranslation {
-    StoredTranslation {
-        text: text.into(),
-        backend: backend.into(),
-        model: model.map(str::to_string),
-        repaired: false,
-    }
-}
-
-fn machine_key(fingerprint: &str, source: &str) -> MemoryKey {
-    MemoryKey::new(
-        "zh-CN",
-        "en-US",
-        fingerprint,
-        &[],
-        |_| String::new(),
-        source,
-    )
-}
+use crate::harness::{
+    Bitext, Run, assert_contains, assert_starts_with, assert_valid_tmx, memory_key, stored,
+};
 
 /// Store a machine translation of `source`.
 fn put_machine(cache: &Memory, backend: &str, model: &str, source: &str, text: &str) {
     let fingerprint = format!("{backend}|{model}");
     cache
         .put_machine(&[(
-            machine_key(&fingerprint, source),
-            entry(text, backend, Some(model)),
+            memory_key(&fingerprint, source),
+            stored(text, backend, Some(model)),
         )])
         .unwrap();
     // The next entry is stored later: "newest" is then well defined.
@@ -47,7 +29,7 @@ fn put_reviewed(cache: &Memory, source: &str, text: &str) {
     cache
         .put_reviewed(&[(
             MemoryKey::reviewed("zh-CN", "en-US", source),
-            entry(text, "review", None),
+            stored(text, "review", None),
         )])
         .unwrap();
     std::thread::sleep(Duration::from_millis(5));
@@ -71,8 +53,7 @@ fn export(args: &[&str]) -> (Run, String) {
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "-o", "out.tmx"])
         .args(args.iter().copied())
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_valid_tmx(&run.dir.join("out.tmx"));
     let tmx = run.read("out.tmx");
     (run, tmx)
@@ -197,14 +178,11 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
     );
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert!(!run.stdout.contains("word-salad"));
-    assert!(
-        run.stderr
-            .contains("; 1 dictionary gloss skipped (not translations) from tm.redb"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "; 1 dictionary gloss skipped (not translations) from tm.redb",
     );
 }
 
@@ -225,23 +203,17 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
         .run();
     assert_ne!(run.code, 2, "{}", run.stderr);
     // The reviewed translation was used ...
-    assert!(
-        run.stdout
-            .contains("from translation memory: 1 segment (1 reviewed)"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "from translation memory: 1 segment (1 reviewed)",
     );
     // ... and nothing was added to the memory.
     let (export, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run();
-    assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export
-            .stderr
-            .starts_with("exported 1 translation (0 machine, 1 reviewed) from"),
-        "{}",
-        export.stderr
+        .run_ok();
+    assert_starts_with(
+        &export.stderr,
+        "exported 1 translation (0 machine, 1 reviewed) from",
     );
 }
 

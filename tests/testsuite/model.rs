@@ -5,104 +5,67 @@
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request};
 
-use crate::harness::{Bitext, Run, chat_reply, chat_segments, chat_user, jsonl};
-
-/// A chat server that answers every segment of a request by id with
-/// `EN <id>`, and records the requests.
-async fn chat_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            let answer: serde_json::Map<String, Value> = chat_segments(request)
-                .iter()
-                .map(|s| (s["id"].to_string(), json!(format!("EN {}", s["id"]))))
-                .collect();
-            chat_reply(&Value::Object(answer).to_string(), "stop")
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-/// DeepL's `/v2/translate`, answering each text in order.
-async fn deepl_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let texts: Vec<Value> = body["text"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .enumerate()
-                .map(|(i, _)| json!({"detected_source_language": "ZH", "text": format!("EN {i}")}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translations": texts }))
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn run_bitext(bitext: Bitext) -> (Run, tempfile::TempDir) {
-    tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap()
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.unwrap()
-}
+use crate::harness::{
+    Bitext, assert_contains, assert_starts_with, chat_reply, chat_segments, chat_user, dead_port,
+    deepl_server, echo_chat_server, jsonl, received, run_async,
+};
 
 fn system(request: &Request) -> String {
     let body: Value = request.body_json().unwrap();
     body["messages"][0]["content"].as_str().unwrap().to_string()
 }
 
-/// A port where nothing listens.
-fn dead_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+const TEXT: &str = "开展创先争优活动。他说。\n";
+
+/// `bitext translate a.txt` of [`TEXT`] with `backend` at `base`.
+fn translate_a_txt(backend: &str, base: &str) -> Bitext {
+    Bitext::new().file("a.txt", TEXT).args([
+        "translate",
+        "a.txt",
+        "--backend",
+        backend,
+        "--base-url",
+        base,
+    ])
 }
 
-const TEXT: &str = "开展创先争优活动。他说。\n";
+/// Run `bitext` (against the chat server `server`), which must succeed: the
+/// requests the server received, and the system prompt of the first.
+async fn translated_through(server: &MockServer, bitext: Bitext) -> (Vec<Request>, String) {
+    let (run, _dir) = run_async(bitext).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = received(server).await;
+    let system = system(&requests[0]);
+    (requests, system)
+}
 
 #[tokio::test]
 async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(Bitext::new()
-        .file("a.txt", TEXT)
-        .file(
-            "prompt.txt",
-            "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
-        )
-        .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
-        .args(["translate", "a.txt", "--backend", "openai", "--base-url", &base])
-        .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]))
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     // The first request; the mock renders no term, so a repair follows.
-    let requests = received(&server).await;
-    let system = system(&requests[0]);
-    assert!(
-        system.starts_with(
-            "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n"
-        ),
-        "{system}"
+    let (requests, system) = translated_through(
+        &server,
+        translate_a_txt("openai", &base)
+            .file(
+                "prompt.txt",
+                "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
+            )
+            .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
+            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]),
+    )
+    .await;
+    assert_starts_with(
+        &system,
+        "You render Chinese (zh-CN) as English (en-US) for a ministry.\nHouse style:\nUse British spelling.\nNo Oxford comma.\n",
     );
     // The template asked for the terms: they are in the system prompt, and
     // not repeated in the user message.
-    assert!(
-        system.contains("Glossary:\n#terms\n创先争优活动\tStrive for Excellence campaign\n"),
-        "{system}"
+    assert_contains(
+        &system,
+        "Glossary:\n#terms\n创先争优活动\tStrive for Excellence campaign\n",
     );
     assert!(!system.contains("{{"), "{system}");
     let user = chat_user(&requests[0]);
@@ -114,33 +77,22 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
 
 #[tokio::test]
 async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (requests, system) = translated_through(
+        &server,
+        translate_a_txt("openai", &base)
             .file("style.md", "Say \"the Ministry\" after the first mention.")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "openai",
-                "--base-url",
-                &base,
-            ])
             .args(["--style", "style.md"]),
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let requests = received(&server).await;
-    let system = system(&requests[0]);
-    assert!(
-        system.starts_with("Translate Chinese (zh-CN) into natural English (en-US)"),
-        "{system}"
+    assert_starts_with(
+        &system,
+        "Translate Chinese (zh-CN) into natural English (en-US)",
     );
-    assert!(
-        system.contains("House style:\nSay \"the Ministry\" after the first mention.\n"),
-        "{system}"
+    assert_contains(
+        &system,
+        "House style:\nSay \"the Ministry\" after the first mention.\n",
     );
     // Without {{terms}} in a template, the terms stay in the user message.
     assert_eq!(
@@ -154,30 +106,19 @@ async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
 #[test]
 fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
     let dead = format!("http://127.0.0.1:{}/v1", dead_port());
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", TEXT)
+    let (run, _dir) = translate_a_txt("openai", &dead)
         .file(
             "prompt.txt",
             "Translate {{source_lang}}.\nUse {{glossary}} here.\n",
         )
-        .args([
-            "translate",
-            "a.txt",
-            "--backend",
-            "openai",
-            "--base-url",
-            &dead,
-        ])
         .args(["--prompt", "prompt.txt"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: prompt.txt:2: unknown variable {{glossary}}; "),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: prompt.txt:2: unknown variable {{glossary}}; ",
     );
-    assert!(run.stderr.contains("{{terms}}"), "{}", run.stderr);
+    assert_contains(&run.stderr, "{{terms}}");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.files("output").is_empty());
 
@@ -197,29 +138,18 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
         .args(["--dry-run"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: conf/p.txt:3: unknown variable {{source}}"),
-        "{}",
-        run.stderr
+    assert_starts_with(
+        &run.stderr,
+        "error: conf/p.txt:3: unknown variable {{source}}",
     );
 }
 
 #[tokio::test]
 async fn formality_reaches_deepl() {
     let server = deepl_server().await;
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (run, _dir) = run_async(
+        translate_a_txt("deepl", &server.uri())
             .env("DEEPL_AUTH_KEY", "k:fx")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "deepl",
-                "--base-url",
-                &server.uri(),
-            ])
             .args([
                 "--no-glossary",
                 "--target-lang",
@@ -240,22 +170,13 @@ async fn formality_reaches_deepl() {
 
     // In bitext.toml, and `prefer-more` into a language without formality.
     let server = deepl_server().await;
-    let (run, _dir) = run_bitext(
-        Bitext::new()
-            .file("a.txt", TEXT)
+    let (run, _dir) = run_async(
+        translate_a_txt("deepl", &server.uri())
             .file(
                 "bitext.toml",
                 "[backend.deepl]\nformality = \"prefer-more\"\n",
             )
             .env("DEEPL_AUTH_KEY", "k:fx")
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                "deepl",
-                "--base-url",
-                &server.uri(),
-            ])
             .args(["--no-glossary"]),
     )
     .await;
@@ -325,9 +246,9 @@ fn model_controls_are_refused_where_the_backend_cannot_take_them() {
 #[tokio::test]
 async fn presets_talk_to_a_local_server_without_a_key() {
     for (preset, model) in [("ollama", "qwen2.5:7b"), ("llamacpp", "default")] {
-        let server = chat_server().await;
+        let server = echo_chat_server().await;
         let base = format!("{}/v1", server.uri());
-        let (run, _dir) = run_bitext(
+        let (run, _dir) = run_async(
             Bitext::new()
                 .file("a.txt", TEXT)
                 // The machine's OpenAI key is not for a server on this machine.
@@ -344,11 +265,7 @@ async fn presets_talk_to_a_local_server_without_a_key() {
         )
         .await;
         assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
-        assert!(
-            run.stdout.contains(&format!("with {preset}")),
-            "{}",
-            run.stdout
-        );
+        assert_contains(&run.stdout, &format!("with {preset}"));
         let requests = received(&server).await;
         assert_eq!(requests.len(), 1, "{preset}");
         assert!(
@@ -391,20 +308,12 @@ fn presets_default_to_their_servers_local_addresses() {
             .args(["translate", "a.txt", "--backend", preset, "--dry-run"])
             .run();
         assert_eq!(run.code, 0, "{preset}: {}", run.stderr);
-        assert!(run.stdout.starts_with(expected), "{}", run.stdout);
+        assert_starts_with(&run.stdout, expected);
     }
     let (run, _dir) = Bitext::new().args(["backends"]).run();
-    assert!(run.stdout.contains("\nollama\n"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("http://127.0.0.1:11434/v1"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("http://127.0.0.1:8080/v1"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "\nollama\n");
+    assert_contains(&run.stdout, "http://127.0.0.1:11434/v1");
+    assert_contains(&run.stdout, "http://127.0.0.1:8080/v1");
 }
 
 #[test]
@@ -420,29 +329,16 @@ fn a_preset_whose_server_is_not_running_says_how_to_start_it() {
             "start it with `llama-server -m model.gguf --port 8080`",
         ),
     ] {
-        let (run, _dir) = Bitext::new()
-            .file("a.txt", TEXT)
+        let (run, _dir) = translate_a_txt(preset, &dead)
             .file(
                 "bitext.toml",
                 format!("[backend.{preset}]\nmax_retries = 0\n"),
             )
-            .args([
-                "translate",
-                "a.txt",
-                "--backend",
-                preset,
-                "--base-url",
-                &dead,
-            ])
             .run();
         assert_eq!(run.code, 2, "{preset}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(
-            run.stderr.contains("could not connect to"),
-            "{}",
-            run.stderr
-        );
-        assert!(run.stderr.contains(hint), "{}", run.stderr);
+        assert_contains(&run.stderr, "could not connect to");
+        assert_contains(&run.stderr, hint);
         assert!(run.files("output").is_empty());
     }
 }
@@ -451,7 +347,7 @@ fn a_preset_whose_server_is_not_running_says_how_to_start_it() {
 async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
     // The estimate is made from the very messages a run sends: a dry run's
     // characters equal those the server then receives.
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let base = format!("{}/v1", server.uri());
     // Without a glossary: the mock renders no term, and the repairs that
     // would bring are not foreseen.
@@ -465,7 +361,7 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "--no-cache",
         "--no-glossary",
     ];
-    let (plan, _dir) = run_bitext(
+    let (plan, _dir) = run_async(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args)
@@ -494,7 +390,7 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "a dry run sends nothing"
     );
 
-    let (run, _dir) = run_bitext(
+    let (run, _dir) = run_async(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args),
@@ -549,7 +445,7 @@ async fn an_example_reaches_the_llm_deepl_and_a_command() {
     let ctx = bitext::backend::TranslateContext::new("zh-CN", "en-US", "a.txt");
     let batch = near_duplicate();
 
-    let server = chat_server().await;
+    let server = echo_chat_server().await;
     let openai =
         bitext::backend::build("openai", &settings(format!("{}/v1", server.uri()))).unwrap();
     let replies = openai.translate(&ctx, &batch).await.unwrap();

@@ -119,8 +119,7 @@ fn reference_article_outputs_are_valid_and_complete() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["translate", "article.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_valid_tmx(&run.dir.join("output/article.tmx"));
     let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
     let sources = segments_of(&text);
@@ -150,8 +149,7 @@ fn hostile_text_keeps_every_output_valid() {
     let (run, _dir) = Bitext::new()
         .file("hostile.txt", &hostile)
         .args(["translate", "hostile.txt", "--no-glossary"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_valid_tmx(&run.dir.join("output/hostile.tmx"));
     let mut sources = segments_of(&hostile);
     for s in &mut sources {
@@ -203,8 +201,7 @@ fn committed_outputs_are_current() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "examples/article.txt")
         .args(["translate", "examples/article.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     for ext in ["tmx", "md", "jsonl", "html"] {
         let fresh = run.read(&format!("output/article.{ext}"));
         let committed = std::fs::read_to_string(repo_path(&format!("output/article.{ext}")))

@@ -14,7 +14,7 @@ use std::process::Command;
 use bitext::check::CHECKS;
 use serde_json::Value;
 
-use crate::harness::{Bitext, fixture_path, jsonl, python};
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path, jsonl, python};
 
 /// `bitext qa ARGS --format json`: the exit code and the report.
 fn qa_json(args: &[&str]) -> (i32, Value) {
@@ -263,7 +263,7 @@ fn xliff_written_by_translate_toolkit_reads_without_error() {
     let rows = jsonl(&good);
     for (xlf, version) in [(&v11, "1.1"), (&v12, "1.2")] {
         let text = std::fs::read_to_string(xlf).unwrap();
-        assert!(text.contains(&format!("version=\"{version}\"")), "{text}");
+        assert_contains(&text, &format!("version=\"{version}\""));
         let (code, report) = qa_json(&[path(xlf)]);
         assert_eq!(
             report["units"].as_u64().unwrap() as usize,
@@ -475,16 +475,12 @@ fn exit_codes_follow_fail_on_and_unreadable_files_exit_2_naming_the_line() {
         let (run, _dir) = Bitext::new().file(name, text).args(["qa", name]).run();
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        assert!(
-            run.stderr.starts_with(&format!("error: {message}")),
-            "{}",
-            run.stderr
-        );
+        assert_starts_with(&run.stderr, &format!("error: {message}"));
         assert_eq!(run.stdout, "");
     }
     let (run, _dir) = Bitext::new().args(["qa", "missing.tmx"]).run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("missing.tmx"), "{}", run.stderr);
+    assert_contains(&run.stderr, "missing.tmx");
 }
 
 #[test]
@@ -535,22 +531,14 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
             .args(["qa", "a.jsonl"])
             .run();
         assert_eq!(run.code, 2, "{}", run.stderr);
-        assert!(
-            run.stderr.starts_with(&format!("error: {message}")),
-            "{}",
-            run.stderr
-        );
+        assert_starts_with(&run.stderr, &format!("error: {message}"));
     }
     let (run, _dir) = Bitext::new()
         .file("a.jsonl", text)
         .args(["qa", "a.jsonl", "--checks", "all,nope"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("unknown check 'nope'"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "unknown check 'nope'");
 }
 
 #[test]
@@ -562,14 +550,11 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
         .run();
     assert_eq!(run.code, 1);
     let shown = run.stdout.replace(path(&broken), "broken.tmx");
-    assert!(
-        shown.contains("tag-mismatch (error, 1): the target's inline codes (tags) differ from the source's\n  broken.tmx:"),
-        "{shown}"
+    assert_contains(
+        &shown,
+        "tag-mismatch (error, 1): the target's inline codes (tags) differ from the source's\n  broken.tmx:",
     );
-    assert!(
-        shown.contains(": unit 26: missing <ept i=\"1\">\n"),
-        "{shown}"
-    );
+    assert_contains(&shown, ": unit 26: missing <ept i=\"1\">\n");
     assert!(
         shown
             .trim_end()
@@ -591,18 +576,17 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
     let md = std::fs::read_to_string(dir.path().join("qa.md")).unwrap();
-    assert!(md.starts_with("## bitext qa\n"), "{md}");
-    assert!(md.contains("| `tag-mismatch` | error | 1 |"), "{md}");
-    assert!(md.contains("\n### `double-space`\n"), "{md}");
+    assert_starts_with(&md, "## bitext qa\n");
+    assert_contains(&md, "| `tag-mismatch` | error | 1 |");
+    assert_contains(&md, "\n### `double-space`\n");
 }
 
 #[test]
 fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
-    let (run, dir) = Bitext::new()
+    let (_, dir) = Bitext::new()
         .file("a.txt", "国土资源部召开会议.会议强调.\n")
         .args(["translate", "a.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let md = dir.path().join("output/a.md");
     let (_, report) = qa_json(&[path(&md)]);
     assert_eq!(report["units"], 2);
@@ -642,11 +626,9 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
         .args(["qa", "all.tmx"])
         .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("1 unit in 1 file, checked zh-CN → en-US: 0 errors"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "1 unit in 1 file, checked zh-CN → en-US: 0 errors",
     );
     // A language pair the flags contradict is an error.
     let (run, _dir) = Bitext::new()
@@ -654,10 +636,8 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
         .args(["qa", "a.xlf", "--source-lang", "ja"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("a.xlf: the file is in zh-CN, but --source-lang says ja"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "a.xlf: the file is in zh-CN, but --source-lang says ja",
     );
 }

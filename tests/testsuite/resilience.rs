@@ -12,8 +12,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, bitext_command, chat_reply, chat_segments, fixture_path, memory_entries,
-    memory_sources, wait_until,
+    Bitext, assert_contains, bitext_command, chat_reply, chat_segments, fixture_path,
+    memory_entries, memory_sources, run_async, wait_until,
 };
 
 /// The "translation" every mock gives: a function of the source alone, so a
@@ -75,6 +75,17 @@ fn article_args(base: &str) -> Vec<String> {
     .collect()
 }
 
+/// `bitext translate` of the article in batches of 40 through the chat
+/// server `server`, in a fresh directory.
+async fn translate_article(server: &MockServer) -> (crate::harness::Run, tempfile::TempDir) {
+    let base = format!("{}/v1", server.uri());
+    let bitext = Bitext::new()
+        .fixture("article.txt", "article.txt")
+        .file("batches.toml", BATCHES)
+        .args(article_args(&base));
+    run_async(bitext).await
+}
+
 #[tokio::test]
 async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
     let server = MockServer::start().await;
@@ -124,14 +135,7 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
         })
         .mount(&server)
         .await;
-    let base = format!("{}/v1", server.uri());
-    let bitext = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .file("batches.toml", BATCHES)
-        .args(article_args(&base));
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = units(&run);
     assert_eq!(units.len(), 438);
@@ -175,20 +179,9 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
         })
         .mount(&server)
         .await;
-    let base = format!("{}/v1", server.uri());
-    let bitext = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .file("batches.toml", BATCHES)
-        .args(article_args(&base));
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("1 segment has no translation"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "1 segment has no translation");
     let units = units(&run);
     assert_eq!(units[4]["target"], "");
     assert_eq!(units[4]["flags"][0]["kind"], "untranslated");
@@ -445,11 +438,11 @@ async fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("interrupted; the input in progress was not written"),
-        "{stderr}"
+    assert_contains(
+        &stderr,
+        "interrupted; the input in progress was not written",
     );
-    assert!(stderr.contains("the same command resumes"), "{stderr}");
+    assert_contains(&stderr, "the same command resumes");
     // Nothing half-written: no output and no temporary file left behind.
     let left: Vec<_> = std::fs::read_dir(dir.path().join("output"))
         .map(|d| d.flatten().map(|e| e.file_name()).collect())

@@ -10,7 +10,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_segments, fixture_path, jsonl, python,
+    Bitext, Run, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_segments,
+    fixture_path, jsonl, python, run_async,
 };
 
 // ---------------------------------------------------------------- XLIFF
@@ -35,8 +36,7 @@ fn xliff_output_validates_against_the_core_schema() {
             "--source-lang",
             "zh_CN",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     assert_eq!(
         run.files("output"),
         [
@@ -250,9 +250,19 @@ pub(crate) async fn bitext(
         None => Bitext::new().fixture("article.txt", "article.txt"),
     }
     .args(args.iter().copied());
-    tokio::task::spawn_blocking(move || command.run())
-        .await
-        .unwrap()
+    run_async(command).await
+}
+
+/// `bitext import FILE --cache tm.redb` in `dir`: it must import three
+/// reviewed translations and find the article's 435 other rows unchanged.
+async fn import_three_edits(dir: tempfile::TempDir, file: &str) -> (Run, tempfile::TempDir) {
+    let (import, dir) = bitext(Some(dir), &["import", file, "--cache", "tm.redb"]).await;
+    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
+    assert_contains(
+        &import.stdout,
+        "imported 3 reviewed translations, 435 unchanged, 0 rejected",
+    );
+    (import, dir)
 }
 
 /// `translate` the article against `server` with `model`, all formats, the
@@ -426,14 +436,13 @@ pub(crate) async fn rerun_without_requests_for(
         .filter(|id| !ids.contains(&(*id as u32)))
         .collect();
     assert_eq!(requested, expected, "each other segment requested once");
-    assert!(
-        run.stdout.contains(&format!(
+    assert_contains(
+        &run.stdout,
+        &format!(
             "from translation memory: {} segments ({} reviewed)",
             ids.len(),
             ids.len()
-        )),
-        "{}",
-        run.stdout
+        ),
     );
     (run, dir)
 }
@@ -463,19 +472,7 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     }
     std::fs::write(first.dir.join("output/article.md"), &markdown).unwrap();
 
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.md", "--cache", "tm.redb"],
-    )
-    .await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
-    );
+    let (import, dir) = import_three_edits(dir, "output/article.md").await;
     assert_eq!(import.stderr, "");
 
     let (rerun, dir) = rerun_without_requests_for(dir, &[36, 121, 377]).await;
@@ -488,12 +485,9 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
         &["import", "output/article.md", "--cache", "tm.redb"],
     )
     .await;
-    assert!(
-        again
-            .stdout
-            .contains("imported 0 reviewed translations, 438 unchanged, 0 rejected"),
-        "{}",
-        again.stdout
+    assert_contains(
+        &again.stdout,
+        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
     );
 
     // The whole memory as one TMX (--all): one machine entry per distinct
@@ -520,13 +514,12 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     )
     .await;
     assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export.stderr.contains(&format!(
+    assert_contains(
+        &export.stderr,
+        &format!(
             "exported {} translations ({machine} machine, 3 reviewed)",
             machine + 3
-        )),
-        "{}",
-        export.stderr
+        ),
     );
     assert_valid_tmx(&export.dir.join("tm.tmx"));
     let tmx = export.read("tm.tmx");
@@ -578,19 +571,7 @@ async fn xliff_round_trip_carries_three_edits_over_as_reviewed() {
     std::fs::write(&path, &xliff).unwrap();
     assert_valid_xliff(&path);
 
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.xlf", "--cache", "tm.redb"],
-    )
-    .await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 3 reviewed translations, 435 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
-    );
+    let (_, dir) = import_three_edits(dir, "output/article.xlf").await;
 
     let (rerun, _dir) = rerun_without_requests_for(dir, &[10, 106, 428]).await;
     let plain: Vec<(u32, &str)> = edits.iter().map(|&(id, _, text)| (id, text)).collect();
@@ -643,8 +624,7 @@ fn reviewed_translations_stick_with_the_default_backend() {
     let (first, dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["translate", "article.txt"])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     // Wherever the user's cache directory is (the harness puts it in the
     // run's directory), the dictionary backend creates no memory there.
     assert_eq!(first.find("tm.redb"), Vec::<PathBuf>::new());
@@ -656,14 +636,10 @@ fn reviewed_translations_stick_with_the_default_backend() {
     std::fs::write(first.dir.join("output/article.md"), markdown).unwrap();
     let (import, dir) = Bitext::in_dir(dir)
         .args(["import", "output/article.md"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 437 unchanged, 0 rejected"),
-        "{}",
-        import.stdout
+        .run_ok();
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 437 unchanged, 0 rejected",
     );
     // The default memory: the one file import names, in the user's cache
     // directory (which the harness keeps in the run's directory).
@@ -678,36 +654,24 @@ fn reviewed_translations_stick_with_the_default_backend() {
     assert_eq!(import.find("tm.redb"), [memory]);
     let (rerun, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force"])
-        .run();
-    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
-    assert!(
-        rerun
-            .stdout
-            .contains("from translation memory: 1 segment (1 reviewed)"),
-        "{}",
-        rerun.stdout
+        .run_ok();
+    assert_contains(
+        &rerun.stdout,
+        "from translation memory: 1 segment (1 reviewed)",
     );
     assert_reviewed_everywhere_but_xliff(&rerun, 121, "The plan was to drill 111 wells.");
     // --no-cache ignores the memory, reviewed translations included.
     let (plain, dir) = Bitext::in_dir(dir)
         .args(["translate", "article.txt", "--force", "--no-cache"])
         .run();
-    assert!(
-        plain.stdout.contains("from translation memory: 0 segments"),
-        "{}",
-        plain.stdout
-    );
+    assert_contains(&plain.stdout, "from translation memory: 0 segments");
     // Only the reviewed entry is in the memory: the dictionary stores nothing.
     let (export, _dir) = Bitext::in_dir(dir)
         .args(["export-tm", "--format", "tmx"])
-        .run();
-    assert_eq!(export.code, 0, "{}", export.stderr);
-    assert!(
-        export
-            .stderr
-            .contains("exported 1 translation (0 machine, 1 reviewed)"),
-        "{}",
-        export.stderr
+        .run_ok();
+    assert_contains(
+        &export.stderr,
+        "exported 1 translation (0 machine, 1 reviewed)",
     );
     assert!(
         export
@@ -750,8 +714,7 @@ fn unmatched_edits_are_reported_by_row() {
             "--cache",
             "tm.redb",
         ])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     let markdown = first.read("output/article.md");
     let mut lines: Vec<String> = markdown.lines().map(str::to_string).collect();
     let at = |lines: &[String], id: u32| {
@@ -784,12 +747,9 @@ fn unmatched_edits_are_reported_by_row() {
         .args(["import", "output/article.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(import.code, 1, "{}", import.stderr);
-    assert!(
-        import
-            .stdout
-            .contains("imported 1 reviewed translation, 435 unchanged, 5 rejected"),
-        "{}",
-        import.stdout
+    assert_contains(
+        &import.stdout,
+        "imported 1 reviewed translation, 435 unchanged, 5 rejected",
     );
     let rejected: Vec<&str> = import.stderr.lines().collect();
     let expected = [
@@ -817,18 +777,11 @@ fn unmatched_edits_are_reported_by_row() {
         .args(["import", "output/article.md", "--cache", "tm.redb"])
         .run();
     assert_eq!(other.code, 1);
-    assert!(
-        other
-            .stdout
-            .contains("imported 0 reviewed translations, 0 unchanged, 438 rejected"),
-        "{}",
-        other.stdout
+    assert_contains(
+        &other.stdout,
+        "imported 0 reviewed translations, 0 unchanged, 438 rejected",
     );
-    assert!(
-        other.stderr.contains("segment 1: the 中文 cell differs"),
-        "{}",
-        other.stderr
-    );
+    assert_contains(&other.stderr, "segment 1: the 中文 cell differs");
 }
 
 /// Files that are not review files, and languages that disagree, are
@@ -854,19 +807,16 @@ fn import_errors_say_what_to_do() {
         run.stderr
     );
 
-    let (first, dir) = Bitext::new()
+    let (_, dir) = Bitext::new()
         .file("a.txt", "他说.\n")
         .args(["translate", "a.txt", "--formats", "md,jsonl"])
-        .run();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+        .run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/a.md", "--target-lang", "en_GB"])
         .run();
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("error: output/a.md: the file is in en-US, but --target-lang says en-GB"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "error: output/a.md: the file is in en-US, but --target-lang says en-GB",
     );
 }

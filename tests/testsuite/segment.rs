@@ -4,7 +4,7 @@ use bitext::segment::{Punctuation, Segmenter};
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, fixture_path, repo_path};
+use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path, repo_path};
 
 /// Segment `source` and compare with `gold` (one segment per line, a blank
 /// line between paragraphs): every boundary must match.
@@ -134,8 +134,7 @@ fn segment_jsonl_on_the_reference_article() {
     let (run, _dir) = Bitext::new()
         .fixture("article.txt", "article.txt")
         .args(["segment", "article.txt", "--format", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
     // Each paragraph's texts concatenate back to it, and spans point at them.
     let mut by_paragraph: Vec<String> = Vec::new();
@@ -167,8 +166,7 @@ fn segment_text_on_the_standard_sample() {
     let (run, _dir) = Bitext::new()
         .fixture("segment/standard.txt", "standard.txt")
         .args(["segment", "standard.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     bitext_snapshot!(run, run.stdout);
 }
 
@@ -184,8 +182,7 @@ fn segment_text_with_omegat_srx_rules() {
             "--srx",
             "omegat-defaultRules.srx",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     // Lossless: each paragraph's segments concatenate back to it.
     let text = std::fs::read_to_string(fixture_path("segment/standard.txt")).unwrap();
     let paragraphs: Vec<&str> = text
@@ -230,12 +227,7 @@ fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
         .args(["segment", "in.txt", "--srx", "rules.srx"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: rules.srx:4: not well-formed XML: "),
-        "{}",
-        run.stderr
-    );
+    assert_starts_with(&run.stderr, "error: rules.srx:4: not well-formed XML: ");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
@@ -294,8 +286,7 @@ fn chunked_reading_matches_whole_reading() {
     let (run, _dir) = Bitext::new()
         .file("big.txt", &text)
         .args(["segment", "big.txt", "--format", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = Segmenter::default().document("big.txt", "UTF-8", &text);
     let mut lines = run.stdout.lines();
     for s in doc.segments() {
@@ -514,8 +505,7 @@ fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
     let (run, _dir) = Bitext::new()
         .file("in.txt", &text)
         .args(["segment", "in.txt"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let half = split.find('；').unwrap() + '；'.len_utf8();
     assert_eq!(
         run.stdout,
@@ -532,16 +522,14 @@ fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
         let (run, _dir) = Bitext::new()
             .file("in.txt", &text)
             .args(["segment", "in.txt", "--max-chars", limit])
-            .run();
-        assert_eq!(run.code, 0, "{}", run.stderr);
+            .run_ok();
         assert_eq!(run.stdout, format!("{split}\n\n{whole}\n"), "{limit}");
         assert_eq!(run.stderr, "", "{limit}");
     }
     let (run, _dir) = Bitext::new()
         .file("in.txt", &text)
         .args(["segment", "in.txt", "--max-chars", "100"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let lengths: Vec<usize> = run
         .stdout
         .lines()
@@ -562,8 +550,7 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
     let (run, _dir) = Bitext::new()
         .file("in.txt", &text)
         .args(["segment", "in.txt", "--format", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let flags: Vec<serde_json::Value> = run
         .stdout
         .lines()
@@ -584,8 +571,7 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
     let (run, _dir) = Bitext::new()
         .file("in.txt", &text)
         .args(["translate", "in.txt", "--formats", "tmx,md,jsonl,xliff"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let flag = "long-segment: 321 characters (limit 300), nothing to split at";
     let units: Vec<serde_json::Value> = run
         .read("output/in.jsonl")
@@ -661,10 +647,7 @@ fn issue19_check_gold_is_self_contained() {
     std::fs::remove_file(&article).unwrap();
     let (code, stdout) = check();
     assert_eq!(code, Some(1), "{stdout}");
-    assert!(
-        stdout.contains("FAIL article.gold.txt: missing ../article.txt"),
-        "{stdout}"
-    );
+    assert_contains(&stdout, "FAIL article.gold.txt: missing ../article.txt");
 }
 
 /// Char indices where the segments of `text`'s paragraphs start (the first

@@ -16,7 +16,9 @@ use wiremock::{Mock, MockServer, Request};
 
 use bitext::memory::{Location, Memory};
 
-use crate::harness::{bitext_command, chat_reply, chat_segments, jsonl, wait_until};
+use crate::harness::{
+    assert_contains, bitext_command, chat_reply, chat_segments, jsonl, wait_until,
+};
 use crate::pg;
 
 const FILES: usize = 40;
@@ -45,6 +47,14 @@ async fn server(delay: Duration) -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// What each test starts from: a database of its own, a chat server that
+/// answers after `delay` and its base URL, and an empty directory.
+async fn setup(delay: Duration) -> (String, MockServer, String, tempfile::TempDir) {
+    let server = server(delay).await;
+    let base = format!("{}/v1", server.uri());
+    (pg::database(), server, base, tempfile::tempdir().unwrap())
 }
 
 /// The sources `server` was asked for since request `from`, with how many
@@ -119,8 +129,11 @@ fn worker(dir: &Path, base: &str, memory: &str, shard: u64) -> Command {
     command
 }
 
-fn finish(child: Child) {
-    let out = child.wait_with_output().unwrap();
+/// Wait for a worker (on a blocking thread); it must succeed.
+async fn finish(child: Child) {
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
     assert!(
         out.status.success(),
         "a worker failed: {}",
@@ -173,10 +186,7 @@ fn assert_outputs(dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shard() {
-    let memory = pg::database();
-    let server = server(Duration::from_millis(150)).await;
-    let base = format!("{}/v1", server.uri());
-    let dir = tempfile::tempdir().unwrap();
+    let (memory, server, base, dir) = setup(Duration::from_millis(150)).await;
     write_corpus(dir.path());
     // Every shard has files (so every worker has work, and the killed one
     // has some left).
@@ -209,9 +219,7 @@ async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shar
     victim.kill().unwrap();
     victim.wait().unwrap();
     for (_, child) in workers {
-        tokio::task::spawn_blocking(move || finish(child))
-            .await
-            .unwrap();
+        finish(child).await;
     }
 
     // The others' outputs are all there; the victim's unfinished ones not.
@@ -240,9 +248,7 @@ async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shar
         .arg("--skip-existing")
         .spawn()
         .unwrap();
-    tokio::task::spawn_blocking(move || finish(rerun))
-        .await
-        .unwrap();
+    finish(rerun).await;
     let again: HashSet<String> = requested(&server, before).await.into_keys().collect();
     assert_eq!(again, unfinished);
     assert_outputs(dir.path());
@@ -250,18 +256,13 @@ async fn four_sharded_workers_share_one_memory_and_a_killed_one_resumes_its_shar
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_committed_by_one_worker_is_never_requested_by_a_later_one() {
-    let memory = pg::database();
-    let server = server(Duration::from_millis(20)).await;
-    let base = format!("{}/v1", server.uri());
-    let dir = tempfile::tempdir().unwrap();
+    let (memory, server, base, dir) = setup(Duration::from_millis(20)).await;
     write_corpus(dir.path());
     let mut asked_before = 0;
     let mut committed = HashSet::new();
     for shard in 0..WORKERS {
         let child = worker(dir.path(), &base, &memory, shard).spawn().unwrap();
-        tokio::task::spawn_blocking(move || finish(child))
-            .await
-            .unwrap();
+        finish(child).await;
         let asked = requested(&server, asked_before).await;
         let again: Vec<&String> = asked.keys().filter(|s| committed.contains(*s)).collect();
         assert!(again.is_empty(), "worker {shard} asked again for {again:?}");
@@ -274,10 +275,7 @@ async fn a_source_committed_by_one_worker_is_never_requested_by_a_later_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_worker() {
-    let memory = pg::database();
-    let server = server(Duration::from_millis(10)).await;
-    let base = format!("{}/v1", server.uri());
-    let dir = tempfile::tempdir().unwrap();
+    let (memory, server, base, dir) = setup(Duration::from_millis(10)).await;
     let root = dir.path();
     std::fs::write(
         root.join("first.txt"),
@@ -326,10 +324,7 @@ async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_wor
         .collect();
     std::fs::write(root.join("output/first.md"), edited.join("\n") + "\n").unwrap();
     let imported = run(&["import", "output/first.md"]);
-    assert!(
-        imported.contains("imported 1 reviewed translation"),
-        "{imported}"
-    );
+    assert_contains(&imported, "imported 1 reviewed translation");
     assert!(!imported.contains("password"), "{imported}");
     // A worker that starts later takes it verbatim, and does not ask for it.
     let before = server.received_requests().await.unwrap().len();

@@ -7,30 +7,10 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use bitext::document::Origin;
-use bitext::memory::{Location, Memory, MemoryKey, StoredTranslation};
+use bitext::memory::{Location, Memory, MemoryKey};
 
-use crate::harness::Bitext;
+use crate::harness::{Bitext, memory_key, stored};
 use crate::pg;
-
-fn entry(text: &str, backend: &str) -> StoredTranslation {
-    StoredTranslation {
-        text: text.into(),
-        backend: backend.into(),
-        model: None,
-        repaired: false,
-    }
-}
-
-fn key(fingerprint: &str, source: &str) -> MemoryKey {
-    MemoryKey::new(
-        "zh-CN",
-        "en-US",
-        fingerprint,
-        &[],
-        |_| String::new(),
-        source,
-    )
-}
 
 /// The memory at `location`, opened for writing.
 fn open(location: &str) -> Memory {
@@ -42,19 +22,19 @@ fn open(location: &str) -> Memory {
 /// listing order.
 fn exercise(location: &str) -> Vec<(String, String, Origin, Option<String>)> {
     let cache = open(location);
-    let (a, b) = (key("b|m", "你好"), key("b|m2", "你好"));
+    let (a, b) = (memory_key("b|m", "你好"), memory_key("b|m2", "你好"));
     cache
-        .put_machine(&[(a.clone(), entry("hello", "b"))])
+        .put_machine(&[(a.clone(), stored("hello", "b", None))])
         .unwrap();
     assert_eq!(
         cache.get_many(&[a.clone(), b.clone()]).unwrap(),
-        [Some((entry("hello", "b"), Origin::Cache)), None]
+        [Some((stored("hello", "b", None), Origin::Cache)), None]
     );
     // The same batch twice, and a batch that names one key twice: one entry
     // each, the later value winning.
     let twice = [
-        (key("b|m", "再见"), entry("bye", "b")),
-        (key("b|m", "再见"), entry("goodbye", "b")),
+        (memory_key("b|m", "再见"), stored("bye", "b", None)),
+        (memory_key("b|m", "再见"), stored("goodbye", "b", None)),
     ];
     cache.put_machine(&twice).unwrap();
     cache.put_machine(&twice).unwrap();
@@ -62,15 +42,15 @@ fn exercise(location: &str) -> Vec<(String, String, Origin, Option<String>)> {
     cache
         .put_reviewed(&[(
             MemoryKey::reviewed("zh-CN", "en-US", "你好"),
-            entry("Hello!", "review"),
+            stored("Hello!", "review", None),
         )])
         .unwrap();
     // Reviewed wins over every machine entry, whatever the backend.
     assert_eq!(
         cache.get_many(&[a, b]).unwrap(),
         [
-            Some((entry("Hello!", "review"), Origin::Reviewed)),
-            Some((entry("Hello!", "review"), Origin::Reviewed))
+            Some((stored("Hello!", "review", None), Origin::Reviewed)),
+            Some((stored("Hello!", "review", None), Origin::Reviewed))
         ]
     );
     drop(cache);
@@ -109,17 +89,17 @@ fn a_postgres_entry_keeps_its_creation_date_and_moves_its_change_date_with_its_t
         (entries[0].created.unwrap(), entries[0].changed.unwrap())
     };
     cache
-        .put_reviewed(&[(reviewed.clone(), entry("Hello", "review"))])
+        .put_reviewed(&[(reviewed.clone(), stored("Hello", "review", None))])
         .unwrap();
     let (created, changed) = dates();
     std::thread::sleep(Duration::from_millis(5));
     cache
-        .put_reviewed(&[(reviewed.clone(), entry("Hello", "review"))])
+        .put_reviewed(&[(reviewed.clone(), stored("Hello", "review", None))])
         .unwrap();
     assert_eq!(dates(), (created, changed), "the same text changes nothing");
     std::thread::sleep(Duration::from_millis(5));
     cache
-        .put_reviewed(&[(reviewed, entry("Hello!", "review"))])
+        .put_reviewed(&[(reviewed, stored("Hello!", "review", None))])
         .unwrap();
     let (again, later) = dates();
     assert_eq!(again, created);
@@ -140,8 +120,8 @@ fn workers_writing_the_same_entries_at_once_never_conflict_or_duplicate() {
                     let batch: Vec<_> = (0..20)
                         .map(|i| {
                             (
-                                key("b|m", &format!("句子{}", (i + round) % 25)),
-                                entry(&format!("w{w}"), "b"),
+                                memory_key("b|m", &format!("句子{}", (i + round) % 25)),
+                                stored(&format!("w{w}"), "b", None),
                             )
                         })
                         .collect();

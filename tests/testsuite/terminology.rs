@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, chat_reply, chat_segments};
+use crate::harness::{Bitext, chat_reply, chat_segments, run_async};
 
 /// A translation that ignores the glossary: the article's numbers are
 /// rendered in English from [`NUMBERS`], every other Han character becomes
@@ -193,9 +193,7 @@ async fn translate(backend: &str, base: &str, env: &[(&str, &str)]) -> Vec<Value
     for (k, v) in env {
         bitext = bitext.env(k, v);
     }
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(bitext).await;
     assert_eq!(run.code, 0, "{backend}: {}", run.stderr);
     run.read("output/article.jsonl")
         .lines()

@@ -10,7 +10,7 @@ use bitext::backend::{
 };
 use bitext::document::{FlagKind, SegmentId, Unit};
 use bitext::glossary::{Glossary, TermReport};
-use bitext::pipeline::{Options, Pipeline};
+use bitext::pipeline::{Options, Pipeline, Report};
 use bitext::segment::Segmenter;
 use bitext::{ErrorKind, Result};
 
@@ -98,6 +98,16 @@ async fn run(backend: Scripted, glossary: Option<Glossary>) -> Result<Vec<Unit>>
         Options::default(),
     );
     pipeline.translate(&article()).await
+}
+
+/// [`run`] with the bundled glossary; every term occurrence must come
+/// out rendered.
+async fn run_rendering_every_term(backend: Scripted) -> Vec<Unit> {
+    let glossary = Glossary::bundled().unwrap();
+    let units = run(backend, Some(glossary.clone())).await.unwrap();
+    let report = TermReport::from_units(&glossary, &units);
+    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    units
 }
 
 fn by_source(units: &[Unit]) -> HashMap<String, &Unit> {
@@ -200,11 +210,9 @@ async fn placeholders_keep_every_term_when_the_backend_ignores_the_glossary() {
     let (backend, calls) = Scripted::new(TermSupport::Placeholder, |batch, _| {
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
-    let glossary = Glossary::bundled().unwrap();
-    let units = run(backend, Some(glossary.clone())).await.unwrap();
-    let report = TermReport::from_units(&glossary, &units);
+    let units = run_rendering_every_term(backend).await;
+    let report = TermReport::from_units(&Glossary::bundled().unwrap(), &units);
     assert!(report.occurrences() > 400);
-    assert_eq!(report.rendered(), report.occurrences(), "{report}");
     assert!(
         units
             .iter()
@@ -267,10 +275,8 @@ async fn prompt_backends_that_ignore_terms_are_repaired() {
     let (backend, calls) = Scripted::new(TermSupport::Prompt, |batch, _| {
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
+    let units = run_rendering_every_term(backend).await;
     let glossary = Glossary::bundled().unwrap();
-    let units = run(backend, Some(glossary.clone())).await.unwrap();
-    let report = TermReport::from_units(&glossary, &units);
-    assert_eq!(report.rendered(), report.occurrences(), "{report}");
     // Repaired: exactly the segments whose plain translation missed a term
     // (a target such as 12336 survives even a backend that ignores terms).
     let missed_first = units
@@ -346,10 +352,7 @@ async fn a_repair_batch_whose_reply_is_unusable_is_sent_again_one_segment_at_a_t
         }
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
-    let glossary = Glossary::bundled().unwrap();
-    let units = run(backend, Some(glossary.clone())).await.unwrap();
-    let report = TermReport::from_units(&glossary, &units);
-    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    let units = run_rendering_every_term(backend).await;
     let repaired = units.iter().filter(|u| u.repaired).count();
     let calls = calls.lock().unwrap();
     let singles = calls.iter().filter(|c| c[0].markup && c.len() == 1).count();
@@ -371,10 +374,7 @@ async fn a_repair_reply_that_leaves_a_segment_out_retries_it_and_its_neighbours_
         }
         Ok(replies)
     });
-    let glossary = Glossary::bundled().unwrap();
-    let units = run(backend, Some(glossary.clone())).await.unwrap();
-    let report = TermReport::from_units(&glossary, &units);
-    assert_eq!(report.rendered(), report.occurrences(), "{report}");
+    run_rendering_every_term(backend).await;
     let calls = calls.lock().unwrap();
     let batched: Vec<&Vec<SegmentRequest>> = calls
         .iter()
@@ -405,22 +405,12 @@ async fn what_needs_no_repair_is_in_the_memory_before_the_repairs_land() {
     let path = dir.path().join("tm.redb");
     let (backend, _) = Scripted::new(TermSupport::Prompt, |batch, _| {
         if batch[0].markup {
-            return Err(ErrorKind::BackendFatal {
-                backend: "scripted".into(),
-                message: "quota".into(),
-            }
-            .into());
+            return Err(quota_error());
         }
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
     let glossary = Glossary::bundled().unwrap();
-    let pipeline = Pipeline::new(
-        Segmenter::default(),
-        Some(glossary.clone()),
-        Box::new(backend),
-        Options::default(),
-    )
-    .with_cache(bitext::memory::Memory::open(&path).unwrap());
+    let pipeline = with_memory(backend, &glossary, &path);
     assert!(pipeline.translate(&article()).await.is_err());
     drop(pipeline);
     let mut stored = Vec::new();
@@ -461,21 +451,11 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
     let run_with_cache = |fail_after: Option<usize>| {
         let (backend, calls) = Scripted::new(TermSupport::Placeholder, move |batch, n| {
             if fail_after.is_some_and(|k| n >= k) {
-                return Err(ErrorKind::BackendFatal {
-                    backend: "scripted".into(),
-                    message: "quota".into(),
-                }
-                .into());
+                return Err(quota_error());
             }
             Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
         });
-        let pipeline = Pipeline::new(
-            Segmenter::default(),
-            Some(glossary.clone()),
-            Box::new(backend),
-            Options::default(),
-        )
-        .with_cache(bitext::memory::Memory::open(&path).unwrap());
+        let pipeline = with_memory(backend, &glossary, &path);
         (pipeline, calls)
     };
     // A run that dies after 10 requests keeps what those brought back ...
@@ -503,6 +483,39 @@ async fn the_translation_memory_makes_a_rerun_free_and_journals_each_batch() {
     }
 }
 
+/// What a backend says when its quota runs out: an error that stops the run.
+fn quota_error() -> bitext::Error {
+    ErrorKind::BackendFatal {
+        backend: "scripted".into(),
+        message: "quota".into(),
+    }
+    .into()
+}
+
+/// A pipeline with `backend`, `glossary` and the translation memory at `path`.
+fn with_memory(backend: Scripted, glossary: &Glossary, path: &std::path::Path) -> Pipeline {
+    Pipeline::new(
+        Segmenter::default(),
+        Some(glossary.clone()),
+        Box::new(backend),
+        Options::default(),
+    )
+    .with_cache(bitext::memory::Memory::open(path).unwrap())
+}
+
+/// Run the whole pipeline on the article file with `backend`, no glossary,
+/// writing JSONL into `output_dir`.
+async fn run_article_to_jsonl(backend: Scripted, output_dir: &std::path::Path) -> Report {
+    let mut options = Options::default();
+    options.output_dir = output_dir.to_path_buf();
+    let pipeline = Pipeline::new(Segmenter::default(), None, Box::new(backend), options)
+        .with_writer(bitext::output::Format::Jsonl.writer());
+    pipeline
+        .run(&[bitext::input::Input::File(fixture_path("article.txt"))])
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_source_passed_through_is_untranslated_and_the_run_exits_1() {
     // A backend that answers every segment with its source: each keeps its
@@ -511,14 +524,7 @@ async fn a_source_passed_through_is_untranslated_and_the_run_exits_1() {
         Ok(batch.iter().map(|r| reply(r, r.text.clone())).collect())
     });
     let dir = tempfile::tempdir().unwrap();
-    let mut options = Options::default();
-    options.output_dir = dir.path().join("out");
-    let pipeline = Pipeline::new(Segmenter::default(), None, Box::new(backend), options)
-        .with_writer(bitext::output::Format::Jsonl.writer());
-    let report = pipeline
-        .run(&[bitext::input::Input::File(fixture_path("article.txt"))])
-        .await
-        .unwrap();
+    let report = run_article_to_jsonl(backend, &dir.path().join("out")).await;
     assert_eq!(report.files[0].segments, 438);
     assert_eq!(report.files[0].untranslated, 438);
     assert_eq!(report.exit_code(), 1);
@@ -527,14 +533,7 @@ async fn a_source_passed_through_is_untranslated_and_the_run_exits_1() {
     let (backend, _) = Scripted::new(TermSupport::Placeholder, |batch, _| {
         Ok(batch.iter().map(|r| reply(r, fake(&r.text))).collect())
     });
-    let mut options = Options::default();
-    options.output_dir = dir.path().join("out2");
-    let pipeline = Pipeline::new(Segmenter::default(), None, Box::new(backend), options)
-        .with_writer(bitext::output::Format::Jsonl.writer());
-    let report = pipeline
-        .run(&[bitext::input::Input::File(fixture_path("article.txt"))])
-        .await
-        .unwrap();
+    let report = run_article_to_jsonl(backend, &dir.path().join("out2")).await;
     assert_eq!(report.files[0].untranslated, 0);
     assert_eq!(report.exit_code(), 0);
 }

@@ -12,31 +12,11 @@
 # so the user's ~/.omegat is not touched; the test suite runs this script
 # (tests/testsuite/claims.rs) on a TMX it writes.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/omegat-project.sh"
 tmx=$(realpath "$1")
 project=$(mktemp -d)
 trap 'rm -rf "$project"' EXIT
-mkdir -p "$project"/{source,target,tm/auto,glossary,dictionary,omegat,config}
-cat > "$project/omegat.project" <<'XML'
-<?xml version="1.0" encoding="UTF-8" standalone="no"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <source_dir_excludes/>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>zh-CN</source_lang>
-    <target_lang>en-US</target_lang>
-    <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-    <sentence_seg>false</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-XML
+omegat_project "$project"
 cp "$tmx" "$project/tm/auto/"
 python3 - "$tmx" "$project/source/source.txt" <<'PY'
 import sys
@@ -53,13 +33,7 @@ if not sources:
 open(sys.argv[2], "w").write("\n\n".join(sources) + "\n")
 print(f"{len(sources)} translated units in the TMX")
 PY
-if ! java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar "$project" \
-    --mode=console-translate --config-dir="$project/config" --no-team \
-    >"$project/omegat.log" 2>&1; then
-  cat "$project/omegat.log" >&2
-  echo "OmegaT failed on $tmx" >&2
-  exit 1
-fi
+omegat_translate "$project" "OmegaT failed on $tmx"
 python3 - "$project/source/source.txt" "$project/target/source.txt" <<'PY'
 import re, sys
 src = open(sys.argv[1]).read().split("\n\n")

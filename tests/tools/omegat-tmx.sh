@@ -14,34 +14,14 @@
 # PROJECT-level2.tmx) are copied to the destination folder. OmegaT keeps its configuration in the throwaway project
 # (--config-dir), so the user's ~/.omegat is not touched.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/omegat-project.sh"
 jsonl=$(realpath "$1")
 dest=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The project's folder name becomes the TMX files' names.
 project=$work/article
-mkdir -p "$project"/{source,target,tm/auto,glossary,dictionary,omegat,config}
-cat > "$project/omegat.project" <<'XML'
-<?xml version="1.0" encoding="UTF-8" standalone="no"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <source_dir_excludes/>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>zh-CN</source_lang>
-    <target_lang>en-US</target_lang>
-    <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-    <sentence_seg>false</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-XML
+omegat_project "$project"
 python3 - "$jsonl" "$project/source/article.txt" "$project/tm/auto/human.tmx" <<'PY'
 import json, sys
 from xml.sax.saxutils import escape
@@ -58,13 +38,7 @@ open(sys.argv[3], "w", encoding="utf-8").write(
     f'datatype="plaintext"/><body>\n{tus}</body></tmx>\n'
 )
 PY
-if ! java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar "$project" \
-    --mode=console-translate --config-dir="$project/config" --no-team \
-    >"$project/omegat.log" 2>&1; then
-  cat "$project/omegat.log" >&2
-  echo "OmegaT failed" >&2
-  exit 1
-fi
+omegat_translate "$project" "OmegaT failed"
 mkdir -p "$dest"
 for kind in omegat level2; do
   tmx="$project/article-$kind.tmx"

@@ -27,7 +27,7 @@ use super::rank::round;
 use super::{Candidate, Proposal, TargetOrigin};
 use crate::align::lexicon::stem;
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::resolve_xml_reference as resolve_reference;
+use crate::text::{line_at, primary_subtag, resolve_xml_reference as resolve_reference};
 
 /// The longest English n-gram considered, in words.
 pub const MAX_WORDS: usize = 5;
@@ -59,10 +59,7 @@ pub struct AlignedPair {
 pub fn read_aligned(path: &Path, source_lang: &str, target_lang: &str) -> Result<Vec<AlignedPair>> {
     let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let line = line_at(e.as_bytes(), e.utf8_error().valid_up_to());
         aligned_error(
             path,
             line,
@@ -129,19 +126,8 @@ fn read_tmx(
     source_lang: &str,
     target_lang: &str,
 ) -> Result<Vec<AlignedPair>> {
-    let primary = |tag: &str| {
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or(tag)
-            .to_ascii_lowercase()
-    };
-    let (source_lang, target_lang) = (primary(source_lang), primary(target_lang));
-    let line_at = |pos: u64| {
-        1 + text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-    };
+    let (source_lang, target_lang) = (primary_subtag(source_lang), primary_subtag(target_lang));
+    let line_at = |pos: u64| line_at(text.as_bytes(), pos as usize);
     let mut reader = quick_xml::Reader::from_str(text);
     let mut pairs = Vec::new();
     let mut root = false;
@@ -175,7 +161,7 @@ fn read_tmx(
                         .attributes()
                         .flatten()
                         .find(|a| matches!(a.key.as_ref(), b"xml:lang" | b"lang"))
-                        .map(|a| primary(&String::from_utf8_lossy(&a.value)))
+                        .map(|a| primary_subtag(&String::from_utf8_lossy(&a.value)))
                         .unwrap_or_default();
                 }
                 b"seg" => seg = Some(String::new()),

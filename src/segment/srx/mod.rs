@@ -166,11 +166,7 @@ impl Srx {
     pub fn from_file(path: &Path) -> Result<Srx> {
         let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let line = 1 + e.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let line = crate::text::line_at(e.as_bytes(), e.utf8_error().valid_up_to());
             srx_error(path, line, "not valid UTF-8; save the SRX file as UTF-8")
         })?;
         Srx::parse(&path.to_string_lossy(), &text)
