@@ -326,6 +326,19 @@ pub struct FuzzyMatch {
     pub origin: Origin,
 }
 
+impl Unit {
+    /// The glossary terms matched in the source, each term once, in the
+    /// order of their first match.
+    pub fn distinct_terms(&self) -> impl Iterator<Item = &TermMatch> {
+        let mut seen = Vec::new();
+        self.terms.iter().filter(move |t| {
+            let new = !seen.contains(&t.term_id);
+            seen.push(t.term_id);
+            new
+        })
+    }
+}
+
 /// What a unit made by `bitext align` records about its alignment bead.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BeadInfo {

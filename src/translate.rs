@@ -68,6 +68,19 @@ pub struct Translated {
     pub attempts: u32,
 }
 
+impl Translated {
+    /// A translation the memory had (`origin` says whether machine-made or
+    /// reviewed); no request carried it.
+    fn from_memory(stored: StoredTranslation, origin: Origin) -> Self {
+        Translated {
+            text: Some(stored.text),
+            origin,
+            repaired: stored.repaired,
+            attempts: 0,
+        }
+    }
+}
+
 /// What translating some segments would take: [`TranslateStage::plan`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -426,15 +439,9 @@ impl<'a> TranslateStage<'a> {
         let mut found = Vec::new();
         for (request, hit) in batch.into_iter().zip(hits) {
             match hit {
-                Some((cached, origin)) => found.push((
-                    request.id,
-                    Translated {
-                        text: Some(cached.text),
-                        origin,
-                        repaired: cached.repaired,
-                        attempts: 0,
-                    },
-                )),
+                Some((cached, origin)) => {
+                    found.push((request.id, Translated::from_memory(cached, origin)))
+                }
                 None => rest.push(request),
             }
         }
@@ -477,15 +484,7 @@ impl<'a> TranslateStage<'a> {
             let hit = hit.filter(|(_, origin)| !reviewed_only || *origin == Origin::Reviewed);
             match hit {
                 Some((cached, origin)) => {
-                    found.insert(
-                        request.id,
-                        Translated {
-                            text: Some(cached.text),
-                            origin,
-                            repaired: cached.repaired,
-                            attempts: 0,
-                        },
-                    );
+                    found.insert(request.id, Translated::from_memory(cached, origin));
                 }
                 None => todo.push((request.clone(), key)),
             }

@@ -479,6 +479,18 @@ fn cache_error(path: &Path, message: &str) -> crate::Error {
 mod tests {
     use super::*;
 
+    /// The machine key of `你好` and its translation `hello`.
+    fn hello() -> (MemoryKey, StoredTranslation) {
+        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
+        let entry = StoredTranslation {
+            text: "hello".into(),
+            backend: "b".into(),
+            model: None,
+            repaired: false,
+        };
+        (key, entry)
+    }
+
     #[test]
     fn reviewed_wins_over_machine_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
@@ -587,13 +599,7 @@ mod tests {
         let path = dir.path().join("tm.redb");
         assert!(Memory::open_read_only(&path).unwrap().is_none());
         assert!(!path.exists(), "a missing memory is not created");
-        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        let entry = StoredTranslation {
-            text: "hello".into(),
-            backend: "b".into(),
-            model: None,
-            repaired: false,
-        };
+        let (key, entry) = hello();
         Memory::open(&path)
             .unwrap()
             .put_machine(&[(key.clone(), entry.clone())])
@@ -660,13 +666,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.redb");
         let writer = Memory::open(&path).unwrap();
-        let key = MemoryKey::new("zh-CN", "en-US", "b|m", &[], |_| String::new(), "你好");
-        let entry = StoredTranslation {
-            text: "hello".into(),
-            backend: "b".into(),
-            model: None,
-            repaired: false,
-        };
+        let (key, entry) = hello();
         writer.put_machine(&[(key.clone(), entry.clone())]).unwrap();
         let reader = Memory::open_for_reading(&path).unwrap().unwrap();
         assert!(!reader.is_repaired_copy());

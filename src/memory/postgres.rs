@@ -358,25 +358,30 @@ impl PgStore {
             .unwrap_or_else(|_| Err("its client stopped".to_string()))
     }
 
-    /// Run `op` once on the current connection.
+    /// Run `op` once, failing at once if the connection fails (nothing
+    /// has been sent yet when a store opens, and the user must act).
     fn call_once<T, F, Fut>(&self, what: &str, op: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(Arc<Client>) -> Fut + Send + 'static,
+        F: Fn(Arc<Client>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, tokio_postgres::Error>> + Send + 'static,
     {
-        let shared = self.shared.clone();
-        self.wait(async move {
-            let client = shared.client.lock().await.clone();
-            let client = client.ok_or_else(|| "not connected".to_string())?;
-            op(client).await.map_err(|e| describe(&e))
-        })
-        .map_err(|e| self.error(&format!("{what}: {e}")))
+        self.call_with(what, 1, op)
     }
 
     /// Run `op`, connecting again and retrying (with a growing pause) when
     /// the connection is lost; `op` must be idempotent.
     fn call<T, F, Fut>(&self, what: &str, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(Arc<Client>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, tokio_postgres::Error>> + Send + 'static,
+    {
+        self.call_with(what, ATTEMPTS, op)
+    }
+
+    /// Run `op` up to `attempts` times, as [`PgStore::call`] says.
+    fn call_with<T, F, Fut>(&self, what: &str, attempts: u32, op: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(Arc<Client>) -> Fut + Send + 'static,
@@ -398,7 +403,7 @@ impl PgStore {
                     Err(e) => Err(e),
                 };
                 match result {
-                    Err(e) if is_transient(&e) && attempt + 1 < ATTEMPTS => {
+                    Err(e) if is_transient(&e) && attempt + 1 < attempts => {
                         *shared.client.lock().await = None;
                         tokio::time::sleep(Duration::from_millis(250 << attempt.min(3))).await;
                         attempt += 1;

@@ -217,16 +217,12 @@ fn notes_cell(unit: &Unit) -> String {
     if unit.origin == Origin::Reviewed {
         notes.push(REVIEWED_NOTE.to_string());
     }
-    let mut seen = Vec::new();
-    for term in &unit.terms {
-        if !seen.contains(&term.term_id) {
-            seen.push(term.term_id);
-            notes.push(format!(
-                "{} → {}",
-                escape(&term.source),
-                escape(&term.target)
-            ));
-        }
+    for term in unit.distinct_terms() {
+        notes.push(format!(
+            "{} → {}",
+            escape(&term.source),
+            escape(&term.target)
+        ));
     }
     if let Some(bead) = &unit.bead {
         notes.push(format!("bead {} ({:.2})", bead.kind, bead.score));

@@ -67,15 +67,8 @@ impl XmlFormat for Xliff {
             BytesStart::new("unit").with_attributes([("id", id.as_str())]),
         ))?;
         write_matches(xml, unit)?;
-        let mut seen = Vec::new();
         let terms: Vec<String> = unit
-            .terms
-            .iter()
-            .filter(|t| {
-                let new = !seen.contains(&t.term_id);
-                seen.push(t.term_id);
-                new
-            })
+            .distinct_terms()
             .map(|t| format!("{} = {}", t.source, t.target))
             .collect();
         if !terms.is_empty() || !unit.flags.is_empty() {

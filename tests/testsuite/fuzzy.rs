@@ -5,11 +5,10 @@
 //! 127.0.0.1.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
-    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments, chat_user, jsonl,
+    Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_user, echo_chat_server, jsonl,
+    run_async,
 };
 
 /// The article as first translated.
@@ -136,7 +135,7 @@ fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format()
     let html = run.read("output/a.html");
     assert_eq!(html.matches("<div class=\"tm\">").count(), 2);
     assert!(
-        html.contains("TM 95%</span> <span class=\"tm-src\" lang=\"zh-CN\">自然资源部<del>今</del><ins>昨</ins>天"),
+        html.contains("TM 95% · reviewed</span> <span class=\"tm-src\" lang=\"zh-CN\">自然资源部<del>今</del><ins>昨</ins>天"),
         "{html}"
     );
 }
@@ -157,6 +156,15 @@ fn fuzzy_zero_looks_nothing_up_and_a_high_threshold_keeps_only_close_matches() {
     assert!(units[2].get("matches").is_none(), "88 % is under 90 %");
 }
 
+/// The arguments that send a run to the chat `server`.
+fn openai_args(server: &wiremock::MockServer) -> Vec<String> {
+    ["--backend", "openai", "--base-url"]
+        .into_iter()
+        .map(String::from)
+        .chain([format!("{}/v1", server.uri())])
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_example() {
     let server = echo_chat_server().await;
@@ -166,25 +174,10 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
         "House rules for {{target_lang}}: keep it short.\n",
     )
     .unwrap();
-    let base = format!("{}/v1", server.uri());
-    let bitext = Bitext::in_dir(dir).env("OPENAI_API_KEY", "k").args([
-        "translate",
-        "a.txt",
-        "--no-glossary",
-        "--backend",
-        "openai",
-        "--base-url",
-        &base,
-        "--prompt",
-        "prompt.txt",
-        "--formats",
-        "jsonl",
-        "--cache",
-        "tm.redb",
-    ]);
-    let (run, _dir) = tokio::task::spawn_blocking(move || bitext.run())
-        .await
-        .unwrap();
+    let openai = openai_args(&server);
+    let mut more: Vec<&str> = openai.iter().map(String::as_str).collect();
+    more.extend(["--prompt", "prompt.txt"]);
+    let (run, _dir) = run_async(translate(dir, "jsonl", &more)).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
@@ -215,37 +208,14 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
 #[tokio::test(flavor = "multi_thread")]
 async fn machine_matches_are_shown_but_never_given_to_the_model() {
     let server = echo_chat_server().await;
-    let base = format!("{}/v1", server.uri());
-    let args = move |dir: Option<tempfile::TempDir>| {
-        let bitext = match dir {
-            Some(dir) => Bitext::in_dir(dir),
-            None => Bitext::new().file("a.txt", FIRST),
-        };
-        bitext.env("OPENAI_API_KEY", "k").args([
-            "translate",
-            "a.txt",
-            "--no-glossary",
-            "--backend",
-            "openai",
-            "--base-url",
-            &base,
-            "--formats",
-            "jsonl",
-            "--cache",
-            "tm.redb",
-            "--force",
-        ])
-    };
-    let first = args(None);
-    let (run, dir) = tokio::task::spawn_blocking(move || first.run())
-        .await
-        .unwrap();
+    let openai = openai_args(&server);
+    let more: Vec<&str> = openai.iter().map(String::as_str).collect();
+    let first = tempfile::tempdir().unwrap();
+    std::fs::write(first.path().join("a.txt"), FIRST).unwrap();
+    let (run, dir) = run_async(translate(first, "jsonl", &more)).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     std::fs::write(dir.path().join("a.txt"), EDITED).unwrap();
-    let second = args(Some(dir));
-    let (run, _dir) = tokio::task::spawn_blocking(move || second.run())
-        .await
-        .unwrap();
+    let (run, _dir) = run_async(translate(dir, "jsonl", &more)).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert_eq!(

@@ -4,12 +4,11 @@
 //! estimates it). Every server is a mock on 127.0.0.1.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request};
+use wiremock::{MockServer, Request};
 
 use crate::harness::{
-    Bitext, assert_contains, assert_starts_with, chat_reply, chat_segments, chat_user, dead_port,
-    deepl_server, echo_chat_server, jsonl, received, run_async,
+    Bitext, assert_contains, assert_starts_with, chat_user, dead_port, deepl_server,
+    echo_chat_server, jsonl, received, run_async,
 };
 
 fn system(request: &Request) -> String {

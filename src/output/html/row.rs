@@ -152,8 +152,8 @@ fn write_match(
 ) -> io::Result<()> {
     write!(
         out,
-        "<div class=\"tm\"><span class=\"badge tm\" title=\"A translation in the memory of a text {}% like this one ({})\">TM {}%</span> <span class=\"tm-src\" lang=\"",
-        m.score, m.origin, m.score
+        "<div class=\"tm\"><span class=\"badge tm\" title=\"A translation in the memory of a text {}% like this one\">TM {}% · {}</span> <span class=\"tm-src\" lang=\"",
+        m.score, m.score, m.origin
     )?;
     text(out, &ctx.source_lang)?;
     out.write_all(b"\">")?;
@@ -224,7 +224,6 @@ struct UnitData<'a> {
 /// Write `unit` as the script's data: JSON with `<`, `>` and `&` escaped,
 /// so that nothing in it can end the `<script>` element it is in.
 pub(super) fn write_json(out: &mut dyn Write, unit: &Unit, chunk: usize) -> io::Result<()> {
-    let mut seen = Vec::new();
     let data = UnitData {
         id: unit.id.0,
         p: unit.paragraph,
@@ -238,13 +237,7 @@ pub(super) fn write_json(out: &mut dyn Write, unit: &Unit, chunk: usize) -> io::
             .map(|f| (f.kind.as_str(), f.to_string()))
             .collect(),
         g: unit
-            .terms
-            .iter()
-            .filter(|t| {
-                let new = !seen.contains(&t.term_id);
-                seen.push(t.term_id);
-                new
-            })
+            .distinct_terms()
             .map(|t| (t.source.as_str(), t.target.as_str()))
             .collect(),
     };
