@@ -435,6 +435,7 @@ impl AlignConfig {
             writers: self.formats.iter().map(|f| f.writer()).collect(),
             source_lang: self.source_lang.clone(),
             target_lang: self.target_lang.clone(),
+            input_format: self.read.input_format,
         })
     }
 }

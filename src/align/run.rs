@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::{AlignOptions, EnglishSplitter, Lexicon, align, units};
-use crate::document::{Document, FlagKind};
+use crate::document::{Document, FlagKind, Paragraph, Segment, SegmentId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
+use crate::markup::{FormatKind, Skeleton, codes};
 use crate::output::{
     AtomicFile, GlossaryInfo, WriteContext, Writer, check_output_dir, commit_files, create_files,
     output_bases, output_paths, write_document,
@@ -75,9 +76,17 @@ pub struct Aligner {
     pub source_lang: String,
     /// The target language tag.
     pub target_lang: String,
+    /// The format both texts are read in, instead of their extensions'.
+    pub input_format: Option<FormatKind>,
 }
 
 impl Aligner {
+    /// The format `input` is read in: `--input-format`, or its extension's.
+    fn format_of(&self, input: &Input) -> FormatKind {
+        self.input_format
+            .unwrap_or_else(|| FormatKind::of_path(input.path()))
+    }
+
     /// Align the two texts and write the outputs. Nothing is written unless
     /// both texts can be read and every output can be.
     pub async fn run(&self) -> Result<AlignReport> {
@@ -97,10 +106,25 @@ impl Aligner {
         }
         let zh_text = input::read(&self.zh, self.encoding)?;
         let en_text = input::read(&self.en, self.encoding)?;
-        let zh = self
-            .segmenter
-            .document(&self.zh.display(), zh_text.encoding, &zh_text.text);
-        let en = EnglishSplitter.document(&self.en.display(), en_text.encoding, &en_text.text);
+        let zh = match self.format_of(&self.zh) {
+            FormatKind::Text => {
+                self.segmenter
+                    .document(&self.zh.display(), zh_text.encoding, &zh_text.text)
+            }
+            format => Document {
+                source: self.zh.display(),
+                encoding: zh_text.encoding.to_string(),
+                paragraphs: without_codes(
+                    Skeleton::parse(format, zh_text.text).paragraphs(&self.segmenter),
+                ),
+            },
+        };
+        let en = match self.format_of(&self.en) {
+            FormatKind::Text => {
+                EnglishSplitter.document(&self.en.display(), en_text.encoding, &en_text.text)
+            }
+            format => english_blocks(&self.en.display(), en_text.encoding, format, &en_text.text),
+        };
         let mut options = self.options.clone();
         if let Some(translator) = &self.translator {
             options.translations = Some(translator.translate(&zh).await?);
@@ -138,5 +162,67 @@ impl Aligner {
         }
         report.elapsed = start.elapsed();
         Ok(report)
+    }
+}
+
+/// Paragraphs of a document with markup as alignment takes them: the
+/// segments' text without inline-code markers (alignment outputs carry no
+/// codes).
+fn without_codes(mut paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
+    for segment in paragraphs.iter_mut().flat_map(|p| p.segments.iter_mut()) {
+        segment.text = codes::strip(&segment.text);
+    }
+    paragraphs
+}
+
+/// The English side of a document with markup: each translatable block
+/// (heading, paragraph, list item, cell) a paragraph, split into sentences,
+/// without inline-code markers. Spans are within the block's text.
+fn english_blocks(source: &str, encoding: &str, format: FormatKind, text: &str) -> Document {
+    let mut paragraphs = Vec::new();
+    let mut id = 0u32;
+    let mut counted = 0;
+    let mut line = 1;
+    for block in format.format().blocks(text) {
+        line += crate::segment::line_breaks(&text[counted..block.span.start]);
+        counted = block.span.start;
+        let plain = codes::strip(&block.text);
+        let index = paragraphs.len() + 1;
+        let sentences: Vec<(std::ops::Range<usize>, &str)> = EnglishSplitter
+            .split(&plain)
+            .into_iter()
+            .map(|range| (range.clone(), plain[range].trim()))
+            .filter(|(_, text)| !text.is_empty())
+            .collect();
+        let segments: Vec<Segment> = sentences
+            .into_iter()
+            .enumerate()
+            .map(|(i, (span, text))| {
+                id += 1;
+                Segment {
+                    id: SegmentId(id),
+                    paragraph: index,
+                    index: i + 1,
+                    line,
+                    text: text.to_string(),
+                    span,
+                }
+            })
+            .collect();
+        if segments.is_empty() {
+            continue;
+        }
+        paragraphs.push(Paragraph {
+            index,
+            line,
+            span: block.span.clone(),
+            segments,
+            codes: Vec::new(),
+        });
+    }
+    Document {
+        source: source.to_string(),
+        encoding: encoding.to_string(),
+        paragraphs,
     }
 }

@@ -881,3 +881,30 @@ fn pooled(pairs: &[&str], options: &AlignOptions) -> (usize, usize, usize) {
     }
     (hits, test, gold_len)
 }
+
+#[test]
+fn markdown_texts_align_block_by_block_without_their_markup() {
+    let zh = "# 城市绿化报告\n\n今年我们种了很多树。公园变得更美了。\n\n- 第一，增加绿地。\n- 第二，保护**湿地**。\n\n```\n代码不对齐。\n```\n";
+    let en = "# Report on urban greening\n\nThis year we planted many trees. The parks became more beautiful.\n\n- First, add green space.\n- Second, protect *wetlands*.\n\n```\ncode is not aligned.\n```\n";
+    let (run, _dir) = Bitext::new()
+        .file("zh.md", zh)
+        .file("en.md", en)
+        .args(["align", "zh.md", "en.md", "--formats", "jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let units = crate::harness::jsonl(&run.dir.join("output/zh.jsonl"));
+    let pairs: Vec<(&str, &str)> = units
+        .iter()
+        .map(|u| (u["source"].as_str().unwrap(), u["target"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("城市绿化报告", "Report on urban greening"),
+            ("今年我们种了很多树。", "This year we planted many trees."),
+            ("公园变得更美了。", "The parks became more beautiful."),
+            ("第一，增加绿地。", "First, add green space."),
+            ("第二，保护湿地。", "Second, protect wetlands."),
+        ]
+    );
+}
