@@ -136,36 +136,52 @@ impl EnglishSplitter {
         let mut paragraphs = Vec::new();
         let mut next_id = 0u32;
         for (number, span) in paragraph_spans(text) {
-            let para = &text[span.clone()];
             let index = paragraphs.len() + 1;
-            let segments = self
-                .split(para)
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    next_id += 1;
-                    Segment {
-                        id: SegmentId(next_id),
-                        paragraph: index,
-                        index: i + 1,
-                        line: number,
-                        text: para[r.clone()].to_string(),
-                        span: span.start + r.start..span.start + r.end,
-                    }
-                })
-                .collect();
-            paragraphs.push(Paragraph {
-                index,
-                line: number,
-                span,
-                segments,
-                codes: Vec::new(),
-            });
+            let para = &text[span.clone()];
+            let mut paragraph = self.paragraph(para, span.start, index, number, &mut next_id);
+            paragraph.span = span;
+            paragraphs.push(paragraph);
         }
         Document {
             source: source.to_string(),
             encoding: encoding.to_string(),
             paragraphs,
+        }
+    }
+
+    /// The `index`th paragraph, `text`, on line `line`, split into
+    /// sentences numbered on from `next_id`; their spans are offset by
+    /// `offset` (where `text` starts in its input), as is the paragraph's.
+    pub fn paragraph(
+        &self,
+        text: &str,
+        offset: usize,
+        index: usize,
+        line: usize,
+        next_id: &mut u32,
+    ) -> Paragraph {
+        let segments = self
+            .split(text)
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                *next_id += 1;
+                Segment {
+                    id: SegmentId(*next_id),
+                    paragraph: index,
+                    index: i + 1,
+                    line,
+                    text: text[r.clone()].to_string(),
+                    span: offset + r.start..offset + r.end,
+                }
+            })
+            .collect();
+        Paragraph {
+            index,
+            line,
+            span: offset..offset + text.len(),
+            segments,
+            codes: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::{AlignOptions, EnglishSplitter, Lexicon, align, units};
-use crate::document::{Document, FlagKind, Paragraph, Segment, SegmentId};
+use crate::document::{Document, FlagKind, Paragraph};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::{self, Input};
@@ -187,38 +187,14 @@ fn english_blocks(source: &str, encoding: &str, format: FormatKind, text: &str) 
         line += crate::segment::line_breaks(&text[counted..block.span.start]);
         counted = block.span.start;
         let plain = codes::strip(&block.text);
-        let index = paragraphs.len() + 1;
-        let sentences: Vec<(std::ops::Range<usize>, &str)> = EnglishSplitter
-            .split(&plain)
-            .into_iter()
-            .map(|range| (range.clone(), plain[range].trim()))
-            .filter(|(_, text)| !text.is_empty())
-            .collect();
-        let segments: Vec<Segment> = sentences
-            .into_iter()
-            .enumerate()
-            .map(|(i, (span, text))| {
-                id += 1;
-                Segment {
-                    id: SegmentId(id),
-                    paragraph: index,
-                    index: i + 1,
-                    line,
-                    text: text.to_string(),
-                    span,
-                }
-            })
-            .collect();
-        if segments.is_empty() {
+        if plain.trim().is_empty() {
             continue;
         }
-        paragraphs.push(Paragraph {
-            index,
-            line,
-            span: block.span.clone(),
-            segments,
-            codes: Vec::new(),
-        });
+        let index = paragraphs.len() + 1;
+        // Spans within the block's text.
+        let mut paragraph = EnglishSplitter.paragraph(&plain, 0, index, line, &mut id);
+        paragraph.span = block.span.clone();
+        paragraphs.push(paragraph);
     }
     Document {
         source: source.to_string(),
