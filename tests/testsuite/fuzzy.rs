@@ -86,7 +86,7 @@ fn markdown_row(run: &Run, id: u32) -> String {
 
 #[test]
 fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format() {
-    let (run, _dir) = translate(reviewed_memory(), "md,html,xliff,tmx,jsonl", &[]).run();
+    let (run, dir) = translate(reviewed_memory(), "md,html,xliff,tmx,jsonl", &[]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     // 今→昨: one edit in 21 characters; 全面 inserted: two in 18.
     let first = markdown_row(&run, 1);
@@ -137,6 +137,16 @@ fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format()
     assert!(
         html.contains("TM 95% · reviewed</span> <span class=\"tm-src\" lang=\"zh-CN\">自然资源部<del>今</del><ins>昨</ins>天"),
         "{html}"
+    );
+    // The candidates' sources and targets are not the units': importing
+    // the XLIFF as written finds nothing edited.
+    let (import, _dir) = Bitext::in_dir(dir)
+        .args(["import", "output/a.xlf", "--cache", "tm.redb"])
+        .run_ok();
+    assert!(
+        import.stdout.contains("0 changed, 3 unchanged"),
+        "{}",
+        import.stdout
     );
 }
 
