@@ -16,7 +16,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::codes::{CodeKind, InlineCode, marker, render};
-use super::{Bilingual, Block, BlockKind, InputFormat};
+use super::{Bilingual, Block, BlockKind, InputFormat, Langs};
 
 /// The Markdown format.
 pub struct Markdown;
@@ -47,7 +47,7 @@ impl InputFormat for Markdown {
         })
     }
 
-    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual {
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str, _langs: &Langs) -> Bilingual {
         let line_start = source[..block.span.start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[block.span.end..]
             .find('\n')
@@ -329,6 +329,7 @@ fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
         kind: containers.last().copied().unwrap_or(BlockKind::Other),
         text,
         codes,
+        place: None,
     });
 }
 
