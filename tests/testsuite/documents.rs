@@ -65,7 +65,7 @@ fn structure(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn has_han(text: &str) -> bool {
+pub fn has_han(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
@@ -237,7 +237,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
 /// An OpenAI-compatible server that translates (each run of Han becomes a
 /// word) and mangles the tags of inline codes: it drops one, repeats one or
 /// puts a closing tag first, by segment id. Records the ids it mangled.
-async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
+pub async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
@@ -302,7 +302,7 @@ fn mangle(text: &str, id: u64) -> String {
     }
 }
 
-async fn bitext(command: Bitext) -> (Run, tempfile::TempDir) {
+pub async fn bitext(command: Bitext) -> (Run, tempfile::TempDir) {
     tokio::task::spawn_blocking(move || command.run())
         .await
         .unwrap()

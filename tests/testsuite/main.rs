@@ -20,6 +20,7 @@ mod dry_run;
 mod gloss;
 mod glossary;
 mod glossary_extract;
+mod html_documents;
 mod memory;
 mod model;
 mod output;
