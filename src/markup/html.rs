@@ -67,6 +67,11 @@ impl InputFormat for Html {
 
     fn bilingual(&self, source: &str, block: &Block, rendered: &str, langs: &Langs) -> Bilingual {
         let lang = langs.target;
+        if let Some(text) = image_alone(block, rendered) {
+            // An image alone: its alt text in both languages, not the
+            // image twice.
+            return Bilingual::Replace(text);
+        }
         match &block.place {
             Some(Place::Attribute { quote: None }) => {
                 let inner = rendered.trim_matches('"');
@@ -141,6 +146,30 @@ impl InputFormat for Html {
         }
         edits
     }
+}
+
+/// For a block that is an image alone (its alt text), the image with its
+/// source and translated alt texts, from the image `rendered`.
+fn image_alone(block: &Block, rendered: &str) -> Option<String> {
+    let [open, close] = block.codes.as_slice() else {
+        return None;
+    };
+    let quote = attribute_quote(&open.markup)?;
+    let inner = block
+        .text
+        .strip_prefix(&marker(CodeKind::Open, open.id))?
+        .strip_suffix(&marker(CodeKind::Close, close.id))?;
+    if open.kind != CodeKind::Open || super::codes::has_markers(inner) {
+        return None;
+    }
+    let translated = rendered
+        .strip_prefix(&open.markup)?
+        .strip_suffix(&close.markup)?;
+    let source = escape(inner, Some(quote));
+    Some(format!(
+        "{}{source} / {translated}{}",
+        open.markup, close.markup
+    ))
 }
 
 /// An attribute's value replaced by `value` (which needs no escaping).
@@ -394,10 +423,8 @@ fn render_text(translation: &str, codes: &[InlineCode]) -> String {
                     Some((_, _, later)) => later.push_str(m),
                     None => {
                         out.push_str(m);
-                        if kind == CodeKind::Open {
-                            if let Some(quote) = attribute_quote(m) {
-                                attribute = Some((id, quote, String::new()));
-                            }
+                        if let (CodeKind::Open, Some(quote)) = (kind, attribute_quote(m)) {
+                            attribute = Some((id, quote, String::new()));
                         }
                     }
                 }
@@ -850,15 +877,14 @@ impl<'a> Reader<'a> {
                 self.close_in_scope(&["thead", "tbody", "tfoot"], &["table", "template"], at)
             }
             "option" | "optgroup" => self.close_in_scope(&["option"], &["select", "datalist"], at),
-            _ if HEADINGS.contains(&name) => {
-                if self
+            _ if HEADINGS.contains(&name)
+                && self
                     .stack
                     .last()
-                    .is_some_and(|o| HEADINGS.contains(&o.name.as_str()))
-                {
-                    let top = self.stack.len() - 1;
-                    self.close_from(top, at, None);
-                }
+                    .is_some_and(|o| HEADINGS.contains(&o.name.as_str())) =>
+            {
+                let top = self.stack.len() - 1;
+                self.close_from(top, at, None);
             }
             _ => {}
         }
@@ -1081,6 +1107,15 @@ mod tests {
         assert_eq!(
             Html.render(&blocks[2], "see the ⟨1⟩\"picture\"⟨/1⟩ here"),
             "see the <img src=a.png alt=\"&quot;picture&quot;\"> here"
+        );
+        // In a bilingual document, an image alone gets both alt texts.
+        let skeleton = crate::markup::Skeleton::parse(
+            crate::markup::FormatKind::Html,
+            "<p><img src=x alt=图></p>".into(),
+        );
+        assert_eq!(
+            skeleton.bilingual(&["⟨1⟩Picture⟨/1⟩".into()], &Langs::new("zh", "en")),
+            "<p><img src=x alt=\"图 / Picture\"></p>"
         );
         // A code put inside the alt text comes after the image.
         let p = Html.blocks("<p>看<img alt=\"图\" src=x>和<b>粗</b></p>");

@@ -169,6 +169,9 @@ fn html_article_gets_doc_and_bilingual_with_its_structure() {
     let count = |v: &Value, tag: &str| v["tags"][tag].as_u64().unwrap_or(0);
     assert_eq!(count(&both, "h1"), 2 * count(&source, "h1"));
     assert_eq!(count(&both, "td"), count(&source, "td"));
+    // An image alone is not repeated: its alt text holds both languages.
+    assert_eq!(count(&both, "img"), count(&source, "img"));
+    assert_eq!(both["alts"][0], "城市公园的照片 / city park's photograph");
     assert_eq!(both["lang"], "zh-CN");
     assert!(both["translations"].as_u64() >= Some(12), "{bilingual}");
     assert!(
