@@ -131,19 +131,29 @@ impl InputFormat for Html {
                     edits.push((at..at, format!(" lang=\"{}\"", langs.target)));
                 }
             }
+            if name != "meta" {
+                continue;
+            }
+            let language = attrs.iter().any(|a| {
+                a.name == "http-equiv" && a.value.eq_ignore_ascii_case("content-language")
+            });
+            if language
+                && !bilingual
+                && let Some(content) = attrs.iter().find(|a| a.name == "content")
+            {
+                edits.push(attr_edit(content, langs.target));
+            }
             // The document is written in UTF-8, whatever the input's was.
-            if name == "meta" {
-                for attr in &attrs {
-                    if attr.name == "charset" && !attr.value.eq_ignore_ascii_case("utf-8") {
-                        edits.push(attr_edit(attr, "utf-8"));
-                    }
-                    let lower = attr.value.to_ascii_lowercase();
-                    if attr.name == "content"
-                        && lower.contains("charset=")
-                        && !lower.contains("charset=utf-8")
-                    {
-                        edits.push(attr_edit(attr, "text/html; charset=utf-8"));
-                    }
+            for attr in &attrs {
+                if attr.name == "charset" && !attr.value.eq_ignore_ascii_case("utf-8") {
+                    edits.push(attr_edit(attr, "utf-8"));
+                }
+                let lower = attr.value.to_ascii_lowercase();
+                if attr.name == "content"
+                    && lower.contains("charset=")
+                    && !lower.contains("charset=utf-8")
+                {
+                    edits.push(attr_edit(attr, "text/html; charset=utf-8"));
                 }
             }
         }

@@ -157,6 +157,14 @@ fn documents_in_other_languages() {
         doc,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body><p lang=\"en\">Chinese</p><p lang=\"ja\">Japanese</p></body></html>"
     );
+    let declared = crate::markup::Skeleton::parse(
+        crate::markup::FormatKind::Html,
+        "<meta http-equiv=Content-Language content=zh-CN><p>中文</p>".into(),
+    );
+    assert_eq!(
+        declared.render(&["Chinese".into()], &langs),
+        "<meta http-equiv=Content-Language content=\"en\"><p>Chinese</p>"
+    );
     let both = skeleton.bilingual(&["Chinese".into(), String::new()], &langs);
     assert_eq!(
         both,
