@@ -15,7 +15,8 @@
 //! `<meta name="description">` are blocks of their own.
 //!
 //! `pre`, `script`, `style`, `textarea`, `template` and block elements with
-//! `translate="no"` are no blocks at all: like all the source outside
+//! `translate="no"` (except what has `translate="yes"` inside them) are no
+//! blocks at all: like all the source outside
 //! blocks (the doctype, comments, tags, white space between blocks), they
 //! come back byte for byte. Character references are decoded in a block's
 //! text and written back escaped (`&amp;`, `&lt;`, `&gt;`, and `&quot;` in

@@ -284,6 +284,8 @@ struct Open {
     /// Byte offset of its start tag.
     start: usize,
     role: Role,
+    /// Whether it has `translate="no"`.
+    no: bool,
 }
 
 #[derive(Debug)]
@@ -376,6 +378,9 @@ pub(super) struct Reader<'a> {
     generation: u32,
     /// The index in `stack` of the outermost element left alone, if inside one.
     skip: Option<usize>,
+    /// Elements with `translate="yes"` inside one with `translate="no"`:
+    /// their index in `stack`, and that of the element left alone.
+    resumed: Vec<(usize, usize)>,
 }
 
 impl<'a> Reader<'a> {
@@ -387,6 +392,7 @@ impl<'a> Reader<'a> {
             run: Run::default(),
             generation: 0,
             skip: None,
+            resumed: Vec::new(),
         }
     }
 
@@ -428,11 +434,20 @@ impl<'a> Reader<'a> {
             // (the start may close the element left alone).
             self.implicit_closes(&name, span.start);
         }
-        if self.skip.is_some() {
-            if !void {
-                self.push(name, span.start, Role::Opaque { inline: false });
+        if let Some(root) = self.skip {
+            let yes = attrs
+                .iter()
+                .any(|a| a.name == "translate" && a.value.trim().eq_ignore_ascii_case("yes"));
+            let open = &self.stack[root];
+            if !(yes && !void && open.no && matches!(open.role, Role::Opaque { inline: false })) {
+                if !void {
+                    self.push(name, span.start, Role::Opaque { inline: false });
+                }
+                return;
             }
-            return;
+            // Translated again inside an element with `translate="no"`.
+            self.skip = None;
+            self.resumed.push((self.stack.len(), root));
         }
         if block {
             self.flush();
@@ -449,7 +464,9 @@ impl<'a> Reader<'a> {
         }
         if no || OPAQUE.contains(&name.as_str()) {
             self.push(name, span.start, Role::Opaque { inline: !block });
-            self.skip = Some(self.stack.len() - 1);
+            let index = self.stack.len() - 1;
+            self.stack[index].no = no;
+            self.skip = Some(index);
             return;
         }
         if block {
@@ -562,7 +579,12 @@ impl<'a> Reader<'a> {
     }
 
     fn push(&mut self, name: String, start: usize, role: Role) {
-        self.stack.push(Open { name, start, role });
+        self.stack.push(Open {
+            name,
+            start,
+            role,
+            no: false,
+        });
     }
 
     /// Close the elements that the start of `name` closes (as HTML's tree
@@ -667,6 +689,10 @@ impl<'a> Reader<'a> {
             if skipping {
                 continue;
             }
+            let resumed = self
+                .resumed
+                .last()
+                .is_some_and(|&(i, _)| i == self.stack.len());
             match open.role {
                 Role::Inline { run, id } if own && own_end.is_some() && run == self.generation => {
                     self.run
@@ -682,6 +708,11 @@ impl<'a> Reader<'a> {
                     }
                 }
                 _ => {}
+            }
+            if resumed {
+                // Left alone again after the element translated again.
+                self.flush();
+                self.skip = self.resumed.pop().map(|(_, root)| root);
             }
         }
         paired

@@ -230,6 +230,9 @@ const PIECES: &[&str] = &[
     "</dl>",
     "<p title='一\"二'>",
     "<b translate=no>",
+    "<div translate=no>",
+    "<p translate=yes>",
+    "<span translate=yes>",
     "\r\n",
     "&nbsp;",
     "<svg>",
@@ -260,4 +263,18 @@ proptest::proptest! {
         let both = skeleton.bilingual(&texts, &Langs::new("zh", "en"));
         proptest::prop_assert!(both.len() >= src.len());
     }
+}
+
+#[test]
+fn translate_yes_inside_translate_no_is_translated() {
+    let src = "<div translate=\"no\">名字<p translate=\"yes\">要<b>译</b></p><p>不译</p><span translate=yes>也译</span>尾</div><p>后</p>";
+    assert_eq!(
+        texts(src),
+        [
+            (BlockKind::Paragraph, "要⟨1⟩译⟨/1⟩".to_string()),
+            (BlockKind::Other, "⟨1⟩也译⟨/1⟩".to_string()),
+            (BlockKind::Paragraph, "后".to_string()),
+        ]
+    );
+    assert_eq!(round_trip(src), src);
 }
