@@ -11,8 +11,9 @@
 //! translated in its sentence), and elements whose content is never
 //! translated (`code`, `kbd`, `samp`, `script`, `svg`, anything with
 //! `translate="no"`) are one standalone code each, content and all. The
-//! `title` attribute of a block element and the `content` of a
-//! `<meta name="description">` are blocks of their own.
+//! `title` attributes and the `content` of a `<meta name="description">`
+//! are blocks of their own; a `title` on a tag inside a block is an
+//! [inner](super::Block::inner) block, written back into the tag's code.
 //!
 //! `pre`, `script`, `style`, `textarea`, `template` and block elements with
 //! `translate="no"` (except what has `translate="yes"` inside them) are no

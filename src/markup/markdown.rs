@@ -330,6 +330,7 @@ fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
         text,
         codes,
         place: None,
+        inner: Vec::new(),
     });
 }
 

@@ -31,6 +31,7 @@ mod html;
 mod markdown;
 mod text;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -54,7 +55,8 @@ pub trait InputFormat: Send + Sync {
     fn extension(&self) -> &'static str;
 
     /// The translatable blocks of `text`, in order, their spans not
-    /// overlapping.
+    /// overlapping, except a block's [inner](Block::inner) blocks, which
+    /// come right after it.
     fn blocks(&self, text: &str) -> Vec<Block>;
 
     /// A block's translation (text with the markers of the block's codes)
@@ -180,6 +182,21 @@ pub struct Block {
     /// the others.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<Place>,
+    /// Blocks inside this block's codes (the `title` of an HTML link),
+    /// translated on their own and written into the code's markup.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inner: Vec<Inner>,
+}
+
+/// A block inside the markup of a code of another block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inner {
+    /// The index of the code in the outer block's codes.
+    pub code: usize,
+    /// The byte range of the inner block's source in the code's markup.
+    pub range: Range<usize>,
+    /// The inner block's index in the skeleton's blocks.
+    pub block: usize,
 }
 
 /// Where a block sits in a document of elements (HTML): what its bilingual
@@ -291,9 +308,41 @@ impl Skeleton {
             .iter()
             .zip(translations)
             .filter(|(_, t)| !t.trim().is_empty())
-            .map(|(b, t)| (b.span.clone(), format.render(b, t)))
+            .map(|(b, t)| {
+                (
+                    b.span.clone(),
+                    format.render(&self.with_inner(b, translations), t),
+                )
+            })
             .chain(format.relabel(&self.source, langs, false));
         apply(&self.source, edits)
+    }
+
+    /// `block` with the translations of its inner blocks in its codes.
+    fn with_inner<'b>(&self, block: &'b Block, translations: &[String]) -> Cow<'b, Block> {
+        if block.inner.is_empty() {
+            return Cow::Borrowed(block);
+        }
+        let format = self.format.format();
+        let mut out = block.clone();
+        // From the last, so that the ranges before stay right.
+        let mut inner: Vec<&Inner> = block.inner.iter().collect();
+        inner.sort_by_key(|i| (i.code, std::cmp::Reverse(i.range.start)));
+        for i in inner {
+            let (Some(inner_block), Some(t), Some(code)) = (
+                self.blocks.get(i.block),
+                translations.get(i.block),
+                out.codes.get_mut(i.code),
+            ) else {
+                continue;
+            };
+            if t.trim().is_empty() || code.markup.get(i.range.clone()).is_none() {
+                continue;
+            }
+            code.markup
+                .replace_range(i.range.clone(), &format.render(inner_block, t));
+        }
+        Cow::Owned(out)
     }
 
     /// The bilingual document: each block followed by its translation, as
@@ -308,7 +357,7 @@ impl Skeleton {
                 if t.trim().is_empty() {
                     return None;
                 }
-                let rendered = format.render(b, t);
+                let rendered = format.render(&self.with_inner(b, translations), t);
                 Some(match format.bilingual(&self.source, b, &rendered, langs) {
                     Bilingual::After { at, text } => (at..at, text),
                     Bilingual::Replace(text) => (b.span.clone(), text),

@@ -23,6 +23,7 @@ impl InputFormat for Text {
                 kind: BlockKind::Paragraph,
                 codes: Vec::new(),
                 place: None,
+                inner: Vec::new(),
             })
             .collect()
     }

@@ -156,7 +156,7 @@ fn html_article_gets_doc_and_bilingual_with_its_structure() {
     let doc = run.read("output/article.en.html");
     // Entities escaped again: the link's target as it was, text escaped.
     assert!(
-        doc.contains("<a href=\"https://example.org/parks?a=1&amp;b=2\">"),
+        doc.contains("<a href=\"https://example.org/parks?a=1&amp;b=2\" title=\"Gardens bureau's home page\">"),
         "{doc}"
     );
     assert!(doc.contains(" &lt; "), "{doc}");

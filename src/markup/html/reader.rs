@@ -8,7 +8,7 @@ use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
 
 use crate::markup::codes::{CodeKind, InlineCode, marker};
-use crate::markup::{Block, BlockKind, Place};
+use crate::markup::{Block, BlockKind, Inner, Place};
 
 /// Elements with content that are pairs of codes inside a block. Any
 /// element not known as a block element is taken as one of these.
@@ -292,7 +292,11 @@ struct Open {
 enum Role {
     /// A block element: the number of blocks before it, and of blocks of
     /// its own text.
-    Container { before: usize, own: usize },
+    Container {
+        before: usize,
+        own: usize,
+        first: bool,
+    },
     /// A phrasing element: the run and id of its opening code.
     Inline { run: u32, id: u32 },
     /// An element whose content is left alone; `inline`: one code in a run.
@@ -309,6 +313,9 @@ struct Run {
     text: String,
     codes: Vec<InlineCode>,
     next_id: u32,
+    /// `title` attributes of the run's tags: the code, the byte range in
+    /// its markup, and the attribute's block.
+    inner: Vec<(usize, Range<usize>, Block)>,
 }
 
 impl Run {
@@ -471,11 +478,20 @@ impl<'a> Reader<'a> {
         }
         if block {
             let before = self.blocks.len();
-            self.push(name, span.start, Role::Container { before, own: 0 });
+            self.push(
+                name,
+                span.start,
+                Role::Container {
+                    before,
+                    own: 0,
+                    first: false,
+                },
+            );
         } else {
             let id = self.run.new_id();
             let markup = &self.source[span.clone()];
             self.run.code(CodeKind::Open, id, markup, &span);
+            self.inner_title(&attrs, span.clone(), 0);
             let run = self.generation;
             self.push(name, span.start, Role::Inline { run, id });
         }
@@ -495,12 +511,18 @@ impl<'a> Reader<'a> {
                     None => (format!("{open}\""), format!("\"{close}")),
                 };
                 self.run.code(CodeKind::Open, id, &open, span);
+                self.inner_title(attrs, span.start..alt.span.start, 0);
                 self.run.text.push_str(&collapse(&alt.value));
                 self.run.code(CodeKind::Close, id, &close, span);
+                let shift = usize::from(alt.quote.is_none());
+                self.inner_title(attrs, alt.span.end..span.end, shift);
             }
             _ => {
                 let markup = &self.source[span.clone()];
                 self.run.code(CodeKind::Standalone, id, markup, span);
+                if !no {
+                    self.inner_title(attrs, span.clone(), 0);
+                }
             }
         }
     }
@@ -526,14 +548,26 @@ impl<'a> Reader<'a> {
             if !wanted || !has_text(&attr.value) {
                 continue;
             }
-            self.blocks.push(Block {
-                span: attr.span.clone(),
-                kind: BlockKind::Other,
-                text: collapse(&attr.value),
-                codes: Vec::new(),
-                place: Some(Place::Attribute { quote: attr.quote }),
-            });
+            self.blocks.push(attribute_block(attr));
         }
+    }
+
+    /// The `title` of a tag in the run, whose code is the last one, as an
+    /// inner block of the run's block: `within` is the stretch of the
+    /// source in the code's markup, `shift` the bytes added before it.
+    fn inner_title(&mut self, attrs: &[Attr], within: Range<usize>, shift: usize) {
+        let Some(title) = attrs
+            .iter()
+            .find(|a| a.name == "title" && has_text(&a.value))
+        else {
+            return;
+        };
+        if title.span.start < within.start || title.span.end > within.end {
+            return;
+        }
+        let code = self.run.codes.len() - 1;
+        let range = title.span.start - within.start + shift..title.span.end - within.start + shift;
+        self.run.inner.push((code, range, attribute_block(title)));
     }
 
     fn end(&mut self, name: &str, span: Range<usize>) {
@@ -699,13 +733,20 @@ impl<'a> Reader<'a> {
                         .code(CodeKind::Close, id, &self.source[at..end], &(at..end));
                     paired = true;
                 }
-                Role::Container { before, own: 1 } if self.blocks.len() == before + 1 => {
-                    if let Some(block) = self.blocks.last_mut() {
-                        block.place = Some(Place::Element {
-                            name: open.name,
-                            end,
-                        });
-                    }
+                // Its own text is its only block (with the titles inside it).
+                Role::Container {
+                    before,
+                    own: 1,
+                    first: true,
+                } if self
+                    .blocks
+                    .get(before)
+                    .is_some_and(|b| self.blocks.len() == before + 1 + b.inner.len()) =>
+                {
+                    self.blocks[before].place = Some(Place::Element {
+                        name: open.name,
+                        end,
+                    });
                 }
                 _ => {}
             }
@@ -723,12 +764,13 @@ impl<'a> Reader<'a> {
     fn flush(&mut self) {
         let run = std::mem::take(&mut self.run);
         self.generation += 1;
-        let Some(start) = run.start else {
+        let inner = run.inner;
+        let text_of_its_own = has_text(&crate::markup::codes::strip(&run.text));
+        let Some(start) = run.start.filter(|_| text_of_its_own) else {
+            // Titles in a run without text are blocks of their own.
+            self.blocks.extend(inner.into_iter().map(|(_, _, b)| b));
             return;
         };
-        if !has_text(&crate::markup::codes::strip(&run.text)) {
-            return;
-        }
         // Pairs left open (their end tag missing) are standalone codes.
         let mut text = run.text;
         let mut codes = run.codes;
@@ -748,6 +790,7 @@ impl<'a> Reader<'a> {
             }
         }
         let mut kind = BlockKind::Other;
+        let index = self.blocks.len();
         if let Some(open) = self
             .stack
             .iter_mut()
@@ -755,7 +798,8 @@ impl<'a> Reader<'a> {
             .find(|o| matches!(o.role, Role::Container { .. }))
         {
             kind = kind_of(&open.name);
-            if let Role::Container { own, .. } = &mut open.role {
+            if let Role::Container { before, own, first } = &mut open.role {
+                *first |= *own == 0 && index == *before;
                 *own += 1;
             }
         }
@@ -765,7 +809,29 @@ impl<'a> Reader<'a> {
             text: text.trim_matches(is_space).to_string(),
             codes,
             place: None,
+            inner: inner
+                .iter()
+                .enumerate()
+                .map(|(k, (code, range, _))| Inner {
+                    code: *code,
+                    range: range.clone(),
+                    block: self.blocks.len() + 1 + k,
+                })
+                .collect(),
         });
+        self.blocks.extend(inner.into_iter().map(|(_, _, b)| b));
+    }
+}
+
+/// The block of an attribute's value.
+fn attribute_block(attr: &Attr) -> Block {
+    Block {
+        span: attr.span.clone(),
+        kind: BlockKind::Other,
+        text: collapse(&attr.value),
+        codes: Vec::new(),
+        place: Some(Place::Attribute { quote: attr.quote }),
+        inner: Vec::new(),
     }
 }
 

@@ -233,6 +233,9 @@ const PIECES: &[&str] = &[
     "<div translate=no>",
     "<p translate=yes>",
     "<span translate=yes>",
+    "<a title=题>",
+    "<img alt=图 title='题 二' src=z>",
+    "<abbr title=\"缩&amp;写\">",
     "\r\n",
     "&nbsp;",
     "<svg>",
@@ -248,8 +251,12 @@ proptest::proptest! {
     ) {
         let src: String = picks.iter().map(|&i| PIECES[i]).collect();
         let blocks = Html.blocks(&src);
+        let inner: Vec<usize> = blocks.iter().flat_map(|b| b.inner.iter().map(|i| i.block)).collect();
         let mut pos = 0;
-        for b in &blocks {
+        for (k, b) in blocks.iter().enumerate() {
+            if inner.contains(&k) {
+                continue;
+            }
             proptest::prop_assert!(b.span.start >= pos && b.span.end >= b.span.start, "{src:?} {blocks:?}");
             proptest::prop_assert!(src.get(b.span.clone()).is_some());
             pos = b.span.end;
@@ -277,4 +284,49 @@ fn translate_yes_inside_translate_no_is_translated() {
         ]
     );
     assert_eq!(round_trip(src), src);
+}
+
+#[test]
+fn titles_inside_blocks_are_inner_blocks() {
+    let src =
+        "<li><a href=\"/about/\" title=\"关于作者\">关于</a> 和 <img alt=图 title=题 src=x></li>";
+    let blocks = Html.blocks(src);
+    assert_eq!(blocks.len(), 3);
+    assert_eq!(blocks[0].text, "⟨1⟩关于⟨/1⟩ 和 ⟨2⟩图⟨/2⟩");
+    assert_eq!(
+        (blocks[1].text.as_str(), blocks[2].text.as_str()),
+        ("关于作者", "题")
+    );
+    assert_eq!(
+        blocks[0].inner.iter().map(|i| i.block).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let langs = Langs::new("zh", "en");
+    let all = [
+        "⟨1⟩About⟨/1⟩ and ⟨2⟩picture⟨/2⟩".to_string(),
+        "About \"the\" author".to_string(),
+        "Topic".to_string(),
+    ];
+    assert_eq!(
+        skeleton.render(&all, &langs),
+        "<li><a href=\"/about/\" title=\"About &quot;the&quot; author\">About</a> and <img alt=\"picture\" title=\"Topic\" src=x></li>"
+    );
+    // Without the block's own translation, its titles are still translated.
+    let titles = [String::new(), "About".to_string(), String::new()];
+    assert_eq!(
+        skeleton.render(&titles, &langs),
+        "<li><a href=\"/about/\" title=\"About\">关于</a> 和 <img alt=图 title=题 src=x></li>"
+    );
+    let both = skeleton.bilingual(&all, &langs);
+    assert!(
+        both.starts_with(
+            "<li><a href=\"/about/\" title=\"关于作者 / About &quot;the&quot; author\">关于</a>"
+        ),
+        "{both}"
+    );
+    assert!(
+        both.ends_with("<li lang=\"en\" class=\"bitext-translation\"><a href=\"/about/\" title=\"About &quot;the&quot; author\">About</a> and <img alt=\"picture\" title=\"Topic\" src=x></li>"),
+        "{both}"
+    );
 }
