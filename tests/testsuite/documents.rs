@@ -407,3 +407,32 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
     let doc = run.read("output/article.en.md");
     assert!(doc.contains("\n# Report on *greening* the city\n"), "{doc}");
 }
+
+#[test]
+fn markdown_link_and_image_titles_are_translated() {
+    let (run, _dir) = Bitext::new()
+        .file(
+            "note.md",
+            "详见[园林局](https://example.org/parks \"园林局的主页\")。\n\n![公园](park.jpg '城市公园')\n",
+        )
+        .args(["translate", "note.md", "--formats", "doc,bilingual,jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.read("output/note.en.md");
+    assert!(
+        doc.contains("(https://example.org/parks \"Gardens bureau's home page\")"),
+        "{doc}"
+    );
+    assert!(doc.contains("(park.jpg 'City park')"), "{doc}");
+    assert!(!has_han(&doc), "{doc}");
+    let bilingual = run.read("output/note.zh-en.md");
+    assert!(
+        bilingual.contains("\"园林局的主页 / Gardens bureau's home page\""),
+        "{bilingual}"
+    );
+    let units = jsonl(&run.dir.join("output/note.jsonl"));
+    assert!(
+        units.iter().any(|u| u["source"] == "园林局的主页"),
+        "{units:?}"
+    );
+}
