@@ -178,12 +178,13 @@ pub struct Block {
     pub text: String,
     /// The block's inline codes.
     pub codes: Vec<InlineCode>,
-    /// Where the block sits, for formats of elements (HTML); `None` for
-    /// the others.
+    /// Where the block sits, for the blocks that need it (HTML elements,
+    /// attribute values, Markdown link titles); `None` for the others.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<Place>,
-    /// Blocks inside this block's codes (the `title` of an HTML link),
-    /// translated on their own and written into the code's markup.
+    /// Blocks inside this block's codes (the `title` of an HTML link, of a
+    /// Markdown link), translated on their own and written into the code's
+    /// markup.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inner: Vec<Inner>,
 }
@@ -199,8 +200,8 @@ pub struct Inner {
     pub block: usize,
 }
 
-/// Where a block sits in a document of elements (HTML): what its bilingual
-/// document and its escaping go by.
+/// Where a block sits (in HTML, or a Markdown link title): what its
+/// bilingual document and its escaping go by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Place {
@@ -213,9 +214,10 @@ pub enum Place {
         /// The offset past the element.
         end: usize,
     },
-    /// The value of an attribute, with its quote (`None`: unquoted).
+    /// The value of an attribute or a link title, with its quote (`None`:
+    /// unquoted).
     Attribute {
-        /// The quote, `"` or `'`.
+        /// The quote: `"`, `'`, or `(` for a Markdown title.
         quote: Option<char>,
     },
 }
@@ -300,7 +302,9 @@ impl Skeleton {
 
     /// The translated document: each block's span replaced by its rendered
     /// translation (`translations[k]` for block `k`, with markers; an empty
-    /// one leaves the source), in the target language of `langs`.
+    /// one leaves the source), in the target language of `langs`. An inner
+    /// block's translation goes into its outer block's code, or into the
+    /// source where the outer block has no translation.
     pub fn render(&self, translations: &[String], langs: &Langs) -> String {
         let format = self.format.format();
         let edits = self
