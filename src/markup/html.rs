@@ -86,10 +86,13 @@ impl InputFormat for Html {
                 at: block.span.end,
                 text: format!(" / {rendered}"),
             },
-            Some(Place::Element { name, .. }) if name == "title" => Bilingual::After {
-                at: block.span.end,
-                text: format!(" / {rendered}"),
-            },
+            // Elements that hold text only.
+            Some(Place::Element { name, .. }) if name == "title" || name == "option" => {
+                Bilingual::After {
+                    at: block.span.end,
+                    text: format!(" / {rendered}"),
+                }
+            }
             Some(Place::Element { name, end }) if SIBLING.contains(&name.as_str()) => {
                 Bilingual::After {
                     at: *end,

@@ -82,6 +82,10 @@ const BLOCK: &[&str] = &[
     "search",
 ];
 
+/// The attributes translated, wherever they are (an `img`'s `alt` is
+/// text of its block instead).
+const TRANSLATED: &[&str] = &["title", "placeholder", "aria-label"];
+
 /// Elements without an end tag.
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -112,7 +116,6 @@ const OPAQUE: &[&str] = &[
     "video",
     "audio",
     "canvas",
-    "select",
     "ruby",
 ];
 
@@ -491,7 +494,7 @@ impl<'a> Reader<'a> {
             let id = self.run.new_id();
             let markup = &self.source[span.clone()];
             self.run.code(CodeKind::Open, id, markup, &span);
-            self.inner_title(&attrs, span.clone(), 0);
+            self.inner_attributes(&attrs, span.clone(), 0);
             let run = self.generation;
             self.push(name, span.start, Role::Inline { run, id });
         }
@@ -511,17 +514,17 @@ impl<'a> Reader<'a> {
                     None => (format!("{open}\""), format!("\"{close}")),
                 };
                 self.run.code(CodeKind::Open, id, &open, span);
-                self.inner_title(attrs, span.start..alt.span.start, 0);
+                self.inner_attributes(attrs, span.start..alt.span.start, 0);
                 self.run.text.push_str(&collapse(&alt.value));
                 self.run.code(CodeKind::Close, id, &close, span);
                 let shift = usize::from(alt.quote.is_none());
-                self.inner_title(attrs, alt.span.end..span.end, shift);
+                self.inner_attributes(attrs, alt.span.end..span.end, shift);
             }
             _ => {
                 let markup = &self.source[span.clone()];
                 self.run.code(CodeKind::Standalone, id, markup, span);
                 if !no {
-                    self.inner_title(attrs, span.clone(), 0);
+                    self.inner_attributes(attrs, span.clone(), 0);
                 }
             }
         }
@@ -544,7 +547,8 @@ impl<'a> Reader<'a> {
                     )
             });
         for attr in attrs {
-            let wanted = attr.name == "title" || (described && attr.name == "content");
+            let wanted =
+                TRANSLATED.contains(&attr.name.as_str()) || (described && attr.name == "content");
             if !wanted || !has_text(&attr.value) {
                 continue;
             }
@@ -552,22 +556,21 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The `title` of a tag in the run, whose code is the last one, as an
-    /// inner block of the run's block: `within` is the stretch of the
-    /// source in the code's markup, `shift` the bytes added before it.
-    fn inner_title(&mut self, attrs: &[Attr], within: Range<usize>, shift: usize) {
-        let Some(title) = attrs
-            .iter()
-            .find(|a| a.name == "title" && has_text(&a.value))
-        else {
-            return;
-        };
-        if title.span.start < within.start || title.span.end > within.end {
-            return;
-        }
+    /// The translated attributes of a tag in the run, whose code is the
+    /// last one, as inner blocks of the run's block: `within` is the
+    /// stretch of the source in the code's markup, `shift` the bytes added
+    /// before it.
+    fn inner_attributes(&mut self, attrs: &[Attr], within: Range<usize>, shift: usize) {
         let code = self.run.codes.len() - 1;
-        let range = title.span.start - within.start + shift..title.span.end - within.start + shift;
-        self.run.inner.push((code, range, attribute_block(title)));
+        for attr in attrs {
+            let wanted = TRANSLATED.contains(&attr.name.as_str()) && has_text(&attr.value);
+            if !wanted || attr.span.start < within.start || attr.span.end > within.end {
+                continue;
+            }
+            let range =
+                attr.span.start - within.start + shift..attr.span.end - within.start + shift;
+            self.run.inner.push((code, range, attribute_block(attr)));
+        }
     }
 
     fn end(&mut self, name: &str, span: Range<usize>) {

@@ -236,6 +236,10 @@ const PIECES: &[&str] = &[
     "<a title=题>",
     "<img alt=图 title='题 二' src=z>",
     "<abbr title=\"缩&amp;写\">",
+    "<input placeholder='输入' aria-label=搜索>",
+    "<select>",
+    "<option>",
+    "</select>",
     "\r\n",
     "&nbsp;",
     "<svg>",
@@ -328,5 +332,28 @@ fn titles_inside_blocks_are_inner_blocks() {
     assert!(
         both.ends_with("<li lang=\"en\" class=\"bitext-translation\"><a href=\"/about/\" title=\"About &quot;the&quot; author\">About</a> and <img alt=\"picture\" title=\"Topic\" src=x></li>"),
         "{both}"
+    );
+}
+
+#[test]
+fn form_texts_are_translated() {
+    let src = "<form><label>搜索</label> <input placeholder=\"输入关键词\"><select><option>全部<option>公园</select></form>";
+    let got: Vec<String> = Html.blocks(src).into_iter().map(|b| b.text).collect();
+    assert_eq!(got, ["⟨1⟩搜索⟨/1⟩ ⟨2/⟩⟨3/⟩", "输入关键词", "全部", "公园"]);
+    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let all: Vec<String> = ["⟨1⟩Search⟨/1⟩ ⟨2/⟩⟨3/⟩", "Keywords", "All", "Parks"]
+        .map(String::from)
+        .into();
+    let langs = Langs::new("zh", "en");
+    assert_eq!(
+        skeleton.render(&all, &langs),
+        "<form><label>Search</label> <input placeholder=\"Keywords\"><select><option>All<option>Parks</select></form>"
+    );
+    assert!(
+        skeleton
+            .bilingual(&all, &langs)
+            .contains("<option>全部 / All<option>"),
+        "{}",
+        skeleton.bilingual(&all, &langs)
     );
 }
