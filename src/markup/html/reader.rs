@@ -439,12 +439,16 @@ impl<'a> Reader<'a> {
             .any(|a| a.name == "translate" && a.value.trim().eq_ignore_ascii_case("no"));
         let void = VOID.contains(&name.as_str());
         let block = BLOCK.contains(&name.as_str());
-        if self.skip.is_some() && !void {
-            // Inside an element left alone: only keep track of nesting
-            // (the start may close the element left alone).
+        // The elements this start closes (which may end an element left
+        // alone, or one translated again inside it).
+        if block || (self.skip.is_some() && !void) {
+            if self.skip.is_none() {
+                self.flush();
+            }
             self.implicit_closes(&name, span.start);
         }
         if let Some(root) = self.skip {
+            // Inside an element left alone: only keep track of nesting.
             let yes = attrs
                 .iter()
                 .any(|a| a.name == "translate" && a.value.trim().eq_ignore_ascii_case("yes"));
@@ -461,7 +465,6 @@ impl<'a> Reader<'a> {
         }
         if block {
             self.flush();
-            self.implicit_closes(&name, span.start);
             if !no {
                 self.attribute_blocks(&name, &attrs);
             }

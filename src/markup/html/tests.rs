@@ -357,3 +357,35 @@ fn form_texts_are_translated() {
         skeleton.bilingual(&all, &langs)
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gives_ordered_blocks_in_both_formats(
+        src in "[<>/a-zA-Z\"'=&;#! \n中文题\\[\\]()*_`-]{0,80}"
+    ) {
+        for format in [crate::markup::FormatKind::Html, crate::markup::FormatKind::Markdown] {
+            let skeleton = crate::markup::Skeleton::parse(format, src.clone());
+            let inner: Vec<usize> = skeleton
+                .blocks
+                .iter()
+                .flat_map(|b| b.inner.iter().map(|i| i.block))
+                .collect();
+            let mut pos = 0;
+            for (k, b) in skeleton.blocks.iter().enumerate() {
+                proptest::prop_assert!(src.get(b.span.clone()).is_some());
+                if !inner.contains(&k) {
+                    proptest::prop_assert!(b.span.start >= pos, "{src:?}");
+                    pos = b.span.end;
+                }
+            }
+            let texts: Vec<String> = skeleton.blocks.iter().map(|b| b.text.clone()).collect();
+            let langs = Langs::new("zh", "zh");
+            let doc = skeleton.render(&texts, &langs);
+            skeleton.bilingual(&texts, &langs);
+            if format == crate::markup::FormatKind::Html {
+                let again: Vec<String> = Html.blocks(&doc).into_iter().map(|b| b.text).collect();
+                proptest::prop_assert_eq!(&again, &texts, "{:?} → {:?}", src, doc);
+            }
+        }
+    }
+}
