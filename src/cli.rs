@@ -344,7 +344,7 @@ pub enum ExportFormat {
 /// Arguments of `bitext translate`.
 #[derive(Debug, Args)]
 pub struct TranslateArgs {
-    /// Input files (.txt text, .md/.markdown Markdown), directories (searched for them) or - for standard input.
+    /// Input files (.txt text, .md/.markdown Markdown, .html/.htm HTML), directories (searched for them) or - for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Directory for the outputs: DIR/STEM.tmx, .md, .jsonl, .xlf for a file argument; a directory argument's tree is mirrored (in/sub/a.txt → DIR/sub/a.tmx).
@@ -488,7 +488,7 @@ pub struct ReadArgs {
     /// Split a segment longer than N characters at its strongest inner boundary (；：， or a space near the middle); one with none is flagged long-segment. 0: no limit.
     #[arg(long, value_name = "N", default_value_t = crate::segment::DEFAULT_MAX_CHARS)]
     pub max_chars: usize,
-    /// Read every input in this format instead of the one its extension says (.txt text; .md, .markdown Markdown).
+    /// Read every input in this format instead of the one its extension says (.txt text; .md, .markdown Markdown; .html, .htm HTML).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<crate::markup::FormatKind>,
 }

@@ -133,7 +133,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
-/// Add the input files (`*.txt`, `*.md`, `*.markdown`) below `dir` (found in `root`, the directory given).
+/// Add the input files (`*.txt`, `*.md`, `*.markdown`, `*.html`, `*.htm`) below `dir` (found in `root`, the directory given).
 fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::read(dir, e))?

@@ -6,7 +6,8 @@
 //! paragraphs, list items, table cells and block quotes. Inside a block,
 //! emphasis, strong, strikethrough, links and images are pairs of inline
 //! codes (so link text and image alt text are translated, link targets are
-//! not), and inline code, inline HTML, hard breaks, footnote references and
+//! not; a link's or image's title is an [inner](super::Block::inner) block
+//! of its own, written back into the link's code), and inline code, inline HTML, hard breaks, footnote references and
 //! autolinks are standalone codes. Code blocks, HTML blocks, front matter
 //! and link reference definitions are no blocks at all: like all the source
 //! outside blocks, they come back byte for byte.
@@ -16,7 +17,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::codes::{CodeKind, InlineCode, marker, render};
-use super::{Bilingual, Block, BlockKind, InputFormat};
+use super::{Bilingual, Block, BlockKind, Inner, InputFormat, Langs, Place};
 
 /// The Markdown format.
 pub struct Markdown;
@@ -35,6 +36,9 @@ impl InputFormat for Markdown {
     }
 
     fn render(&self, block: &Block, translation: &str) -> String {
+        if let Some(Place::Attribute { quote }) = block.place {
+            return escape_title(&super::codes::strip(translation.trim()), quote);
+        }
         let cell = block.kind == BlockKind::TableCell;
         let mut first = true;
         render(translation.trim(), &block.codes, |t| {
@@ -47,7 +51,13 @@ impl InputFormat for Markdown {
         })
     }
 
-    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual {
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str, _langs: &Langs) -> Bilingual {
+        if let Some(Place::Attribute { .. }) = block.place {
+            return Bilingual::After {
+                at: block.span.end,
+                text: format!(" / {rendered}"),
+            };
+        }
         let line_start = source[..block.span.start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[block.span.end..]
             .find('\n')
@@ -107,6 +117,28 @@ pub fn escape(text: &str, table_cell: bool) -> String {
     out
 }
 
+/// Escape a link title for its delimiter (`"`, `'` or `(`): backslashes
+/// before the delimiters and backslashes; a line break becomes a space.
+pub fn escape_title(text: &str, quote: Option<char>) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' | '\'' if quote == Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '(' | ')' if quote == Some('(') => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Escape what would make the start of a block something else (`- `, `+ `,
 /// `1. `, `=`): for the first text of a rendered block.
 pub fn escape_block_start(text: &str) -> String {
@@ -142,6 +174,11 @@ struct Run {
     /// End of the last event.
     pos: usize,
     next_id: u32,
+    /// The titles of the open links and images (empty: none).
+    titles: Vec<String>,
+    /// Titles as inner blocks: the code whose markup holds one, its range
+    /// there, and its block.
+    inner: Vec<(CodeKind, u32, Range<usize>, Block)>,
 }
 
 impl Run {
@@ -156,6 +193,36 @@ impl Run {
         if let Some((index, start)) = self.pending.take() {
             self.codes[index].markup = source[start..range.start.max(start)].to_string();
         }
+    }
+
+    /// A link's or image's `title` (decoded), at the end of the code
+    /// `(kind, id)` whose markup is the source at `markup`: an inner block.
+    fn title(&mut self, kind: CodeKind, id: u32, title: Option<String>, markup: Range<usize>) {
+        let Some(title) = title.filter(|t| t.chars().any(char::is_alphanumeric)) else {
+            return;
+        };
+        let Some(code) = self
+            .codes
+            .iter()
+            .rev()
+            .find(|c| c.kind == kind && c.id == id)
+        else {
+            return;
+        };
+        let Some(raw) = title_span(&code.markup) else {
+            return;
+        };
+        let quote = code.markup[..raw.start].chars().next_back();
+        let span = markup.start + raw.start..markup.start + raw.end;
+        let block = Block {
+            span,
+            kind: BlockKind::Other,
+            text: title.split_whitespace().collect::<Vec<_>>().join(" "),
+            codes: Vec::new(),
+            place: Some(Place::Attribute { quote }),
+            inner: Vec::new(),
+        };
+        self.inner.push((kind, id, raw, block));
     }
 
     fn standalone(&mut self, markup: &str) {
@@ -203,14 +270,17 @@ fn blocks(source: &str) -> Vec<Block> {
                 ..
             }) => autolink = Some(range.start),
             Event::Start(
-                Tag::Emphasis
+                ref tag @ (Tag::Emphasis
                 | Tag::Strong
                 | Tag::Strikethrough
                 | Tag::Superscript
                 | Tag::Subscript
                 | Tag::Link { .. }
-                | Tag::Image { .. },
+                | Tag::Image { .. }),
             ) => {
+                if let Tag::Link { title, .. } | Tag::Image { title, .. } = tag {
+                    run.titles.push(title.to_string());
+                }
                 run.touch(&range, source);
                 run.next_id += 1;
                 let id = run.next_id;
@@ -234,6 +304,10 @@ fn blocks(source: &str) -> Vec<Block> {
                 | TagEnd::Link
                 | TagEnd::Image,
             ) => {
+                let title = match event {
+                    Event::End(TagEnd::Link | TagEnd::Image) => run.titles.pop(),
+                    _ => None,
+                };
                 let Some((id, index)) = run.open.pop() else {
                     continue;
                 };
@@ -246,6 +320,7 @@ fn blocks(source: &str) -> Vec<Block> {
                         run.text
                             .replace_range(at..at + open.len(), &marker(CodeKind::Standalone, id));
                     }
+                    run.title(CodeKind::Standalone, id, title, range.clone());
                 } else {
                     let start = run.pos.min(range.end);
                     run.codes.push(InlineCode {
@@ -254,6 +329,7 @@ fn blocks(source: &str) -> Vec<Block> {
                         markup: source[start..range.end].to_string(),
                     });
                     run.text.push_str(&marker(CodeKind::Close, id));
+                    run.title(CodeKind::Close, id, title, start..range.end);
                 }
                 if let Some(span) = &mut run.span {
                     span.end = span.end.max(range.end);
@@ -309,13 +385,15 @@ fn blocks(source: &str) -> Vec<Block> {
 /// End the run: a block if it holds text to translate.
 fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
     let done = std::mem::take(run);
-    let Some(span) = done.span else {
+    let stripped = super::codes::strip(&done.text);
+    let Some(span) = done
+        .span
+        .filter(|_| stripped.chars().any(char::is_alphanumeric))
+    else {
+        // Titles in a block without text are blocks of their own.
+        blocks.extend(done.inner.into_iter().map(|(.., b)| b));
         return;
     };
-    let stripped = super::codes::strip(&done.text);
-    if !stripped.chars().any(char::is_alphanumeric) {
-        return;
-    }
     // Markers of pairs left open (a malformed event stream) are dropped.
     let mut text = done.text;
     let mut codes = done.codes;
@@ -324,12 +402,57 @@ fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
         codes.retain(|c| c.id != id);
     }
     let text = text.trim().to_string();
+    let mut inner = Vec::new();
+    let mut titles = Vec::new();
+    for (kind, id, range, block) in done.inner {
+        if let Some(code) = codes.iter().position(|c| c.kind == kind && c.id == id) {
+            inner.push(Inner {
+                code,
+                range,
+                block: blocks.len() + 1 + titles.len(),
+            });
+            titles.push(block);
+        }
+    }
     blocks.push(Block {
         span,
         kind: containers.last().copied().unwrap_or(BlockKind::Other),
         text,
         codes,
+        place: None,
+        inner,
     });
+    blocks.extend(titles);
+}
+
+/// The byte range of the title (without its delimiters) at the end of a
+/// link's closing markup (`](url "title")`), if it has one.
+fn title_span(markup: &str) -> Option<Range<usize>> {
+    let body = markup.trim_end().strip_suffix(')')?.trim_end();
+    let close = body.chars().next_back()?;
+    let open = match close {
+        '"' | '\'' => close,
+        ')' => '(',
+        _ => return None,
+    };
+    let end = body.len() - 1;
+    // The opening delimiter: the last one before `end` not escaped.
+    let mut at = None;
+    for (i, c) in body[..end].char_indices().rev() {
+        if c == open {
+            let backslashes = body[..i].chars().rev().take_while(|&b| b == '\\').count();
+            if backslashes % 2 == 0 {
+                at = Some(i);
+                break;
+            }
+        }
+    }
+    let start = at? + 1;
+    // The title follows the destination after white space.
+    if !body[..start - 1].ends_with(char::is_whitespace) {
+        return None;
+    }
+    Some(start..end)
 }
 
 #[cfg(test)]
@@ -355,6 +478,7 @@ mod tests {
                     BlockKind::Paragraph,
                     "正文有⟨1⟩粗体⟨/1⟩和⟨2⟩链接⟨/2⟩，⟨3/⟩。".to_string()
                 ),
+                (BlockKind::Other, "t".to_string()),
                 (BlockKind::ListItem, "项目一".to_string()),
                 (BlockKind::ListItem, "子项目".to_string()),
                 (BlockKind::TableCell, "甲".to_string()),
@@ -369,10 +493,44 @@ mod tests {
             render(&para.text, &para.codes, |t| t.to_string()),
             &src[para.span.clone()]
         );
-        let image = &blocks(src)[8];
+        let image = &blocks(src)[9];
         assert_eq!(
             render(&image.text, &image.codes, |t| t.to_string()),
             &src[image.span.clone()]
+        );
+    }
+
+    #[test]
+    fn link_and_image_titles_are_inner_blocks() {
+        use crate::markup::{FormatKind, Langs, Skeleton};
+        let src = "看[链接](http://a.b \"链接 \\\"标题\\\"\")和![图](p.png '图的(标题)')。\n";
+        let got = texts(src);
+        assert_eq!(
+            got,
+            [
+                (
+                    BlockKind::Paragraph,
+                    "看⟨1⟩链接⟨/1⟩和⟨2⟩图⟨/2⟩。".to_string()
+                ),
+                (BlockKind::Other, "链接 \"标题\"".to_string()),
+                (BlockKind::Other, "图的(标题)".to_string()),
+            ]
+        );
+        let skeleton = Skeleton::parse(FormatKind::Markdown, src.to_string());
+        let all = [
+            "see ⟨1⟩link⟨/1⟩ and ⟨2⟩picture⟨/2⟩.".to_string(),
+            "link \"title\"".to_string(),
+            "it's (a) title".to_string(),
+        ];
+        let langs = Langs::new("zh", "en");
+        assert_eq!(
+            skeleton.render(&all, &langs),
+            "see [link](http://a.b \"link \\\"title\\\"\") and ![picture](p.png 'it\\'s (a) title').\n"
+        );
+        let both = skeleton.bilingual(&all, &langs);
+        assert!(
+            both.starts_with("看[链接](http://a.b \"链接 \\\"标题\\\" / link \\\"title\\\"\")"),
+            "{both}"
         );
     }
 

@@ -10,22 +10,28 @@
 //! rebuild the document from the translations without parsing it again.
 //!
 //! The formats are [`FormatKind::Text`] (one paragraph per line, today's
-//! behaviour) and [`FormatKind::Markdown`]. A format that comes later (HTML,
-//! DOCX, EPUB) gives blocks with inline codes in the same way.
+//! behaviour), [`FormatKind::Markdown`] and [`FormatKind::Html`]. A format
+//! that comes later (DOCX, EPUB) gives blocks with inline codes in the same
+//! way.
 //!
 //! ```
-//! use bitext::markup::{FormatKind, Skeleton};
+//! use bitext::markup::{FormatKind, Langs, Skeleton};
 //!
 //! let skeleton = Skeleton::parse(FormatKind::Markdown, "# 标题\n\n说**重要**的话。\n".to_string());
 //! assert_eq!(skeleton.blocks[1].text, "说⟨1⟩重要⟨/1⟩的话。");
-//! let doc = skeleton.render(&["Title".into(), "say ⟨1⟩important⟨/1⟩ words.".into()]);
+//! let doc = skeleton.render(
+//!     &["Title".into(), "say ⟨1⟩important⟨/1⟩ words.".into()],
+//!     &Langs::new("zh", "en"),
+//! );
 //! assert_eq!(doc, "# Title\n\nsay **important** words.\n");
 //! ```
 
 pub mod codes;
+mod html;
 mod markdown;
 mod text;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -34,6 +40,7 @@ use serde::Serialize;
 use crate::document::{Paragraph, Segment, SegmentId};
 use crate::segment::Segmenter;
 pub use codes::{CodeKind, InlineCode};
+pub use html::Html;
 pub use markdown::Markdown;
 pub use text::Text;
 
@@ -48,7 +55,8 @@ pub trait InputFormat: Send + Sync {
     fn extension(&self) -> &'static str;
 
     /// The translatable blocks of `text`, in order, their spans not
-    /// overlapping.
+    /// overlapping, except a block's [inner](Block::inner) blocks, which
+    /// come right after it.
     fn blocks(&self, text: &str) -> Vec<Block>;
 
     /// A block's translation (text with the markers of the block's codes)
@@ -56,7 +64,33 @@ pub trait InputFormat: Send + Sync {
     fn render(&self, block: &Block, translation: &str) -> String;
 
     /// Where a block's rendered translation goes in a bilingual document.
-    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual;
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str, langs: &Langs) -> Bilingual;
+
+    /// Edits of the skeleton outside the blocks that a document in other
+    /// languages needs (HTML's `lang` attributes and declared charset): byte
+    /// spans of `source` and their replacements. None by default.
+    fn relabel(&self, source: &str, langs: &Langs, bilingual: bool) -> Vec<(Range<usize>, String)> {
+        let _ = (source, langs, bilingual);
+        Vec::new()
+    }
+}
+
+/// The languages of a rendered document, for the formats that name them
+/// (HTML's `lang` attributes).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Langs<'a> {
+    /// The source language (`zh`).
+    pub source: &'a str,
+    /// The target language (`en`).
+    pub target: &'a str,
+}
+
+impl<'a> Langs<'a> {
+    /// The languages `source` and `target` (BCP 47 tags).
+    pub fn new(source: &'a str, target: &'a str) -> Self {
+        Langs { source, target }
+    }
 }
 
 /// The built-in input formats.
@@ -67,6 +101,8 @@ pub enum FormatKind {
     Text,
     /// Markdown, CommonMark with GFM tables (`.md`, `.markdown`).
     Markdown,
+    /// HTML (`.html`, `.htm`).
+    Html,
 }
 
 impl FormatKind {
@@ -78,6 +114,7 @@ impl FormatKind {
             .unwrap_or_default();
         match ext.as_str() {
             "md" | "markdown" => FormatKind::Markdown,
+            "html" | "htm" => FormatKind::Html,
             _ => FormatKind::Text,
         }
     }
@@ -88,7 +125,7 @@ impl FormatKind {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        matches!(ext.as_str(), "txt" | "md" | "markdown")
+        matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm")
     }
 
     /// The format itself.
@@ -96,6 +133,7 @@ impl FormatKind {
         match self {
             FormatKind::Text => &Text,
             FormatKind::Markdown => &Markdown,
+            FormatKind::Html => &Html,
         }
     }
 
@@ -140,6 +178,48 @@ pub struct Block {
     pub text: String,
     /// The block's inline codes.
     pub codes: Vec<InlineCode>,
+    /// Where the block sits, for the blocks that need it (HTML elements,
+    /// attribute values, Markdown link titles); `None` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
+    /// Blocks inside this block's codes (the `title` of an HTML link, of a
+    /// Markdown link), translated on their own and written into the code's
+    /// markup.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inner: Vec<Inner>,
+}
+
+/// A block inside the markup of a code of another block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inner {
+    /// The index of the code in the outer block's codes.
+    pub code: usize,
+    /// The byte range of the inner block's source in the code's markup.
+    pub range: Range<usize>,
+    /// The inner block's index in the skeleton's blocks.
+    pub block: usize,
+}
+
+/// Where a block sits (in HTML, or a Markdown link title): what its
+/// bilingual document and its escaping go by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Place {
+    /// The whole text of an element: its tag name (lower case) and the byte
+    /// offset just past the element (after its end tag, or where it closes
+    /// without one).
+    Element {
+        /// The tag name.
+        name: String,
+        /// The offset past the element.
+        end: usize,
+    },
+    /// The value of an attribute or a link title, with its quote (`None`:
+    /// unquoted).
+    Attribute {
+        /// The quote: `"`, `'`, or `(` for a Markdown title.
+        quote: Option<char>,
+    },
 }
 
 /// Where a block's translation goes in a bilingual document.
@@ -222,32 +302,72 @@ impl Skeleton {
 
     /// The translated document: each block's span replaced by its rendered
     /// translation (`translations[k]` for block `k`, with markers; an empty
-    /// one leaves the source).
-    pub fn render(&self, translations: &[String]) -> String {
+    /// one leaves the source), in the target language of `langs`. An inner
+    /// block's translation goes into its outer block's code, or into the
+    /// source where the outer block has no translation.
+    pub fn render(&self, translations: &[String], langs: &Langs) -> String {
         let format = self.format.format();
         let edits = self
             .blocks
             .iter()
             .zip(translations)
             .filter(|(_, t)| !t.trim().is_empty())
-            .map(|(b, t)| (b.span.clone(), format.render(b, t)));
+            .map(|(b, t)| {
+                (
+                    b.span.clone(),
+                    format.render(&self.with_inner(b, translations), t),
+                )
+            })
+            .chain(format.relabel(&self.source, langs, false));
         apply(&self.source, edits)
+    }
+
+    /// `block` with the translations of its inner blocks in its codes.
+    fn with_inner<'b>(&self, block: &'b Block, translations: &[String]) -> Cow<'b, Block> {
+        if block.inner.is_empty() {
+            return Cow::Borrowed(block);
+        }
+        let format = self.format.format();
+        let mut out = block.clone();
+        // From the last, so that the ranges before stay right.
+        let mut inner: Vec<&Inner> = block.inner.iter().collect();
+        inner.sort_by_key(|i| (i.code, std::cmp::Reverse(i.range.start)));
+        for i in inner {
+            let (Some(inner_block), Some(t), Some(code)) = (
+                self.blocks.get(i.block),
+                translations.get(i.block),
+                out.codes.get_mut(i.code),
+            ) else {
+                continue;
+            };
+            if t.trim().is_empty() || code.markup.get(i.range.clone()).is_none() {
+                continue;
+            }
+            code.markup
+                .replace_range(i.range.clone(), &format.render(inner_block, t));
+        }
+        Cow::Owned(out)
     }
 
     /// The bilingual document: each block followed by its translation, as
     /// the format places it.
-    pub fn bilingual(&self, translations: &[String]) -> String {
+    pub fn bilingual(&self, translations: &[String], langs: &Langs) -> String {
         let format = self.format.format();
-        let edits = self.blocks.iter().zip(translations).filter_map(|(b, t)| {
-            if t.trim().is_empty() {
-                return None;
-            }
-            let rendered = format.render(b, t);
-            Some(match format.bilingual(&self.source, b, &rendered) {
-                Bilingual::After { at, text } => (at..at, text),
-                Bilingual::Replace(text) => (b.span.clone(), text),
+        let edits = self
+            .blocks
+            .iter()
+            .zip(translations)
+            .filter_map(|(b, t)| {
+                if t.trim().is_empty() {
+                    return None;
+                }
+                let rendered = format.render(&self.with_inner(b, translations), t);
+                Some(match format.bilingual(&self.source, b, &rendered, langs) {
+                    Bilingual::After { at, text } => (at..at, text),
+                    Bilingual::Replace(text) => (b.span.clone(), text),
+                })
             })
-        });
+            .chain(format.relabel(&self.source, langs, true));
         apply(&self.source, edits)
     }
 }

@@ -1,7 +1,7 @@
 //! Plain text input: every non-blank line is a paragraph, translated whole
 //! (without its surrounding white space); blank lines and indentation stay.
 
-use super::{Bilingual, Block, BlockKind, InputFormat};
+use super::{Bilingual, Block, BlockKind, InputFormat, Langs};
 
 /// The plain text format.
 pub struct Text;
@@ -22,6 +22,8 @@ impl InputFormat for Text {
                 span: line.span,
                 kind: BlockKind::Paragraph,
                 codes: Vec::new(),
+                place: None,
+                inner: Vec::new(),
             })
             .collect()
     }
@@ -30,7 +32,7 @@ impl InputFormat for Text {
         translation.trim().replace(['\n', '\r'], " ")
     }
 
-    fn bilingual(&self, source: &str, block: &Block, rendered: &str) -> Bilingual {
+    fn bilingual(&self, source: &str, block: &Block, rendered: &str, _langs: &Langs) -> Bilingual {
         let line_start = source[..block.span.start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[block.span.end..]
             .find(['\n', '\r'])

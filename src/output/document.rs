@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use super::{DocumentWriter, OutputName, Summary, WriteContext, Writer};
 use crate::document::Unit;
-use crate::markup::{Skeleton, joiner};
+use crate::markup::{Langs, Skeleton, joiner};
 use crate::text::primary_subtag;
 
 /// The translated document (`doc`), or with [`Doc::BILINGUAL`] the
@@ -65,6 +65,8 @@ struct Document<'a> {
     out: &'a mut dyn Write,
     skeleton: Option<std::sync::Arc<Skeleton>>,
     bilingual: bool,
+    source_lang: String,
+    target_lang: String,
     joiner: &'static str,
     source_joiner: &'static str,
     /// Per paragraph (1-based index − 1): the translations of its segments.
@@ -79,6 +81,8 @@ impl<'a> Document<'a> {
             out,
             skeleton: ctx.skeleton.clone(),
             bilingual,
+            source_lang: ctx.source_lang.clone(),
+            target_lang: ctx.target_lang.clone(),
             joiner: joiner(&ctx.target_lang),
             source_joiner: joiner(&ctx.source_lang),
             paragraphs: Vec::new(),
@@ -114,9 +118,10 @@ impl DocumentWriter for Document<'_> {
             .iter()
             .map(|segments| segments.join(joiner))
             .collect();
+        let langs = Langs::new(&self.source_lang, &self.target_lang);
         let text = match &self.skeleton {
-            Some(skeleton) if self.bilingual => skeleton.bilingual(&translations),
-            Some(skeleton) => skeleton.render(&translations),
+            Some(skeleton) if self.bilingual => skeleton.bilingual(&translations, &langs),
+            Some(skeleton) => skeleton.render(&translations, &langs),
             None => {
                 // Units without their input (an alignment): one paragraph a line.
                 let mut text = String::new();

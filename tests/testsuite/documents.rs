@@ -66,7 +66,7 @@ fn structure(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn has_han(text: &str) -> bool {
+pub fn has_han(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
@@ -234,7 +234,7 @@ fn directories_pick_up_markdown_and_input_format_overrides() {
 /// An OpenAI-compatible server that translates (each run of Han becomes a
 /// word) and mangles the tags of inline codes: it drops one, repeats one or
 /// puts a closing tag first, by segment id. Records the ids it mangled.
-async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
+pub async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
@@ -394,4 +394,33 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
         .run_ok();
     let doc = run.read("output/article.en.md");
     assert_contains(&doc, "\n# Report on *greening* the city\n");
+}
+
+#[test]
+fn markdown_link_and_image_titles_are_translated() {
+    let (run, _dir) = Bitext::new()
+        .file(
+            "note.md",
+            "详见[园林局](https://example.org/parks \"园林局的主页\")。\n\n![公园](park.jpg '城市公园')\n",
+        )
+        .args(["translate", "note.md", "--formats", "doc,bilingual,jsonl"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.read("output/note.en.md");
+    assert!(
+        doc.contains("(https://example.org/parks \"Gardens bureau's home page\")"),
+        "{doc}"
+    );
+    assert!(doc.contains("(park.jpg 'City park')"), "{doc}");
+    assert!(!has_han(&doc), "{doc}");
+    let bilingual = run.read("output/note.zh-en.md");
+    assert!(
+        bilingual.contains("\"园林局的主页 / Gardens bureau's home page\""),
+        "{bilingual}"
+    );
+    let units = jsonl(&run.dir.join("output/note.jsonl"));
+    assert!(
+        units.iter().any(|u| u["source"] == "园林局的主页"),
+        "{units:?}"
+    );
 }

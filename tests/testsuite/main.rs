@@ -22,6 +22,7 @@ mod fuzzy;
 mod gloss;
 mod glossary;
 mod glossary_extract;
+mod html_documents;
 mod memory;
 mod model;
 mod output;
