@@ -6,7 +6,11 @@ use bitext::segment::{Punctuation, Segmenter};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    for mode in [Punctuation::Auto, Punctuation::Normalized, Punctuation::Standard] {
+    for mode in [
+        Punctuation::Auto,
+        Punctuation::Normalized,
+        Punctuation::Standard,
+    ] {
         let doc = Segmenter::new(mode).document("-", "UTF-8", text);
         for p in &doc.paragraphs {
             let joined: String = p.segments.iter().map(|s| s.text.as_str()).collect();

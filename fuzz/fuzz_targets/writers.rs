@@ -4,7 +4,7 @@
 #![no_main]
 
 use bitext::check;
-use bitext::document::{Origin, SegmentId, Unit};
+use bitext::document::{FuzzyMatch, Origin, SegmentId, Unit};
 use bitext::output::{Format, WriteContext, write_document};
 use libfuzzer_sys::fuzz_target;
 
@@ -13,6 +13,18 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
         .into_iter()
         .enumerate()
         .map(|(i, (source, target))| Unit {
+            // Every other unit has a fuzzy match: the pair the other way
+            // round, so that the writers render hostile text in it too.
+            matches: if i % 2 == 0 {
+                vec![FuzzyMatch {
+                    score: 80,
+                    source: target.replace(['\n', '\r'], " "),
+                    target: source.replace(['\n', '\r'], " "),
+                    origin: Origin::Reviewed,
+                }]
+            } else {
+                Vec::new()
+            },
             id: SegmentId(i as u32 + 1),
             paragraph: 1 + i / 3,
             index: 1 + i % 3,
@@ -44,7 +56,9 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
                 let mut tus = 0;
                 loop {
                     match reader.read_event() {
-                        Ok(quick_xml::events::Event::Start(e)) if e.name().as_ref() == b"tu" => tus += 1,
+                        Ok(quick_xml::events::Event::Start(e)) if e.name().as_ref() == b"tu" => {
+                            tus += 1
+                        }
                         Ok(quick_xml::events::Event::Eof) => break,
                         Ok(_) => {}
                         Err(e) => panic!("TMX not well-formed: {e}"),
@@ -54,7 +68,10 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
             }
             Format::Jsonl => assert_eq!(text.lines().count(), units.len()),
             Format::Md => {
-                let rows = text.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| #")).count();
+                let rows = text
+                    .lines()
+                    .filter(|l| l.starts_with("| ") && !l.starts_with("| #"))
+                    .count();
                 assert_eq!(rows, units.len());
             }
             _ => {}
