@@ -388,3 +388,40 @@ fn readme_library_example_is_the_doctest() {
         .collect();
     assert_eq!(tested.join("\n"), shown);
 }
+
+/// OmegaT takes the inline codes of the TMX `translate` writes for an HTML
+/// page: `tests/tools/omegat-html.sh` gives OmegaT the page itself (its
+/// HTML filter makes OmegaT's tags) and the TMX, and OmegaT fills every
+/// paragraph whose codes are pairs (`<b>`, `<a href>`, `<em>`, `<strong>`)
+/// from it. A `<br>` is the exception: OmegaT's HTML filter calls it
+/// `<br0/>`, a two-letter tag its TMX reader never makes from a `<ph>`.
+/// Panics (never skips) without OmegaT.
+#[test]
+fn omegat_fills_html_paragraphs_with_codes_from_the_tmx() {
+    assert!(
+        Path::new("/usr/share/omegat/OmegaT.jar").is_file(),
+        "OmegaT is needed for this test: run .ci/setup (apt-get install omegat)"
+    );
+    let (run, _dir) = Bitext::new()
+        .fixture("documents/omegat.html", "page.html")
+        .args(["translate", "page.html", "--formats", "tmx"])
+        .run_ok();
+    let out = std::process::Command::new("bash")
+        .arg(repo_path("tests/tools/omegat-html.sh"))
+        .arg(run.dir.join("page.html"))
+        .arg(run.dir.join("output/page.tmx"))
+        .output()
+        .expect("bash runs the OmegaT check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "OmegaT failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<&str> = stdout.lines().filter(|l| l.starts_with("left")).collect();
+    assert_eq!(left, ["left 第一行第二行"], "{stdout}");
+    assert!(
+        stdout.ends_with("OmegaT filled 5 of 6 paragraphs from the TMX\n"),
+        "{stdout}"
+    );
+}
