@@ -299,14 +299,27 @@ fn mangle(text: &str, id: u64) -> String {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
+/// Translate `input` (in the working directory of `bitext`) through a
+/// model that mangles inline codes ([`mangling_openai`]), to `doc`, JSONL,
+/// TMX and XLIFF; checks that the run succeeds, that at least three units
+/// were mangled and that exactly those are flagged `tag-mismatch`, and that
+/// the TMX and XLIFF are valid. Returns the requests, the run and its
+/// units.
+pub async fn translate_through_a_mangling_model(
+    bitext: Bitext,
+    input: &str,
+) -> (
+    Vec<wiremock::Request>,
+    crate::harness::Run,
+    tempfile::TempDir,
+    Vec<Value>,
+) {
     let mangled = Arc::new(Mutex::new(HashSet::new()));
     let server = mangling_openai(mangled.clone()).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_async(article().args([
+    let (run, dir) = run_async(bitext.args([
         "translate",
-        "article.md",
+        input,
         "--formats",
         "doc,jsonl,tmx,xliff",
         "--backend",
@@ -319,21 +332,31 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     ]))
     .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // The model got the codes as tags, with the instruction to keep them.
-    let requests = server.received_requests().await.unwrap();
-    let sent = chat_segments(&requests[0]);
-    assert_eq!(sent[0]["text"], r#"城市<g id="c1">绿化</g>工作报告"#);
-    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
-    assert_contains(&body, "every pair <g id=");
     let mangled = mangled.lock().unwrap().clone();
     assert!(mangled.len() >= 3, "{mangled:?}");
-    let units = jsonl(&run.dir.join("output/article.jsonl"));
+    let stem = input.rsplit_once('.').map_or(input, |(stem, _)| stem);
+    let units = jsonl(&run.dir.join(format!("output/{stem}.jsonl")));
     let flagged: HashSet<u64> = units
         .iter()
         .filter(|u| u["flags"].to_string().contains("tag-mismatch"))
         .map(|u| u["id"].as_u64().unwrap())
         .collect();
     assert_eq!(flagged, mangled);
+    assert_valid_tmx(&run.dir.join(format!("output/{stem}.tmx")));
+    assert_valid_xliff(&run.dir.join(format!("output/{stem}.xlf")));
+    let requests = server.received_requests().await.unwrap();
+    (requests, run, dir, units)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
+    let (requests, run, _dir, units) =
+        translate_through_a_mangling_model(article(), "article.md").await;
+    // The model got the codes as tags, with the instruction to keep them.
+    let sent = chat_segments(&requests[0]);
+    assert_eq!(sent[0]["text"], r#"城市<g id="c1">绿化</g>工作报告"#);
+    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert_contains(&body, "every pair <g id=");
     // Every code back exactly once, and the document keeps its structure.
     for unit in &units {
         let source = unit["source"].as_str().unwrap();
@@ -352,8 +375,6 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
     let source = structure(&run.dir.join("article.md"));
     let doc = structure(&run.dir.join("output/article.en.md"));
     assert_same_structure(&source, &doc, true);
-    assert_valid_tmx(&run.dir.join("output/article.tmx"));
-    assert_valid_xliff(&run.dir.join("output/article.xlf"));
 }
 
 #[test]
