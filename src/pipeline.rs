@@ -10,8 +10,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
-use crate::document::FuzzyMatch;
-use crate::document::{Document, Flag, FlagKind, Origin, Paragraph, Unit};
+use crate::document::{Document, Flag, FlagKind, FuzzyMatch, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
