@@ -301,14 +301,15 @@ impl FuzzyIndex {
                 if probe < list.len() {
                     for &id in &touched {
                         if list.binary_search(&id).is_ok() {
-                            counts[id as usize] += 1;
+                            let count = &mut counts[id as usize];
+                            *count = count.saturating_add(1);
                         }
                     }
                 } else {
                     for &id in *list {
                         let count = &mut counts[id as usize];
                         if *count > 0 {
-                            *count += 1;
+                            *count = count.saturating_add(1);
                         }
                     }
                 }
