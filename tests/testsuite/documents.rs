@@ -6,7 +6,6 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -15,7 +14,7 @@ use wiremock::{Mock, MockServer, Request};
 
 use crate::harness::{
     Bitext, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments,
-    jsonl, python, run_async,
+    jsonl, run_async,
 };
 
 /// What markdown-it-py sees in a Markdown text (front matter cut off
@@ -53,17 +52,7 @@ print(json.dumps(out, ensure_ascii=False))
 
 /// The structure of the Markdown file at `path` (see [`STRUCTURE`]).
 fn structure(path: &Path) -> Value {
-    let out = Command::new(python())
-        .args(["-c", STRUCTURE])
-        .arg(path)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "markdown-it-py is needed (run .ci/setup): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::harness::python_json(STRUCTURE, path)
 }
 
 pub fn has_han(text: &str) -> bool {

@@ -414,6 +414,23 @@ pub fn chat_segments(request: &wiremock::Request) -> Vec<serde_json::Value> {
     chat_user(request)["segments"].as_array().unwrap().clone()
 }
 
+/// What the Python `script` prints as JSON for the file at `path` (run
+/// with the test venv's Python, see [`python`]); a failing script fails
+/// the test with its standard error.
+pub fn python_json(script: &str, path: &Path) -> serde_json::Value {
+    let out = Command::new(python())
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "the Python check failed (its packages come from .ci/setup): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// An OpenAI-compatible chat server on 127.0.0.1 that answers every
 /// segment of a request by id with `EN <id>`, and records the requests.
 pub async fn echo_chat_server() -> wiremock::MockServer {

@@ -5,12 +5,11 @@
 //! the codes, valid.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 use crate::documents::{has_han, translate_through_a_mangling_model};
-use crate::harness::{Bitext, assert_valid_tmx, assert_valid_xliff, jsonl, python};
+use crate::harness::{Bitext, assert_valid_tmx, assert_valid_xliff, jsonl};
 
 /// What Python's `html.parser` sees in an HTML file: how many of each
 /// element, link targets, image sources and alt texts, the `lang` of
@@ -53,17 +52,7 @@ print(json.dumps(p.out, ensure_ascii=False))
 
 /// The structure of the HTML file at `path` (see [`STRUCTURE`]).
 fn structure(path: &Path) -> Value {
-    let out = Command::new(python())
-        .args(["-c", STRUCTURE])
-        .arg(path)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::harness::python_json(STRUCTURE, path)
 }
 
 /// The stretches of the fixture that must come back byte for byte.

@@ -10,8 +10,8 @@ use html5gum::{Span, Tokenizer};
 use crate::markup::codes::{CodeKind, InlineCode, marker};
 use crate::markup::{Block, BlockKind, Inner, Place};
 
-/// Elements with content that are pairs of codes inside a block. Any
-/// element not known as a block element is taken as one of these.
+/// Block elements: they hold blocks, or are structure around them. Any
+/// other element with content is a pair of codes inside a block.
 const BLOCK: &[&str] = &[
     "html",
     "head",
@@ -119,49 +119,12 @@ const OPAQUE: &[&str] = &[
     "ruby",
 ];
 
-/// Elements whose start closes an open `p`.
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-    "li",
-    "dd",
-    "dt",
-    "listing",
-    "plaintext",
-    "xmp",
-    "search",
+/// Block elements whose start does not close an open `p` (every other
+/// block element's does).
+const KEEPS_P: &[&str] = &[
+    "html", "head", "body", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td",
+    "th", "legend", "title", "meta", "link", "base", "optgroup", "option", "frameset", "frame",
+    "noframes", "param", "source", "track", "area",
 ];
 
 /// The kind of the block of text directly in an element.
@@ -655,7 +618,7 @@ impl<'a> Reader<'a> {
             "object",
         ];
         const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
-        if CLOSES_P.contains(&name) {
+        if BLOCK.contains(&name) && !KEEPS_P.contains(&name) {
             self.close_in_scope(&["p"], BUTTON_SCOPE, at);
         }
         match name {
