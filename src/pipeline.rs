@@ -10,12 +10,12 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::backend::{Backend, SegmentRequest, TranslateContext};
 use crate::check;
-use crate::document::{Document, Flag, FlagKind, FuzzyMatch, Origin, Paragraph, Unit};
+use crate::document::{Document, Flag, FlagKind, Origin, Paragraph, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, TermReport};
 use crate::input::{self, Input, TextSource};
 use crate::markup::{FormatKind, Skeleton, codes};
-use crate::memory::{FuzzyIndex, Memory, MemoryUse};
+use crate::memory::{FuzzyLookup, Memory, MemoryUse};
 use crate::output::{
     AtomicFile, GlossaryInfo, OutputName, Summary, WriteContext, Writer, check_output_dir,
     commit_files, create_files, output_bases, output_paths,
@@ -78,8 +78,8 @@ pub struct Pipeline {
     slots: Arc<Slots>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
-    /// The fuzzy-match index of the memory, built when first needed.
-    fuzzy: std::sync::Mutex<Option<Option<Arc<FuzzyIndex>>>>,
+    /// Fuzzy matching, with the memory's index once it is built.
+    fuzzy: FuzzyLookup,
     segmenter: Segmenter,
     glossary: Glossary,
     use_glossary: bool,
@@ -193,7 +193,7 @@ impl Pipeline {
             slots: Arc::new(Slots::new(options.concurrency)),
             cache: None,
             memory_use: MemoryUse::Full,
-            fuzzy: std::sync::Mutex::new(None),
+            fuzzy: FuzzyLookup::new(options.fuzzy),
             segmenter,
             use_glossary: glossary.is_some(),
             glossary: glossary.unwrap_or_default(),
@@ -311,19 +311,17 @@ impl Pipeline {
                 .iter()
                 .flat_map(|p| p.segments.iter().map(move |s| (p, s)))
         };
-        let (requests, mut matches) = self.requests_with_matches(paragraphs)?;
+        let requests = self.requests(paragraphs);
         let stage = self.stage();
         let result = stage.run(&ctx, &requests).await;
         self.requests.fetch_add(stage.requests(), Ordering::Relaxed);
         let mut translations = result?;
         let mut units = Vec::with_capacity(requests.len());
-        for (((paragraph, segment), request), matches) in
-            segments().zip(requests).zip(matches.drain(..))
-        {
+        for ((paragraph, segment), request) in segments().zip(requests) {
             let translation = translations.remove(&segment.id);
             let repaired = translation.as_ref().is_some_and(|t| t.repaired);
             let origin = translation.as_ref().map_or(Origin::Machine, |t| t.origin);
-            let reply = translation.and_then(|t| t.text);
+            let (reply, matches) = translation.map_or((None, Vec::new()), |t| (t.text, t.matches));
             let translated = reply.is_some();
             let mut unit = Unit {
                 id: segment.id,
@@ -349,12 +347,8 @@ impl Pipeline {
                 repaired,
                 flags: Vec::new(),
                 bead: None,
-                // Shown for what the memory had no exact translation of.
-                matches: if origin == Origin::Machine {
-                    matches
-                } else {
-                    Vec::new()
-                },
+                // Only what the memory had no exact translation of has any.
+                matches,
             };
             let codes_repaired = !unit.codes.is_empty() && !unit.target.is_empty() && {
                 let fixed = codes::repair(&unit.source, &unit.target);
@@ -408,7 +402,7 @@ impl Pipeline {
         while let Some(paragraphs) = source.next(&self.segmenter)? {
             count += paragraphs.len();
             if !paragraphs.is_empty() {
-                plan.add(stage.plan(&ctx, &self.requests_with_matches(&paragraphs)?.0)?);
+                plan.add(stage.plan(&ctx, &self.requests(&paragraphs))?);
             }
         }
         if count == 0 {
@@ -430,6 +424,7 @@ impl Pipeline {
         .with_slots(self.slots.clone())
         .with_cache(self.cache.clone())
         .with_memory_use(self.memory_use)
+        .with_fuzzy(&self.fuzzy)
         .with_progress(self.progress.as_ref())
     }
 
@@ -447,69 +442,6 @@ impl Pipeline {
                 examples: Vec::new(),
             })
             .collect()
-    }
-
-    /// The segments of `paragraphs` as the translate stage takes them, with
-    /// their reviewed fuzzy matches as examples, and each one's fuzzy
-    /// matches (in the same order).
-    fn requests_with_matches(
-        &self,
-        paragraphs: &[Paragraph],
-    ) -> Result<(Vec<SegmentRequest>, Vec<Vec<FuzzyMatch>>)> {
-        let mut requests = self.requests(paragraphs);
-        let Some(index) = self.fuzzy_index()? else {
-            let none = vec![Vec::new(); requests.len()];
-            return Ok((requests, none));
-        };
-        use rayon::prelude::*;
-        // Lookups are independent: on all cores.
-        let matches: Vec<Vec<FuzzyMatch>> = requests
-            .par_iter_mut()
-            .map(|request| {
-                let terms: Vec<_> = request
-                    .terms
-                    .iter()
-                    .map(|t| (t.span.clone(), t.term_id))
-                    .collect();
-                let found = index.lookup(&request.text, &terms, self.options.fuzzy);
-                request.examples = found
-                    .iter()
-                    .filter(|m| m.origin == Origin::Reviewed)
-                    .map(|m| crate::backend::Example {
-                        source: m.source.clone(),
-                        target: m.target.clone(),
-                        score: m.score,
-                    })
-                    .collect();
-                found
-            })
-            .collect();
-        Ok((requests, matches))
-    }
-
-    /// The memory's fuzzy-match index for this run's language pair, built
-    /// on first use; `None` without a memory, with `fuzzy` 0, or when the
-    /// memory has nothing of the pair.
-    fn fuzzy_index(&self) -> Result<Option<Arc<FuzzyIndex>>> {
-        // Held while building, so that inputs running side by side build it
-        // once.
-        let mut built = self.fuzzy.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(index) = built.as_ref() {
-            return Ok(index.clone());
-        }
-        let index = match self.cache.as_deref() {
-            Some(memory) if self.options.fuzzy > 0 => {
-                let index = memory.fuzzy_index(
-                    &self.options.source_lang,
-                    &self.options.target_lang,
-                    &self.glossary,
-                )?;
-                (!index.is_empty()).then(|| Arc::new(index))
-            }
-            _ => None,
-        };
-        *built = Some(index.clone());
-        Ok(index)
     }
 
     /// Translate every input and write its outputs. An input that fails is

@@ -43,12 +43,12 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::backend::prompt::estimate_tokens;
 use crate::backend::{Backend, SegmentReply, SegmentRequest, TermSupport, TranslateContext};
 use crate::check;
-use crate::document::{Origin, SegmentId};
+use crate::document::{FuzzyMatch, Origin, SegmentId};
 use crate::error::{ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::glossary::placeholder::{protect, restore};
 use crate::markup::codes;
-use crate::memory::{Memory, MemoryKey, MemoryUse, StoredTranslation};
+use crate::memory::{FuzzyLookup, Memory, MemoryKey, MemoryUse, StoredTranslation};
 use crate::progress::Progress;
 
 /// How often a segment is sent on its own before it is given up (after the
@@ -66,6 +66,9 @@ pub struct Translated {
     pub repaired: bool,
     /// Requests that carried this segment in this run.
     pub attempts: u32,
+    /// Fuzzy matches from the memory, for a segment it had no exact
+    /// translation of.
+    pub matches: Vec<FuzzyMatch>,
 }
 
 impl Translated {
@@ -77,6 +80,7 @@ impl Translated {
             origin,
             repaired: stored.repaired,
             attempts: 0,
+            matches: Vec::new(),
         }
     }
 }
@@ -148,6 +152,8 @@ struct Work {
     plain: HashMap<SegmentId, SegmentRequest>,
     /// The batches, as sent.
     batches: Vec<Vec<SegmentRequest>>,
+    /// The fuzzy matches of each segment to send that has some.
+    matches: HashMap<SegmentId, Vec<FuzzyMatch>>,
     /// Whether terms travel as placeholder tags.
     placeholders: bool,
 }
@@ -254,6 +260,7 @@ pub struct TranslateStage<'a> {
     slots: Option<Arc<Slots>>,
     cache: Option<Arc<Memory>>,
     memory_use: MemoryUse,
+    fuzzy: Option<&'a FuzzyLookup>,
 }
 
 impl<'a> TranslateStage<'a> {
@@ -270,7 +277,16 @@ impl<'a> TranslateStage<'a> {
             slots: None,
             cache: None,
             memory_use: MemoryUse::Full,
+            fuzzy: None,
         }
+    }
+
+    /// Look up fuzzy matches in the translation memory for the segments it
+    /// has no exact translation of (their reviewed matches go to the
+    /// backend as examples).
+    pub fn with_fuzzy(mut self, fuzzy: &'a FuzzyLookup) -> Self {
+        self.fuzzy = Some(fuzzy);
+        self
     }
 
     /// Report each batch as it is done.
@@ -355,6 +371,7 @@ impl<'a> TranslateStage<'a> {
             plain,
             batches,
             placeholders,
+            matches,
         } = self.prepare(ctx, requests)?;
         if let Some(progress) = self.progress {
             progress.translated(out.len());
@@ -363,7 +380,8 @@ impl<'a> TranslateStage<'a> {
             .store(retry_budget(batches.len(), plain.len()), Ordering::Relaxed);
         let neighbours = Neighbours::new(requests);
         let journal = Journal::start(self.cache.clone());
-        let (plain, keys, neighbours, sink) = (&plain, &keys, &neighbours, &journal);
+        let (plain, keys, neighbours, sink, matches) =
+            (&plain, &keys, &neighbours, &journal, &matches);
         let done: Result<Vec<Vec<(SegmentId, Translated)>>> = stream::iter(batches)
             .map(|batch| async move {
                 let (batch, mut finals) = self.recheck(keys, batch)?;
@@ -386,6 +404,7 @@ impl<'a> TranslateStage<'a> {
                         origin: Origin::Machine,
                         repaired: false,
                         attempts,
+                        matches: matches.get(&id).cloned().unwrap_or_default(),
                     };
                     // Checked whatever the backend claims: a native glossary can
                     // be refused mid-run (DeepL answers 400 for some pairs).
@@ -489,6 +508,23 @@ impl<'a> TranslateStage<'a> {
                 None => todo.push((request.clone(), key)),
             }
         }
+        let mut matches = HashMap::new();
+        if let (Some(fuzzy), Some(cache)) = (self.fuzzy, self.cache.as_deref()) {
+            let mut sent: Vec<SegmentRequest> = todo.iter().map(|(r, _)| r.clone()).collect();
+            let found = fuzzy.find(
+                cache,
+                &ctx.source_lang,
+                &ctx.target_lang,
+                self.glossary,
+                &mut sent,
+            )?;
+            for (((request, _), with_examples), found) in todo.iter_mut().zip(sent).zip(found) {
+                *request = with_examples;
+                if !found.is_empty() {
+                    matches.insert(request.id, found);
+                }
+            }
+        }
         let caps = self.backend.capabilities();
         let placeholders =
             caps.terms == TermSupport::Placeholder && todo.iter().any(|(r, _)| !r.terms.is_empty());
@@ -515,6 +551,7 @@ impl<'a> TranslateStage<'a> {
             plain,
             batches: batches(&prepared, caps.max_batch, caps.max_chars),
             placeholders,
+            matches,
         })
     }
 

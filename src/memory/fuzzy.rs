@@ -390,6 +390,82 @@ impl FuzzyIndex {
     }
 }
 
+/// A run's fuzzy matching: its threshold and the memory's index, built the
+/// first time a segment the memory has no exact translation of needs it
+/// (a rerun that the memory answers whole never builds it), and once for
+/// all the inputs of the run.
+#[derive(Debug)]
+pub struct FuzzyLookup {
+    threshold: u8,
+    index: std::sync::Mutex<Option<Option<std::sync::Arc<FuzzyIndex>>>>,
+}
+
+impl FuzzyLookup {
+    /// Matches scoring at least `threshold` percent; 0 looks none up.
+    pub fn new(threshold: u8) -> Self {
+        FuzzyLookup {
+            threshold,
+            index: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The best matches of each of `requests` (in order) in `memory`'s
+    /// translations from `source_lang` to `target_lang`, with `glossary`'s
+    /// terms normalised; each request's reviewed matches become its
+    /// examples. Lookups run on all cores.
+    pub fn find(
+        &self,
+        memory: &super::Memory,
+        source_lang: &str,
+        target_lang: &str,
+        glossary: &Glossary,
+        requests: &mut [crate::backend::SegmentRequest],
+    ) -> crate::Result<Vec<Vec<FuzzyMatch>>> {
+        use rayon::prelude::*;
+        if self.threshold == 0 || requests.is_empty() {
+            return Ok(vec![Vec::new(); requests.len()]);
+        }
+        let index = {
+            // Held while building, so that inputs running side by side
+            // build it once.
+            let mut built = self.index.lock().unwrap_or_else(|e| e.into_inner());
+            match built.as_ref() {
+                Some(index) => index.clone(),
+                None => {
+                    let index = memory.fuzzy_index(source_lang, target_lang, glossary)?;
+                    let index = (!index.is_empty()).then(|| std::sync::Arc::new(index));
+                    *built = Some(index.clone());
+                    index
+                }
+            }
+        };
+        let Some(index) = index else {
+            return Ok(vec![Vec::new(); requests.len()]);
+        };
+        Ok(requests
+            .par_iter_mut()
+            .map(|request| {
+                let terms: Vec<_> = request
+                    .terms
+                    .iter()
+                    .map(|t| (t.span.clone(), t.term_id))
+                    .collect();
+                let found = index.lookup(&request.text, &terms, self.threshold);
+                request.examples = found
+                    .iter()
+                    .filter(|m| m.origin == Origin::Reviewed)
+                    .map(|m| crate::backend::Example {
+                        source: m.source.clone(),
+                        target: m.target.clone(),
+                        score: m.score,
+                    })
+                    .collect();
+                found
+            })
+            .collect())
+    }
+}
+
 /// The Levenshtein distance of `a` and `b` if it is at most `k`, computed
 /// in the band of width `2k + 1` around the diagonal.
 fn edit_distance_within(a: &[u32], b: &[u32], k: usize) -> Option<usize> {

@@ -31,7 +31,7 @@ pub mod fuzzy;
 mod postgres;
 mod redb;
 
-pub use fuzzy::FuzzyIndex;
+pub use fuzzy::{FuzzyIndex, FuzzyLookup};
 pub use postgres::PgLocation;
 
 const SEP: char = '\u{1f}';
