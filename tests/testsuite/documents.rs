@@ -192,32 +192,38 @@ fn text_input_gets_a_doc_with_its_paragraphs_and_blank_lines() {
 }
 
 #[test]
-fn directories_pick_up_markdown_and_input_format_overrides() {
+fn directories_pick_up_markdown_and_html_and_input_format_overrides() {
     let (run, _dir) = article()
         .file("in/a.txt", "一句话。\n")
         .file("in/b.markdown", "# 标题\n")
         .file("in/c.html.bak", "不读。\n")
+        .file("in/d.html", "<p>一句话。</p>\n")
+        .file("in/e.HTM", "<h1>标题</h1>\n")
         .args(["translate", "in", "--formats", "doc"])
         .run_ok();
-    assert_eq!(run.files("output"), ["a.en.txt", "b.en.markdown"]);
-    assert_eq!(run.read("output/b.en.markdown"), "# Title\n");
-    // A text file read as Markdown.
-    let (run, _dir) = Bitext::new()
-        .file("notes.txt", "**重要**的话。\n")
-        .args([
-            "translate",
-            "notes.txt",
-            "--formats",
-            "doc",
-            "--input-format",
-            "markdown",
-        ])
-        .run_ok();
-    assert!(
-        run.read("output/notes.en.md").starts_with("**"),
-        "{}",
-        run.read("output/notes.en.md")
+    assert_eq!(
+        run.files("output"),
+        ["a.en.txt", "b.en.markdown", "d.en.html", "e.en.HTM"]
     );
+    assert_eq!(run.read("output/b.en.markdown"), "# Title\n");
+    assert_eq!(run.read("output/e.en.HTM"), "<h1>Title</h1>\n");
+    // A text file read as Markdown, and as HTML.
+    for (format, text, doc, start) in [
+        ("markdown", "**重要**的话。\n", "output/notes.en.md", "**"),
+        (
+            "html",
+            "<p><b>重要</b>的话。</p>\n",
+            "output/notes.en.html",
+            "<p><b>",
+        ),
+    ] {
+        let (run, _dir) = Bitext::new()
+            .file("notes.txt", text)
+            .args(["translate", "notes.txt", "--formats", "doc"])
+            .args(["--input-format", format])
+            .run_ok();
+        assert!(run.read(doc).starts_with(start), "{}", run.read(doc));
+    }
 }
 
 /// An OpenAI-compatible server that translates (each run of Han becomes a

@@ -196,33 +196,6 @@ fn html_article_gets_doc_and_bilingual_with_its_structure() {
     );
 }
 
-#[test]
-fn directories_pick_up_html() {
-    let (run, _dir) = Bitext::new()
-        .file("in/a.html", "<p>一句话。</p>\n")
-        .file("in/b.HTM", "<h1>标题</h1>\n")
-        .args(["translate", "in", "--formats", "doc"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.files("output"), ["a.en.html", "b.en.HTM"]);
-    assert_eq!(run.read("output/b.en.HTM"), "<h1>Title</h1>\n");
-    // A text file read as HTML.
-    let (run, _dir) = Bitext::new()
-        .file("notes.txt", "<p><b>重要</b>的话。</p>\n")
-        .args([
-            "translate",
-            "notes.txt",
-            "--formats",
-            "doc",
-            "--input-format",
-            "html",
-        ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc = run.read("output/notes.en.html");
-    assert!(doc.starts_with("<p><b>"), "{doc}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn mangled_codes_in_html_are_repaired_and_flagged() {
     let (_, run, _dir, _) = translate_through_a_mangling_model(article(), "article.html").await;
