@@ -360,168 +360,50 @@ pub(super) fn function_word_text(word: &str) -> Option<&'static str> {
 
 /// Sense choices for frequent words whose first CC-CEDICT sense misleads
 /// in running text (`活动` "exercise" → "activity", `机关` "mechanism" →
-/// "agency", `进行` "advance" → "carry out").
+/// "agency", `进行` "advance" → "carry out"): the general list,
+/// `data/gloss-senses.tsv` (its header says what belongs there), then the
+/// domain phrases ([`domain_phrase`]).
 ///
-/// Only general choices belong here: words frequent in general Chinese
-/// text, with a sense that holds in any text of the news and report
-/// register. Frequency is jieba's dictionary count (made from general
-/// text): 125 of the 135 keys are among its 7,300 most frequent words
-/// (count ≥ 1,000), the others among its 21,000 most frequent (count
-/// ≥ 250), except two fixed phrases it does not list (多年来, 来自于).
-/// Phrases of one domain are data ([`domain_phrase`]); nothing here serves
-/// a single sentence.
+/// `tag` is jieba's part of speech for the word: a word may have a sense
+/// for verbs (a tag starting with `v`, other than the verbal noun `vn`) or
+/// for a list of tags before its unconditional one.
 pub(super) fn content_override(word: &str, tag: &str) -> Option<&'static str> {
+    /// A word's senses in the file's order: (when, English).
+    type Senses = Vec<(&'static str, &'static str)>;
+    static SENSES: std::sync::OnceLock<std::collections::HashMap<&'static str, Senses>> =
+        std::sync::OnceLock::new();
+    let senses = SENSES.get_or_init(|| {
+        let mut senses: std::collections::HashMap<&'static str, Senses> = Default::default();
+        for line in tsv_lines(include_str!("../../../../data/gloss-senses.tsv")) {
+            let mut fields = line.splitn(3, '\t');
+            let (Some(word), Some(when), Some(english)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                panic!("data/gloss-senses.tsv: a line without three fields: {line:?}");
+            };
+            senses.entry(word).or_default().push((when, english));
+        }
+        senses
+    });
     let verb = tag.starts_with('v') && tag != "vn";
-    Some(match word {
-        // Verbs and verbal nouns: the verb when jieba tags a verb.
-        "建设" if verb => "build",
-        "建设" => "building",
-        "领导" if verb => "lead",
-        "领导" => "leader",
-        "创新" if verb => "innovate",
-        "创新" => "innovation",
-        "肯定" if verb => "affirm",
-        "肯定" => "affirmation",
-        "组织" if verb => "organize",
-        "组织" => "organization",
-        "带领" if verb => "lead",
-        "带领" => "leadership",
-        "公开" if tag == "ad" || tag == "d" => "publicly",
-        "公开" if verb => "make public",
-        "公开" => "public",
-        "发展" if verb => "develop",
-        "发展" => "development",
-        "管理" if verb => "manage",
-        "管理" => "management",
-        "服务" if verb => "serve",
-        "服务" => "service",
-        "要求" if verb => "require",
-        "要求" => "requirement",
-        "承诺" if verb => "pledge",
-        "承诺" => "commitment",
-        "监管" if verb => "supervise",
-        "监管" => "supervision",
-        "带" if verb => "bring",
-        "探索" if verb => "explore",
-        "探索" => "exploration",
-        "特别" if tag == "d" => "especially",
-        "活动" => "activity",
-        "工作" => "work",
-        "问题" => "problem",
-        "机关" => "agency",
-        "基层" => "grassroots",
-        "群众" => "the masses",
-        "过程" => "process",
-        "有关" => "relevant",
-        "作为" => "as",
-        "情况" | "局面" => "situation",
-        "高度" => "high",
-        "部长" => "minister",
-        "所长" => "director",
-        "进行" => "carry out",
-        "加强" => "strengthen",
-        "提出" => "put forward",
-        "作出" | "做出" => "make",
-        "推进" => "advance",
-        "相应" => "corresponding",
-        "集中" => "concentrated",
-        "实施" | "落实" => "implement",
-        "实际" => "reality",
-        "地方" => "local",
-        "干部" => "cadre",
-        "岗位" => "post",
-        "大力" => "vigorously",
-        "力度" => "intensity",
-        "回答" => "answer",
-        "做到" => "achieve",
-        "行动" => "action",
-        "攻关" => "tackle key problems",
-        "坚实" | "扎实" => "solid",
-        "中央" => "central",
-        "国家" => "state",
-        "全国" => "nationwide",
-        "推广" => "promote",
-        "增强" => "strengthen",
-        "研究" => "research",
-        "调查" => "investigation",
-        "部署" => "arrangements",
-        "统一" => "unified",
-        "元" => "yuan",
-        "万元" => "10,000 yuan",
-        "亿元" => "100 million yuan",
-        "同志" => "comrade",
-        "人员" => "personnel",
-        "单位" => "unit",
-        "措施" => "measure",
-        "制度" => "system",
-        "机制" => "mechanism",
-        "意识" => "awareness",
-        "能力" => "ability",
-        "作用" => "role",
-        "形式" => "form",
-        "方式" => "way",
-        "方面" => "aspect",
-        "领域" => "field",
-        "基础" => "foundation",
-        "水平" => "level",
-        "显示" => "show",
-        "结果" => "result",
-        "分别" => "separately",
-        "评议" => "appraisal",
-        "点评" => "comment",
-        "成效" => "effect",
-        "成绩" => "achievement",
-        "不足" => "shortcoming",
-        "首先" => "first",
-        "目前" => "currently",
-        "今年" => "this year",
-        "去年" => "last year",
-        "明年" => "next year",
-        "近年来" => "in recent years",
-        "多年来" => "for many years",
-        "长期以来" => "for a long time",
-        "一方面" => "on the one hand",
-        "另一方面" => "on the other hand",
-        "进一步" => "further",
-        "一定" => "certain",
-        "一直" => "always",
-        "一起" => "together",
-        "一样" => "the same",
-        "一般" => "general",
-        "一切" => "all",
-        "怎样" => "how",
-        "特点" | "特色" => "feature",
-        "资源" => "resources",
-        "省" => "province",
-        "市" => "city",
-        "乡" => "township",
-        "告诉" => "tell",
-        "帮助" => "help",
-        "投入" => "invest",
-        "整合" => "integrate",
-        "所属" => "affiliated",
-        "重点" => "key",
-        "还有" => "also",
-        "来自于" => "come from",
-        "切实" => "earnestly",
-        "型" => "type",
-        "说" => "say",
-        "广大" => "broad",
-        "先后" => "successively",
-        "提升" => "improve",
-        "交通" => "transport",
-        "表现" => "performance",
-        "总体" => "overall",
-        "依据" => "basis",
-        "以上" => "or above",
-        "以下" => "or below",
-        "占" => "account for",
-        "奉献" => "dedication",
-        "心灵" => "heart",
-        "竞相" => "compete to",
-        "像" => "like",
-        _ => return domain_phrase(word),
-    })
+    let holds = |when: &str| match when {
+        "*" => true,
+        "verb" => verb,
+        tags => tags.split(' ').any(|t| t == tag),
+    };
+    let sense = senses
+        .get(word)
+        .and_then(|senses| senses.iter().find(|(when, _)| holds(when)));
+    sense
+        .map(|&(_, english)| english)
+        .or_else(|| domain_phrase(word))
+}
+
+/// The lines of a bundled table: all but the `#` comment lines.
+fn tsv_lines(table: &'static str) -> impl Iterator<Item = &'static str> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
 /// The domain phrase list, `data/gloss-domain-phrases.tsv`: phrases of Party
@@ -532,9 +414,7 @@ pub(super) fn domain_phrase(word: &str) -> Option<&'static str> {
         std::sync::OnceLock::new();
     PHRASES
         .get_or_init(|| {
-            include_str!("../../../../data/gloss-domain-phrases.tsv")
-                .lines()
-                .filter(|l| !l.starts_with('#'))
+            tsv_lines(include_str!("../../../../data/gloss-domain-phrases.tsv"))
                 .filter_map(|l| l.split_once('\t'))
                 .collect()
         })
