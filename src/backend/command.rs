@@ -44,8 +44,7 @@ use tokio::sync::Semaphore;
 use super::http::{backend_error, fatal_error};
 use super::openai::{match_ids, parse_translations};
 use super::{
-    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
-    TermSupport, TranslateContext,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TranslateContext,
 };
 use crate::backend::BackendInfo;
 use crate::error::{ErrorKind, Result};
@@ -54,17 +53,7 @@ use crate::error::{ErrorKind, Result};
 pub const NAME: &str = "command";
 
 /// What the backend can do: the program gets the terms.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Prompt,
-    max_batch: 50,
-    max_chars: 20_000,
-    network: false,
-    languages: Languages::Any,
-    models: true,
-    prompt: true,
-    temperature: true,
-    formality: false,
-};
+pub const CAPABILITIES: Capabilities = Capabilities::model(50, 20_000).network(false);
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {

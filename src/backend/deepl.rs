@@ -45,7 +45,7 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Formality, Languages, Price, SegmentReply,
+    Backend, BackendSettings, Capabilities, ChunkedService, Formality, Price, SegmentReply,
     SegmentRequest, TermSupport, TranslateContext, primary_subtag,
 };
 use crate::backend::BackendInfo;
@@ -93,17 +93,8 @@ pub const MAX_TEXTS: usize = 50;
 
 /// What the backend can do (terms: native with a glossary; see the module
 /// documentation).
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Native,
-    max_batch: MAX_TEXTS,
-    max_chars: 30_000,
-    network: true,
-    languages: Languages::Any,
-    models: false,
-    prompt: false,
-    temperature: false,
-    formality: true,
-};
+pub const CAPABILITIES: Capabilities =
+    Capabilities::service(TermSupport::Native, MAX_TEXTS, 30_000).with_formality();
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {
@@ -274,6 +265,11 @@ impl DeepL {
         }
         Err(reply.error())
     }
+}
+
+#[async_trait]
+impl ChunkedService for DeepL {
+    const MAX_TEXTS: usize = MAX_TEXTS;
 
     /// One `/v2/translate` request of at most [`MAX_TEXTS`] segments that
     /// all have (or all lack) markup.
@@ -309,7 +305,9 @@ impl DeepL {
         }
         Ok(replies)
     }
+}
 
+impl DeepL {
     /// Send one `/v2/translate` request: `texts` stand for `chunk`, are XML
     /// with placeholder tags when `xml` is set, and use `glossary_id` if given.
     async fn send_chunk(
@@ -402,11 +400,7 @@ impl Backend for DeepL {
         ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
-        let mut replies = Vec::with_capacity(batch.len());
-        for (markup, chunk) in super::markup_chunks(batch, MAX_TEXTS) {
-            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
-        }
-        Ok(replies)
+        self.translate_chunks(ctx, batch).await
     }
 }
 

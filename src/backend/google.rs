@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    Backend, BackendSettings, Capabilities, ChunkedService, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
 use crate::backend::BackendInfo;
@@ -40,17 +40,8 @@ pub const DEFAULT_BASE_URL: &str = "https://translation.googleapis.com";
 pub const MAX_TEXTS: usize = 128;
 
 /// What the backend can do: terms through placeholders.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Placeholder,
-    max_batch: MAX_TEXTS,
-    max_chars: 30_000,
-    network: true,
-    languages: Languages::Any,
-    models: false,
-    prompt: false,
-    temperature: false,
-    formality: false,
-};
+pub const CAPABILITIES: Capabilities =
+    Capabilities::service(TermSupport::Placeholder, MAX_TEXTS, 30_000);
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {
@@ -102,6 +93,11 @@ impl Google {
             source_code: settings.source_code.clone(),
         })
     }
+}
+
+#[async_trait]
+impl ChunkedService for Google {
+    const MAX_TEXTS: usize = MAX_TEXTS;
 
     async fn translate_chunk(
         &self,
@@ -165,11 +161,7 @@ impl Backend for Google {
         ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
-        let mut replies = Vec::with_capacity(batch.len());
-        for (markup, chunk) in super::markup_chunks(batch, MAX_TEXTS) {
-            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
-        }
-        Ok(replies)
+        self.translate_chunks(ctx, batch).await
     }
 }
 

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::http::{self, Request, Transport, Vendor, fatal_error};
 use super::{
-    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
+    Backend, BackendSettings, Capabilities, ChunkedService, Price, SegmentReply, SegmentRequest,
     TermSupport, TranslateContext, primary_subtag,
 };
 use crate::backend::BackendInfo;
@@ -35,17 +35,7 @@ pub const KEY_VAR: &str = "LIBRETRANSLATE_API_KEY";
 pub const DEFAULT_BASE_URL: &str = "http://localhost:5000";
 
 /// What the backend can do: terms through placeholders.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Placeholder,
-    max_batch: 32,
-    max_chars: 5000,
-    network: true,
-    languages: Languages::Any,
-    models: false,
-    prompt: false,
-    temperature: false,
-    formality: false,
-};
+pub const CAPABILITIES: Capabilities = Capabilities::service(TermSupport::Placeholder, 32, 5000);
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {
@@ -90,6 +80,11 @@ impl LibreTranslate {
             source_code: settings.source_code.clone(),
         })
     }
+}
+
+#[async_trait]
+impl ChunkedService for LibreTranslate {
+    const MAX_TEXTS: usize = CAPABILITIES.max_batch;
 
     async fn translate_chunk(
         &self,
@@ -134,10 +129,7 @@ impl Backend for LibreTranslate {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            network: !self.local,
-            ..CAPABILITIES
-        }
+        CAPABILITIES.network(!self.local)
     }
 
     fn price(&self) -> Price {
@@ -153,11 +145,7 @@ impl Backend for LibreTranslate {
         ctx: &TranslateContext,
         batch: &[SegmentRequest],
     ) -> Result<Vec<SegmentReply>> {
-        let mut replies = Vec::with_capacity(batch.len());
-        for (markup, chunk) in super::markup_chunks(batch, CAPABILITIES.max_batch) {
-            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
-        }
-        Ok(replies)
+        self.translate_chunks(ctx, batch).await
     }
 }
 

@@ -4,18 +4,13 @@
 //! window, and an error that says how to start the server when it is not
 //! running.
 
-use super::openai::{self, OpenAi, Preset};
+use super::openai::{OpenAi, Preset};
 use super::{BackendInfo, Capabilities};
 
 /// Batches for a model with a 4,096-token context window (Ollama's and
 /// llama.cpp's usual default): about 1,000 source characters, with their
 /// prompt and their translations.
-const CAPABILITIES: Capabilities = Capabilities {
-    max_batch: 60,
-    max_chars: 1000,
-    network: false,
-    ..openai::CAPABILITIES
-};
+const CAPABILITIES: Capabilities = Capabilities::model(60, 1000).network(false);
 
 /// Ollama (`ollama serve`), through its OpenAI-compatible API.
 pub const OLLAMA_PRESET: Preset = Preset {

@@ -71,6 +71,57 @@ pub struct Capabilities {
     pub formality: bool,
 }
 
+impl Capabilities {
+    /// A translation service over the network (DeepL, Google,
+    /// LibreTranslate): glossary terms reach it as `terms` says, a request
+    /// carries at most `max_batch` segments and `max_chars` source
+    /// characters, any language pair, and no model, prompt, temperature or
+    /// formality to choose.
+    pub const fn service(terms: TermSupport, max_batch: usize, max_chars: usize) -> Self {
+        Capabilities {
+            terms,
+            max_batch,
+            max_chars,
+            network: true,
+            languages: Languages::Any,
+            models: false,
+            prompt: false,
+            temperature: false,
+            formality: false,
+        }
+    }
+
+    /// A language model (an OpenAI-compatible server, an external program):
+    /// told the terms in its prompt, it takes a model, a prompt and a
+    /// temperature; otherwise as [`Capabilities::service`].
+    pub const fn model(max_batch: usize, max_chars: usize) -> Self {
+        Capabilities {
+            models: true,
+            prompt: true,
+            temperature: true,
+            ..Capabilities::service(TermSupport::Prompt, max_batch, max_chars)
+        }
+    }
+
+    /// These, with network access or without.
+    pub const fn network(self, network: bool) -> Self {
+        Capabilities { network, ..self }
+    }
+
+    /// These, for the language pairs of `languages` only.
+    pub const fn languages(self, languages: Languages) -> Self {
+        Capabilities { languages, ..self }
+    }
+
+    /// These, with a formality to choose (`--formality`).
+    pub const fn with_formality(self) -> Self {
+        Capabilities {
+            formality: true,
+            ..self
+        }
+    }
+}
+
 /// The language pairs a backend translates, by primary language subtag
 /// (`zh-TW` is `zh`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -375,6 +426,38 @@ pub(crate) fn markup_chunks(
         }
     }
     chunks
+}
+
+/// A translation service whose request is a list of texts, all plain or
+/// all with placeholder markup (DeepL, Google, LibreTranslate): a batch
+/// goes out in as many requests as [`markup_chunks`] makes of it.
+#[async_trait]
+pub(crate) trait ChunkedService: Sync {
+    /// The most texts one request takes.
+    const MAX_TEXTS: usize;
+
+    /// One request: `chunk` has at most [`ChunkedService::MAX_TEXTS`]
+    /// segments, all with placeholder markup or all without (`markup`).
+    async fn translate_chunk(
+        &self,
+        ctx: &TranslateContext,
+        chunk: &[&SegmentRequest],
+        markup: bool,
+    ) -> Result<Vec<SegmentReply>>;
+
+    /// The whole batch, request after request, in the batch's order within
+    /// each group.
+    async fn translate_chunks(
+        &self,
+        ctx: &TranslateContext,
+        batch: &[SegmentRequest],
+    ) -> Result<Vec<SegmentReply>> {
+        let mut replies = Vec::with_capacity(batch.len());
+        for (markup, chunk) in markup_chunks(batch, Self::MAX_TEXTS) {
+            replies.extend(self.translate_chunk(ctx, &chunk, markup).await?);
+        }
+        Ok(replies)
+    }
 }
 
 /// The replies to `chunk` from the texts a vendor (`service`, for backend

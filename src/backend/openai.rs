@@ -32,8 +32,7 @@ use serde_json::{Value, json};
 use super::http::{self, Request, Transport, Vendor, backend_error, fatal_error};
 use super::prompt::Prompt;
 use super::{
-    Backend, BackendSettings, Capabilities, Languages, Price, SegmentReply, SegmentRequest,
-    TermSupport, TranslateContext,
+    Backend, BackendSettings, Capabilities, Price, SegmentReply, SegmentRequest, TranslateContext,
 };
 use crate::backend::BackendInfo;
 use crate::document::SegmentId;
@@ -57,17 +56,7 @@ pub const KEY_VAR: &str = "OPENAI_API_KEY";
 /// default, and few requests to repeat the system prompt and the terms in
 /// (the characters bound the reply; the segment count only keeps the list
 /// of ids one a model follows).
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Prompt,
-    max_batch: 250,
-    max_chars: 3000,
-    network: true,
-    languages: Languages::Any,
-    models: true,
-    prompt: true,
-    temperature: true,
-    formality: false,
-};
+pub const CAPABILITIES: Capabilities = Capabilities::model(250, 3000);
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {
@@ -245,10 +234,7 @@ impl Backend for OpenAi {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            network: !self.local,
-            ..self.preset.capabilities
-        }
+        self.preset.capabilities.network(!self.local)
     }
 
     /// The prompt is part of what a translation depends on: a custom

@@ -50,7 +50,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Example, SegmentRequest, TranslateContext, primary_subtag};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, FileKind, Result};
 
 /// The variables a prompt template may use.
 pub const VARIABLES: &[&str] = &["source_lang", "target_lang", "style", "terms", "examples"];
@@ -107,19 +107,13 @@ impl PromptTemplate {
                             || format!("{{{{{}", after.chars().take(20).collect::<String>()),
                             |n| format!("{{{{{n}}}}}"),
                         );
-                        return Err(ErrorKind::Prompt {
-                            path: path.to_path_buf(),
-                            line: number + 1,
-                            message: format!(
-                                "unknown variable {shown}; a prompt template knows {}",
-                                VARIABLES
-                                    .iter()
-                                    .map(|v| format!("{{{{{v}}}}}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        }
-                        .into());
+                        let known: Vec<String> =
+                            VARIABLES.iter().map(|v| format!("{{{{{v}}}}}")).collect();
+                        let message = format!(
+                            "unknown variable {shown}; a prompt template knows {}",
+                            known.join(", ")
+                        );
+                        return Err(Error::in_file(FileKind::Prompt, path, number + 1, message));
                     }
                 }
             }
@@ -151,13 +145,8 @@ impl StyleGuide {
         let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
         let text = text.trim().to_string();
         if text.is_empty() {
-            return Err(ErrorKind::Prompt {
-                path: path.to_path_buf(),
-                line: 0,
-                message: "the style guide is empty; write the house style in it or drop --style"
-                    .to_string(),
-            }
-            .into());
+            let message = "the style guide is empty; write the house style in it or drop --style";
+            return Err(Error::in_file(FileKind::Prompt, path, 0, message));
         }
         Ok(StyleGuide {
             path: path.to_path_buf(),

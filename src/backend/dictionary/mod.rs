@@ -24,20 +24,12 @@ use gloss::{FixedTerm, Glosser};
 pub const NAME: &str = "dictionary";
 
 /// What the backend can do: it renders glossary terms itself.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    terms: TermSupport::Native,
-    max_batch: 64,
-    max_chars: 16_384,
-    network: false,
-    languages: Languages::Only {
+pub const CAPABILITIES: Capabilities = Capabilities::service(TermSupport::Native, 64, 16_384)
+    .network(false)
+    .languages(Languages::Only {
         source: &["zh"],
         target: &["en"],
-    },
-    models: false,
-    prompt: false,
-    temperature: false,
-    formality: false,
-};
+    });
 
 /// This backend in the registry of [`super::builtins`].
 pub const DESCRIPTOR: BackendInfo = BackendInfo {
