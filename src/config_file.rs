@@ -45,9 +45,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::backend::{
-    self, ApiKey, BackendSettings, Formality, PromptTemplate, Secret, StyleGuide,
+    self, ApiKey, BackendSettings, Capabilities, Formality, PromptTemplate, Secret, StyleGuide,
 };
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, FileKind, Result};
 
 /// The name of the config file looked for in the current directory.
 pub const FILE_NAME: &str = "bitext.toml";
@@ -134,6 +134,19 @@ pub struct BackendTable {
     pub max_batch_chars: Option<usize>,
 }
 
+/// The keys of a `[backend.NAME]` table that only some backends take: the
+/// key, the capability it needs, and what a backend without it lacks.
+type CapabilityKey = (&'static str, fn(&Capabilities) -> bool, &'static str);
+const CAPABILITY_KEYS: &[CapabilityKey] = &[
+    ("model", |c| c.models, "has no model to choose"),
+    ("prompt", |c| c.prompt, "takes no prompt"),
+    ("style", |c| c.prompt, "takes no style guide"),
+    ("temperature", |c| c.temperature, "has no temperature"),
+    ("formality", |c| c.formality, "cannot set formality"),
+    ("max_batch", |c| c.prompt, "has fixed batch limits"),
+    ("max_batch_chars", |c| c.prompt, "has fixed batch limits"),
+];
+
 /// A program and its arguments: `["prog", "arg"]` or `"prog arg"`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -176,14 +189,8 @@ impl ConfigFile {
 
     /// Parse the text of a config file read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
-        let error = |line: usize, message: String| -> Error {
-            ErrorKind::Config {
-                path: path.to_path_buf(),
-                line,
-                message,
-            }
-            .into()
-        };
+        let error =
+            |line: usize, message: String| Error::in_file(FileKind::Config, path, line, message);
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
@@ -226,52 +233,20 @@ impl ConfigFile {
                 ));
             }
             if let Some(info) = backend::builtin(name) {
-                let caps = info.capabilities;
-                let unusable = [
-                    (
-                        "model",
-                        table.model.is_some() && !caps.models,
-                        "has no model to choose",
-                        backend::model_backends(),
-                    ),
-                    (
-                        "prompt",
-                        table.prompt.is_some() && !caps.prompt,
-                        "takes no prompt",
-                        backend::backends_that(|c| c.prompt),
-                    ),
-                    (
-                        "style",
-                        table.style.is_some() && !caps.prompt,
-                        "takes no style guide",
-                        backend::backends_that(|c| c.prompt),
-                    ),
-                    (
-                        "temperature",
-                        table.temperature.is_some() && !caps.temperature,
-                        "has no temperature",
-                        backend::backends_that(|c| c.temperature),
-                    ),
-                    (
-                        "formality",
-                        table.formality.is_some() && !caps.formality,
-                        "cannot set formality",
-                        backend::backends_that(|c| c.formality),
-                    ),
-                    (
-                        "max_batch",
-                        table.max_batch.is_some() && !caps.prompt,
-                        "has fixed batch limits",
-                        backend::backends_that(|c| c.prompt),
-                    ),
-                    (
-                        "max_batch_chars",
-                        table.max_batch_chars.is_some() && !caps.prompt,
-                        "has fixed batch limits",
-                        backend::backends_that(|c| c.prompt),
-                    ),
-                ];
-                if let Some((key, _, why, others)) = unusable.into_iter().find(|u| u.1) {
+                let set = |key: &str| match key {
+                    "model" => table.model.is_some(),
+                    "prompt" => table.prompt.is_some(),
+                    "style" => table.style.is_some(),
+                    "temperature" => table.temperature.is_some(),
+                    "formality" => table.formality.is_some(),
+                    "max_batch" => table.max_batch.is_some(),
+                    _ => table.max_batch_chars.is_some(),
+                };
+                let unusable = CAPABILITY_KEYS
+                    .iter()
+                    .find(|&&(key, needs, _)| set(key) && !needs(&info.capabilities));
+                if let Some(&(key, needs, why)) = unusable {
+                    let others = backend::backends_that(needs);
                     let take = if others.contains(' ') {
                         "take"
                     } else {

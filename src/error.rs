@@ -38,6 +38,55 @@ impl Error {
         }
     }
 
+    /// An error at `line` of `path` (0: the whole file), in a file of the
+    /// kind `file` (a glossary, an SRX file, a reviewed file...).
+    pub(crate) fn in_file(
+        file: FileKind,
+        path: &Path,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (path, message) = (path.to_path_buf(), message.into());
+        match file {
+            FileKind::Glossary => ErrorKind::Glossary {
+                path,
+                line,
+                message,
+            },
+            FileKind::Prompt => ErrorKind::Prompt {
+                path,
+                line,
+                message,
+            },
+            FileKind::Config => ErrorKind::Config {
+                path,
+                line,
+                message,
+            },
+            FileKind::Srx => ErrorKind::Srx {
+                path,
+                line,
+                message,
+            },
+            FileKind::Review => ErrorKind::Review {
+                path,
+                line,
+                message,
+            },
+            FileKind::Aligned => ErrorKind::Aligned {
+                path,
+                line,
+                message,
+            },
+            FileKind::Qa => ErrorKind::Qa {
+                path,
+                line,
+                message,
+            },
+        }
+        .into()
+    }
+
     /// An I/O error while writing `path`.
     pub(crate) fn write(path: &Path, source: std::io::Error) -> Self {
         ErrorKind::Write {
@@ -54,6 +103,26 @@ impl From<ErrorKind> for Error {
             kind: Box::new(kind),
         }
     }
+}
+
+/// The files whose errors are an [`ErrorKind`] with a path, a line and a
+/// message: which one [`Error::in_file`] makes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FileKind {
+    /// [`ErrorKind::Glossary`].
+    Glossary,
+    /// [`ErrorKind::Prompt`].
+    Prompt,
+    /// [`ErrorKind::Config`].
+    Config,
+    /// [`ErrorKind::Srx`].
+    Srx,
+    /// [`ErrorKind::Review`].
+    Review,
+    /// [`ErrorKind::Aligned`].
+    Aligned,
+    /// [`ErrorKind::Qa`].
+    Qa,
 }
 
 /// The kinds of [`Error`]. Each message is one line that names the file,

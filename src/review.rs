@@ -49,7 +49,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::events::Event;
 
 use crate::document::CodeKind;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, FileKind, Result};
 use crate::markup::codes::marker;
 use crate::memory::{Memory, MemoryKey, StoredTranslation};
 use crate::output::markdown::{strip_bold, unescape};
@@ -775,12 +775,7 @@ fn abbreviate(text: &str) -> String {
 }
 
 fn review_error(path: &Path, line: usize, message: &str) -> Error {
-    ErrorKind::Review {
-        path: path.to_path_buf(),
-        line,
-        message: message.to_string(),
-    }
-    .into()
+    Error::in_file(FileKind::Review, path, line, message)
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::document::{Document, SegmentId, TermMatch};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, FileKind, Result};
 use crate::text::{Fnv1a, line_at, primary_subtag};
 
 /// The glossary shipped with bitext (`glossary/glossary.tsv`), built into the binary.
@@ -550,12 +550,7 @@ fn csv_error(path: &Path, error: &csv::Error) -> Error {
 }
 
 pub(crate) fn glossary_error(path: &Path, line: usize, message: &str) -> Error {
-    ErrorKind::Glossary {
-        path: path.to_path_buf(),
-        line,
-        message: message.to_string(),
-    }
-    .into()
+    Error::in_file(FileKind::Glossary, path, line, message)
 }
 
 #[cfg(test)]

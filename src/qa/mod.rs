@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Severity};
 use crate::document::FlagKind;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, FileKind, Result};
 use crate::glossary::Glossary;
 
 pub use report::{Finding, Report};
@@ -71,8 +71,8 @@ pub struct BilingualFile {
     pub units: Vec<QaUnit>,
 }
 
-/// What a reader is given.
-#[derive(Debug, Clone, Copy)]
+/// What a reader is given (by reference).
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReadContext<'a> {
     /// The file, for messages.
@@ -217,12 +217,7 @@ impl QaConfig {
 
 /// The error of a file that cannot be read, at `line` (0: the whole file).
 pub(crate) fn read_error(path: &Path, line: usize, message: String) -> Error {
-    ErrorKind::Qa {
-        path: path.to_path_buf(),
-        line,
-        message,
-    }
-    .into()
+    Error::in_file(FileKind::Qa, path, line, message)
 }
 
 /// Read one bilingual file with the reader its name and content call for.

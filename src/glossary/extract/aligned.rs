@@ -26,7 +26,7 @@ use quick_xml::events::Event;
 use super::rank::round;
 use super::{Candidate, Proposal, TargetOrigin};
 use crate::align::lexicon::stem;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, FileKind, Result};
 use crate::text::{line_at, primary_subtag, resolve_xml_reference as resolve_reference};
 
 /// The longest English n-gram considered, in words.
@@ -83,12 +83,7 @@ pub fn read_aligned(path: &Path, source_lang: &str, target_lang: &str) -> Result
 }
 
 fn aligned_error(path: &Path, line: usize, message: &str) -> Error {
-    ErrorKind::Aligned {
-        path: path.to_path_buf(),
-        line,
-        message: message.to_string(),
-    }
-    .into()
+    Error::in_file(FileKind::Aligned, path, line, message)
 }
 
 fn read_jsonl(path: &Path, text: &str) -> Result<Vec<AlignedPair>> {

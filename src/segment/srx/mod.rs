@@ -135,7 +135,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, FileKind, Result};
 
 use compiled::Compiled;
 use parse::{LanguageMap, LanguageRule, Parser};
@@ -303,12 +303,7 @@ impl fmt::Debug for SrxRules {
 }
 
 fn srx_error(path: &Path, line: usize, message: &str) -> Error {
-    ErrorKind::Srx {
-        path: path.to_path_buf(),
-        line,
-        message: message.to_string(),
-    }
-    .into()
+    Error::in_file(FileKind::Srx, path, line, message)
 }
 
 fn leading_whitespace(s: &str) -> usize {
