@@ -27,7 +27,7 @@ pub enum Command {
         "bitext translate article.txt --backend deepl --dry-run",
     ]))]
     Translate(TranslateArgs),
-    /// Align a Chinese text with its existing English translation and write aligned TMX, Markdown, JSONL (and XLIFF).
+    /// Align a Chinese text with its existing English translation and write aligned TMX, Markdown, JSONL (and XLIFF); the glossary's terms count as translation evidence.
     #[command(after_help = examples(&[
         "bitext align article.zh.txt article.en.txt",
         "bitext align article.zh.txt article.en.txt -o out --formats tmx,xliff",
@@ -132,6 +132,18 @@ pub struct ImportArgs {
     /// Reviewed files: Markdown (STEM.md) or XLIFF 2.0 (STEM.xlf) as translate wrote them, with translations edited; the STEM.jsonl beside each tells which rows changed.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub memory: MemoryArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub languages: FileLanguageArgs,
+}
+
+/// The translation memory a command reads or writes, shared by `import`
+/// and `export-tm` (`translate` has its own `--cache`, with `--no-cache`).
+#[derive(Debug, Args)]
+pub struct MemoryArgs {
     /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers (default: bitext/tm.redb in the user's cache directory, as for translate).
     #[arg(
         long,
@@ -140,9 +152,6 @@ pub struct ImportArgs {
         hide_env_values = true
     )]
     pub cache: Option<PathBuf>,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub languages: FileLanguageArgs,
 }
 
 /// The languages of bilingual files that do not state theirs, shared by
@@ -163,14 +172,9 @@ pub struct ExportTmArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TmFormat::Tmx)]
     pub format: TmFormat,
-    /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers (default: bitext/tm.redb in the user's cache directory, as for translate).
-    #[arg(
-        long,
-        value_name = "FILE|URL",
-        env = "BITEXT_CACHE",
-        hide_env_values = true
-    )]
-    pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub memory: MemoryArgs,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -217,7 +221,7 @@ pub enum GlossaryCommand {
         "bitext glossary export -g terms.tsv -g names.csv --format tbx -o merged.tbx",
     ]))]
     Export(GlossaryExportArgs),
-    /// Propose glossary terms found in Chinese texts, with English from aligned bitext or a backend.
+    /// Propose glossary terms found in Chinese texts, with English from aligned bitext or a backend; the glossary's terms are already known, never proposed.
     #[command(after_help = examples(&[
         "bitext glossary extract reports/ -o proposed.tsv",
         "bitext glossary extract article.txt --aligned output/article.jsonl --top 100",
@@ -304,17 +308,9 @@ pub struct GlossaryExtractArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Tsv)]
     pub format: ExportFormat,
-    /// Glossary whose terms are marked as already known (never used to find or rank terms); repeat for several. Default: the bundled glossary.
-    #[arg(
-        short,
-        long = "glossary",
-        value_name = "FILE",
-        conflicts_with = "no_glossary"
-    )]
-    pub glossaries: Vec<PathBuf>,
-    /// Mark no term as already known.
-    #[arg(long)]
-    pub no_glossary: bool,
+    /// The glossary of the terms already known: they are marked, and never used to find or rank terms.
+    #[command(flatten)]
+    pub glossary: GlossaryArgs,
     /// Source language tag (selects TMX and TBX sides).
     #[arg(long, default_value = "zh-CN", value_name = "TAG")]
     pub source_lang: String,
@@ -414,10 +410,12 @@ pub struct AlignArgs {
     pub common: CommonArgs,
 }
 
-/// The glossary a run uses, shared by `translate` and `align`.
+/// The glossary a run uses, shared by `translate`, `align` (which counts
+/// its terms as translation evidence) and `glossary extract` (which marks
+/// its terms as already known).
 #[derive(Debug, Args)]
 pub struct GlossaryArgs {
-    /// Glossary file (TSV or CSV with a header, or TBX); repeat for several. Default: the bundled glossary. `align` counts its terms as translation evidence.
+    /// Glossary file (TSV or CSV with a header, or TBX); repeat for several. Default: the bundled glossary.
     #[arg(
         short,
         long = "glossary",

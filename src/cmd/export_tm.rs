@@ -17,7 +17,7 @@ pub(super) fn export_tm(args: &ExportTmArgs) -> Result<i32> {
         )
         .into());
     }
-    let location = memory_location(args.cache.as_deref())?;
+    let location = memory_location(args.memory.cache.as_deref())?;
     // Read without writing: the memory may be in use by a run, or need a
     // repair that the next run makes.
     let Some(cache) = Memory::open_at_for_reading(&location)? else {

@@ -31,7 +31,7 @@ pub(super) async fn run(args: &GlossaryExtractArgs) -> Result<i32> {
     }
     let read = ReadConfig::from_args(&args.inputs, &args.read)?;
     let segmenter = read.segmenter(&source_lang)?;
-    let known = GlossaryChoice::from_args(&args.glossaries, args.no_glossary)
+    let known = GlossaryChoice::from_args(&args.glossary.glossaries, args.glossary.no_glossary)
         .load(&source_lang, &target_lang)?;
     let mut pairs = Vec::new();
     for path in &args.aligned {

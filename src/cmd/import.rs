@@ -10,26 +10,20 @@ use crate::text::count;
 
 pub(super) fn import(args: &ImportArgs) -> Result<i32> {
     let (source_flag, target_flag) = file_languages(&args.languages)?;
-    let location = memory_location(args.cache.as_deref())?;
+    let location = memory_location(args.memory.cache.as_deref())?;
     let cache = Memory::open_at(&location)?;
     let (mut imported, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);
     for file in &args.files {
         let result = (|| {
             let review = ReviewFile::read(file)?;
-            let source_lang = pick_language(
-                file,
-                review.source_lang.as_deref(),
-                source_flag.as_deref(),
-                "--source-lang",
-                "zh-CN",
-            )?;
-            let target_lang = pick_language(
-                file,
-                review.target_lang.as_deref(),
-                target_flag.as_deref(),
-                "--target-lang",
-                "en-US",
-            )?;
+            let [source_lang, target_lang] = [
+                (&review.source_lang, &source_flag, "--source-lang", "zh-CN"),
+                (&review.target_lang, &target_flag, "--target-lang", "en-US"),
+            ]
+            .map(|(stated, flag, option, default)| {
+                pick_language(file, stated.as_deref(), flag.as_deref(), option, default)
+            });
+            let (source_lang, target_lang) = (source_lang?, target_lang?);
             let reference = match Reference::beside(file) {
                 Some(jsonl) => Reference::from_jsonl(&jsonl)?,
                 None => Reference::from_memory(&cache, &source_lang, &target_lang)?,
