@@ -38,17 +38,13 @@ mod tests;
 use super::codes::{CodeKind, InlineCode, Piece, marker, pieces};
 use super::{Bilingual, Block, InputFormat, Langs, Place};
 use crate::text::primary_subtag;
-use reader::{Attr, Reader, Token, is_space, tokens};
+use reader::{Attr, HEADINGS, Reader, Token, is_space, tokens};
 
 /// The HTML format.
 pub struct Html;
 
 impl InputFormat for Html {
     fn name(&self) -> &'static str {
-        "html"
-    }
-
-    fn extension(&self) -> &'static str {
         "html"
     }
 
@@ -93,7 +89,9 @@ impl InputFormat for Html {
                     text: format!(" / {rendered}"),
                 }
             }
-            Some(Place::Element { name, end }) if SIBLING.contains(&name.as_str()) => {
+            Some(Place::Element { name, end })
+                if SIBLING.contains(&name.as_str()) || HEADINGS.contains(&name.as_str()) =>
+            {
                 Bilingual::After {
                     at: *end,
                     text: format!(
@@ -200,15 +198,10 @@ fn attr_edit(attr: &Attr, value: &str) -> (Range<usize>, String) {
 }
 
 /// The elements whose translation follows them in a bilingual document as
-/// an element of their own (the others get it inside, after a line break).
+/// an element of their own, with the headings (the others get it inside,
+/// after a line break).
 const SIBLING: &[&str] = &[
     "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "li",
     "dt",
     "dd",

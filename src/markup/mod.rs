@@ -51,8 +51,11 @@ pub trait InputFormat: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// The usual file extension, without the dot (for outputs of an input
-    /// whose own extension is not the format's).
-    fn extension(&self) -> &'static str;
+    /// whose own extension is not the format's): the name unless the
+    /// format says otherwise.
+    fn extension(&self) -> &'static str {
+        self.name()
+    }
 
     /// The translatable blocks of `text`, in order, their spans not
     /// overlapping, except a block's [inner](Block::inner) blocks, which

@@ -35,39 +35,40 @@ use super::{
 use crate::document::Origin;
 use crate::error::Result;
 
+/// The columns both tables start with: the key (its MD5 is the primary
+/// key, so that long texts stay within an index row) and the language pair.
+macro_rules! key_columns {
+    () => {
+        "key_md5 text PRIMARY KEY, key text NOT NULL, \
+         source_lang text NOT NULL, target_lang text NOT NULL, "
+    };
+}
+
+/// The columns both tables end with: the texts and where the translation
+/// came from.
+macro_rules! entry_columns {
+    () => {
+        "source text NOT NULL, translation text NOT NULL, \
+         backend text NOT NULL, model text, repaired boolean NOT NULL DEFAULT false, \
+         created_ms bigint, changed_ms bigint"
+    };
+}
+
 /// The schema, one step per version: step `i` brings the database to
 /// version `i + 1`. A step is never changed once released; a change is a
-/// new step.
-const MIGRATIONS: &[&str] = &["
-    CREATE TABLE bitext_machine (
-        key_md5 text PRIMARY KEY,
-        key text NOT NULL,
-        source_lang text NOT NULL,
-        target_lang text NOT NULL,
-        fingerprint text NOT NULL,
-        terms text NOT NULL,
-        source text NOT NULL,
-        translation text NOT NULL,
-        backend text NOT NULL,
-        model text,
-        repaired boolean NOT NULL DEFAULT false,
-        created_ms bigint,
-        changed_ms bigint
-    );
-    CREATE TABLE bitext_reviewed (
-        key_md5 text PRIMARY KEY,
-        key text NOT NULL,
-        source_lang text NOT NULL,
-        target_lang text NOT NULL,
-        source text NOT NULL,
-        translation text NOT NULL,
-        backend text NOT NULL,
-        model text,
-        repaired boolean NOT NULL DEFAULT false,
-        created_ms bigint,
-        changed_ms bigint
-    );
-"];
+/// new step. (Step 1 is written with the macros above: its statements are
+/// the released ones, the same tables with the same columns in the same
+/// order.)
+const MIGRATIONS: &[&str] = &[concat!(
+    "CREATE TABLE bitext_machine (",
+    key_columns!(),
+    "fingerprint text NOT NULL, terms text NOT NULL, ",
+    entry_columns!(),
+    "); CREATE TABLE bitext_reviewed (",
+    key_columns!(),
+    entry_columns!(),
+    ");",
+)];
 
 /// The advisory lock taken while migrating ("bitx").
 const MIGRATION_LOCK: i64 = 0x6269_7478;

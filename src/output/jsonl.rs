@@ -17,10 +17,6 @@ impl Writer for Jsonl {
         "jsonl"
     }
 
-    fn extension(&self) -> &str {
-        "jsonl"
-    }
-
     fn start<'a>(
         &self,
         _ctx: &WriteContext,

@@ -27,10 +27,6 @@ impl Writer for Markdown {
         "md"
     }
 
-    fn extension(&self) -> &str {
-        "md"
-    }
-
     fn start<'a>(
         &self,
         ctx: &WriteContext,

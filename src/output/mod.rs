@@ -157,8 +157,11 @@ pub trait Writer: Send + Sync {
     /// The format's name, as given to `--formats`.
     fn name(&self) -> &str;
 
-    /// The file extension of its outputs, without the dot.
-    fn extension(&self) -> &str;
+    /// The file extension of its outputs, without the dot: its name unless
+    /// the writer says otherwise.
+    fn extension(&self) -> &str {
+        self.name()
+    }
 
     /// The extension of the output for an input named so
     /// ([`Writer::extension`] unless the writer says otherwise:

@@ -225,6 +225,16 @@ impl Segmenter {
         out
     }
 
+    /// [`Segmenter::split`], as the texts of the segments.
+    ///
+    /// ```
+    /// let segmenter = bitext::segment::Segmenter::default();
+    /// assert_eq!(segmenter.split_texts("一句。两句？"), ["一句。", "两句？"]);
+    /// ```
+    pub fn split_texts<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
     fn split_builtin(&self, text: &str) -> Vec<Range<usize>> {
         if text.is_empty() {
             return Vec::new();
@@ -356,11 +366,7 @@ mod tests {
     use super::*;
 
     fn seg(text: &str) -> Vec<&str> {
-        Segmenter::default()
-            .split(text)
-            .into_iter()
-            .map(|r| &text[r])
-            .collect()
+        Segmenter::default().split_texts(text)
     }
 
     #[test]

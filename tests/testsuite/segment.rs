@@ -303,11 +303,7 @@ fn chunked_reading_matches_whole_reading() {
 
 /// Split `text` with the built-in rules (`--punctuation auto`).
 fn split(text: &str) -> Vec<&str> {
-    Segmenter::default()
-        .split(text)
-        .into_iter()
-        .map(|r| &text[r])
-        .collect()
+    Segmenter::default().split_texts(text)
 }
 
 #[test]

@@ -10,6 +10,14 @@ use html5gum::{Span, Tokenizer};
 use crate::markup::codes::{CodeKind, InlineCode, marker};
 use crate::markup::{Block, BlockKind, Inner, Place};
 
+/// The heading elements (blocks too, not listed in [`BLOCK`]).
+pub(super) const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// Whether `name` is a block element: in [`BLOCK`] or a heading.
+fn is_block(name: &str) -> bool {
+    BLOCK.contains(&name) || HEADINGS.contains(&name)
+}
+
 /// Block elements: they hold blocks, or are structure around them. Any
 /// other element with content is a pair of codes inside a block.
 const BLOCK: &[&str] = &[
@@ -33,12 +41,6 @@ const BLOCK: &[&str] = &[
     "figure",
     "footer",
     "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "header",
     "hgroup",
     "hr",
@@ -401,7 +403,7 @@ impl<'a> Reader<'a> {
             .iter()
             .any(|a| a.name == "translate" && a.value.trim().eq_ignore_ascii_case("no"));
         let void = VOID.contains(&name.as_str());
-        let block = BLOCK.contains(&name.as_str());
+        let block = is_block(&name);
         // The elements this start closes (which may end an element left
         // alone, or one translated again inside it).
         if block || (self.skip.is_some() && !void) {
@@ -548,7 +550,7 @@ impl<'a> Reader<'a> {
             let paired = self.close_from(at, span.start, Some(span.end));
             // An end tag that closes the element left alone from outside it
             // is not part of its code.
-            if at < skip && !paired && !BLOCK.contains(&name) && self.run.start.is_some() {
+            if at < skip && !paired && !is_block(name) && self.run.start.is_some() {
                 self.standalone(&span);
             }
             return;
@@ -558,7 +560,7 @@ impl<'a> Reader<'a> {
             self.standalone(&span);
             return;
         }
-        let block = BLOCK.contains(&name);
+        let block = is_block(name);
         if block {
             self.flush();
         }
@@ -617,8 +619,7 @@ impl<'a> Reader<'a> {
             "template",
             "object",
         ];
-        const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
-        if BLOCK.contains(&name) && !KEEPS_P.contains(&name) {
+        if is_block(name) && !KEEPS_P.contains(&name) {
             self.close_in_scope(&["p"], BUTTON_SCOPE, at);
         }
         match name {

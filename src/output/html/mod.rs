@@ -52,10 +52,6 @@ impl Writer for Html {
         "html"
     }
 
-    fn extension(&self) -> &str {
-        "html"
-    }
-
     fn start<'a>(
         &self,
         ctx: &WriteContext,

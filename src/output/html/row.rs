@@ -68,17 +68,11 @@ pub(super) fn start_chunk(
     n: usize,
     first: bool,
 ) -> io::Result<()> {
-    write!(
-        out,
-        "<div class=\"chunk\" id=\"c{n}\"><table><colgroup><col class=\"c-n\"><col class=\"c-s\"><col class=\"c-t\"><col class=\"c-x\"></colgroup><thead{}><tr><th scope=\"col\">#</th><th scope=\"col\">Source (",
-        if first { "" } else { " class=\"sr\"" }
-    )?;
-    text(out, &ctx.source_lang)?;
-    out.write_all(b")</th><th scope=\"col\">Translation (")?;
-    text(out, &ctx.target_lang)?;
+    let (source, target) = (escape(&ctx.source_lang), escape(&ctx.target_lang));
     writeln!(
         out,
-        ")</th><th scope=\"col\">Notes</th></tr></thead><tbody>"
+        "<div class=\"chunk\" id=\"c{n}\"><table><colgroup><col class=\"c-n\"><col class=\"c-s\"><col class=\"c-t\"><col class=\"c-x\"></colgroup><thead{}><tr><th scope=\"col\">#</th><th scope=\"col\">Source ({source})</th><th scope=\"col\">Translation ({target})</th><th scope=\"col\">Notes</th></tr></thead><tbody>",
+        if first { "" } else { " class=\"sr\"" }
     )
 }
 
