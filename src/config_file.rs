@@ -476,27 +476,23 @@ mod tests {
     fn qa_table_errors_name_the_line() {
         let file = parse("[qa]\nchecks = [\"all\", \"-double-space\"]\n[qa.severity]\nend-punctuation = \"error\"\n").unwrap();
         assert!(file.qa.is_some());
-        let err = parse("[qa]\nfail_on = \"error\"\nchecs = []\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("bitext.toml:3: unknown field `checs`"),
-            "{err}"
-        );
-        let err = parse("[qa]\n\n[qa.severity]\nend-punctuatio = \"error\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("bitext.toml:4: [qa] severity: unknown check 'end-punctuatio'"),
-            "{err}"
-        );
-        let err = parse("[qa]\nchecks = [\"nope\"]\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("bitext.toml:2: [qa] checks: unknown check 'nope'"),
-            "{err}"
-        );
+        for (text, start) in [
+            (
+                "[qa]\nfail_on = \"error\"\nchecs = []\n",
+                "bitext.toml:3: unknown field `checs`",
+            ),
+            (
+                "[qa]\n\n[qa.severity]\nend-punctuatio = \"error\"\n",
+                "bitext.toml:4: [qa] severity: unknown check 'end-punctuatio'",
+            ),
+            (
+                "[qa]\nchecks = [\"nope\"]\n",
+                "bitext.toml:2: [qa] checks: unknown check 'nope'",
+            ),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.starts_with(start), "{err}");
+        }
     }
 
     #[test]

@@ -47,44 +47,15 @@ impl Error {
         message: impl Into<String>,
     ) -> Self {
         let (path, message) = (path.to_path_buf(), message.into());
-        match file {
-            FileKind::Glossary => ErrorKind::Glossary {
-                path,
-                line,
-                message,
-            },
-            FileKind::Prompt => ErrorKind::Prompt {
-                path,
-                line,
-                message,
-            },
-            FileKind::Config => ErrorKind::Config {
-                path,
-                line,
-                message,
-            },
-            FileKind::Srx => ErrorKind::Srx {
-                path,
-                line,
-                message,
-            },
-            FileKind::Review => ErrorKind::Review {
-                path,
-                line,
-                message,
-            },
-            FileKind::Aligned => ErrorKind::Aligned {
-                path,
-                line,
-                message,
-            },
-            FileKind::Qa => ErrorKind::Qa {
-                path,
-                line,
-                message,
-            },
+        // Each file kind names the error kind of the same name.
+        macro_rules! kinds {
+            ($($kind:ident),*) => {
+                match file {
+                    $(FileKind::$kind => ErrorKind::$kind { path, line, message },)*
+                }
+            };
         }
-        .into()
+        kinds!(Glossary, Prompt, Config, Srx, Review, Aligned, Qa).into()
     }
 
     /// An I/O error while writing `path`.

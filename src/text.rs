@@ -290,20 +290,14 @@ mod tests {
         // Every character of each text is in the diff once, in order.
         let (old, new) = ("abc第2章xyz", "ab第3章xz!");
         let changes = diff(old, new);
-        let old_side: String = changes
-            .iter()
-            .filter_map(|c| match c {
-                Same(s) | Removed(s) => Some(*s),
-                Added(_) => None,
-            })
-            .collect();
-        let new_side: String = changes
-            .iter()
-            .filter_map(|c| match c {
-                Same(s) | Added(s) => Some(*s),
-                Removed(_) => None,
-            })
-            .collect();
-        assert_eq!((old_side.as_str(), new_side.as_str()), (old, new));
+        let side = |old: bool| -> String {
+            let text = |c| match c {
+                Same(s) => Some(s),
+                Removed(s) => old.then_some(s),
+                Added(s) => (!old).then_some(s),
+            };
+            changes.iter().copied().filter_map(text).collect()
+        };
+        assert_eq!((side(true).as_str(), side(false).as_str()), (old, new));
     }
 }

@@ -618,21 +618,22 @@ mod tests {
 
     #[test]
     fn errors_name_file_and_line() {
-        let err = glossary("source\ttarget\na\tb\n\tc\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "g.tsv:3: empty source; fill it in or delete the row"
-        );
-        let err = glossary("source\ttarget\na\tb\tc\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "g.tsv:2: 3 columns where the header has 2; check for a missing or extra tab"
-        );
-        let err = glossary("source\ttarget\na\tb\na\tc\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "g.tsv:3: 'a' is already defined as 'b' at g.tsv:2; keep one target and list the other under variants"
-        );
+        for (text, message) in [
+            (
+                "source\ttarget\na\tb\n\tc\n",
+                "g.tsv:3: empty source; fill it in or delete the row",
+            ),
+            (
+                "source\ttarget\na\tb\tc\n",
+                "g.tsv:2: 3 columns where the header has 2; check for a missing or extra tab",
+            ),
+            (
+                "source\ttarget\na\tb\na\tc\n",
+                "g.tsv:3: 'a' is already defined as 'b' at g.tsv:2; keep one target and list the other under variants",
+            ),
+        ] {
+            assert_eq!(glossary(text).unwrap_err().to_string(), message);
+        }
         let err = glossary("source\tziel\n").unwrap_err();
         assert!(
             err.to_string()

@@ -669,44 +669,56 @@ mod tests {
 
     #[test]
     fn parses_arabic() {
-        assert_eq!(parse_number("348"), Some(348.0));
-        assert_eq!(parse_number("83.3"), Some(83.3));
-        assert_eq!(parse_number("5,943"), Some(5943.0));
-        assert_eq!(parse_number("１２３"), Some(123.0));
-        assert_eq!(parse_number("１．５"), Some(1.5));
-        assert_eq!(parse_number("1,2345"), None);
-        assert_eq!(parse_number("12a"), None);
-        assert_eq!(parse_number(""), None);
+        for (text, want) in [
+            ("348", Some(348.0)),
+            ("83.3", Some(83.3)),
+            ("5,943", Some(5943.0)),
+            ("１２３", Some(123.0)),
+            ("１．５", Some(1.5)),
+            ("1,2345", None),
+            ("12a", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_number(text), want, "{text}");
+        }
     }
 
     #[test]
     fn parses_chinese() {
-        assert_eq!(parse_number("三"), Some(3.0));
-        assert_eq!(parse_number("十二"), Some(12.0));
-        assert_eq!(parse_number("二十三"), Some(23.0));
-        assert_eq!(parse_number("一百零五"), Some(105.0));
-        assert_eq!(parse_number("两"), Some(2.0));
-        assert_eq!(parse_number("两万"), Some(20000.0));
-        assert_eq!(parse_number("三万五千"), Some(35000.0));
-        assert_eq!(parse_number("一亿二千万"), Some(120_000_000.0));
-        assert_eq!(parse_number("一万亿"), Some(1e12));
-        assert_eq!(parse_number("十万"), Some(100_000.0));
-        assert_eq!(parse_number("一百五"), Some(150.0));
-        assert_eq!(parse_number("二〇一一"), Some(2011.0));
-        assert_eq!(parse_number("三点五"), Some(3.5));
-        assert_eq!(parse_number("壹佰贰拾"), Some(120.0));
-        assert_eq!(parse_number("十十"), None);
-        assert_eq!(parse_number("万一"), None);
-        assert_eq!(parse_number("统一"), None);
+        for (text, want) in [
+            ("三", Some(3.0)),
+            ("十二", Some(12.0)),
+            ("二十三", Some(23.0)),
+            ("一百零五", Some(105.0)),
+            ("两", Some(2.0)),
+            ("两万", Some(20000.0)),
+            ("三万五千", Some(35000.0)),
+            ("一亿二千万", Some(120_000_000.0)),
+            ("一万亿", Some(1e12)),
+            ("十万", Some(100_000.0)),
+            ("一百五", Some(150.0)),
+            ("二〇一一", Some(2011.0)),
+            ("三点五", Some(3.5)),
+            ("壹佰贰拾", Some(120.0)),
+            ("十十", None),
+            ("万一", None),
+            ("统一", None),
+        ] {
+            assert_eq!(parse_number(text), want, "{text}");
+        }
     }
 
     #[test]
     fn parses_magnitudes() {
-        assert_eq!(parse_number("1.05亿"), Some(105_000_000.0));
-        assert_eq!(parse_number("1.2亿"), Some(120_000_000.0));
-        assert_eq!(parse_number("3.5万"), Some(35_000.0));
-        assert_eq!(parse_number("5千"), Some(5_000.0));
-        assert_eq!(parse_number("2万亿"), Some(2e12));
+        for (text, want) in [
+            ("1.05亿", Some(105_000_000.0)),
+            ("1.2亿", Some(120_000_000.0)),
+            ("3.5万", Some(35_000.0)),
+            ("5千", Some(5_000.0)),
+            ("2万亿", Some(2e12)),
+        ] {
+            assert_eq!(parse_number(text), want, "{text}");
+        }
     }
 
     #[test]
@@ -715,13 +727,17 @@ mod tests {
             en("国土资源部共348个基层党组织.5943名党员"),
             ["348", "5,943"]
         );
-        assert_eq!(en("投资1.05亿元"), ["105 million"]);
-        assert_eq!(en("来自11家中央媒体"), ["11"]);
-        assert_eq!(en("三个代表"), ["three"]);
-        assert_eq!(en("一批特殊的客人"), ["one"]);
-        assert_eq!(en("二十三个"), ["23"]);
-        assert_eq!(en("一百零五人"), ["105"]);
-        assert_eq!(en("两万人"), ["20,000"]);
+        for (text, want) in [
+            ("投资1.05亿元", ["105 million"]),
+            ("来自11家中央媒体", ["11"]),
+            ("三个代表", ["three"]),
+            ("一批特殊的客人", ["one"]),
+            ("二十三个", ["23"]),
+            ("一百零五人", ["105"]),
+            ("两万人", ["20,000"]),
+        ] {
+            assert_eq!(en(text), want, "{text}");
+        }
     }
 
     #[test]
@@ -771,10 +787,14 @@ mod tests {
         let (s, m) = one("百分之三十的");
         assert_eq!(s, "30%");
         assert_eq!(m.span, 0.."百分之三十".len());
-        assert_eq!(one("千分之五").0, "0.5%");
-        assert_eq!(one("三分之一").0, "one third");
-        assert_eq!(one("三分之二").0, "two thirds");
-        assert_eq!(one("七分之三").0, "3/7");
+        for (text, want) in [
+            ("千分之五", "0.5%"),
+            ("三分之一", "one third"),
+            ("三分之二", "two thirds"),
+            ("七分之三", "3/7"),
+        ] {
+            assert_eq!(one(text).0, want, "{text}");
+        }
     }
 
     #[test]
@@ -790,12 +810,16 @@ mod tests {
                 day: Some(26)
             }
         );
-        assert_eq!(one("2010年4月.按照").0, "April 2010");
-        assert_eq!(one("于4月26日召开").0, "April 26");
-        assert_eq!(one("2010年").0, "2010");
-        assert_eq!(one("二〇一一年四月二十六日").0, "April 26, 2011");
-        assert_eq!(one("今年5月份").0, "May");
-        assert_eq!(one("本月26日").0, "the 26th");
+        for (text, want) in [
+            ("2010年4月.按照", "April 2010"),
+            ("于4月26日召开", "April 26"),
+            ("2010年", "2010"),
+            ("二〇一一年四月二十六日", "April 26, 2011"),
+            ("今年5月份", "May"),
+            ("本月26日", "the 26th"),
+        ] {
+            assert_eq!(one(text).0, want, "{text}");
+        }
         // Not years: durations.
         assert_eq!(one("5年").0, "5");
         assert_eq!(one("两年多来").0, "two");
@@ -803,10 +827,14 @@ mod tests {
 
     #[test]
     fn finds_ordinals() {
-        assert_eq!(one("第一").0, "first");
-        assert_eq!(one("第三次").0, "third");
-        assert_eq!(one("第十二届").0, "12th");
-        assert_eq!(one("第21名").0, "21st");
+        for (text, want) in [
+            ("第一", "first"),
+            ("第三次", "third"),
+            ("第十二届", "12th"),
+            ("第21名", "21st"),
+        ] {
+            assert_eq!(one(text).0, want, "{text}");
+        }
         assert_eq!(one("第一").1.kind, NumberKind::Ordinal);
     }
 

@@ -198,17 +198,21 @@ mod tests {
     #[test]
     fn formats_cardinals() {
         let f = |s: &str| ChineseNumber::parse(s).map(|n| n.to_english());
-        assert_eq!(f("105000000").as_deref(), Some("105 million"));
-        assert_eq!(f("1.05亿").as_deref(), Some("105 million"));
-        assert_eq!(f("1.2亿").as_deref(), Some("120 million"));
-        assert_eq!(f("12亿").as_deref(), Some("1.2 billion"));
-        assert_eq!(f("3.5万").as_deref(), Some("35,000"));
-        assert_eq!(f("348").as_deref(), Some("348"));
-        assert_eq!(f("5943").as_deref(), Some("5,943"));
-        assert_eq!(f("1234567").as_deref(), Some("1,234,567"));
-        assert_eq!(f("3500000").as_deref(), Some("3.5 million"));
-        assert_eq!(f("1.50").as_deref(), Some("1.50"));
-        assert_eq!(f("0.05").as_deref(), Some("0.05"));
-        assert_eq!(f("12345.67").as_deref(), Some("12,345.67"));
+        for (number, english) in [
+            ("105000000", "105 million"),
+            ("1.05亿", "105 million"),
+            ("1.2亿", "120 million"),
+            ("12亿", "1.2 billion"),
+            ("3.5万", "35,000"),
+            ("348", "348"),
+            ("5943", "5,943"),
+            ("1234567", "1,234,567"),
+            ("3500000", "3.5 million"),
+            ("1.50", "1.50"),
+            ("0.05", "0.05"),
+            ("12345.67", "12,345.67"),
+        ] {
+            assert_eq!(f(number).as_deref(), Some(english), "{number}");
+        }
     }
 }

@@ -324,19 +324,14 @@ fn language_pair(config: &QaConfig, files: &[(String, BilingualFile)]) -> Result
         }
         Ok(chosen.map_or_else(|| default.to_string(), |(c, _)| c))
     };
-    let source = pick(
-        &config.source_lang,
-        &|f| f.source_lang.as_ref(),
-        "--source-lang",
-        "zh-CN",
-    )?;
-    let target = pick(
-        &config.target_lang,
-        &|f| f.target_lang.as_ref(),
-        "--target-lang",
-        "en-US",
-    )?;
-    Ok((source, target))
+    let source: &dyn Fn(&BilingualFile) -> Option<&String> = &|f| f.source_lang.as_ref();
+    let target: &dyn Fn(&BilingualFile) -> Option<&String> = &|f| f.target_lang.as_ref();
+    let [source, target] = [
+        (&config.source_lang, source, "--source-lang", "zh-CN"),
+        (&config.target_lang, target, "--target-lang", "en-US"),
+    ]
+    .map(|(flag, stated, option, default)| pick(flag, stated, option, default));
+    Ok((source?, target?))
 }
 
 /// Whether two language tags name the same language (primary subtag).
