@@ -102,6 +102,26 @@ pub fn line_at(bytes: &[u8], offset: usize) -> usize {
         .count()
 }
 
+/// The next event of an XML `reader` over `text`, with the byte offset it
+/// starts at; a syntax error becomes `error(line, "not well-formed {what}:
+/// …")`, at the line where quick-xml found it. For the readers of TMX,
+/// TBX, XLIFF and the other XML files bitext takes.
+pub(crate) fn xml_event<'t>(
+    reader: &mut quick_xml::Reader<&'t [u8]>,
+    text: &str,
+    what: &str,
+    error: impl FnOnce(usize, String) -> crate::Error,
+) -> Result<(u64, quick_xml::events::Event<'t>), crate::Error> {
+    let offset = reader.buffer_position();
+    match reader.read_event() {
+        Ok(event) => Ok((offset, event)),
+        Err(e) => {
+            let line = line_at(text.as_bytes(), reader.error_position() as usize);
+            Err(error(line, format!("not well-formed {what}: {e}")))
+        }
+    }
+}
+
 /// `n` and the noun that goes with it: `1 segment`, `2 segments`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

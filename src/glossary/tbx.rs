@@ -17,7 +17,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{Entry, glossary_error};
 use crate::error::Result;
-use crate::text::resolve_xml_reference as resolve_reference;
+use crate::text::{resolve_xml_reference as resolve_reference, xml_event};
 
 /// Parse a TBX document: entries from `source_lang` (a language prefix such
 /// as `zh`) to `target_lang` (`en`).
@@ -45,13 +45,8 @@ pub(super) fn parse(
     let mut capture: Option<&'static str> = None;
     let mut buffer = String::new();
     loop {
-        let pos = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| {
-            glossary_error(
-                path,
-                line_at(reader.error_position()),
-                &format!("not well-formed TBX: {e}"),
-            )
+        let (pos, event) = xml_event(&mut reader, text, "TBX", |line, message| {
+            glossary_error(path, line, &message)
         })?;
         match event {
             Event::Start(e) | Event::Empty(e) if !root_seen => {

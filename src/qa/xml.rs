@@ -6,7 +6,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{QaUnit, read_error};
 use crate::error::Result;
-use crate::text::resolve_xml_reference;
+use crate::text::{resolve_xml_reference, xml_event};
 
 /// An element: its local name, attributes, children and line.
 #[derive(Debug, Clone, Default)]
@@ -70,13 +70,8 @@ pub(super) fn parse(path: &std::path::Path, text: &str) -> Result<Element> {
     let line_at = |pos: u64| crate::text::line_at(text.as_bytes(), pos as usize);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
-        let pos = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| {
-            read_error(
-                path,
-                line_at(reader.error_position()),
-                format!("not well-formed XML: {e}"),
-            )
+        let (pos, event) = xml_event(&mut reader, text, "XML", |line, message| {
+            read_error(path, line, message)
         })?;
         let bad = |e: &dyn std::fmt::Display| read_error(path, line_at(pos), e.to_string());
         match event {

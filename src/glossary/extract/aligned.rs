@@ -27,7 +27,7 @@ use super::rank::round;
 use super::{Candidate, Proposal, TargetOrigin};
 use crate::align::lexicon::stem;
 use crate::error::{Error, FileKind, Result};
-use crate::text::{line_at, primary_subtag, resolve_xml_reference as resolve_reference};
+use crate::text::{line_at, primary_subtag, resolve_xml_reference as resolve_reference, xml_event};
 
 /// The longest English n-gram considered, in words.
 pub const MAX_WORDS: usize = 5;
@@ -130,13 +130,8 @@ fn read_tmx(
     let mut lang = String::new();
     let mut seg: Option<String> = None;
     loop {
-        let pos = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| {
-            aligned_error(
-                path,
-                line_at(reader.error_position()),
-                &format!("not well-formed TMX: {e}"),
-            )
+        let (pos, event) = xml_event(&mut reader, text, "TMX", |line, message| {
+            aligned_error(path, line, &message)
         })?;
         match event {
             Event::Start(e) | Event::Empty(e) if !root => {
