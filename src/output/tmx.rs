@@ -26,6 +26,23 @@ use crate::memory::MemoryEntry;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tmx;
 
+/// The `<tmx>` element's version attribute.
+const VERSION: (&str, &str) = ("version", "1.4");
+
+/// The `<header>` element of bitext's TMX files (outputs and memory
+/// exports): no creation date, so the same inputs give the same file.
+fn header(srclang: &str) -> BytesStart<'_> {
+    BytesStart::new("header").with_attributes([
+        ("creationtool", "bitext"),
+        ("creationtoolversion", env!("CARGO_PKG_VERSION")),
+        ("segtype", "sentence"),
+        ("o-tmf", "bitext"),
+        ("adminlang", "en-US"),
+        ("srclang", srclang),
+        ("datatype", "plaintext"),
+    ])
+}
+
 impl XmlFormat for Tmx {
     const NAME: &'static str = "tmx";
     const EXTENSION: &'static str = "tmx";
@@ -33,17 +50,9 @@ impl XmlFormat for Tmx {
 
     fn head(ctx: &WriteContext, ev: &mut Xml<'_>) -> io::Result<()> {
         ev.event(Event::Start(
-            BytesStart::new("tmx").with_attributes([("version", "1.4")]),
+            BytesStart::new("tmx").with_attributes([VERSION]),
         ))?;
-        ev.event(Event::Start(BytesStart::new("header").with_attributes([
-            ("creationtool", "bitext"),
-            ("creationtoolversion", env!("CARGO_PKG_VERSION")),
-            ("segtype", "sentence"),
-            ("o-tmf", "bitext"),
-            ("adminlang", "en-US"),
-            ("srclang", ctx.source_lang.as_str()),
-            ("datatype", "plaintext"),
-        ])))?;
+        ev.event(Event::Start(header(&ctx.source_lang)))?;
         prop(ev, "x-source-file", &ctx.source_name)?;
         prop(ev, "x-backend", &ctx.backend)?;
         if let Some(glossary) = &ctx.glossary {
@@ -240,19 +249,10 @@ pub fn write_memory(
     ev.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
         .map_err(io)?;
     ev.event(Event::Start(
-        BytesStart::new("tmx").with_attributes([("version", "1.4")]),
+        BytesStart::new("tmx").with_attributes([VERSION]),
     ))
     .map_err(io)?;
-    ev.event(Event::Empty(BytesStart::new("header").with_attributes([
-        ("creationtool", "bitext"),
-        ("creationtoolversion", env!("CARGO_PKG_VERSION")),
-        ("segtype", "sentence"),
-        ("o-tmf", "bitext"),
-        ("adminlang", "en-US"),
-        ("srclang", srclang),
-        ("datatype", "plaintext"),
-    ])))
-    .map_err(io)?;
+    ev.event(Event::Empty(header(srclang))).map_err(io)?;
     ev.event(Event::Start(BytesStart::new("body")))
         .map_err(io)?;
     for entry in &entries {
