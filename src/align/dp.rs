@@ -129,7 +129,7 @@ pub(crate) fn align(
     shape: &Shape,
     band: Option<&Band>,
 ) -> Vec<Step> {
-    let (n, m) = (zh.count(), en.count());
+    let (n, m) = (zh.units.count(), en.units.count());
     if let Some(band) = band
         && n > 0
         && m > 0
@@ -199,7 +199,7 @@ fn run(
     shape: &Shape,
     band: &Band,
 ) -> Vec<Step> {
-    let (n, m) = (zh.count(), en.count());
+    let (n, m) = (zh.units.count(), en.units.count());
     let max_a = types.iter().map(|t| t.0).max().unwrap_or(1);
     let max_b = types.iter().map(|t| t.1).max().unwrap_or(1);
     // The English units each Chinese unit can meet in a bead.
@@ -320,13 +320,13 @@ fn margins(steps: &mut [Step], types: &[(usize, usize)], scorer: &mut Scorer) {
 /// A rough path through the grid from anchors: returns, per row, the
 /// centre column and the band half-width.
 fn rough_path(zh: &ZhSide, en: &EnSide) -> (Vec<f32>, Vec<f32>) {
-    let (n, m) = (zh.count(), en.count());
+    let (n, m) = (zh.units.count(), en.units.count());
     let slope = m as f32 / n as f32;
     let reach = (0.15 * n.max(m) as f32).max(2.0 * MIN_BAND as f32);
     // Rare English ids: where they occur.
     let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
     for j in 0..m {
-        for k in en.tok[j]..en.tok[j + 1] {
+        for k in en.units.tokens(j) {
             postings.entry(en.id[k]).or_default().push(j as u32);
         }
     }
@@ -335,7 +335,7 @@ fn rough_path(zh: &ZhSide, en: &EnSide) -> (Vec<f32>, Vec<f32>) {
     for i in 0..n {
         let expected = i as f32 * slope;
         let mut seen: Vec<(u32, u32)> = Vec::new();
-        for k in zh.tok[i]..zh.tok[i + 1] {
+        for k in zh.units.tokens(i) {
             for t in &zh.translations[k] {
                 let Some(js) = postings.get(t) else { continue };
                 for &j in js {

@@ -123,9 +123,12 @@ pub fn align(
     options: &AlignOptions,
 ) -> Vec<Bead> {
     let (zh_side, en_side) = sides(zh, en, lexicon, options.translations.as_deref());
-    let (n, m) = (zh_side.count(), en_side.count());
+    let (n, m) = (zh_side.units.count(), en_side.units.count());
     let char_ratio = {
-        let (lz, le): (f32, f32) = (zh_side.len.iter().sum(), en_side.len.iter().sum());
+        let (lz, le): (f32, f32) = (
+            zh_side.units.len.iter().sum(),
+            en_side.units.len.iter().sum(),
+        );
         if lz > 0.0 && le > 0.0 { le / lz } else { 3.0 }
     };
     let unit_ratio = if n > 0 && m > 0 {
@@ -169,10 +172,10 @@ pub fn explain(
     beads: &[(Range<usize>, Range<usize>)],
 ) -> Vec<String> {
     let (zh_side, en_side) = sides(zh, en, lexicon, options.translations.as_deref());
-    let (n, m) = (zh_side.count(), en_side.count());
+    let (n, m) = (zh_side.units.count(), en_side.units.count());
     let windows: Vec<Range<usize>> = (0..n).map(|_| 0..m).collect();
-    let lz: f32 = zh_side.len.iter().sum();
-    let le: f32 = en_side.len.iter().sum();
+    let lz: f32 = zh_side.units.len.iter().sum();
+    let le: f32 = en_side.units.len.iter().sum();
     let model = Model {
         params: options.params,
         char_ratio: le / lz,
@@ -313,20 +316,20 @@ fn paragraph_band(
         .iter()
         .map(|g| {
             (
-                span(&zr, &g.zh, zh_side.count()),
-                span(&er, &g.en, en_side.count()),
+                span(&zr, &g.zh, zh_side.units.count()),
+                span(&er, &g.en, en_side.units.count()),
             )
         })
         .collect();
-    let (n, m) = (zh_side.count(), en_side.count());
+    let (n, m) = (zh_side.units.count(), en_side.units.count());
     for (z, e) in blocks.iter().skip(1) {
         shape.corner(n, m, z.start, e.start);
     }
     Some(dp::Band::around_blocks(
         &blocks,
         PARAGRAPH_MARGIN,
-        zh_side.count(),
-        en_side.count(),
+        zh_side.units.count(),
+        en_side.units.count(),
     ))
 }
 

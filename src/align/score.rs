@@ -77,13 +77,60 @@ impl Default for Params {
     }
 }
 
-/// One side's units (sentences or paragraphs) as flat arrays.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ZhSide {
+/// One side's units (sentences or paragraphs): their lengths, and where
+/// each one's tokens are in the side's token arrays.
+#[derive(Debug, Clone)]
+pub(crate) struct Units {
     /// Length of each unit in characters.
     pub len: Vec<f32>,
     /// Token range of each unit: `tok[i]..tok[i + 1]`.
-    pub tok: Vec<usize>,
+    tok: Vec<usize>,
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units {
+            len: Vec::new(),
+            tok: vec![0],
+        }
+    }
+}
+
+impl Units {
+    /// How many units there are.
+    pub(crate) fn count(&self) -> usize {
+        self.len.len()
+    }
+
+    /// Unit `i`'s token range.
+    pub(crate) fn tokens(&self, i: usize) -> Range<usize> {
+        self.tok[i]..self.tok[i + 1]
+    }
+
+    /// Add a unit of length `len` whose tokens end at `end`.
+    fn push(&mut self, len: f32, end: usize) {
+        self.len.push(len);
+        self.tok.push(end);
+    }
+
+    /// The length and token range of a group of consecutive units.
+    fn group(&self, g: &Range<usize>) -> (f32, Range<usize>) {
+        let len = g.clone().map(|i| self.len[i]).sum();
+        (len, self.tok[g.start]..self.tok[g.end])
+    }
+}
+
+/// The weight of a token that `df` of `n` units hold: its inverse document
+/// frequency, at least 0.5.
+fn idf(n: f32, df: u32) -> f32 {
+    (n / df.max(1) as f32).ln().max(0.0) + 0.5
+}
+
+/// One side's units (sentences or paragraphs) as flat arrays.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ZhSide {
+    /// The units.
+    pub units: Units,
     /// Weight of each token.
     pub weight: Vec<f32>,
     /// The translation ids of each token, sorted.
@@ -93,8 +140,7 @@ pub(crate) struct ZhSide {
 /// The English units, with their tokens sorted by id and without repeats.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EnSide {
-    pub len: Vec<f32>,
-    pub tok: Vec<usize>,
+    pub units: Units,
     pub id: Vec<u32>,
     pub weight: Vec<f32>,
 }
@@ -111,43 +157,26 @@ impl ZhSide {
                 df[w as usize] += 1;
             }
         }
-        let mut side = ZhSide {
-            tok: vec![0],
-            ..ZhSide::default()
-        };
+        let mut side = ZhSide::default();
         for (len, tokens) in units {
-            side.len.push(len);
             for t in tokens {
-                let idf = (n / df[t.word as usize].max(1) as f32).ln().max(0.0) + 0.5;
-                side.weight.push(t.strength * idf);
+                side.weight.push(t.strength * idf(n, df[t.word as usize]));
                 side.translations.push(t.translations);
             }
-            side.tok.push(side.weight.len());
+            side.units.push(len, side.weight.len());
         }
         side
     }
 
-    pub(crate) fn count(&self) -> usize {
-        self.len.len()
-    }
-
-    fn tokens(&self, i: usize) -> Range<usize> {
-        self.tok[i]..self.tok[i + 1]
-    }
-
     /// Units grouped: each group of consecutive units becomes one unit.
     pub(crate) fn grouped(&self, groups: &[Range<usize>]) -> Self {
-        let mut side = ZhSide {
-            tok: vec![0],
-            ..ZhSide::default()
-        };
+        let mut side = ZhSide::default();
         for g in groups {
-            side.len.push(g.clone().map(|i| self.len[i]).sum());
-            let toks = self.tok[g.start]..self.tok[g.end];
+            let (len, toks) = self.units.group(g);
             side.weight.extend_from_slice(&self.weight[toks.clone()]);
             side.translations
                 .extend(self.translations[toks].iter().cloned());
-            side.tok.push(side.weight.len());
+            side.units.push(len, side.weight.len());
         }
         side
     }
@@ -162,39 +191,22 @@ impl EnSide {
                 df[t.id as usize] += 1;
             }
         }
-        let mut side = EnSide {
-            tok: vec![0],
-            ..EnSide::default()
-        };
+        let mut side = EnSide::default();
         for (len, tokens) in units {
-            side.len.push(len);
             for t in tokens {
-                let idf = (n / df[t.id as usize].max(1) as f32).ln().max(0.0) + 0.5;
                 side.id.push(t.id);
-                side.weight.push(t.strength * idf);
+                side.weight.push(t.strength * idf(n, df[t.id as usize]));
             }
-            side.tok.push(side.id.len());
+            side.units.push(len, side.id.len());
         }
         side
     }
 
-    pub(crate) fn count(&self) -> usize {
-        self.len.len()
-    }
-
-    fn tokens(&self, j: usize) -> Range<usize> {
-        self.tok[j]..self.tok[j + 1]
-    }
-
     /// Units grouped, tokens merged by id (the heavier weight kept).
     pub(crate) fn grouped(&self, groups: &[Range<usize>]) -> Self {
-        let mut side = EnSide {
-            tok: vec![0],
-            ..EnSide::default()
-        };
+        let mut side = EnSide::default();
         for g in groups {
-            side.len.push(g.clone().map(|j| self.len[j]).sum());
-            let toks = self.tok[g.start]..self.tok[g.end];
+            let (len, toks) = self.units.group(g);
             let mut merged: Vec<(u32, f32)> = toks.map(|k| (self.id[k], self.weight[k])).collect();
             merged.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
             merged.dedup_by_key(|t| t.0);
@@ -202,7 +214,7 @@ impl EnSide {
                 side.id.push(id);
                 side.weight.push(w);
             }
-            side.tok.push(side.id.len());
+            side.units.push(len, side.id.len());
         }
         side
     }
@@ -303,10 +315,10 @@ impl PairCache {
             cache.lo.push(w.start);
             cache.hi.push(w.end);
             cache.base.push(cache.offsets.len());
-            let zt = zh.tokens(i);
+            let zt = zh.units.tokens(i);
             let wz = mask_words(zt.len());
             for j in w.clone() {
-                let et = en.tokens(j);
+                let et = en.units.tokens(j);
                 let we = mask_words(et.len());
                 let at = cache.words.len();
                 cache.offsets.push(at);
@@ -332,11 +344,11 @@ impl PairCache {
 /// English unit `j`, and in `me` the tokens of `j` that translate one of
 /// `i` (masks zeroed by the caller, long enough for both units).
 fn pair_masks(zh: &ZhSide, en: &EnSide, i: usize, j: usize, mz: &mut [u64], me: &mut [u64]) {
-    let ids = &en.id[en.tokens(j)];
+    let ids = &en.id[en.units.tokens(j)];
     if ids.is_empty() {
         return;
     }
-    for (k, tk) in zh.tokens(i).enumerate() {
+    for (k, tk) in zh.units.tokens(i).enumerate() {
         let mut hit = false;
         for t in &zh.translations[tk] {
             if let Ok(p) = ids.binary_search(t) {
@@ -355,7 +367,7 @@ fn pair_masks(zh: &ZhSide, en: &EnSide, i: usize, j: usize, mz: &mut [u64], me: 
 /// lexical evidence to expect by chance. Estimated on pairs far from the
 /// diagonal.
 fn chance_shares(zh: &ZhSide, en: &EnSide) -> (f32, f32) {
-    let (n, m) = (zh.count(), en.count());
+    let (n, m) = (zh.units.count(), en.units.count());
     if n < 2 || m < 2 {
         return (0.05, 0.05);
     }
@@ -372,8 +384,8 @@ fn chance_shares(zh: &ZhSide, en: &EnSide) -> (f32, f32) {
         if (j as f32 - expected).abs() < 2.5 + 0.02 * m as f32 {
             continue;
         }
-        let wz = zh.tokens(i);
-        let we = en.tokens(j);
+        let wz = zh.units.tokens(i);
+        let we = en.units.tokens(j);
         mz.clear();
         mz.resize(mask_words(wz.len()), 0);
         me.clear();
@@ -484,8 +496,8 @@ impl<'a> Scorer<'a> {
             char_ratio: model.char_ratio,
             unit_ratio: model.unit_ratio,
             level: model.level,
-            avg_zh: avg(&zh.weight, zh.count()),
-            avg_en: avg(&en.weight, en.count()),
+            avg_zh: avg(&zh.weight, zh.units.count()),
+            avg_en: avg(&en.weight, en.units.count()),
             scratch: Vec::new(),
         }
     }
@@ -581,12 +593,12 @@ impl<'a> Scorer<'a> {
         let mut own: Vec<(f32, f32)> = Vec::new();
         // Chinese side: a token matches if any English unit of the bead has it.
         for i in zi.clone() {
-            let toks = zh.tokens(i);
+            let toks = zh.units.tokens(i);
             let wz = mask_words(toks.len());
             self.scratch.clear();
             self.scratch.resize(wz, 0);
             for j in ej.clone() {
-                let we = mask_words(en.tokens(j).len());
+                let we = mask_words(en.units.tokens(j).len());
                 if let Some((mz, _)) = self.cache.masks(i, j, wz, we) {
                     for (s, m) in self.scratch.iter_mut().zip(mz) {
                         *s |= m;
@@ -601,12 +613,12 @@ impl<'a> Scorer<'a> {
             own.push((total, matched));
         }
         for j in ej.clone() {
-            let toks = en.tokens(j);
+            let toks = en.units.tokens(j);
             let we = mask_words(toks.len());
             self.scratch.clear();
             self.scratch.resize(we, 0);
             for i in zi.clone() {
-                let wz = mask_words(zh.tokens(i).len());
+                let wz = mask_words(zh.units.tokens(i).len());
                 if let Some((_, me)) = self.cache.masks(i, j, wz, we) {
                     for (s, m) in self.scratch.iter_mut().zip(me) {
                         *s |= m;
@@ -638,8 +650,8 @@ impl<'a> Scorer<'a> {
         let excess = (excess_z / self.avg_zh + excess_e / self.avg_en) / 2.0;
         let lexical = p.lexical_weight * (p.neutral_share * size - excess);
         // Gale–Church.
-        let lz: f32 = zi.clone().map(|i| zh.len[i]).sum();
-        let le: f32 = ej.clone().map(|j| en.len[j]).sum();
+        let lz: f32 = zi.clone().map(|i| zh.units.len[i]).sum();
+        let le: f32 = ej.clone().map(|j| en.units.len[j]).sum();
         let expected = self.char_ratio * lz;
         let delta = (le - expected) / (p.length_variance * (expected + le) / 2.0 + 1.0).sqrt();
         let (length_cost, length_fit) = two_sided(delta.abs());
