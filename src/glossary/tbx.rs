@@ -206,17 +206,16 @@ pub(super) fn write(
             BytesStart::new("martif").with_attributes([("type", "TBX"), ("xml:lang", "en")]),
         ),
     )?;
-    ev(&mut w, Event::Start(BytesStart::new("martifHeader")))?;
-    ev(&mut w, Event::Start(BytesStart::new("fileDesc")))?;
-    ev(&mut w, Event::Start(BytesStart::new("sourceDesc")))?;
-    ev(&mut w, Event::Start(BytesStart::new("p")))?;
+    for name in ["martifHeader", "fileDesc", "sourceDesc", "p"] {
+        ev(&mut w, Event::Start(BytesStart::new(name)))?;
+    }
     ev(&mut w, Event::Text(BytesText::new("Exported by bitext")))?;
-    ev(&mut w, Event::End(BytesEnd::new("p")))?;
-    ev(&mut w, Event::End(BytesEnd::new("sourceDesc")))?;
-    ev(&mut w, Event::End(BytesEnd::new("fileDesc")))?;
-    ev(&mut w, Event::End(BytesEnd::new("martifHeader")))?;
-    ev(&mut w, Event::Start(BytesStart::new("text")))?;
-    ev(&mut w, Event::Start(BytesStart::new("body")))?;
+    for name in ["p", "sourceDesc", "fileDesc", "martifHeader"] {
+        ev(&mut w, Event::End(BytesEnd::new(name)))?;
+    }
+    for name in ["text", "body"] {
+        ev(&mut w, Event::Start(BytesStart::new(name)))?;
+    }
     for (n, entry) in entries.iter().enumerate() {
         let id = format!("e{}", n + 1);
         ev(
@@ -259,9 +258,9 @@ pub(super) fn write(
         }
         ev(&mut w, Event::End(BytesEnd::new("termEntry")))?;
     }
-    ev(&mut w, Event::End(BytesEnd::new("body")))?;
-    ev(&mut w, Event::End(BytesEnd::new("text")))?;
-    ev(&mut w, Event::End(BytesEnd::new("martif")))?;
+    for name in ["body", "text", "martif"] {
+        ev(&mut w, Event::End(BytesEnd::new(name)))?;
+    }
     w.into_inner().write_all(b"\n")
 }
 

@@ -667,9 +667,13 @@ mod tests {
         assert!(en("六公").is_empty());
     }
 
+    /// Arabic numerals (ASCII and full-width), Chinese numerals (with 两,
+    /// 〇 and the financial forms), and Arabic numbers with a Chinese
+    /// magnitude.
     #[test]
-    fn parses_arabic() {
+    fn parses_numbers() {
         for (text, want) in [
+            // Arabic
             ("348", Some(348.0)),
             ("83.3", Some(83.3)),
             ("5,943", Some(5943.0)),
@@ -678,14 +682,7 @@ mod tests {
             ("1,2345", None),
             ("12a", None),
             ("", None),
-        ] {
-            assert_eq!(parse_number(text), want, "{text}");
-        }
-    }
-
-    #[test]
-    fn parses_chinese() {
-        for (text, want) in [
+            // Chinese
             ("三", Some(3.0)),
             ("十二", Some(12.0)),
             ("二十三", Some(23.0)),
@@ -703,14 +700,7 @@ mod tests {
             ("十十", None),
             ("万一", None),
             ("统一", None),
-        ] {
-            assert_eq!(parse_number(text), want, "{text}");
-        }
-    }
-
-    #[test]
-    fn parses_magnitudes() {
-        for (text, want) in [
+            // magnitudes
             ("1.05亿", Some(105_000_000.0)),
             ("1.2亿", Some(120_000_000.0)),
             ("3.5万", Some(35_000.0)),
