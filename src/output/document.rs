@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use super::{DocumentWriter, OutputName, Summary, WriteContext, Writer};
+use super::{DocumentWriter, OutputName, Started, Summary, WriteContext, Writer};
 use crate::document::Unit;
 use crate::markup::{Langs, Skeleton, joiner};
 use crate::text::primary_subtag;
@@ -51,11 +51,7 @@ impl Writer for Doc {
         true
     }
 
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+    fn start<'a>(&self, ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a> {
         Ok(Box::new(Document::new(ctx, out, self.bilingual)))
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{DocumentWriter, Summary, WriteContext, Writer};
+use super::{DocumentWriter, Started, Summary, WriteContext, Writer};
 use crate::document::Unit;
 
 /// Writes one JSON object per unit: `id`, `paragraph`, `index`, `line`,
@@ -17,11 +17,7 @@ impl Writer for Jsonl {
         "jsonl"
     }
 
-    fn start<'a>(
-        &self,
-        _ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+    fn start<'a>(&self, _ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a> {
         Ok(Box::new(JsonlDocument { out }))
     }
 }

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
-use super::{DocumentWriter, Summary, WriteContext, Writer};
+use super::{DocumentWriter, Started, Summary, WriteContext, Writer};
 use crate::document::{FuzzyMatch, Origin, Unit};
 use crate::glossary::TermReport;
 use crate::text::Change;
@@ -27,11 +27,7 @@ impl Writer for Markdown {
         "md"
     }
 
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+    fn start<'a>(&self, ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a> {
         Ok(Box::new(MarkdownDocument {
             out,
             ctx: ctx.clone(),

@@ -179,12 +179,11 @@ pub trait Writer: Send + Sync {
 
     /// Begin a document: write its head to `out` and return the writer that
     /// takes its units.
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>>;
+    fn start<'a>(&self, ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a>;
 }
+
+/// What [`Writer::start`] returns: the writer of the document's units.
+pub type Started<'a> = io::Result<Box<dyn DocumentWriter + 'a>>;
 
 /// A document being written by a [`Writer`].
 pub trait DocumentWriter {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{DocumentWriter, Summary, WriteContext, Writer};
+use super::{DocumentWriter, Started, Summary, WriteContext, Writer};
 use crate::document::{CodeKind, InlineCode, Unit};
 use crate::markup::codes::{Piece, pieces};
 
@@ -103,11 +103,7 @@ impl<F: XmlFormat> Writer for F {
         F::EXTENSION
     }
 
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+    fn start<'a>(&self, ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a> {
         let mut xml = Xml::new(out);
         xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         F::head(ctx, &mut xml)?;

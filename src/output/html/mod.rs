@@ -24,7 +24,7 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
 use sha2::{Digest, Sha256};
 
-use super::{DocumentWriter, Summary, WriteContext, Writer};
+use super::{DocumentWriter, Started, Summary, WriteContext, Writer};
 use crate::document::{Origin, Unit};
 
 /// The page's style sheet.
@@ -52,11 +52,7 @@ impl Writer for Html {
         "html"
     }
 
-    fn start<'a>(
-        &self,
-        ctx: &WriteContext,
-        out: &'a mut dyn Write,
-    ) -> io::Result<Box<dyn DocumentWriter + 'a>> {
+    fn start<'a>(&self, ctx: &WriteContext, out: &'a mut dyn Write) -> Started<'a> {
         let mut id = Sha256::new();
         for part in [&ctx.source_name, &ctx.source_lang, &ctx.target_lang] {
             id.update(part.as_bytes());
