@@ -3,7 +3,11 @@
 
 use super::*;
 use crate::markup::BlockKind;
+use crate::markup::Skeleton;
 use crate::markup::codes::strip;
+
+#[path = "../../../fuzz/common/blocks.rs"]
+mod blocks;
 
 fn texts(source: &str) -> Vec<(BlockKind, String)> {
     Html.blocks(source)
@@ -90,7 +94,7 @@ fn attributes_are_blocks_or_pairs() {
         "see the <img src=a.png alt=\"&quot;picture&quot;\"> here"
     );
     // In a bilingual document, an image alone gets both alt texts.
-    let skeleton = crate::markup::Skeleton::parse(
+    let skeleton = Skeleton::parse(
         crate::markup::FormatKind::Html,
         "<p><img src=x alt=图></p>".into(),
     );
@@ -150,14 +154,14 @@ fn misnested_and_stray_tags_stay_in_place() {
 #[test]
 fn documents_in_other_languages() {
     let src = "<!doctype html><html><head><meta charset=gbk></head><body><p lang=\"zh-CN\">中文</p><p lang=\"ja\">日本語</p></body></html>";
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let langs = Langs::new("zh", "en");
     let doc = skeleton.render(&["Chinese".into(), "Japanese".into()], &langs);
     assert_eq!(
         doc,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body><p lang=\"en\">Chinese</p><p lang=\"ja\">Japanese</p></body></html>"
     );
-    let declared = crate::markup::Skeleton::parse(
+    let declared = Skeleton::parse(
         crate::markup::FormatKind::Html,
         "<meta http-equiv=Content-Language content=zh-CN><p>中文</p>".into(),
     );
@@ -266,7 +270,7 @@ proptest::proptest! {
             pos = b.span.end;
         }
         // The document rendered with the source texts reads as the same blocks.
-        let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.clone());
+        let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.clone());
         let texts: Vec<String> = blocks.iter().map(|b| b.text.clone()).collect();
         let doc = skeleton.render(&texts, &Langs::new("zh", "zh"));
         let again: Vec<String> = Html.blocks(&doc).into_iter().map(|b| b.text).collect();
@@ -305,7 +309,7 @@ fn titles_inside_blocks_are_inner_blocks() {
         blocks[0].inner.iter().map(|i| i.block).collect::<Vec<_>>(),
         [1, 2]
     );
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let langs = Langs::new("zh", "en");
     let all = [
         "⟨1⟩About⟨/1⟩ and ⟨2⟩picture⟨/2⟩".to_string(),
@@ -340,7 +344,7 @@ fn form_texts_are_translated() {
     let src = "<form><label>搜索</label> <input placeholder=\"输入关键词\"><select><option>全部<option>公园</select></form>";
     let got: Vec<String> = Html.blocks(src).into_iter().map(|b| b.text).collect();
     assert_eq!(got, ["⟨1⟩搜索⟨/1⟩ ⟨2/⟩⟨3/⟩", "输入关键词", "全部", "公园"]);
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let all: Vec<String> = ["⟨1⟩Search⟨/1⟩ ⟨2/⟩⟨3/⟩", "Keywords", "All", "Parks"]
         .map(String::from)
         .into();
@@ -364,21 +368,8 @@ proptest::proptest! {
         src in "[<>/a-zA-Z\"'=&;#! \n中文题\\[\\]()*_`-]{0,80}"
     ) {
         for format in [crate::markup::FormatKind::Html, crate::markup::FormatKind::Markdown] {
-            let skeleton = crate::markup::Skeleton::parse(format, src.clone());
-            let inner: Vec<usize> = skeleton
-                .blocks
-                .iter()
-                .flat_map(|b| b.inner.iter().map(|i| i.block))
-                .collect();
-            let mut pos = 0;
-            for (k, b) in skeleton.blocks.iter().enumerate() {
-                proptest::prop_assert!(src.get(b.span.clone()).is_some());
-                if !inner.contains(&k) {
-                    proptest::prop_assert!(b.span.start >= pos, "{src:?}");
-                    pos = b.span.end;
-                }
-            }
-            let texts: Vec<String> = skeleton.blocks.iter().map(|b| b.text.clone()).collect();
+            let skeleton = Skeleton::parse(format, src.clone());
+            let texts = blocks::ordered_block_texts(&skeleton, &src);
             let langs = Langs::new("zh", "zh");
             let doc = skeleton.render(&texts, &langs);
             skeleton.bilingual(&texts, &langs);
