@@ -16,6 +16,12 @@ fn texts(source: &str) -> Vec<(BlockKind, String)> {
         .collect()
 }
 
+/// `block` rendered with the translation `text` is `expected`.
+#[track_caller]
+fn assert_renders(block: &Block, text: &str, expected: &str) {
+    assert_eq!(Html.render(block, text), expected);
+}
+
 /// The source rebuilt from its blocks' own texts: every block rendered
 /// with its source text.
 fn round_trip(source: &str) -> String {
@@ -58,9 +64,10 @@ fn entities_are_decoded_and_escaped_again() {
     let src = "<p>甲&nbsp;乙 &lt;丙&gt; &amp 丁&#x4e2d;&#20013;</p>";
     let blocks = Html.blocks(src);
     assert_eq!(blocks[0].text, "甲\u{a0}乙 <丙> & 丁中中");
-    assert_eq!(
-        Html.render(&blocks[0], "a < b & \"c\" > d"),
-        "a &lt; b &amp; \"c\" &gt; d"
+    assert_renders(
+        &blocks[0],
+        "a < b & \"c\" > d",
+        "a &lt; b &amp; \"c\" &gt; d",
     );
 }
 
@@ -84,14 +91,12 @@ fn attributes_are_blocks_or_pairs() {
     assert_eq!(got[3].0, "⟨1⟩图二⟨/1⟩");
     assert_eq!(got[4].0, "说明");
     // Escaped for the attribute; an unquoted one gets quotes.
-    assert_eq!(
-        Html.render(&blocks[0], "an \"article\""),
-        "an &quot;article&quot;"
-    );
-    assert_eq!(Html.render(&blocks[1], "it's"), "it&#39;s");
-    assert_eq!(
-        Html.render(&blocks[2], "see the ⟨1⟩\"picture\"⟨/1⟩ here"),
-        "see the <img src=a.png alt=\"&quot;picture&quot;\"> here"
+    assert_renders(&blocks[0], "an \"article\"", "an &quot;article&quot;");
+    assert_renders(&blocks[1], "it's", "it&#39;s");
+    assert_renders(
+        &blocks[2],
+        "see the ⟨1⟩\"picture\"⟨/1⟩ here",
+        "see the <img src=a.png alt=\"&quot;picture&quot;\"> here",
     );
     // In a bilingual document, an image alone gets both alt texts.
     let skeleton = Skeleton::parse(
@@ -104,9 +109,10 @@ fn attributes_are_blocks_or_pairs() {
     );
     // A code put inside the alt text comes after the image.
     let p = Html.blocks("<p>看<img alt=\"图\" src=x>和<b>粗</b></p>");
-    assert_eq!(
-        Html.render(&p[0], "see ⟨1⟩pic ⟨2⟩bold⟨/2⟩⟨/1⟩ and"),
-        "see <img alt=\"pic bold\" src=x><b></b> and"
+    assert_renders(
+        &p[0],
+        "see ⟨1⟩pic ⟨2⟩bold⟨/2⟩⟨/1⟩ and",
+        "see <img alt=\"pic bold\" src=x><b></b> and",
     );
 }
 
