@@ -13,7 +13,9 @@ use wiremock::MockServer;
 use crate::harness::{
     assert_contains, assert_valid_xliff, fixture_path, jsonl, translating_server, wait_until,
 };
-use crate::review::{assert_reviewed_everywhere, bitext, rerun_without_requests_for, xliff_units};
+use crate::review::{
+    assert_reviewed_everywhere, bitext, import_reviewed, rerun_without_requests_for, xliff_units,
+};
 use crate::webdriver::Browser;
 
 /// Every row of the page: id, source and translation as shown (without the
@@ -260,16 +262,12 @@ async fn review_page_round_trip_in_chromium() {
     }
 
     // bitext import reads it like any XLIFF it wrote.
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.review.xlf", "--cache", "tm.redb"],
-        0,
+    let (import, dir) = import_reviewed(
+        dir,
+        "output/article.review.xlf",
+        "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected",
     )
     .await;
-    assert_contains(
-        &import.stdout,
-        "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected",
-    );
     for (id, _) in &edits {
         assert_contains(&import.stdout, &format!("  edited: segment {id} ("));
     }

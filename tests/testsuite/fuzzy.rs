@@ -186,11 +186,11 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
     );
     let user = chat_user(&requests[0]);
     // Segment 2 is the memory's exact translation and is not sent.
-    let ids: Vec<u64> = user["segments"]
+    let ids: Vec<&Value> = user["segments"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["id"].as_u64().unwrap())
+        .map(|s| &s["id"])
         .collect();
     assert_eq!(ids, [1, 3]);
     assert_eq!(

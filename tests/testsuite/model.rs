@@ -4,7 +4,7 @@
 //! estimates it). Every server is a mock on 127.0.0.1.
 
 use serde_json::{Value, json};
-use wiremock::{MockServer, Request};
+use wiremock::Request;
 
 use crate::harness::{
     Bitext, Refusal, assert_contains, assert_starts_with, chat_user, dead_port, deepl_server,
@@ -30,30 +30,30 @@ fn translate_a_txt(backend: &str, base: &str) -> Bitext {
     ])
 }
 
-/// Run `bitext` (against the chat server `server`), which must succeed: the
-/// requests the server received, and the system prompt of the first.
-async fn translated_through(server: &MockServer, bitext: Bitext) -> (Vec<Request>, String) {
-    let (_, _dir) = run_async_code(bitext, 0).await;
-    let requests = received(server).await;
+/// `bitext translate a.txt` with `openai` through an echo chat server
+/// ([`echo_chat_server`]), with what `more` adds to it; it must succeed:
+/// the requests the server received, and the system prompt of the first.
+async fn translated_by_openai(more: impl FnOnce(Bitext) -> Bitext) -> (Vec<Request>, String) {
+    let server = echo_chat_server().await;
+    let base = format!("{}/v1", server.uri());
+    let (_, _dir) = run_async_code(more(translate_a_txt("openai", &base)), 0).await;
+    let requests = received(&server).await;
     let system = system(&requests[0]);
     (requests, system)
 }
 
 #[tokio::test]
 async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
-    let server = echo_chat_server().await;
-    let base = format!("{}/v1", server.uri());
     // The first request; the mock renders no term, so a repair follows.
-    let (requests, system) = translated_through(
-        &server,
-        translate_a_txt("openai", &base)
+    let (requests, system) = translated_by_openai(|bitext| {
+        bitext
             .file(
                 "prompt.txt",
                 "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
             )
             .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
-            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]),
-    )
+            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"])
+    })
     .await;
     assert_starts_with(
         &system,
@@ -75,14 +75,11 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
 
 #[tokio::test]
 async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
-    let server = echo_chat_server().await;
-    let base = format!("{}/v1", server.uri());
-    let (requests, system) = translated_through(
-        &server,
-        translate_a_txt("openai", &base)
+    let (requests, system) = translated_by_openai(|bitext| {
+        bitext
             .file("style.md", "Say \"the Ministry\" after the first mention.")
-            .args(["--style", "style.md"]),
-    )
+            .args(["--style", "style.md"])
+    })
     .await;
     assert_starts_with(
         &system,

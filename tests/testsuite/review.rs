@@ -231,11 +231,23 @@ pub(crate) async fn bitext(
 /// `bitext import FILE --cache tm.redb` in `dir`: it must import three
 /// reviewed translations and find the article's 435 other rows unchanged.
 async fn import_three_edits(dir: tempfile::TempDir, file: &str) -> (Run, tempfile::TempDir) {
-    let (import, dir) = bitext(Some(dir), &["import", file, "--cache", "tm.redb"], 0).await;
-    assert_contains(
-        &import.stdout,
+    import_reviewed(
+        dir,
+        file,
         "imported 3 reviewed translations, 435 unchanged, 0 rejected",
-    );
+    )
+    .await
+}
+
+/// `bitext import FILE --cache tm.redb` in `dir`, off the async runtime:
+/// it must succeed and report `summary`.
+pub(crate) async fn import_reviewed(
+    dir: tempfile::TempDir,
+    file: &str,
+    summary: &str,
+) -> (Run, tempfile::TempDir) {
+    let (import, dir) = run_async_code(Bitext::import(dir, file), 0).await;
+    assert_contains(&import.stdout, summary);
     (import, dir)
 }
 
@@ -454,16 +466,12 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     assert_reviewed_everywhere(&rerun, &edits);
 
     // The rewritten Markdown imports as unchanged: nothing new to store.
-    let (again, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.md", "--cache", "tm.redb"],
-        0,
+    let (_, dir) = import_reviewed(
+        dir,
+        "output/article.md",
+        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
     )
     .await;
-    assert_contains(
-        &again.stdout,
-        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
-    );
 
     // The whole memory as one TMX (--all): one machine entry per distinct
     // source and model (the second run had no need of the three reviewed
