@@ -1247,10 +1247,9 @@ async fn cli_reads_backend_settings_from_bitext_toml() {
         server.uri()
     );
     let (run, _dir) = run_async_code(
-        Bitext::new()
-            .file("a.txt", "中文.测试.")
+        Bitext::translate("a.txt", "中文.测试.")
             .file("bitext.toml", config)
-            .args(["translate", "a.txt", "--backend", "openai"]),
+            .args(["--backend", "openai"]),
         0,
     )
     .await;

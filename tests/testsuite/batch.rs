@@ -92,16 +92,9 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
 
 #[test]
 fn file_arguments_are_named_by_their_stem_and_keep_their_path() {
-    let (run, _dir) = Bitext::new()
-        .file("texts/one.txt", "一.")
+    let (run, _dir) = Bitext::translate("texts/one.txt", "一.")
         .file("two.txt", "二.")
-        .args([
-            "translate",
-            "texts/one.txt",
-            "two.txt",
-            "--formats",
-            "jsonl,tmx",
-        ])
+        .args(["two.txt", "--formats", "jsonl,tmx"])
         .run_ok();
     assert_eq!(
         tree(&run, "output"),

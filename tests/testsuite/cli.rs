@@ -16,18 +16,14 @@ fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
 
 #[test]
 fn existing_outputs_need_force() {
-    let (run, dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
-        .file("output/a.md", "keep me")
-        .args(["translate", "a.txt"])
+    let (run, dir) = Bitext::translate("a.txt", "中文.测试.").file("output/a.md", "keep me")
         .run_refused("error: output/a.md: already exists; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist\n");
     assert_eq!(run.read("output/a.md"), "keep me");
     assert_eq!(run.files("output"), ["a.md"]);
     drop(dir);
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
+    let (run, _dir) = Bitext::translate("a.txt", "中文.测试.")
         .file("output/a.md", "keep me")
-        .args(["translate", "a.txt", "--force"])
+        .args(["--force"])
         .run_ok();
     assert!(run.read("output/a.md").starts_with("# Review: a.txt"));
 }
@@ -122,10 +118,9 @@ fn utf16_without_a_byte_order_mark_is_read() {
     let text = "国土资源部召开会议.\n会议强调.要加强耕地保护.\n";
     let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-    let (run, _dir) = Bitext::new()
-        .file("le.txt", le)
+    let (run, _dir) = Bitext::translate("le.txt", le)
         .file("be.txt", be)
-        .args(["translate", "le.txt", "be.txt", "--formats", "jsonl"])
+        .args(["be.txt", "--formats", "jsonl"])
         .run_ok();
     let expected = ["国土资源部召开会议.", "会议强调.", "要加强耕地保护."];
     assert_eq!(sources(&run, "output/le.jsonl"), expected);
@@ -332,10 +327,7 @@ fn align_writes_xliff_too() {
 
 #[test]
 fn a_model_for_a_backend_without_models_is_refused() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.")
-        .env("DEEPL_AUTH_KEY", "k:fx")
-        .args(["translate", "a.txt", "--backend", "deepl", "--model", "x"])
+    let (run, _dir) = Bitext::translate("a.txt", "中文.").env("DEEPL_AUTH_KEY", "k:fx").args(["--backend", "deepl", "--model", "x"])
         .args(["--dry-run"])
         .run_refused("error: --model x: the deepl backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n");
     assert_eq!(run.stdout, "");

@@ -170,10 +170,9 @@ fn dry_run_prices_google_and_not_openai() {
 
 #[test]
 fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
+    let (run, _dir) = Bitext::translate("a.txt", "中文.测试.")
         .file("empty.txt", "")
-        .args(["translate", "a.txt", "empty.txt", "--dry-run", "--no-cache"])
+        .args(["empty.txt", "--dry-run", "--no-cache"])
         .run_code(2);
     assert_starts_with(&run.stderr, "error: ");
     assert_contains(&run.stderr, "empty.txt");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub use crate::cleared_env::CLEARED_ENV;
-pub use crate::tool::checked_output;
+pub use crate::tool::{checked_output, succeeded};
 
 /// A `bitext` invocation in a fresh temporary directory.
 pub struct Bitext {

@@ -117,18 +117,10 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
     assert!(run.files("output").is_empty());
 
     // The same template named in the config file.
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", TEXT)
+    let (run, _dir) = Bitext::translate("a.txt", TEXT)
         .file("conf/p.txt", "{{examples}}\n\n{{ source }}\n")
         .file("conf/bitext.toml", "[backend.ollama]\nprompt = \"p.txt\"\n")
-        .args([
-            "translate",
-            "a.txt",
-            "--backend",
-            "ollama",
-            "--config",
-            "conf/bitext.toml",
-        ])
+        .args(["--backend", "ollama", "--config", "conf/bitext.toml"])
         .args(["--dry-run"])
         .run_code(2);
     assert_starts_with(
@@ -182,12 +174,11 @@ async fn formality_reaches_deepl() {
 fn model_controls_are_refused_where_the_backend_cannot_take_them() {
     for case in Refusal::load("model-controls") {
         let (run, _dir) = case.run_with(
-            Bitext::new()
-                .file("a.txt", TEXT)
+            Bitext::translate("a.txt", TEXT)
                 .file("style.md", "Plain words.")
                 .env("DEEPL_AUTH_KEY", "k:fx")
                 .env("GOOGLE_API_KEY", "k")
-                .args(["translate", "a.txt", "--dry-run"]),
+                .args(["--dry-run"]),
         );
         assert!(run.files("output").is_empty());
     }

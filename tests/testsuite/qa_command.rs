@@ -287,15 +287,12 @@ fn xliff_written_by_translate_toolkit_reads_without_error() {
     let po_path = dir.path().join("a.po");
     std::fs::write(&po_path, po).unwrap();
     let xlf = dir.path().join("a.xlf");
-    let out = Command::new(python())
-        .args(["-m", "translate.convert.po2xliff", "--progress=none"])
-        .args([&po_path, &xlf])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "po2xliff: {}",
-        String::from_utf8_lossy(&out.stderr)
+    checked_output(
+        Command::new(python())
+            .args(["-m", "translate.convert.po2xliff", "--progress=none"])
+            .args([&po_path, &xlf]),
+        "python with translate-toolkit (run .ci/setup)",
+        "po2xliff",
     );
     // po2xliff states the source language en-US, whatever the PO holds.
     let (_, report) = qa_json(&[path(&xlf)]);

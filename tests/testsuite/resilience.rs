@@ -12,7 +12,7 @@ use wiremock::{MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
     Bitext, assert_contains, bitext_command, chat_reply, chat_segments, chat_server, fixture_path,
-    memory_entries, memory_sources, run_async, translations_reply, wait_until,
+    memory_entries, memory_sources, run_async, succeeded, translations_reply, wait_until,
 };
 
 /// The "translation" every mock gives: a function of the source alone, so a
@@ -376,11 +376,7 @@ async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
     let out = tokio::task::spawn_blocking(move || rerun.output().unwrap())
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "the rerun failed");
     let first_pass: usize = server
         .received_requests()
         .await

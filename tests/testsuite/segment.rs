@@ -207,10 +207,9 @@ fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
                </languagerule></languagerules>\n\
                <maprules><languagemap languagepattern=\"zh.*\" languagerulename=\"zh\"/></maprules>\n\
                </body></srx>\n";
-    let (_, _dir) = Bitext::new()
-        .file("in.txt", "你好。再见。\n")
+    let (_, _dir) = Bitext::segment("in.txt", "你好。再见。\n")
         .file("rules.srx", srx)
-        .args(["segment", "in.txt", "--srx", "rules.srx"])
+        .args(["--srx", "rules.srx"])
         .run_refused(
             "error: rules.srx:5: beforebreak `[。！？` cannot be used: unclosed character class\n",
         );

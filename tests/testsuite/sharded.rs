@@ -15,8 +15,8 @@ use wiremock::{MockServer, Request};
 use bitext::memory::{Location, Memory};
 
 use crate::harness::{
-    assert_contains, bitext_command, chat_segments, chat_server, jsonl, translations_reply,
-    wait_until,
+    assert_contains, bitext_command, chat_segments, chat_server, checked_output, jsonl, succeeded,
+    translations_reply, wait_until,
 };
 use crate::pg;
 
@@ -122,11 +122,7 @@ async fn finish(child: Child) {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "a worker failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "a worker failed");
 }
 
 /// The sources the shared memory holds now (none before a worker has
@@ -276,17 +272,14 @@ async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_wor
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let out = bitext_command(root)
-            .args(args)
-            .env("OPENAI_API_KEY", "test-key")
-            .env("BITEXT_CACHE", &memory)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = checked_output(
+            bitext_command(root)
+                .args(args)
+                .env("OPENAI_API_KEY", "test-key")
+                .env("BITEXT_CACHE", &memory)
+                .stdin(Stdio::null()),
+            "run bitext",
+            &format!("{args:?}"),
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };

@@ -9,7 +9,13 @@ use std::process::{Command, Output};
 /// fails with `failed` and the program's standard error).
 #[track_caller]
 pub fn checked_output(command: &mut Command, needs: &str, failed: &str) -> Output {
-    let out = command.output().expect(needs);
+    succeeded(command.output().expect(needs), failed)
+}
+
+/// `out`, the output of a program that must have succeeded (else the test
+/// fails with `failed` and the program's standard error).
+#[track_caller]
+pub fn succeeded(out: Output, failed: &str) -> Output {
     assert!(
         out.status.success(),
         "{failed}:\n{}",
