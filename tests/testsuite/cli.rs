@@ -293,17 +293,13 @@ fn the_bundled_glossary_is_named_by_its_id() {
     let (run, _dir) = Bitext::translate("a.txt", "开展创先争优活动.")
         .args(["--formats", "tmx,md,jsonl,xliff"])
         .run_ok();
-    assert!(
-        run.read("output/a.tmx")
-            .contains(&format!("<prop type=\"x-glossary\">{name}</prop>")),
-        "{}",
-        run.read("output/a.tmx")
+    assert_contains(
+        &run.read("output/a.tmx"),
+        &format!("<prop type=\"x-glossary\">{name}</prop>"),
     );
-    assert!(
-        run.read("output/a.md")
-            .contains(&format!("- **Glossary:** {name} (")),
-        "{}",
-        run.read("output/a.md")
+    assert_contains(
+        &run.read("output/a.md"),
+        &format!("- **Glossary:** {name} ("),
     );
     assert!(run.read("output/a.xlf").contains(&name));
     assert_contains(&run.stdout, &format!("  glossary: {name}, "));

@@ -22,10 +22,14 @@ async fn silent_server() -> MockServer {
     server
 }
 
+/// `bitext translate article.txt` with `backend`.
+fn article_with(backend: &str) -> Bitext {
+    Bitext::translate_fixture("article.txt", "article.txt").args(["--backend", backend])
+}
+
 /// The article with `args` added, against `server` as DeepL.
 fn deepl(server: &MockServer, args: &[&str]) -> Bitext {
-    Bitext::translate_fixture("article.txt", "article.txt")
-        .args(["--backend", "deepl"])
+    article_with("deepl")
         .args(["--base-url", &server.uri()])
         .args(args)
 }
@@ -138,22 +142,24 @@ async fn dry_run_needs_no_key_and_never_prints_one() {
     server.verify().await;
 }
 
+/// `bitext translate article.txt --dry-run` with `backend`, which must
+/// succeed.
+fn dry_run_of_the_article(backend: &str) -> (Run, tempfile::TempDir) {
+    article_with(backend).args(["--dry-run"]).run_ok()
+}
+
 #[test]
 fn dry_run_prices_google_and_not_openai() {
     // Neither has a key, and neither is contacted: the default base URLs
     // are on the internet, which a dry run never reaches.
-    let (google, _dir) = Bitext::translate_fixture("article.txt", "article.txt")
-        .args(["--backend", "google", "--dry-run"])
-        .run_ok();
+    let (google, _dir) = dry_run_of_the_article("google");
     assert_contains(
         &google.stdout,
         "at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)",
     );
     assert_nothing_written(&google);
 
-    let (openai, _dir) = Bitext::translate_fixture("article.txt", "article.txt")
-        .args(["--backend", "openai", "--dry-run"])
-        .run_ok();
+    let (openai, _dir) = dry_run_of_the_article("openai");
     assert_contains(
         &openai.stdout,
         "article.txt: 438 segments, 0 in translation memory, 2 requests, 5,903 characters\n",

@@ -578,18 +578,13 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
         })
         .collect();
     assert_eq!(long, [false, false, true]);
-    assert!(
-        run.read("output/in.tmx")
-            .contains(&format!("<prop type=\"x-flag\">{flag}</prop>")),
-        "{}",
-        run.read("output/in.tmx")
+    assert_contains(
+        &run.read("output/in.tmx"),
+        &format!("<prop type=\"x-flag\">{flag}</prop>"),
     );
-    assert!(
-        run.read("output/in.xlf").contains(&format!(
-            "<note category=\"flag\" appliesTo=\"source\">{flag}</note>"
-        )),
-        "{}",
-        run.read("output/in.xlf")
+    assert_contains(
+        &run.read("output/in.xlf"),
+        &format!("<note category=\"flag\" appliesTo=\"source\">{flag}</note>"),
     );
     assert!(run.read("output/in.md").contains(flag));
     assert!(
