@@ -14,7 +14,8 @@ use crate::harness::{
     assert_contains, assert_valid_xliff, fixture_path, jsonl, translating_server, wait_until,
 };
 use crate::review::{
-    assert_reviewed_everywhere, bitext, import_reviewed, rerun_without_requests_for, xliff_units,
+    assert_reviewed_everywhere, import_reviewed, rerun_without_requests_for, translate_article,
+    xliff_units,
 };
 use crate::webdriver::Browser;
 
@@ -89,26 +90,8 @@ async fn assert_every_segment_shown(browser: &Browser, units: &[Value]) {
 #[tokio::test]
 async fn review_page_round_trip_in_chromium() {
     let server = flawed_openai().await;
-    let base = format!("{}/v1", server.uri());
-    let (first, dir) = bitext(
-        None,
-        &[
-            "translate",
-            "article.txt",
-            "--formats",
-            "tmx,md,jsonl,xliff,html",
-            "--backend",
-            "openai",
-            "--base-url",
-            &base,
-            "--model",
-            "first-model",
-            "--cache",
-            "tm.redb",
-        ],
-        1,
-    )
-    .await;
+    let (first, dir) =
+        translate_article(None, &server, "first-model", "tmx,md,jsonl,xliff,html", 1).await;
     // A broken translation keeps a Chinese name: exit code 1, untranslated.
     let output = first.dir.join("output");
     let units = jsonl(&output.join("article.jsonl"));

@@ -258,15 +258,28 @@ async fn translate_with(
     server: &MockServer,
     model: &str,
 ) -> (Run, tempfile::TempDir) {
+    translate_article(dir, server, model, "tmx,md,jsonl,xliff", 0).await
+}
+
+/// `translate --force` of the article in `dir` (see [`bitext`]) against the
+/// chat server `server` with `model`, into `formats`, the memory in
+/// `tm.redb`; it must exit with `code`.
+pub(crate) async fn translate_article(
+    dir: Option<tempfile::TempDir>,
+    server: &MockServer,
+    model: &str,
+    formats: &str,
+    code: i32,
+) -> (Run, tempfile::TempDir) {
     let base = format!("{}/v1", server.uri());
-    let (run, dir) = bitext(
+    bitext(
         dir,
         &[
             "translate",
             "article.txt",
             "--force",
             "--formats",
-            "tmx,md,jsonl,xliff",
+            formats,
             "--backend",
             "openai",
             "--base-url",
@@ -276,10 +289,9 @@ async fn translate_with(
             "--cache",
             "tm.redb",
         ],
-        0,
+        code,
     )
-    .await;
-    (run, dir)
+    .await
 }
 
 /// Replace the English cell of segment `id` in a Markdown review file.
