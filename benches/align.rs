@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use bitext::align::{AlignOptions, EnglishSplitter, Lexicon, align};
 use bitext::segment::Segmenter;
-use common::Lcg;
+use common::{Lcg, peak_memory_mb};
 
 /// One gold bead: its Chinese and English texts and sentence counts.
 struct Pair {
@@ -130,18 +130,6 @@ fn book(target: usize, rng: &mut Lcg) -> Book {
         }
     }
     book
-}
-
-fn peak_memory_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn main() {

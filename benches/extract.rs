@@ -29,7 +29,8 @@ use bitext::glossary::extract::{
     Corpus, ExtractOptions, extract, read_aligned, render_from_aligned,
 };
 use bitext::segment::Segmenter;
-use common::Lcg;
+use common::tool::checked_output;
+use common::{Lcg, peak_memory_mb};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MB20: usize = 20 << 20;
@@ -101,16 +102,6 @@ fn random() -> String {
     out
 }
 
-/// The process's peak resident memory, in MB.
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 /// Measure one case in this process.
 fn case(name: &str) {
     let text = match name {
@@ -152,21 +143,17 @@ fn case(name: &str) {
         load * 1e3,
         reading,
         extracting,
-        peak_rss_mb()
+        peak_memory_mb()
     );
 }
 
 /// Run the release binary and return its wall time.
 fn cli(args: &[&str]) -> f64 {
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_bitext"))
-        .args(args)
-        .output()
-        .expect("run bitext");
-    assert!(
-        out.status.success(),
-        "bitext {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    checked_output(
+        Command::new(env!("CARGO_BIN_EXE_bitext")).args(args),
+        "run bitext",
+        &format!("bitext {args:?}"),
     );
     start.elapsed().as_secs_f64()
 }

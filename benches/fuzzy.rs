@@ -21,7 +21,7 @@ use bitext::glossary::Glossary;
 use bitext::memory::FuzzyIndex;
 
 mod common;
-use common::{Lcg as Rng, env_number};
+use common::{Lcg as Rng, env_number, status_kb};
 
 /// Words with cumulative weights, drawn by binary search.
 struct Vocabulary {
@@ -113,15 +113,9 @@ fn near(s: &str, vocabulary: &Vocabulary, rng: &mut Rng) -> String {
     chars.into_iter().collect()
 }
 
+/// This process's resident memory (`VmRSS`), in KiB; 0 off Linux.
 fn resident_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    status_kb("self", "VmRSS").unwrap_or(0)
 }
 
 fn main() {

@@ -30,7 +30,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{binary, env_number};
+use common::{binary, env_number, status_kb};
 
 /// GNU time, which reports a child's peak resident memory.
 const GNU_TIME: &str = "/usr/bin/time";
@@ -173,7 +173,7 @@ fn translate(input: &Path, dir: &Path, threads: Option<usize>) -> Measure {
             break status;
         }
         if !gnu_time {
-            sampled = sampled.max(high_water_kb(child.id()).unwrap_or(0));
+            sampled = sampled.max(status_kb(&child.id().to_string(), "VmHWM").unwrap_or(0));
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -207,16 +207,4 @@ fn translate(input: &Path, dir: &Path, threads: Option<usize>) -> Measure {
             how: "VmHWM sampled every 10 ms from /proc",
         }
     }
-}
-
-/// `VmHWM` of process `pid`, in KiB (Linux only).
-fn high_water_kb(pid: u32) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()?
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }

@@ -8,6 +8,9 @@ use std::str::FromStr;
 
 #[path = "../../tests/testsuite/cleared_env.rs"]
 mod cleared_env;
+/// Running a program, shared with the test suite.
+#[path = "../../tests/testsuite/tool.rs"]
+pub mod tool;
 
 /// Environment variables that would make a run depend on the machine (API
 /// keys, proxies, the translation memory): the test suite's list, removed
@@ -31,6 +34,25 @@ pub fn binary() -> PathBuf {
     std::env::var_os("BITEXT_BENCH_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bitext")))
+}
+
+/// The field `field` (`VmHWM`, `VmRSS`, …) of `/proc/PID/status`, in KiB,
+/// for `pid` a process id or `self`; none where there is no such file
+/// (Linux only).
+pub fn status_kb(pid: &str, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// This process's peak resident memory (`VmHWM`), in MB; NaN off Linux.
+pub fn peak_memory_mb() -> f64 {
+    status_kb("self", "VmHWM").map_or(f64::NAN, |kb| kb as f64 / 1024.0)
 }
 
 /// A small deterministic generator (64-bit LCG).

@@ -9,7 +9,7 @@ use bitext::segment::Segmenter;
 use proptest::prelude::*;
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, assert_contains, fixture_path};
+use crate::harness::{Bitext, Refusal, assert_contains, fixture_path};
 
 /// The hand-aligned pairs under `tests/fixtures/align` that [`tune`] fitted
 /// the weights of [`Params`] on: their F1 is a training figure.
@@ -592,61 +592,12 @@ fn align_writes_tmx_md_jsonl_with_one_unit_per_bead() {
 
 #[test]
 fn align_bad_input_is_one_clear_line_and_writes_nothing() {
-    /// Name, arguments, files to create, expected stderr.
-    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-    let cases: &[Case<'_>] = &[
-        (
-            "missing Chinese file",
-            &["align", "nope.txt", "en.txt"],
-            &[("en.txt", "Hello.")],
-            "error: nope.txt: no such file or directory; check the path\n",
-        ),
-        (
-            "missing English file",
-            &["align", "zh.txt", "nope.txt"],
-            &[("zh.txt", "你好。")],
-            "error: nope.txt: no such file or directory; check the path\n",
-        ),
-        (
-            "empty English file",
-            &["align", "zh.txt", "en.txt"],
-            &[("zh.txt", "你好。"), ("en.txt", " \n\n")],
-            "error: en.txt: file is empty or only whitespace; nothing to translate\n",
-        ),
-        (
-            "empty Chinese file",
-            &["align", "zh.txt", "en.txt"],
-            &[("zh.txt", ""), ("en.txt", "Hello.")],
-            "error: zh.txt: file is empty or only whitespace; nothing to translate\n",
-        ),
-        (
-            "a directory",
-            &["align", "dir", "en.txt"],
-            &[
-                ("dir/a.txt", "你好。"),
-                ("dir/b.txt", "再见。"),
-                ("en.txt", "Hello."),
-            ],
-            "error: bitext align takes two text files, ZH_FILE and EN_FILE, not directories\n",
-        ),
-        (
-            "bad score",
-            &["align", "zh.txt", "en.txt", "--min-score", "2"],
-            &[("zh.txt", "你好。"), ("en.txt", "Hello.")],
-            "error: --min-score 2 is not a score; give one between 0 and 1\n",
-        ),
-    ];
-    for (name, args, files, stderr) in cases {
-        let mut test = Bitext::new().args(*args);
-        for (path, text) in *files {
-            test = test.file(path, text);
-        }
-        let (run, _dir) = test.run();
-        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
-        assert_eq!(&run.stderr, stderr, "{name}");
+    for case in Refusal::load("align") {
+        let (run, _dir) = case.run();
         assert!(
             run.files("output").is_empty(),
-            "{name}: wrote {:?}",
+            "{}: wrote {:?}",
+            case.name,
             run.files("output")
         );
     }
@@ -654,17 +605,9 @@ fn align_bad_input_is_one_clear_line_and_writes_nothing() {
 
 #[test]
 fn align_keeps_existing_outputs_without_force() {
-    let (run, _dir) = Bitext::new()
-        .file("zh.txt", "你好。")
-        .file("en.txt", "Hello.")
+    let (run, _dir) = Bitext::align(("zh.txt", "你好。"), ("en.txt", "Hello."))
         .file("output/zh.md", "keep me")
-        .args(["align", "zh.txt", "en.txt"])
-        .run();
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: output/zh.md: already exists; pass --force to overwrite it\n"
-    );
+        .run_refused("error: output/zh.md: already exists; pass --force to overwrite it\n");
     assert_eq!(run.files("output"), ["zh.md"]);
 }
 
@@ -877,12 +820,9 @@ fn pooled(pairs: &[&str], options: &AlignOptions) -> (usize, usize, usize) {
 fn markdown_texts_align_block_by_block_without_their_markup() {
     let zh = "# 城市绿化报告\n\n今年我们种了很多树。公园变得更美了。\n\n- 第一，增加绿地。\n- 第二，保护**湿地**。\n\n```\n代码不对齐。\n```\n";
     let en = "# Report on urban greening\n\nThis year we planted many trees. The parks became more beautiful.\n\n- First, add green space.\n- Second, protect *wetlands*.\n\n```\ncode is not aligned.\n```\n";
-    let (run, _dir) = Bitext::new()
-        .file("zh.md", zh)
-        .file("en.md", en)
-        .args(["align", "zh.md", "en.md", "--formats", "jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = Bitext::align(("zh.md", zh), ("en.md", en))
+        .args(["--formats", "jsonl"])
+        .run_ok();
     let units = crate::harness::jsonl(&run.dir.join("output/zh.jsonl"));
     let pairs: Vec<(&str, &str)> = units
         .iter()

@@ -15,12 +15,13 @@ use bitext::document::SegmentId;
 use bitext::glossary::Glossary;
 use bitext::{Error, ErrorKind};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, assert_contains, assert_starts_with, assert_valid_tmx, chat_reply, chat_user,
-    dead_port, fake_english, fixture_path, received, run_async,
+    Bitext, assert_contains, assert_starts_with, assert_valid_tmx, chat_reply, chat_server,
+    chat_user, dead_port, deepl_glossaries, fake_english, fixture_path, post, received, run_async,
+    run_async_code, serve,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -73,6 +74,20 @@ fn keyed(base: &str, key: &str, var: &str) -> BackendSettings {
     s
 }
 
+/// Settings pointing at `base` whose key variable is never set.
+fn without_key(base: &str) -> BackendSettings {
+    let mut s = settings(base);
+    s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
+    s
+}
+
+/// The backend `name` at `base` cannot be built without a key: the error
+/// stops the run and names the variable to set.
+fn assert_needs_a_key(name: &str, base: &str) {
+    let err = backend::build(name, &without_key(base)).err().unwrap();
+    assert_fatal(&err, "set BITEXT_TEST_KEY_THAT_IS_NEVER_SET");
+}
+
 fn build(name: &str, settings: &BackendSettings) -> Box<dyn Backend> {
     backend::build(name, settings).unwrap_or_else(|e| panic!("build {name}: {e}"))
 }
@@ -108,12 +123,26 @@ fn assert_retryable(err: &Error, needle: &str) {
 
 /// A server that answers every POST with `responder`.
 async fn post_server(responder: impl wiremock::Respond + 'static) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(responder)
-        .mount(&server)
-        .await;
-    server
+    serve([Mock::given(method("POST")).respond_with(responder)]).await
+}
+
+/// Translate "你好." with the backend `name`, its base URL the server's
+/// address and `path`, through a server that answers every request with
+/// `reply`, with the key `key` from the variable `var`: the error, which
+/// must stop the run and not show the key, and the server.
+async fn stopping_error(
+    name: &str,
+    path: &str,
+    reply: ResponseTemplate,
+    key: &str,
+    var: &str,
+) -> (Error, MockServer) {
+    let server = post_server(reply).await;
+    let settings = keyed(&format!("{}{path}", server.uri()), key, var);
+    let err = hello(name, &settings).await.unwrap_err();
+    assert!(is_fatal(&err), "{err:?}");
+    assert!(!err.to_string().contains(key), "{err}");
+    (err, server)
 }
 
 /// Translate "你好." with the backend `name` built from `settings`.
@@ -160,33 +189,19 @@ fn openai_at(server: &MockServer) -> BackendSettings {
 /// A chat server that answers the first request with `first`, then every
 /// segment ([`documented`]).
 async fn first_then_documented(first: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(first)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(chat_with(documented))
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn openai_server(responder: impl wiremock::Respond + 'static) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(responder)
-        .mount(&server)
-        .await;
-    server
+    serve([
+        Mock::given(method("POST"))
+            .respond_with(first)
+            .up_to_n_times(1)
+            .with_priority(1),
+        Mock::given(method("POST")).respond_with(chat_with(documented)),
+    ])
+    .await
 }
 
 #[tokio::test]
 async fn openai_sends_one_json_batch_with_context_and_batch_terms() {
-    let server = openai_server(chat_with(documented)).await;
+    let server = chat_server(chat_with(documented)).await;
     let mut s = keyed(
         &format!("{}/v1", server.uri()),
         "sk-test-123",
@@ -255,7 +270,7 @@ async fn openai_matches_replies_by_id_when_reordered_missing_extra_or_merged() {
         ]})
         .to_string()
     }
-    let server = openai_server(chat_with(messy)).await;
+    let server = chat_server(chat_with(messy)).await;
     let backend = build("openai", &openai_at(&server));
     let batch = requests(&["一.", "二二.", "三三三.", "四四四四."]);
     let replies = by_id(&backend.translate(&ctx(), &batch).await.unwrap());
@@ -274,7 +289,7 @@ async fn openai_reads_fenced_and_think_replies() {
             documented(segments)
         )
     }
-    let server = openai_server(chat_with(fenced)).await;
+    let server = chat_server(chat_with(fenced)).await;
     let backend = build("openai", &openai_at(&server));
     let batch = requests(&["你好.", "再见."]);
     let replies = by_id(&backend.translate(&ctx(), &batch).await.unwrap());
@@ -284,7 +299,7 @@ async fn openai_reads_fenced_and_think_replies() {
 
 #[tokio::test]
 async fn openai_cut_off_reply_fails_the_batch_retryably() {
-    let server = openai_server(|request: &Request| {
+    let server = chat_server(|request: &Request| {
         let segments = chat_user(request)["segments"].clone();
         let full = documented(segments.as_array().unwrap());
         chat_reply(&full[..full.len() / 2], "length")
@@ -300,21 +315,18 @@ async fn openai_cut_off_reply_fails_the_batch_retryably() {
 
 #[tokio::test]
 async fn openai_drops_response_format_when_the_server_rejects_it() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(body_partial_json(
-            json!({"response_format": {"type": "json_object"}}),
-        ))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "error": {"message": "response_format json_object is not supported by this model"}
-        })))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(chat_with(documented))
-        .mount(&server)
-        .await;
+    let server = serve([
+        Mock::given(method("POST"))
+            .and(body_partial_json(
+                json!({"response_format": {"type": "json_object"}}),
+            ))
+            .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+                "error": {"message": "response_format json_object is not supported by this model"}
+            })))
+            .with_priority(1),
+        Mock::given(method("POST")).respond_with(chat_with(documented)),
+    ])
+    .await;
     let backend = build("openai", &openai_at(&server));
     for text in ["你好.", "再见."] {
         let replies = backend.translate_texts(&[text]).await.unwrap();
@@ -336,7 +348,7 @@ async fn openai_drops_response_format_when_the_server_rejects_it() {
 
 #[tokio::test]
 async fn openai_no_translations_in_reply_is_retryable() {
-    let server = openai_server(chat_reply("I'm sorry, I can't help with that.", "stop")).await;
+    let server = chat_server(chat_reply("I'm sorry, I can't help with that.", "stop")).await;
     let backend = build("openai", &openai_at(&server));
     let err = backend.translate_texts(&["你好."]).await.unwrap_err();
     assert_retryable(&err, "I'm sorry");
@@ -344,22 +356,19 @@ async fn openai_no_translations_in_reply_is_retryable() {
 
 #[tokio::test]
 async fn openai_401_stops_the_run_naming_the_variable_not_the_key() {
-    let server = post_server(ResponseTemplate::new(401).set_body_json(json!({
-        "error": {"message": "Incorrect API key provided: sk-secret-777."}
-    })))
-    .await;
-    let s = keyed(
-        &format!("{}/v1", server.uri()),
+    let (err, server) = stopping_error(
+        "openai",
+        "/v1",
+        ResponseTemplate::new(401).set_body_json(json!({
+            "error": {"message": "Incorrect API key provided: sk-secret-777."}
+        })),
         "sk-secret-777",
         "OPENAI_API_KEY",
-    );
-    let backend = build("openai", &s);
-    let err = backend.translate_texts(&["你好."]).await.unwrap_err();
-    assert!(is_fatal(&err), "{err:?}");
+    )
+    .await;
     let message = err.to_string();
     assert_contains(&message, "rejected the key (HTTP 401)");
     assert_contains(&message, "check OPENAI_API_KEY");
-    assert!(!message.contains("sk-secret-777"), "{message}");
     assert!(!format!("{err:?}").contains("sk-secret-777"));
     assert_eq!(received(&server).await.len(), 1, "no retry on 401");
 }
@@ -441,7 +450,7 @@ async fn timed_server() -> (MockServer, Arc<std::sync::Mutex<Vec<Duration>>>) {
     let times: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
     let log = Arc::clone(&times);
     let start = std::time::Instant::now();
-    let server = openai_server(move |request: &Request| {
+    let server = chat_server(move |request: &Request| {
         log.lock().unwrap().push(start.elapsed());
         chat_with(documented)(request)
     })
@@ -461,15 +470,8 @@ async fn translate_article(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> crate::harness::Run {
-    let mut bitext = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args([
-            "translate",
-            "article.txt",
-            "--no-glossary",
-            "--formats",
-            "jsonl",
-        ])
+    let mut bitext = Bitext::translate_fixture("article.txt", "article.txt")
+        .args(["--no-glossary", "--formats", "jsonl"])
         .args(["--backend", "openai", "--base-url"])
         .args([format!("{}/v1", server.uri())])
         .args(args.iter().copied());
@@ -529,10 +531,7 @@ fn plain_http_needs_allow_http_off_this_machine() {
 
 #[test]
 fn a_remote_server_needs_a_key() {
-    let mut s = settings("https://api.example.com/v1");
-    s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
-    let err = backend::build("openai", &s).err().unwrap();
-    assert_fatal(&err, "set BITEXT_TEST_KEY_THAT_IS_NEVER_SET");
+    assert_needs_a_key("openai", "https://api.example.com/v1");
 }
 
 /// A chat server that holds every request until released, and counts how
@@ -652,6 +651,35 @@ async fn concurrent_batches_share_one_concurrency_limit() {
     assert_eq!(server.most.load(Ordering::SeqCst), 2);
 }
 
+/// Translate `n` distinct segments with `backend`, whose server is
+/// `server`, and check that each comes back as its [`fake_english`]; the
+/// requests the server received, and their bodies.
+async fn translate_many(
+    backend: &dyn Backend,
+    server: &MockServer,
+    n: usize,
+) -> (Vec<Request>, Vec<Value>) {
+    let texts = many(n);
+    let batch = requests(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+    let replies = backend.translate(&ctx(), &batch).await.unwrap();
+    let expected: BTreeMap<u32, String> = batch
+        .iter()
+        .map(|r| (r.id.0, fake_english(&r.text)))
+        .collect();
+    assert_eq!(by_id(&replies), expected);
+    let requests = received(server).await;
+    let bodies = requests.iter().map(|r| r.body_json().unwrap()).collect();
+    (requests, bodies)
+}
+
+/// How many texts each request body sends in its array `field`.
+fn batch_sizes(bodies: &[Value], field: &str) -> Vec<usize> {
+    bodies
+        .iter()
+        .map(|b| b[field].as_array().unwrap().len())
+        .collect()
+}
+
 // ---------------------------------------------------------------- deepl
 
 /// DeepL's `/v2/translate`: each text becomes `EN(n)` in order.
@@ -660,23 +688,22 @@ fn deepl_translate(request: &Request) -> ResponseTemplate {
 }
 
 async fn deepl_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .and(header("authorization", "DeepL-Auth-Key test-key:fx"))
-        .respond_with(deepl_translate)
-        .mount(&server)
-        .await;
-    server
+    deepl_server_with([]).await
 }
 
-/// DeepL's glossary list, empty: the glossary is created.
-async fn mount_no_glossaries(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(server)
-        .await;
+/// A DeepL server whose `/v2/translate` answers requests with the test key
+/// ([`deepl_translate`]), with `more` mocks.
+async fn deepl_server_with(more: impl IntoIterator<Item = Mock>) -> MockServer {
+    let translate = post("/v2/translate")
+        .and(header("authorization", "DeepL-Auth-Key test-key:fx"))
+        .respond_with(deepl_translate);
+    serve(std::iter::once(translate).chain(more)).await
+}
+
+/// A DeepL server ([`deepl_server`]) whose account has no glossaries yet:
+/// the glossary is created, and `create` (see [`create_glossary`]) answers.
+async fn deepl_server_creating(create: Mock) -> MockServer {
+    deepl_server_with([deepl_glossaries(json!([])), create]).await
 }
 
 fn deepl_settings(server: &MockServer) -> BackendSettings {
@@ -708,35 +735,16 @@ async fn translate_with_glossary(server: &MockServer, method: &str, path: &str) 
 
 /// DeepL's glossary creation, answered by `reply`.
 fn create_glossary(reply: impl wiremock::Respond + 'static) -> Mock {
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(reply)
+    post("/v2/glossaries").respond_with(reply)
 }
 
 #[tokio::test]
 async fn deepl_batches_of_50_in_order_with_language_codes() {
     let server = deepl_server().await;
     let backend = build("deepl", &deepl_settings(&server));
-    let texts = many(60);
-    let batch = requests(&texts.iter().map(String::as_str).collect::<Vec<_>>());
-    let replies = backend.translate(&ctx(), &batch).await.unwrap();
-    let expected: BTreeMap<u32, String> = batch
-        .iter()
-        .map(|r| (r.id.0, fake_english(&r.text)))
-        .collect();
-    assert_eq!(by_id(&replies), expected);
-    let requests = received(&server).await;
-    let sizes: Vec<usize> = requests
-        .iter()
-        .map(|r| {
-            r.body_json::<Value>().unwrap()["text"]
-                .as_array()
-                .unwrap()
-                .len()
-        })
-        .collect();
-    assert_eq!(sizes, [50, 10]);
-    let body: Value = requests[0].body_json().unwrap();
+    let (_, bodies) = translate_many(&*backend, &server, 60).await;
+    assert_eq!(batch_sizes(&bodies, "text"), [50, 10]);
+    let body = &bodies[0];
     assert_eq!(body["source_lang"], "ZH");
     assert_eq!(body["target_lang"], "EN-US");
     assert!(body.get("tag_handling").is_none());
@@ -767,17 +775,13 @@ async fn deepl_sends_markup_as_xml_with_x_ignored() {
 
 #[tokio::test]
 async fn deepl_count_mismatch_is_retryable() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let n = body["text"].as_array().unwrap().len();
-            let translations: Vec<Value> = (1..n).map(|_| json!({"text": "x"})).collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
-        })
-        .mount(&server)
-        .await;
+    let server = serve([post("/v2/translate").respond_with(|request: &Request| {
+        let body: Value = request.body_json().unwrap();
+        let n = body["text"].as_array().unwrap().len();
+        let translations: Vec<Value> = (1..n).map(|_| json!({"text": "x"})).collect();
+        ResponseTemplate::new(200).set_body_json(json!({ "translations": translations }))
+    })])
+    .await;
     let err = build("deepl", &deepl_settings(&server))
         .translate_texts(&["一.", "二.", "三."])
         .await
@@ -787,18 +791,17 @@ async fn deepl_count_mismatch_is_retryable() {
 
 #[tokio::test]
 async fn deepl_creates_the_glossary_once_and_sends_its_id() {
-    let server = deepl_server().await;
-    mount_no_glossaries(&server).await;
-    create_glossary(|request: &Request| {
-        let body: Value = request.body_json().unwrap();
-        ResponseTemplate::new(201).set_body_json(json!({
-            "glossary_id": format!("gl-{}", body["entries"].as_str().unwrap().lines().count()),
-            "name": body["name"],
-            "ready": true,
-        }))
-    })
-    .expect(1)
-    .mount(&server)
+    let server = deepl_server_creating(
+        create_glossary(|request: &Request| {
+            let body: Value = request.body_json().unwrap();
+            ResponseTemplate::new(201).set_body_json(json!({
+                "glossary_id": format!("gl-{}", body["entries"].as_str().unwrap().lines().count()),
+                "name": body["name"],
+                "ready": true,
+            }))
+        })
+        .expect(1),
+    )
     .await;
     let s = deepl_with_glossary(&server);
     let backend = build("deepl", &s);
@@ -838,40 +841,34 @@ async fn deepl_creates_the_glossary_once_and_sends_its_id() {
 #[tokio::test]
 async fn deepl_reuses_a_glossary_an_earlier_run_made() {
     // First run: learn the name the glossary gets.
-    let first = deepl_server().await;
-    mount_no_glossaries(&first).await;
-    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "new"})))
-        .mount(&first)
-        .await;
+    let first = deepl_server_creating(create_glossary(
+        ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "new"})),
+    ))
+    .await;
     let name = translate_with_glossary(&first, "POST", "/v2/glossaries").await["name"].clone();
 
     // Second run: the account already has it.
-    let second = deepl_server().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": [
+    let second = deepl_server_with([
+        deepl_glossaries(json!([
             {"glossary_id": "other", "name": "someone else's", "ready": true, "source_lang": "zh", "target_lang": "en"},
             {"glossary_id": "old", "name": name, "ready": true, "source_lang": "zh", "target_lang": "en"},
-        ]})))
-        .mount(&second)
-        .await;
-    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "dup"})))
-        .expect(0)
-        .mount(&second)
-        .await;
+        ])),
+        create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "dup"})))
+            .expect(0),
+    ])
+    .await;
     let sent = translate_with_glossary(&second, "POST", "/v2/translate").await;
     assert_eq!(sent["glossary_id"], "old");
 }
 
 #[tokio::test]
 async fn deepl_falls_back_to_placeholders_when_the_glossary_is_refused() {
-    let server = deepl_server().await;
-    mount_no_glossaries(&server).await;
-    create_glossary(ResponseTemplate::new(400).set_body_json(json!({
-        "message": "Unsupported glossary language pair"
-    })))
-    .expect(1)
-    .mount(&server)
+    let server = deepl_server_creating(
+        create_glossary(ResponseTemplate::new(400).set_body_json(json!({
+            "message": "Unsupported glossary language pair"
+        })))
+        .expect(1),
+    )
     .await;
     let s = deepl_with_glossary(&server);
     let backend = build("deepl", &s);
@@ -903,8 +900,14 @@ async fn deepl_bad_key_and_quota_stop_the_run() {
         ),
         (456, "DeepL quota exceeded (HTTP 456)"),
     ] {
-        let server = post_server(ResponseTemplate::new(status)).await;
-        let err = hello("deepl", &deepl_settings(&server)).await.unwrap_err();
+        let (err, server) = stopping_error(
+            "deepl",
+            "",
+            ResponseTemplate::new(status),
+            "test-key:fx",
+            "DEEPL_AUTH_KEY",
+        )
+        .await;
         assert_fatal(&err, expected);
         assert!(!err.to_string().contains("test-key"), "{err}");
         assert_eq!(
@@ -917,10 +920,7 @@ async fn deepl_bad_key_and_quota_stop_the_run() {
 
 #[test]
 fn deepl_needs_a_key() {
-    let mut s = settings("http://127.0.0.1:1");
-    s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
-    let err = backend::build("deepl", &s).err().unwrap();
-    assert_fatal(&err, "set BITEXT_TEST_KEY_THAT_IS_NEVER_SET");
+    assert_needs_a_key("deepl", "http://127.0.0.1:1");
 }
 
 // ---------------------------------------------------------------- google
@@ -950,14 +950,10 @@ fn google_translate(request: &Request) -> ResponseTemplate {
 }
 
 async fn google_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/language/translate/v2"))
+    serve([post("/language/translate/v2")
         .and(header("x-goog-api-key", "g-key"))
-        .respond_with(google_translate)
-        .mount(&server)
-        .await;
-    server
+        .respond_with(google_translate)])
+    .await
 }
 
 #[tokio::test]
@@ -965,21 +961,8 @@ async fn google_batches_of_128_with_language_codes() {
     let server = google_server().await;
     let backend = build("google", &keyed(&server.uri(), "g-key", "GOOGLE_API_KEY"));
     assert_eq!(backend.capabilities().terms, TermSupport::Placeholder);
-    let texts = many(130);
-    let batch = requests(&texts.iter().map(String::as_str).collect::<Vec<_>>());
-    let replies = backend.translate(&ctx(), &batch).await.unwrap();
-    let expected: BTreeMap<u32, String> = batch
-        .iter()
-        .map(|r| (r.id.0, fake_english(&r.text)))
-        .collect();
-    assert_eq!(by_id(&replies), expected);
-    let requests = received(&server).await;
-    let bodies: Vec<Value> = requests.iter().map(|r| r.body_json().unwrap()).collect();
-    let sizes: Vec<usize> = bodies
-        .iter()
-        .map(|b| b["q"].as_array().unwrap().len())
-        .collect();
-    assert_eq!(sizes, [128, 2]);
+    let (requests, bodies) = translate_many(&*backend, &server, 130).await;
+    assert_eq!(batch_sizes(&bodies, "q"), [128, 2]);
     assert_eq!(bodies[0]["source"], "zh-CN");
     assert_eq!(bodies[0]["target"], "en");
     assert_eq!(bodies[0]["format"], "text");
@@ -1004,21 +987,20 @@ async fn google_html_replies_come_back_as_our_markup() {
 
 #[tokio::test]
 async fn google_invalid_key_stops_the_run() {
-    let server = post_server(ResponseTemplate::new(400).set_body_json(json!({"error": {
-        "code": 400,
-        "message": "API key not valid. Please pass a valid API key.",
-        "status": "INVALID_ARGUMENT",
-        "details": [{"reason": "API_KEY_INVALID"}],
-    }})))
-    .await;
-    let err = hello(
+    let (err, _server) = stopping_error(
         "google",
-        &keyed(&server.uri(), "AIza-secret", "GOOGLE_API_KEY"),
+        "",
+        ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "code": 400,
+            "message": "API key not valid. Please pass a valid API key.",
+            "status": "INVALID_ARGUMENT",
+            "details": [{"reason": "API_KEY_INVALID"}],
+        }})),
+        "AIza-secret",
+        "GOOGLE_API_KEY",
     )
-    .await
-    .unwrap_err();
+    .await;
     assert_fatal(&err, "check GOOGLE_API_KEY");
-    assert!(!err.to_string().contains("AIza-secret"));
 }
 
 // ---------------------------------------------------------------- libretranslate
@@ -1039,12 +1021,7 @@ fn libre_translate(request: &Request) -> ResponseTemplate {
 
 #[tokio::test]
 async fn libretranslate_request_shape_and_key_in_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(libre_translate)
-        .mount(&server)
-        .await;
+    let server = serve([post("/translate").respond_with(libre_translate)]).await;
     let mut s = keyed(&server.uri(), "lt-key", "LIBRETRANSLATE_API_KEY");
     s.source_code = Some("zh-Hans".into());
     let backend = build("libretranslate", &s);
@@ -1066,19 +1043,15 @@ async fn libretranslate_request_shape_and_key_in_body() {
 
 #[tokio::test]
 async fn libretranslate_accepts_a_single_string_reply_and_needs_no_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let q = body["q"][0].as_str().unwrap();
-            ResponseTemplate::new(200).set_body_json(json!({"translatedText": fake_english(q)}))
-        })
-        .mount(&server)
-        .await;
-    let mut s = settings(&server.uri());
-    s.api_key_env = Some("BITEXT_TEST_KEY_THAT_IS_NEVER_SET".into());
-    let replies = hello("libretranslate", &s).await.unwrap();
+    let server = serve([post("/translate").respond_with(|request: &Request| {
+        let body: Value = request.body_json().unwrap();
+        let q = body["q"][0].as_str().unwrap();
+        ResponseTemplate::new(200).set_body_json(json!({"translatedText": fake_english(q)}))
+    })])
+    .await;
+    let replies = hello("libretranslate", &without_key(&server.uri()))
+        .await
+        .unwrap();
     assert_eq!(replies[0].text, fake_english("你好."));
     let body: Value = received(&server).await[0].body_json().unwrap();
     assert_eq!(body["source"], "zh");
@@ -1087,18 +1060,16 @@ async fn libretranslate_accepts_a_single_string_reply_and_needs_no_key() {
 
 #[tokio::test]
 async fn libretranslate_bad_key_stops_the_run() {
-    let server =
-        post_server(ResponseTemplate::new(403).set_body_json(json!({"error": "Invalid API key"})))
-            .await;
-    let err = hello(
+    let (err, _server) = stopping_error(
         "libretranslate",
-        &keyed(&server.uri(), "lt-secret", "LIBRETRANSLATE_API_KEY"),
+        "",
+        ResponseTemplate::new(403).set_body_json(json!({"error": "Invalid API key"})),
+        "lt-secret",
+        "LIBRETRANSLATE_API_KEY",
     )
-    .await
-    .unwrap_err();
+    .await;
     assert_fatal(&err, "LibreTranslate rejected the key (HTTP 403)");
     assert!(err.to_string().contains("check LIBRETRANSLATE_API_KEY"));
-    assert!(!err.to_string().contains("lt-secret"));
 }
 
 // ---------------------------------------------------------------- command
@@ -1123,6 +1094,15 @@ fn fake_mt_text(request: &SegmentRequest) -> String {
         terms.join("; "),
         request.text.chars().count()
     )
+}
+
+/// The error of translating "一." with the command backend built from
+/// `settings`.
+async fn command_error(settings: &BackendSettings) -> Error {
+    build("command", settings)
+        .translate_texts(&["一."])
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -1159,19 +1139,13 @@ async fn command_missing_replies_stay_missing() {
 
 #[tokio::test]
 async fn command_failures_are_retryable_with_the_programs_message() {
-    let err = build("command", &fake_mt(&["--fail"]))
-        .translate_texts(&["一."])
-        .await
-        .unwrap_err();
+    let err = command_error(&fake_mt(&["--fail"])).await;
     assert!(is_retryable(&err), "{err:?}");
     assert_eq!(
         err.to_string(),
         "backend command: 'python3' exited with status 3: model weights not found: /models/zh-en"
     );
-    let err = build("command", &fake_mt(&["--garbage"]))
-        .translate_texts(&["一."])
-        .await
-        .unwrap_err();
+    let err = command_error(&fake_mt(&["--garbage"])).await;
     assert_retryable(&err, "Loading model");
 }
 
@@ -1179,10 +1153,7 @@ async fn command_failures_are_retryable_with_the_programs_message() {
 async fn command_that_runs_too_long_is_stopped() {
     let mut s = fake_mt(&["--sleep", "30"]);
     s.timeout = Duration::from_secs(1);
-    let err = build("command", &s)
-        .translate_texts(&["一."])
-        .await
-        .unwrap_err();
+    let err = command_error(&s).await;
     assert_retryable(&err, "did not finish within 1 s");
 }
 
@@ -1190,10 +1161,7 @@ async fn command_that_runs_too_long_is_stopped() {
 async fn command_that_cannot_start_stops_the_run() {
     let mut s = BackendSettings::default();
     s.command = Some(vec!["bitext-no-such-program-xyz".into()]);
-    let err = build("command", &s)
-        .translate_texts(&["一."])
-        .await
-        .unwrap_err();
+    let err = command_error(&s).await;
     assert_fatal(&err, "cannot run 'bitext-no-such-program-xyz': not found");
 }
 
@@ -1209,16 +1177,15 @@ fn jsonl(run: &crate::harness::Run, name: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn cli_translates_with_an_openai_compatible_server() {
-    let server = openai_server(chat_with(documented)).await;
+    let server = chat_server(chat_with(documented)).await;
     let base = format!("{}/v1", server.uri());
-    let (run, _dir) = run_async(
-        Bitext::new()
-            .fixture("article.txt", "article.txt")
-            .args(["translate", "article.txt", "--backend", "openai"])
+    let (run, _dir) = run_async_code(
+        Bitext::translate_fixture("article.txt", "article.txt")
+            .args(["--backend", "openai"])
             .args(["--base-url", &base, "--model", "local-model"]),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.files("output"),
         ["article.html", "article.jsonl", "article.md", "article.tmx"]
@@ -1274,19 +1241,18 @@ async fn cli_rejected_key_is_one_line_without_the_key() {
 
 #[tokio::test]
 async fn cli_reads_backend_settings_from_bitext_toml() {
-    let server = openai_server(chat_with(documented)).await;
+    let server = chat_server(chat_with(documented)).await;
     let config = format!(
         "[backend.openai]\nbase_url = \"{}/v1\"\nmodel = \"from-config\"\nconcurrency = 2\n",
         server.uri()
     );
-    let (run, _dir) = run_async(
-        Bitext::new()
-            .file("a.txt", "中文.测试.")
+    let (run, _dir) = run_async_code(
+        Bitext::translate("a.txt", "中文.测试.")
             .file("bitext.toml", config)
-            .args(["translate", "a.txt", "--backend", "openai"]),
+            .args(["--backend", "openai"]),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let body: Value = received(&server).await[0].body_json().unwrap();
     assert_eq!(body["model"], "from-config");
     assert_eq!(jsonl(&run, "output/a.jsonl")[0]["model"], "from-config");
@@ -1308,8 +1274,7 @@ fn cli_config_errors_name_file_line_and_key() {
             "--config",
             "my.toml",
         ])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_starts_with(
         &run.stderr,
         "error: my.toml:3: unknown field `base_ulr`, expected one of",
@@ -1359,31 +1324,27 @@ async fn cli_uses_a_key_in_a_config_file_only_when_it_is_private() {
 
 #[test]
 fn cli_refuses_plain_http_to_another_machine() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.")
-        .args(["translate", "a.txt", "--backend", "openai"])
+    let (run, _dir) = Bitext::translate("a.txt", "中文.")
+        .args(["--backend", "openai"])
         .args(["--base-url", "http://mt.example.com/v1"])
         .env("OPENAI_API_KEY", "k")
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_contains(&run.stderr, "pass --allow-http");
     assert!(run.files("output").is_empty());
+}
+
+/// `bitext translate` of two sentences, each with a term of the test
+/// glossary (given as g.tsv), with `backend`.
+fn translate_two_terms(backend: &str) -> Bitext {
+    Bitext::translate("a.txt", "开展创先争优活动.国土资源部说.")
+        .file("g.tsv", GLOSSARY)
+        .args(["--glossary", "g.tsv", "--backend", backend])
 }
 
 #[test]
 fn cli_translates_with_an_external_command() {
     let script = fixture_path("backend/fake_mt.py").display().to_string();
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "开展创先争优活动.国土资源部说.")
-        .file("g.tsv", GLOSSARY)
-        .args([
-            "translate",
-            "a.txt",
-            "--glossary",
-            "g.tsv",
-            "--backend",
-            "command",
-        ])
+    let (run, _dir) = translate_two_terms("command")
         .args(["--command", &format!("python3 '{script}'")])
         .run_ok();
     let records = jsonl(&run, "output/a.jsonl");
@@ -1397,28 +1358,17 @@ fn cli_translates_with_an_external_command() {
 
 #[tokio::test]
 async fn cli_counts_the_deepl_glossary_set_up_in_the_requests() {
-    let server = deepl_server().await;
-    mount_no_glossaries(&server).await;
-    create_glossary(ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})))
-        .mount(&server)
-        .await;
-    let (run, _dir) = run_async(
-        Bitext::new()
-            .file("a.txt", "开展创先争优活动.国土资源部说.")
-            .file("g.tsv", GLOSSARY)
+    let server = deepl_server_creating(create_glossary(
+        ResponseTemplate::new(201).set_body_json(json!({"glossary_id": "g1"})),
+    ))
+    .await;
+    let (run, _dir) = run_async_code(
+        translate_two_terms("deepl")
             .env("DEEPL_AUTH_KEY", "test-key:fx")
-            .args([
-                "translate",
-                "a.txt",
-                "--glossary",
-                "g.tsv",
-                "--backend",
-                "deepl",
-            ])
             .args(["--base-url", &server.uri(), "--no-cache"]),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let sent = received(&server).await;
     let setup = sent
         .iter()

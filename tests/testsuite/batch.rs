@@ -2,7 +2,7 @@
 //! `-o`, file arguments by stem), and resuming a batch with
 //! `--skip-existing`.
 
-use crate::harness::{Bitext, Run, assert_contains, assert_starts_with, run_async};
+use crate::harness::{Bitext, Run, assert_contains, assert_starts_with, run_async, run_async_code};
 
 /// The files below `sub` in a run's directory, relative to it, sorted.
 fn tree(run: &Run, sub: &str) -> Vec<String> {
@@ -92,16 +92,9 @@ fn a_directory_argument_is_mirrored_under_the_output_folder() {
 
 #[test]
 fn file_arguments_are_named_by_their_stem_and_keep_their_path() {
-    let (run, _dir) = Bitext::new()
-        .file("texts/one.txt", "一.")
+    let (run, _dir) = Bitext::translate("texts/one.txt", "一.")
         .file("two.txt", "二.")
-        .args([
-            "translate",
-            "texts/one.txt",
-            "two.txt",
-            "--formats",
-            "jsonl,tmx",
-        ])
+        .args(["two.txt", "--formats", "jsonl,tmx"])
         .run_ok();
     assert_eq!(
         tree(&run, "output"),
@@ -117,12 +110,7 @@ fn a_file_argument_and_a_directory_file_with_one_name_are_refused() {
         .file("in/a.txt", "甲.")
         .file("a.txt", "乙.")
         .args(["translate", "in", "a.txt"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: in/a.txt and a.txt would both be written as output/a.*; rename one, or translate them in separate runs with different -o folders\n"
-    );
+        .run_refused("error: in/a.txt and a.txt would both be written as output/a.*; rename one, or translate them in separate runs with different -o folders\n");
     assert!(tree(&run, "output").is_empty());
 }
 
@@ -132,9 +120,7 @@ fn aligned_and_imported_files_are_found_in_a_mirrored_tree() {
         .file("in/sub/a.txt", "中文.测试.\n")
         .args(["translate", "in", "--cache", "tm.redb"])
         .run_ok();
-    let (import, _dir) = Bitext::in_dir(dir)
-        .args(["import", "output/sub/a.md", "--cache", "tm.redb"])
-        .run_ok();
+    let (import, _dir) = Bitext::import(dir, "output/sub/a.md").run_ok();
     assert_starts_with(
         &import.stdout,
         "output/sub/a.md: 2 Markdown rows compared with output/sub/a.jsonl",
@@ -154,12 +140,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     let (run, dir) = Bitext::in_dir(dir)
         .file("in/c.txt", "丙.")
         .args(["translate", "in"])
-        .run();
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: output/a.tmx: already exists; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist\n"
-    );
+        .run_refused("error: output/a.tmx: already exists; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist\n");
     assert!(!run.dir.join("output/c.tmx").exists());
 
     // With it, the two done are skipped and counted, the new one translated.
@@ -190,12 +171,7 @@ fn existing_outputs_stop_a_batch_up_front_unless_skipped() {
     std::fs::remove_file(run.dir.join("output/b.jsonl")).unwrap();
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["translate", "in", "--skip-existing"])
-        .run();
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: output/b.tmx: already exists, but not every output of in/b.txt does; pass --force to translate it again and overwrite it\n"
-    );
+        .run_refused("error: output/b.tmx: already exists, but not every output of in/b.txt does; pass --force to translate it again and overwrite it\n");
     assert_eq!(run.read("output/a.md"), "kept");
     drop(a_before);
 }
@@ -220,41 +196,32 @@ async fn recording_chat_server(
     wiremock::MockServer,
     std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
 ) {
-    use serde_json::{Value, json};
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+    use crate::harness::{chat_server, translations_reply};
+    use serde_json::json;
+    use wiremock::{Request, ResponseTemplate};
     let seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>> = Default::default();
     let log = std::sync::Arc::clone(&seen);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let segments = crate::harness::chat_segments(request);
-            let mut files: Vec<usize> = segments
-                .iter()
-                .filter_map(|s| file_of(s["text"].as_str()?))
-                .collect();
-            files.dedup();
-            let start = std::time::Instant::now();
-            log.lock().unwrap().push(Seen {
-                files: files.clone(),
-                start,
-                end: start + latency,
-            });
-            if fatal.is_some_and(|f| files.contains(&f)) {
-                return ResponseTemplate::new(401)
-                    .set_body_json(json!({"error": {"message": "bad key"}}))
-                    .set_delay(latency);
-            }
-            let items: Vec<Value> = segments
-                .iter()
-                .map(|s| json!({"id": s["id"], "text": format!("EN {}", s["text"].as_str().unwrap())}))
-                .collect();
-            crate::harness::chat_reply(&json!({ "translations": items }).to_string(), "stop")
-                .set_delay(latency)
-        })
-        .mount(&server)
-        .await;
+    let server = chat_server(move |request: &Request| {
+        let segments = crate::harness::chat_segments(request);
+        let mut files: Vec<usize> = segments
+            .iter()
+            .filter_map(|s| file_of(s["text"].as_str()?))
+            .collect();
+        files.dedup();
+        let start = std::time::Instant::now();
+        log.lock().unwrap().push(Seen {
+            files: files.clone(),
+            start,
+            end: start + latency,
+        });
+        if fatal.is_some_and(|f| files.contains(&f)) {
+            return ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"message": "bad key"}}))
+                .set_delay(latency);
+        }
+        translations_reply(request, |text| format!("EN {text}")).set_delay(latency)
+    })
+    .await;
     (server, seen)
 }
 
@@ -386,8 +353,7 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
         let segments = 90;
         bitext = bitext.file(&format!("in/f{n}.txt"), numbered_file(n, segments));
     }
-    let (run, _dir) = run_async(bitext).await;
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    let (run, _dir) = run_async_code(bitext, 2).await;
     assert_contains(&run.stderr, "(HTTP 401)");
     assert_eq!(
         tree(&run, "out"),

@@ -10,9 +10,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
-use crate::harness::{assert_contains, assert_valid_xliff, fixture_path, jsonl, wait_until};
+use crate::harness::{
+    assert_contains, assert_valid_xliff, fixture_path, jsonl, translating_server, wait_until,
+};
 use crate::review::{
-    assert_reviewed_everywhere, bitext, rerun_without_requests_for, translating_server, xliff_units,
+    assert_reviewed_everywhere, import_reviewed, rerun_without_requests_for, translate_article,
+    xliff_units,
 };
 use crate::webdriver::Browser;
 
@@ -87,27 +90,9 @@ async fn assert_every_segment_shown(browser: &Browser, units: &[Value]) {
 #[tokio::test]
 async fn review_page_round_trip_in_chromium() {
     let server = flawed_openai().await;
-    let base = format!("{}/v1", server.uri());
-    let (first, dir) = bitext(
-        None,
-        &[
-            "translate",
-            "article.txt",
-            "--formats",
-            "tmx,md,jsonl,xliff,html",
-            "--backend",
-            "openai",
-            "--base-url",
-            &base,
-            "--model",
-            "first-model",
-            "--cache",
-            "tm.redb",
-        ],
-    )
-    .await;
+    let (first, dir) =
+        translate_article(None, &server, "first-model", "tmx,md,jsonl,xliff,html", 1).await;
     // A broken translation keeps a Chinese name: exit code 1, untranslated.
-    assert_eq!(first.code, 1, "{}", first.stderr);
     let output = first.dir.join("output");
     let units = jsonl(&output.join("article.jsonl"));
     let has_flag = |u: &Value, kind: &str| {
@@ -260,16 +245,12 @@ async fn review_page_round_trip_in_chromium() {
     }
 
     // bitext import reads it like any XLIFF it wrote.
-    let (import, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.review.xlf", "--cache", "tm.redb"],
+    let (import, dir) = import_reviewed(
+        dir,
+        "output/article.review.xlf",
+        "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected",
     )
     .await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert_contains(
-        &import.stdout,
-        "output/article.review.xlf: 438 XLIFF rows compared with output/article.jsonl: 3 changed, 435 unchanged, 0 rejected",
-    );
     for (id, _) in &edits {
         assert_contains(&import.stdout, &format!("  edited: segment {id} ("));
     }

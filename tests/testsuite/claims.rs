@@ -4,7 +4,7 @@
 //! library example.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,9 +59,8 @@ fn big5_input_is_detected() {
             .as_deref(),
         Some(text)
     );
-    let (run, _dir) = Bitext::new()
-        .file("big5.txt", &big5)
-        .args(["translate", "big5.txt", "--formats", "jsonl"])
+    let (run, _dir) = Bitext::translate("big5.txt", &big5)
+        .args(["--formats", "jsonl"])
         .run_ok();
     assert_eq!(
         sources(&run, "output/big5.jsonl"),
@@ -82,21 +81,12 @@ fn encoding_flag_overrides_detection() {
     let utf8 = text.as_bytes();
     let as_gbk = decode_cleanly(encoding_rs::GBK, utf8);
     assert_ne!(as_gbk, text);
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", utf8)
-        .args(["translate", "a.txt", "--formats", "jsonl"])
+    let (run, _dir) = Bitext::translate("a.txt", utf8)
+        .args(["--formats", "jsonl"])
         .run_ok();
     assert_eq!(sources(&run, "output/a.jsonl"), [text], "detected as UTF-8");
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", utf8)
-        .args([
-            "translate",
-            "a.txt",
-            "--formats",
-            "jsonl",
-            "--encoding",
-            "gbk",
-        ])
+    let (run, _dir) = Bitext::translate("a.txt", utf8)
+        .args(["--formats", "jsonl", "--encoding", "gbk"])
         .run();
     // Read as GBK the text is mojibake, which no dictionary glosses: its
     // segments are flagged untranslated (exit 1), but it is read and written.
@@ -105,9 +95,8 @@ fn encoding_flag_overrides_detection() {
 
     let text = "会议强调.要加强耕地保护.";
     let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    let (run, _dir) = Bitext::new()
-        .file("wide.txt", &utf16)
-        .args(["translate", "wide.txt", "--formats", "jsonl"])
+    let (run, _dir) = Bitext::translate("wide.txt", &utf16)
+        .args(["--formats", "jsonl"])
         .run();
     // Detection reads UTF-16 without a byte order mark too (issue 11) ...
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -116,9 +105,8 @@ fn encoding_flag_overrides_detection() {
         ["会议强调.", "要加强耕地保护."]
     );
     // ... and naming the encoding gives the same reading.
-    let (run, _dir) = Bitext::new()
-        .file("wide.txt", &utf16)
-        .args(["translate", "wide.txt", "--formats", "jsonl"])
+    let (run, _dir) = Bitext::translate("wide.txt", &utf16)
+        .args(["--formats", "jsonl"])
         .args(["--encoding", "utf-16le"])
         .run_ok();
     assert_eq!(
@@ -319,30 +307,46 @@ async fn progress_logs_a_line_every_ten_seconds() {
     );
 }
 
+/// The TMX `translate` writes for the fixture `fixture`, copied as `name`.
+fn tmx_of(fixture: &str, name: &str) -> (Run, tempfile::TempDir) {
+    Bitext::translate_fixture(fixture, name)
+        .args(["--formats", "tmx"])
+        .run_ok()
+}
+
+/// What the OmegaT check `tests/tools/SCRIPT` prints for `args`; a failing
+/// check fails the test, `failed` saying how. Panics (never skips) without
+/// OmegaT.
+fn omegat(script: &str, args: &[PathBuf], failed: &str) -> String {
+    assert!(
+        Path::new("/usr/share/omegat/OmegaT.jar").is_file(),
+        "OmegaT is needed for this test: run .ci/setup (apt-get install omegat)"
+    );
+    let out = std::process::Command::new("bash")
+        .arg(repo_path(&format!("tests/tools/{script}")))
+        .args(args)
+        .output()
+        .expect("bash runs the OmegaT check");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{failed}:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// OmegaT (the Debian package `omegat`, which `.ci/setup` installs) imports
 /// the TMX `translate` writes: `tests/tools/omegat-check.sh` gives OmegaT the
 /// TMX's source segments as a project and checks that its console mode
 /// fills every one from the TMX. Panics (never skips) without OmegaT.
 #[test]
 fn omegat_imports_the_tmx() {
-    assert!(
-        Path::new("/usr/share/omegat/OmegaT.jar").is_file(),
-        "OmegaT is needed for this test: run .ci/setup (apt-get install omegat)"
-    );
-    let (run, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt", "--formats", "tmx"])
-        .run_ok();
-    let out = std::process::Command::new("bash")
-        .arg(repo_path("tests/tools/omegat-check.sh"))
-        .arg(run.dir.join("output/article.tmx"))
-        .output()
-        .expect("bash runs the OmegaT check");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "OmegaT did not import the TMX:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (run, _dir) = tmx_of("article.txt", "article.txt");
+    let stdout = omegat(
+        "omegat-check.sh",
+        &[run.dir.join("output/article.tmx")],
+        "OmegaT did not import the TMX",
     );
     assert_eq!(
         stdout,
@@ -398,25 +402,11 @@ fn readme_library_example_is_the_doctest() {
 /// Panics (never skips) without OmegaT.
 #[test]
 fn omegat_fills_html_paragraphs_with_codes_from_the_tmx() {
-    assert!(
-        Path::new("/usr/share/omegat/OmegaT.jar").is_file(),
-        "OmegaT is needed for this test: run .ci/setup (apt-get install omegat)"
-    );
-    let (run, _dir) = Bitext::new()
-        .fixture("documents/omegat.html", "page.html")
-        .args(["translate", "page.html", "--formats", "tmx"])
-        .run_ok();
-    let out = std::process::Command::new("bash")
-        .arg(repo_path("tests/tools/omegat-html.sh"))
-        .arg(run.dir.join("page.html"))
-        .arg(run.dir.join("output/page.tmx"))
-        .output()
-        .expect("bash runs the OmegaT check");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "OmegaT failed:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (run, _dir) = tmx_of("documents/omegat.html", "page.html");
+    let stdout = omegat(
+        "omegat-html.sh",
+        &[run.dir.join("page.html"), run.dir.join("output/page.tmx")],
+        "OmegaT failed",
     );
     let left: Vec<&str> = stdout.lines().filter(|l| l.starts_with("left")).collect();
     assert_eq!(left, ["left 第一行第二行"], "{stdout}");

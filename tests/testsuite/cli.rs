@@ -1,14 +1,11 @@
 //! The command line: the main job, batches, and bad input.
 
 use crate::bitext_snapshot;
-use crate::harness::{Bitext, assert_contains, assert_starts_with};
+use crate::harness::{Bitext, Refusal, assert_contains, assert_starts_with};
 
 #[test]
 fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
-    let (run, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::translate_fixture("article.txt", "article.txt").run_ok();
     assert_eq!(
         run.files("output"),
         ["article.html", "article.jsonl", "article.md", "article.tmx"]
@@ -19,146 +16,26 @@ fn translate_writes_tmx_md_jsonl_for_the_reference_article() {
 
 #[test]
 fn existing_outputs_need_force() {
-    let (run, dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
-        .file("output/a.md", "keep me")
-        .args(["translate", "a.txt"])
-        .run();
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: output/a.md: already exists; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist\n"
-    );
+    let (run, dir) = Bitext::translate("a.txt", "中文.测试.").file("output/a.md", "keep me")
+        .run_refused("error: output/a.md: already exists; pass --force to overwrite it, or --skip-existing to skip the inputs whose outputs all exist\n");
     assert_eq!(run.read("output/a.md"), "keep me");
     assert_eq!(run.files("output"), ["a.md"]);
     drop(dir);
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
+    let (run, _dir) = Bitext::translate("a.txt", "中文.测试.")
         .file("output/a.md", "keep me")
-        .args(["translate", "a.txt", "--force"])
+        .args(["--force"])
         .run_ok();
     assert!(run.read("output/a.md").starts_with("# Review: a.txt"));
 }
 
-/// Bad input: one line naming the thing and what to do, exit 2, and no
-/// output file left behind.
+/// Bad input (the cases of `tests/fixtures/refused/translate.toml`): one
+/// line naming the thing and what to do, exit 2, and no output file left
+/// behind.
 #[test]
 fn bad_input_is_one_clear_line_and_writes_nothing() {
-    /// Name, arguments, files to create, expected stderr (bitext's own
-    /// words: no case depends on the operating system's wording of an error).
-    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a [u8])], &'a str);
-    let cases: &[Case<'_>] = &[
-        (
-            "missing file",
-            &["translate", "nope.txt"],
-            &[],
-            "error: nope.txt: no such file or directory; check the path\n",
-        ),
-        (
-            "directory without text files",
-            &["translate", "dir"],
-            &[("dir/readme.rst", b"# hi")],
-            "error: dir: directory has no .txt, .md or .markdown files; pass input files or a directory that holds some\n",
-        ),
-        (
-            "empty file",
-            &["translate", "empty.txt"],
-            &[("empty.txt", b"")],
-            "error: empty.txt: file is empty or only whitespace; nothing to translate\n",
-        ),
-        (
-            "whitespace only",
-            &["translate", "blank.txt"],
-            &[("blank.txt", "  \n\u{3000}\r\n\t\n".as_bytes())],
-            "error: blank.txt: file is empty or only whitespace; nothing to translate\n",
-        ),
-        (
-            "invalid UTF-8",
-            &["translate", "bad.txt"],
-            &[("bad.txt", b"abc\ndef \xc3\x28 \xa0\xa1 z\xff\n")],
-            "error: bad.txt:2: not valid UTF-8 (bad byte at offset 8); convert the file to UTF-8 or pass --encoding\n",
-        ),
-        (
-            "binary file",
-            &["translate", "image.txt"],
-            &[(
-                "image.txt",
-                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0",
-            )],
-            "error: image.txt: looks like a binary file (binary data at line 3); pass a plain-text file\n",
-        ),
-        (
-            "unknown backend",
-            &["translate", "a.txt", "--backend", "babelfish"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: unknown backend 'babelfish'; run `bitext backends` to list the backends\n",
-        ),
-        (
-            "output directory is a file",
-            &["translate", "a.txt", "-o", "taken"],
-            &[("a.txt", "中文.".as_bytes()), ("taken", b"x")],
-            "error: -o taken: is a file; -o must be a directory (the outputs go into it)\n",
-        ),
-        (
-            "standard input twice",
-            &["translate", "-", "-"],
-            &[],
-            "error: - (standard input) is given twice; it can be read only once\n",
-        ),
-        (
-            "a language pair the dictionary cannot produce",
-            &["translate", "a.txt", "--target-lang", "de-DE"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: --target-lang de-DE: the dictionary backend translates zh into en only; pick a backend that translates into de (openai, ollama, llamacpp, deepl, google, libretranslate, command)\n",
-        ),
-        (
-            "a source language the dictionary cannot read",
-            &["translate", "a.txt", "--source-lang", "ja"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: --source-lang ja: the dictionary backend translates zh into en only; pick a backend that translates from ja (openai, ollama, llamacpp, deepl, google, libretranslate, command)\n",
-        ),
-        (
-            "a model for the dictionary",
-            &["translate", "a.txt", "--model", "gpt-4o"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: --model gpt-4o: the dictionary backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n",
-        ),
-        (
-            "two file arguments with one stem",
-            &["translate", "a/x.txt", "b/x.txt"],
-            &[("a/x.txt", "甲.".as_bytes()), ("b/x.txt", "乙.".as_bytes())],
-            "error: a/x.txt and b/x.txt would both be written as output/x.*; rename one, or pass their folder as a directory argument (its tree is mirrored under -o)\n",
-        ),
-        (
-            "language tag",
-            &["translate", "a.txt", "--target-lang", "english!"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: --target-lang 'english!' is not a language tag; write one like zh-CN or en-US\n",
-        ),
-        (
-            "glossary with a bad row",
-            &["translate", "a.txt", "--glossary", "g.tsv"],
-            &[
-                ("a.txt", "中文.".as_bytes()),
-                ("g.tsv", "source\ttarget\n中文\tChinese\n英文\n".as_bytes()),
-            ],
-            "error: g.tsv:3: 1 columns where the header has 2; check for a missing or extra tab\n",
-        ),
-        (
-            "unknown encoding",
-            &["translate", "a.txt", "--encoding", "klingon"],
-            &[("a.txt", "中文.".as_bytes())],
-            "error: unknown encoding 'klingon'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le\n",
-        ),
-    ];
-    for (name, args, files, expected) in cases {
-        let mut bitext = Bitext::new().args(*args);
-        for (path, contents) in *files {
-            bitext = bitext.file(path, contents);
-        }
-        let (run, _dir) = bitext.run();
-        assert_eq!(run.code, 2, "{name}: exit code; stderr: {}", run.stderr);
-        assert_eq!(&run.stderr, expected, "{name}");
+    for case in Refusal::load("translate") {
+        let name = &case.name;
+        let (run, _dir) = case.run();
         assert_eq!(run.stdout, "", "{name}: one error line and no summary");
         assert!(
             run.files("output").is_empty(),
@@ -176,8 +53,7 @@ fn a_bad_file_in_a_batch_does_not_stop_the_others() {
         .file("in/sub/more.txt", "更多.")
         .file("in/notes.rst", "ignored")
         .args(["translate", "in"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_eq!(
         run.stderr,
         "bitext: in/good.txt: 2 segments written\n\
@@ -211,26 +87,15 @@ fn reads_standard_input_and_gbk() {
         .stdin(gbk.into_owned())
         .args(["translate", "-", "--formats", "jsonl"])
         .run_ok();
-    let jsonl = run.read("output/stdin.jsonl");
-    let sources: Vec<String> = jsonl
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
     assert_eq!(
-        sources,
+        sources(&run, "output/stdin.jsonl"),
         ["国土资源部召开会议。", "会议强调，要加强耕地保护。"]
     );
 }
 
 #[test]
 fn backends_lists_the_offline_default() {
-    let (run, _dir) = Bitext::new().args(["backends"]).run();
-    assert_eq!(run.code, 0);
+    let (run, _dir) = Bitext::new().args(["backends"]).run_ok();
     assert_starts_with(&run.stdout, "dictionary\n");
     assert!(run.stdout.contains("needs: nothing: no key, no network"));
 }
@@ -253,10 +118,9 @@ fn utf16_without_a_byte_order_mark_is_read() {
     let text = "国土资源部召开会议.\n会议强调.要加强耕地保护.\n";
     let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-    let (run, _dir) = Bitext::new()
-        .file("le.txt", le)
+    let (run, _dir) = Bitext::translate("le.txt", le)
         .file("be.txt", be)
-        .args(["translate", "le.txt", "be.txt", "--formats", "jsonl"])
+        .args(["be.txt", "--formats", "jsonl"])
         .run_ok();
     let expected = ["国土资源部召开会议.", "会议强调.", "要加强耕地保护."];
     assert_eq!(sources(&run, "output/le.jsonl"), expected);
@@ -265,16 +129,8 @@ fn utf16_without_a_byte_order_mark_is_read() {
 
 #[test]
 fn the_same_file_twice_is_translated_once() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
-        .args([
-            "translate",
-            "a.txt",
-            "./a.txt",
-            "a.txt",
-            "--formats",
-            "jsonl",
-        ])
+    let (run, _dir) = Bitext::translate("a.txt", "中文.测试.")
+        .args(["./a.txt", "a.txt", "--formats", "jsonl"])
         .run_ok();
     assert_eq!(run.files("output"), ["a.jsonl"]);
     assert_eq!(run.stderr, "bitext: a.txt: 2 segments written\n");
@@ -283,10 +139,7 @@ fn the_same_file_twice_is_translated_once() {
 
 #[test]
 fn counts_in_the_summary_agree_with_their_nouns() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.\n")
-        .args(["translate", "a.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::translate("a.txt", "中文.\n").run_ok();
     let first = run.stdout.lines().next().unwrap();
     assert_starts_with(
         first,
@@ -296,9 +149,8 @@ fn counts_in_the_summary_agree_with_their_nouns() {
         &run.stdout,
         "\n  requests: 1, from translation memory: 0 segments\n",
     );
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.\n")
-        .args(["translate", "a.txt", "--dry-run"])
+    let (run, _dir) = Bitext::translate("a.txt", "中文.\n")
+        .args(["--dry-run"])
         .run_ok();
     assert_contains(
         &run.stdout,
@@ -308,9 +160,8 @@ fn counts_in_the_summary_agree_with_their_nouns() {
 
 #[test]
 fn one_reviewed_translation_is_singular() {
-    let (run, dir) = Bitext::new()
-        .file("a.txt", "中文.测试.\n")
-        .args(["translate", "a.txt", "--cache", "tm.redb"])
+    let (run, dir) = Bitext::translate("a.txt", "中文.测试.\n")
+        .args(["--cache", "tm.redb"])
         .run_ok();
     // Row 1's English cell edited by a reviewer.
     let md = run.read("output/a.md");
@@ -319,9 +170,7 @@ fn one_reviewed_translation_is_singular() {
     cells[2] = "Chinese, reviewed.";
     let edited = md.replacen(row, &cells.join(" | "), 1);
     std::fs::write(run.dir.join("output/a.md"), edited).unwrap();
-    let (import, _dir) = Bitext::in_dir(dir)
-        .args(["import", "output/a.md", "--cache", "tm.redb"])
-        .run_ok();
+    let (import, _dir) = Bitext::import(dir, "output/a.md").run_ok();
     assert_contains(
         &import.stdout,
         "imported 1 reviewed translation, 1 unchanged, 0 rejected",
@@ -415,8 +264,7 @@ fn base_url_help_names_every_backend_that_takes_one() {
 
 #[test]
 fn backends_says_how_each_backend_gets_the_glossary() {
-    let (run, _dir) = Bitext::new().args(["backends"]).run();
-    assert_eq!(run.code, 0);
+    let (run, _dir) = Bitext::new().args(["backends"]).run_ok();
     // A backend's block: its name, then indented lines.
     let block = |name: &str| -> String {
         let mut lines = run.stdout.lines().skip_while(|l| *l != name);
@@ -442,21 +290,16 @@ fn backends_says_how_each_backend_gets_the_glossary() {
 fn the_bundled_glossary_is_named_by_its_id() {
     let id = bitext::glossary::Glossary::bundled().unwrap().id();
     let name = format!("bundled:glossary.tsv@{}", &id[..8]);
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "开展创先争优活动.")
-        .args(["translate", "a.txt", "--formats", "tmx,md,jsonl,xliff"])
+    let (run, _dir) = Bitext::translate("a.txt", "开展创先争优活动.")
+        .args(["--formats", "tmx,md,jsonl,xliff"])
         .run_ok();
-    assert!(
-        run.read("output/a.tmx")
-            .contains(&format!("<prop type=\"x-glossary\">{name}</prop>")),
-        "{}",
-        run.read("output/a.tmx")
+    assert_contains(
+        &run.read("output/a.tmx"),
+        &format!("<prop type=\"x-glossary\">{name}</prop>"),
     );
-    assert!(
-        run.read("output/a.md")
-            .contains(&format!("- **Glossary:** {name} (")),
-        "{}",
-        run.read("output/a.md")
+    assert_contains(
+        &run.read("output/a.md"),
+        &format!("- **Glossary:** {name} ("),
     );
     assert!(run.read("output/a.xlf").contains(&name));
     assert_contains(&run.stdout, &format!("  glossary: {name}, "));
@@ -471,10 +314,8 @@ fn the_bundled_glossary_is_named_by_its_id() {
 
 #[test]
 fn align_writes_xliff_too() {
-    let (run, _dir) = Bitext::new()
-        .file("zh.txt", "你好。再见。")
-        .file("en.txt", "Hello. Goodbye.")
-        .args(["align", "zh.txt", "en.txt", "--formats", "xliff,tmx"])
+    let (run, _dir) = Bitext::align(("zh.txt", "你好。再见。"), ("en.txt", "Hello. Goodbye."))
+        .args(["--formats", "xliff,tmx"])
         .run_ok();
     assert_eq!(run.files("output"), ["zh.tmx", "zh.xlf"]);
     crate::harness::assert_valid_xliff(&run.dir.join("output/zh.xlf"));
@@ -482,72 +323,35 @@ fn align_writes_xliff_too() {
 
 #[test]
 fn a_model_for_a_backend_without_models_is_refused() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.")
-        .env("DEEPL_AUTH_KEY", "k:fx")
-        .args(["translate", "a.txt", "--backend", "deepl", "--model", "x"])
+    let (run, _dir) = Bitext::translate("a.txt", "中文.").env("DEEPL_AUTH_KEY", "k:fx").args(["--backend", "deepl", "--model", "x"])
         .args(["--dry-run"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: --model x: the deepl backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n"
-    );
+        .run_refused("error: --model x: the deepl backend has no model to choose; drop --model (openai, ollama, llamacpp and command take one)\n");
     assert_eq!(run.stdout, "");
 
-    let (run, _dir) = Bitext::new()
+    let (_, _dir) = Bitext::new()
         .file("a.txt", "中文.")
         .file(
             "bitext.toml",
             "[backend.google]\ntimeout = 9\nmodel = \"nmt\"\n",
         )
         .args(["translate", "a.txt", "--backend", "google", "--dry-run"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: bitext.toml:3: [backend.google] model: the google backend has no model to choose; remove the key (openai, ollama, llamacpp and command take one)\n"
-    );
+        .run_refused("error: bitext.toml:3: [backend.google] model: the google backend has no model to choose; remove the key (openai, ollama, llamacpp and command take one)\n");
 
-    let (run, _dir) = Bitext::new()
-        .file("zh.txt", "你好。")
-        .file("en.txt", "Hello.")
-        .args(["align", "zh.txt", "en.txt", "--model", "x"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: --model x: bitext align uses a backend only with --backend; add one or drop --model\n"
-    );
+    let (run, _dir) = Bitext::align(("zh.txt", "你好。"), ("en.txt", "Hello.")).args(["--model", "x"])
+        .run_refused("error: --model x: bitext align uses a backend only with --backend; add one or drop --model\n");
     assert!(run.files("output").is_empty());
 }
 
 #[test]
 fn backends_that_translate_any_pair_take_other_languages() {
     // An LLM and the HTTP vendors accept what their protocol accepts.
-    let (_, _dir) = Bitext::new()
-        .file("a.txt", "中文.")
-        .args([
-            "translate",
-            "a.txt",
-            "--backend",
-            "openai",
-            "--target-lang",
-            "de-DE",
-        ])
+    let (_, _dir) = Bitext::translate("a.txt", "中文.")
+        .args(["--backend", "openai", "--target-lang", "de-DE"])
         .args(["--dry-run", "--base-url", "http://127.0.0.1:9/v1"])
         .run_ok();
     // The dictionary takes every Chinese and English tag.
-    let (_, _dir) = Bitext::new()
-        .file("a.txt", "中文.")
-        .args([
-            "translate",
-            "a.txt",
-            "--source-lang",
-            "zh-TW",
-            "--target-lang",
-            "en-GB",
-        ])
+    let (_, _dir) = Bitext::translate("a.txt", "中文.")
+        .args(["--source-lang", "zh-TW", "--target-lang", "en-GB"])
         .args(["--formats", "jsonl"])
         .run_ok();
 }

@@ -19,10 +19,7 @@ fn with_fake_mt(bitext: Bitext, args: &str) -> Bitext {
 /// `bitext translate a.txt EXTRA` of `text`, through a program that echoes
 /// its input.
 fn translate_echoed(text: &str, extra: &[&str]) -> (Run, tempfile::TempDir) {
-    let bitext = Bitext::new()
-        .file("a.txt", text)
-        .args(["translate", "a.txt"])
-        .args(extra);
+    let bitext = Bitext::translate("a.txt", text).args(extra);
     with_fake_mt(bitext, "--echo").run()
 }
 
@@ -61,17 +58,12 @@ fn one_untranslated_segment_is_singular() {
 #[test]
 fn a_command_that_fails_on_its_first_batch_and_the_retry_stops_the_run() {
     let (run, _dir) = with_fake_mt(
-        Bitext::new().file("a.txt", TEXT).file("b.txt", TEXT).args([
-            "translate",
-            "a.txt",
-            "b.txt",
-            "--concurrency",
-            "1",
-        ]),
+        Bitext::translate("a.txt", TEXT)
+            .file("b.txt", TEXT)
+            .args(["b.txt", "--concurrency", "1"]),
         "--fail --count calls.txt",
     )
-    .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    .run_code(2);
     assert_eq!(
         run.stderr,
         "error: backend command: 'python3' exited with status 3: model weights not found: /models/zh-en \
@@ -85,9 +77,7 @@ fn a_command_that_fails_on_its_first_batch_and_the_retry_stops_the_run() {
 #[test]
 fn a_command_that_fails_once_recovers() {
     let (run, _dir) = with_fake_mt(
-        Bitext::new()
-            .file("a.txt", TEXT)
-            .args(["translate", "a.txt", "--concurrency", "1"]),
+        Bitext::translate("a.txt", TEXT).args(["--concurrency", "1"]),
         "--fail-once marker --count calls.txt",
     )
     .run_ok();
@@ -100,12 +90,7 @@ fn a_command_that_fails_once_recovers() {
 #[test]
 fn a_command_gets_the_model_it_is_given() {
     let (run, _dir) = with_fake_mt(
-        Bitext::new().file("a.txt", "会议结束.\n").args([
-            "translate",
-            "a.txt",
-            "--model",
-            "zh-en-small",
-        ]),
+        Bitext::translate("a.txt", "会议结束.\n").args(["--model", "zh-en-small"]),
         "--record batch.json",
     )
     .run_ok();

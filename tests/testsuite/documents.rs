@@ -9,12 +9,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request};
+use wiremock::{MockServer, Request};
 
 use crate::harness::{
-    Bitext, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments,
-    jsonl, run_async,
+    Bitext, Run, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_reply, chat_segments,
+    chat_server, jsonl, run_async_code,
 };
 
 /// What markdown-it-py sees in a Markdown text (front matter cut off
@@ -86,26 +85,52 @@ fn article() -> Bitext {
     Bitext::new().fixture("documents/article.md", "article.md")
 }
 
-#[test]
-fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
-    let (run, _dir) = article()
-        .args([
-            "translate",
-            "article.md",
-            "--formats",
-            "doc,bilingual,tmx,xliff,jsonl",
-        ])
+/// The review outputs of the article translated in `run`: its TMX, valid
+/// TMX 1.4, and its JSONL units, which show the heading's inline code as
+/// markers, none flagged for its tags; its XLIFF must be valid XLIFF 2.0.
+pub fn article_review_outputs(run: &Run) -> (String, Vec<Value>) {
+    assert_valid_tmx(&run.dir.join("output/article.tmx"));
+    assert_valid_xliff(&run.dir.join("output/article.xlf"));
+    let units = jsonl(&run.dir.join("output/article.jsonl"));
+    assert!(
+        units
+            .iter()
+            .any(|u| u["source"] == "城市⟨1⟩绿化⟨/1⟩工作报告")
+    );
+    assert!(
+        units
+            .iter()
+            .all(|u| !u["flags"].to_string().contains("tag-mismatch")),
+        "{units:?}"
+    );
+    (run.read("output/article.tmx"), units)
+}
+
+/// `translate` of the fixture `documents/article.EXT` in every format a
+/// document has; the outputs must be just its translated
+/// (`article.en.EXT`) and bilingual (`article.zh-en.EXT`) documents, TMX,
+/// XLIFF and JSONL.
+pub fn article_in_every_format(ext: &str) -> (Run, tempfile::TempDir) {
+    let name = format!("article.{ext}");
+    let (run, dir) = Bitext::translate_fixture(&format!("documents/{name}"), &name)
+        .args(["--formats", "doc,bilingual,tmx,xliff,jsonl"])
         .run_ok();
     assert_eq!(
         run.files("output"),
         [
-            "article.en.md",
-            "article.jsonl",
-            "article.tmx",
-            "article.xlf",
-            "article.zh-en.md"
+            format!("article.en.{ext}"),
+            "article.jsonl".into(),
+            "article.tmx".into(),
+            "article.xlf".into(),
+            format!("article.zh-en.{ext}"),
         ]
     );
+    (run, dir)
+}
+
+#[test]
+fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
+    let (run, _dir) = article_in_every_format("md");
     let source = structure(&run.dir.join("article.md"));
     let doc = structure(&run.dir.join("output/article.en.md"));
     assert_same_structure(&source, &doc, true);
@@ -141,9 +166,7 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
     assert_eq!(both["fences"], source["fences"]);
     assert!(original.len() < bilingual.len());
     // Inline codes in the review outputs: TMX 1.4 and XLIFF 2.0, valid.
-    assert_valid_tmx(&run.dir.join("output/article.tmx"));
-    assert_valid_xliff(&run.dir.join("output/article.xlf"));
-    let tmx = run.read("output/article.tmx");
+    let (tmx, _) = article_review_outputs(&run);
     assert!(
         tmx.contains(r#"<bpt i="1" x="1">*</bpt>绿化<ept i="1">*</ept>"#),
         "{tmx}"
@@ -155,27 +178,13 @@ fn markdown_article_gets_doc_and_bilingual_with_its_structure() {
         xliff.contains(r#"<pc id="1" dataRefStart="d1o" dataRefEnd="d1c">"#),
         "{xliff}"
     );
-    // JSONL shows the codes as markers, and no unit is flagged.
-    let units = jsonl(&run.dir.join("output/article.jsonl"));
-    assert!(
-        units
-            .iter()
-            .any(|u| u["source"] == "城市⟨1⟩绿化⟨/1⟩工作报告")
-    );
-    assert!(
-        units
-            .iter()
-            .all(|u| !u["flags"].to_string().contains("tag-mismatch")),
-        "{units:?}"
-    );
 }
 
 #[test]
 fn text_input_gets_a_doc_with_its_paragraphs_and_blank_lines() {
     let text = "第一段。第二句。\n\n第二段。\n\n\n  第三段。\n";
-    let (run, _dir) = Bitext::new()
-        .file("notes.txt", text)
-        .args(["translate", "notes.txt", "--formats", "doc,bilingual"])
+    let (run, _dir) = Bitext::translate("notes.txt", text)
+        .args(["--formats", "doc,bilingual"])
         .run_ok();
     let doc = run.read("output/notes.en.txt");
     let blank = |t: &str| -> Vec<bool> { t.lines().map(|l| l.trim().is_empty()).collect() };
@@ -217,9 +226,8 @@ fn directories_pick_up_markdown_and_html_and_input_format_overrides() {
             "<p><b>",
         ),
     ] {
-        let (run, _dir) = Bitext::new()
-            .file("notes.txt", text)
-            .args(["translate", "notes.txt", "--formats", "doc"])
+        let (run, _dir) = Bitext::translate("notes.txt", text)
+            .args(["--formats", "doc"])
             .args(["--input-format", format])
             .run_ok();
         assert!(run.read(doc).starts_with(start), "{}", run.read(doc));
@@ -230,27 +238,22 @@ fn directories_pick_up_markdown_and_html_and_input_format_overrides() {
 /// word) and mangles the tags of inline codes: it drops one, repeats one or
 /// puts a closing tag first, by segment id. Records the ids it mangled.
 pub async fn mangling_openai(mangled: Arc<Mutex<HashSet<u64>>>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let translations: Vec<Value> = chat_segments(request)
-                .iter()
-                .map(|s| {
-                    let id = s["id"].as_u64().unwrap();
-                    let text = english(s["text"].as_str().unwrap());
-                    let bad = mangle(&text, id);
-                    if bad != text {
-                        mangled.lock().unwrap().insert(id);
-                    }
-                    json!({"id": id, "text": bad})
-                })
-                .collect();
-            chat_reply(&json!({ "translations": translations }).to_string(), "stop")
-        })
-        .mount(&server)
-        .await;
-    server
+    chat_server(move |request: &Request| {
+        let translations: Vec<Value> = chat_segments(request)
+            .iter()
+            .map(|s| {
+                let id = s["id"].as_u64().unwrap();
+                let text = english(s["text"].as_str().unwrap());
+                let bad = mangle(&text, id);
+                if bad != text {
+                    mangled.lock().unwrap().insert(id);
+                }
+                json!({"id": id, "text": bad})
+            })
+            .collect();
+        chat_reply(&json!({ "translations": translations }).to_string(), "stop")
+    })
+    .await
 }
 
 /// "Translate": each run of Han characters becomes "green", Chinese
@@ -312,21 +315,23 @@ pub async fn translate_through_a_mangling_model(
     let mangled = Arc::new(Mutex::new(HashSet::new()));
     let server = mangling_openai(mangled.clone()).await;
     let base = format!("{}/v1", server.uri());
-    let (run, dir) = run_async(bitext.args([
-        "translate",
-        input,
-        "--formats",
-        "doc,jsonl,tmx,xliff",
-        "--backend",
-        "openai",
-        "--base-url",
-        &base,
-        "--model",
-        "m",
-        "--no-glossary",
-    ]))
+    let (run, dir) = run_async_code(
+        bitext.args([
+            "translate",
+            input,
+            "--formats",
+            "doc,jsonl,tmx,xliff",
+            "--backend",
+            "openai",
+            "--base-url",
+            &base,
+            "--model",
+            "m",
+            "--no-glossary",
+        ]),
+        0,
+    )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let mangled = mangled.lock().unwrap().clone();
     assert!(mangled.len() >= 3, "{mangled:?}");
     let stem = input.rsplit_once('.').map_or(input, |(stem, _)| stem);
@@ -374,15 +379,8 @@ async fn mangled_codes_from_a_language_model_are_repaired_and_flagged() {
 
 #[test]
 fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
-    let (run, dir) = article()
-        .args([
-            "translate",
-            "article.md",
-            "--formats",
-            "doc,xliff,jsonl",
-            "--cache",
-            "tm.redb",
-        ])
+    let (run, dir) = Bitext::translate_fixture("documents/article.md", "article.md")
+        .args(["--formats", "doc,xliff,jsonl", "--cache", "tm.redb"])
         .run_ok();
     let xliff = run.read("output/article.xlf");
     // The reviewer rewrites the heading, keeping its code.
@@ -394,9 +392,7 @@ fn a_reviewed_xliff_with_codes_comes_back_into_the_document() {
         &xliff[end..]
     );
     std::fs::write(run.dir.join("output/article.xlf"), reviewed).unwrap();
-    let (_, dir) = Bitext::in_dir(dir)
-        .args(["import", "output/article.xlf", "--cache", "tm.redb"])
-        .run_ok();
+    let (_, dir) = Bitext::import(dir, "output/article.xlf").run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args([
             "translate",
@@ -420,8 +416,7 @@ fn markdown_link_and_image_titles_are_translated() {
             "详见[园林局](https://example.org/parks \"园林局的主页\")。\n\n![公园](park.jpg '城市公园')\n",
         )
         .args(["translate", "note.md", "--formats", "doc,bilingual,jsonl"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let doc = run.read("output/note.en.md");
     assert!(
         doc.contains("(https://example.org/parks \"Gardens bureau's home page\")"),

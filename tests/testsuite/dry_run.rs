@@ -2,13 +2,12 @@
 //! written. The backends point at wiremock servers on 127.0.0.1 that must
 //! receive no request.
 
-use serde_json::{Value, json};
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, Run, assert_contains, assert_starts_with, chat_reply, chat_segments, deepl_server,
-    run_async,
+    Bitext, Run, assert_contains, assert_starts_with, chat_server, deepl_server, run_async,
+    run_async_code, translations_reply,
 };
 
 /// A server that fails the test if it receives anything.
@@ -23,11 +22,14 @@ async fn silent_server() -> MockServer {
     server
 }
 
+/// `bitext translate article.txt` with `backend`.
+fn article_with(backend: &str) -> Bitext {
+    Bitext::translate_fixture("article.txt", "article.txt").args(["--backend", backend])
+}
+
 /// The article with `args` added, against `server` as DeepL.
 fn deepl(server: &MockServer, args: &[&str]) -> Bitext {
-    Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt", "--backend", "deepl"])
+    article_with("deepl")
         .args(["--base-url", &server.uri()])
         .args(args)
 }
@@ -46,8 +48,7 @@ const DEEPL_PRO: &str = "DeepL API Pro, plus its base price of €4.99 a month; 
 #[tokio::test]
 async fn dry_run_plans_the_reference_article_for_deepl_and_sends_nothing() {
     let server = silent_server().await;
-    let (run, _dir) = run_async(deepl(&server, &["--dry-run"])).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = run_async_code(deepl(&server, &["--dry-run"]), 0).await;
     assert_eq!(run.stderr, "");
     // 438 segments (5,903 characters, as `bitext segment --format jsonl`
     // gives them) in ceil(438 / 50) = 9 batches of 48 or 49.
@@ -69,7 +70,7 @@ async fn dry_run_plans_the_reference_article_for_deepl_and_sends_nothing() {
 async fn dry_run_counts_what_the_translation_memory_has() {
     // Translate the first two segments of the article for real...
     let answering = deepl_server().await;
-    let (first, dir) = run_async(
+    let (_, dir) = run_async_code(
         Bitext::new()
             .file(
                 "part.txt",
@@ -84,9 +85,9 @@ async fn dry_run_counts_what_the_translation_memory_has() {
                 "--no-glossary",
             ])
             .args(["--base-url", &answering.uri(), "--cache", "tm.redb"]),
+        0,
     )
     .await;
-    assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(answering.received_requests().await.unwrap().len(), 1);
 
     // ...then plan the whole article with that memory: those two segments
@@ -95,17 +96,19 @@ async fn dry_run_counts_what_the_translation_memory_has() {
     let server = silent_server().await;
     let memory = dir.path().join("tm.redb");
     let before = std::fs::read(&memory).unwrap();
-    let (run, _dir) = run_async(deepl(
-        &server,
-        &[
-            "--no-glossary",
-            "--dry-run",
-            "--cache",
-            memory.to_str().unwrap(),
-        ],
-    ))
+    let (run, _dir) = run_async_code(
+        deepl(
+            &server,
+            &[
+                "--no-glossary",
+                "--dry-run",
+                "--cache",
+                memory.to_str().unwrap(),
+            ],
+        ),
+        0,
+    )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_contains(
         &run.stdout,
         "  total, 1 file: 438 segments, 2 in translation memory, 9 requests, 5,878 characters\n",
@@ -139,36 +142,24 @@ async fn dry_run_needs_no_key_and_never_prints_one() {
     server.verify().await;
 }
 
+/// `bitext translate article.txt --dry-run` with `backend`, which must
+/// succeed.
+fn dry_run_of_the_article(backend: &str) -> (Run, tempfile::TempDir) {
+    article_with(backend).args(["--dry-run"]).run_ok()
+}
+
 #[test]
 fn dry_run_prices_google_and_not_openai() {
     // Neither has a key, and neither is contacted: the default base URLs
     // are on the internet, which a dry run never reaches.
-    let (google, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args([
-            "translate",
-            "article.txt",
-            "--backend",
-            "google",
-            "--dry-run",
-        ])
-        .run_ok();
+    let (google, _dir) = dry_run_of_the_article("google");
     assert_contains(
         &google.stdout,
         "at $20.00 per million: Cloud Translation Basic; the first 500,000 characters a month are free)",
     );
     assert_nothing_written(&google);
 
-    let (openai, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args([
-            "translate",
-            "article.txt",
-            "--backend",
-            "openai",
-            "--dry-run",
-        ])
-        .run_ok();
+    let (openai, _dir) = dry_run_of_the_article("openai");
     assert_contains(
         &openai.stdout,
         "article.txt: 438 segments, 0 in translation memory, 2 requests, 5,903 characters\n",
@@ -185,12 +176,10 @@ fn dry_run_prices_google_and_not_openai() {
 
 #[test]
 fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文.测试.")
+    let (run, _dir) = Bitext::translate("a.txt", "中文.测试.")
         .file("empty.txt", "")
-        .args(["translate", "a.txt", "empty.txt", "--dry-run", "--no-cache"])
-        .run();
-    assert_eq!(run.code, 2);
+        .args(["empty.txt", "--dry-run", "--no-cache"])
+        .run_code(2);
     assert_starts_with(&run.stderr, "error: ");
     assert_contains(&run.stderr, "empty.txt");
     assert_contains(
@@ -207,20 +196,11 @@ fn dry_run_reports_an_unreadable_input_and_plans_the_rest() {
 
 /// A chat server that answers every segment of a request after 200 ms.
 async fn slow_chat_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            let items: Vec<Value> = chat_segments(request)
-                .iter()
-                .map(|s| json!({"id": s["id"], "text": "EN"}))
-                .collect();
-            let content = json!({ "translations": items }).to_string();
-            chat_reply(&content, "stop").set_delay(std::time::Duration::from_millis(200))
-        })
-        .mount(&server)
-        .await;
-    server
+    chat_server(|request: &Request| {
+        translations_reply(request, |_| "EN".into())
+            .set_delay(std::time::Duration::from_millis(200))
+    })
+    .await
 }
 
 #[tokio::test]
@@ -269,8 +249,7 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
     let before = std::fs::read(&memory).unwrap();
 
     // The dry run reads it, says how, and changes nothing.
-    let (dry, dir) = run_async(Bitext::in_dir(dir).args(args(&["--dry-run"]))).await;
-    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let (dry, dir) = run_async_code(Bitext::in_dir(dir).args(args(&["--dry-run"])), 0).await;
     assert_eq!(
         dry.stderr,
         format!(
@@ -296,8 +275,7 @@ async fn dry_run_reads_a_memory_a_killed_run_left_without_changing_it() {
     );
 
     // A real run repairs it without a word, and resumes.
-    let (real, _dir) = run_async(Bitext::in_dir(dir).args(args(&["--quiet"]))).await;
-    assert_eq!(real.code, 0, "{}", real.stderr);
+    let (real, _dir) = run_async_code(Bitext::in_dir(dir).args(args(&["--quiet"])), 0).await;
     assert_eq!(real.stderr, "");
     assert_ne!(std::fs::read(&memory).unwrap(), before);
 }

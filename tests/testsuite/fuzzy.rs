@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{
     Bitext, Run, assert_valid_tmx, assert_valid_xliff, chat_user, echo_chat_server, jsonl,
-    run_async,
+    run_async_code,
 };
 
 /// The article as first translated.
@@ -22,19 +22,15 @@ const EDITED: &str = "自然资源部昨天发布了关于土地管理的新规�
 /// segment (`Reviewed N` in the XLIFF, imported), and write `EDITED` beside
 /// it: the memory then holds three reviewed translations.
 fn reviewed_memory() -> tempfile::TempDir {
-    let (run, dir) = Bitext::new()
-        .file("a.txt", FIRST)
+    let (run, dir) = Bitext::translate("a.txt", FIRST)
         .args([
-            "translate",
-            "a.txt",
             "--no-glossary",
             "--formats",
             "xliff,jsonl",
             "--cache",
             "tm.redb",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     let xliff = run.read("output/a.xlf");
     let mut reviewed = String::new();
     let mut rest = xliff.as_str();
@@ -49,10 +45,7 @@ fn reviewed_memory() -> tempfile::TempDir {
     reviewed.push_str(rest);
     assert_eq!(n, 3, "three segments: {xliff}");
     std::fs::write(run.dir.join("output/a.xlf"), reviewed).unwrap();
-    let (import, dir) = Bitext::in_dir(dir)
-        .args(["import", "output/a.xlf", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(import.code, 0, "{}", import.stderr);
+    let (import, dir) = Bitext::import(dir, "output/a.xlf").run_ok();
     std::fs::write(import.dir.join("a.txt"), EDITED).unwrap();
     std::fs::remove_dir_all(import.dir.join("output")).unwrap();
     dir
@@ -86,8 +79,7 @@ fn markdown_row(run: &Run, id: u32) -> String {
 
 #[test]
 fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format() {
-    let (run, dir) = translate(reviewed_memory(), "md,html,xliff,tmx,jsonl", &[]).run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, dir) = translate(reviewed_memory(), "md,html,xliff,tmx,jsonl", &[]).run_ok();
     // 今→昨: one edit in 21 characters; 全面 inserted: two in 18.
     let first = markdown_row(&run, 1);
     assert!(
@@ -140,9 +132,7 @@ fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format()
     );
     // The candidates' sources and targets are not the units': importing
     // the XLIFF as written finds nothing edited.
-    let (import, _dir) = Bitext::in_dir(dir)
-        .args(["import", "output/a.xlf", "--cache", "tm.redb"])
-        .run_ok();
+    let (import, _dir) = Bitext::import(dir, "output/a.xlf").run_ok();
     assert!(
         import.stdout.contains("0 changed, 3 unchanged"),
         "{}",
@@ -152,15 +142,13 @@ fn a_rerun_of_an_edited_article_shows_its_fuzzy_matches_in_every_review_format()
 
 #[test]
 fn fuzzy_zero_looks_nothing_up_and_a_high_threshold_keeps_only_close_matches() {
-    let (run, dir) = translate(reviewed_memory(), "jsonl", &["--fuzzy", "0"]).run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, dir) = translate(reviewed_memory(), "jsonl", &["--fuzzy", "0"]).run_ok();
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert!(
         units.iter().all(|u| u.get("matches").is_none()),
         "{units:?}"
     );
-    let (run, _dir) = translate(dir, "jsonl", &["--fuzzy", "90"]).run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = translate(dir, "jsonl", &["--fuzzy", "90"]).run_ok();
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert_eq!(units[0]["matches"][0]["score"], 95);
     assert!(units[2].get("matches").is_none(), "88 % is under 90 %");
@@ -187,8 +175,7 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
     let openai = openai_args(&server);
     let mut more: Vec<&str> = openai.iter().map(String::as_str).collect();
     more.extend(["--prompt", "prompt.txt"]);
-    let (run, _dir) = run_async(translate(dir, "jsonl", &more)).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_, _dir) = run_async_code(translate(dir, "jsonl", &more), 0).await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     let body: Value = requests[0].body_json().unwrap();
@@ -199,11 +186,11 @@ async fn a_near_duplicate_of_a_reviewed_segment_reaches_the_model_with_its_examp
     );
     let user = chat_user(&requests[0]);
     // Segment 2 is the memory's exact translation and is not sent.
-    let ids: Vec<u64> = user["segments"]
+    let ids: Vec<&Value> = user["segments"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["id"].as_u64().unwrap())
+        .map(|s| &s["id"])
         .collect();
     assert_eq!(ids, [1, 3]);
     assert_eq!(
@@ -222,11 +209,9 @@ async fn machine_matches_are_shown_but_never_given_to_the_model() {
     let more: Vec<&str> = openai.iter().map(String::as_str).collect();
     let first = tempfile::tempdir().unwrap();
     std::fs::write(first.path().join("a.txt"), FIRST).unwrap();
-    let (run, dir) = run_async(translate(first, "jsonl", &more)).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_, dir) = run_async_code(translate(first, "jsonl", &more), 0).await;
     std::fs::write(dir.path().join("a.txt"), EDITED).unwrap();
-    let (run, _dir) = run_async(translate(dir, "jsonl", &more)).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = run_async_code(translate(dir, "jsonl", &more), 0).await;
     let units = jsonl(&run.dir.join("output/a.jsonl"));
     assert_eq!(
         units[0]["matches"],

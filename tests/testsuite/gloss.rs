@@ -176,10 +176,7 @@ fn big5_traditional_text_through_the_cli() {
     let text = std::fs::read_to_string(fixture_path("gloss/traditional.zh-Hant.txt")).unwrap();
     let (big5, _, unmappable) = encoding_rs::BIG5.encode(&text);
     assert!(!unmappable);
-    let (run, _dir) = Bitext::new()
-        .file("news.txt", big5.as_ref())
-        .args(["translate", "news.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::translate("news.txt", big5.as_ref()).run_ok();
     let lines: Vec<Value> = run
         .read("output/news.jsonl")
         .lines()

@@ -1,15 +1,21 @@
 //! Glossary matching on the reference article, through the public API.
 
+use bitext::document::Document;
 use bitext::glossary::Glossary;
 use bitext::segment::Segmenter;
 
 use crate::harness::fixture_path;
 
-#[test]
-fn annotations_on_the_reference_article() {
+/// The reference article, segmented, and the bundled glossary.
+fn article_and_glossary() -> (Document, Glossary) {
     let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
     let doc = Segmenter::default().document("article.txt", "UTF-8", &text);
-    let glossary = Glossary::bundled().unwrap();
+    (doc, Glossary::bundled().unwrap())
+}
+
+#[test]
+fn annotations_on_the_reference_article() {
+    let (doc, glossary) = article_and_glossary();
     let mut lines = Vec::new();
     for segment in doc.segments() {
         for term in glossary.annotate(segment.content()) {
@@ -129,9 +135,7 @@ fn loader_errors_name_file_and_line() {
 #[test]
 fn placeholder_round_trip_on_the_reference_article() {
     use bitext::glossary::placeholder::{protect, restore};
-    let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
-    let doc = Segmenter::default().document("article.txt", "UTF-8", &text);
-    let glossary = Glossary::bundled().unwrap();
+    let (doc, glossary) = article_and_glossary();
     let mut lines = Vec::new();
     for segment in doc.segments().take(40) {
         let terms = glossary.annotate(segment.content());

@@ -277,9 +277,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
             .args(["glossary", "extract"])
             .args(*args)
             .args(["-o", "terms.tsv"])
-            .run();
-        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
-        assert_eq!(run.stderr, *stderr, "{name}");
+            .run_refused(stderr);
         assert!(
             !run.dir.join("terms.tsv").exists(),
             "{name}: output written"

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub use crate::cleared_env::CLEARED_ENV;
+pub use crate::tool::{checked_output, succeeded};
 
 /// A `bitext` invocation in a fresh temporary directory.
 pub struct Bitext {
@@ -80,6 +81,57 @@ impl Bitext {
         self
     }
 
+    /// `bitext align ZH EN` of the texts `zh` and `en`, each a file name and
+    /// its contents.
+    pub fn align(zh: (&str, &str), en: (&str, &str)) -> Self {
+        Bitext::new()
+            .file(zh.0, zh.1)
+            .file(en.0, en.1)
+            .args(["align", zh.0, en.0])
+    }
+
+    /// `bitext import FILE` into the memory the tests keep in `tm.redb`, in
+    /// the directory of an earlier run.
+    pub fn import(dir: tempfile::TempDir, file: &str) -> Self {
+        Bitext::in_dir(dir).args(["import", file, "--cache", "tm.redb"])
+    }
+
+    /// `bitext export-tm` of the memory in `tm.redb`, in the directory of an
+    /// earlier run; more arguments go after it with [`Bitext::args`].
+    pub fn export_tm(dir: tempfile::TempDir) -> Self {
+        Bitext::in_dir(dir).args(["export-tm", "--cache", "tm.redb"])
+    }
+
+    /// Write each `(name, contents)` of `files`, as [`Bitext::file`].
+    pub fn files<N, C>(self, files: impl IntoIterator<Item = (N, C)>) -> Self
+    where
+        N: AsRef<str>,
+        C: AsRef<[u8]>,
+    {
+        files.into_iter().fold(self, |bitext, (name, contents)| {
+            bitext.file(name.as_ref(), contents)
+        })
+    }
+
+    /// `bitext translate NAME` of a file `name` that holds `contents`; more
+    /// arguments go after it with [`Bitext::args`].
+    pub fn translate(name: &str, contents: impl AsRef<[u8]>) -> Self {
+        Bitext::new().file(name, contents).args(["translate", name])
+    }
+
+    /// `bitext segment NAME` of a file `name` that holds `contents`; more
+    /// arguments go after it with [`Bitext::args`].
+    pub fn segment(name: &str, contents: impl AsRef<[u8]>) -> Self {
+        Bitext::new().file(name, contents).args(["segment", name])
+    }
+
+    /// `bitext translate NAME` of the fixture `fixture`, copied as `name`.
+    pub fn translate_fixture(fixture: &str, name: &str) -> Self {
+        Bitext::new()
+            .fixture(fixture, name)
+            .args(["translate", name])
+    }
+
     /// Set the permission bits of a file written with [`Bitext::file`].
     #[cfg(unix)]
     pub fn mode(self, name: &str, mode: u32) -> Self {
@@ -134,8 +186,25 @@ impl Bitext {
     /// [`Bitext::run`], which must succeed (exit 0; its stderr shown if not).
     #[track_caller]
     pub fn run_ok(self) -> (Run, tempfile::TempDir) {
+        self.run_code(0)
+    }
+
+    /// [`Bitext::run`], which must exit with `code` (its stderr shown if not).
+    #[track_caller]
+    pub fn run_code(self, code: i32) -> (Run, tempfile::TempDir) {
+        let args = self.args.clone();
         let (run, dir) = self.run();
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.code, code, "bitext {args:?}: {}", run.stderr);
+        (run, dir)
+    }
+
+    /// [`Bitext::run`], which must be refused as bad usage: exit 2 with the
+    /// error `stderr`, to the letter.
+    #[track_caller]
+    pub fn run_refused(self, stderr: &str) -> (Run, tempfile::TempDir) {
+        let args = self.args.clone();
+        let (run, dir) = self.run_code(2);
+        assert_eq!(run.stderr, stderr, "bitext {args:?}");
         (run, dir)
     }
 }
@@ -183,6 +252,58 @@ impl Run {
     }
 }
 
+/// A golden case of bad usage, kept as data in `tests/fixtures/refused/`:
+/// `bitext ARGS` in a folder with `files` written and `fixtures` (paths
+/// under `tests/fixtures`) copied in must exit 2 with `stderr`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refusal {
+    pub name: String,
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub fixtures: std::collections::BTreeMap<String, String>,
+    pub stderr: String,
+}
+
+impl Refusal {
+    /// The cases of `tests/fixtures/refused/NAME.toml`.
+    pub fn load(name: &str) -> Vec<Refusal> {
+        #[derive(serde::Deserialize)]
+        struct Cases {
+            case: Vec<Refusal>,
+        }
+        let path = fixture_path(&format!("refused/{name}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        toml::from_str::<Cases>(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .case
+    }
+
+    /// Run the case, which must be refused with its error.
+    #[track_caller]
+    pub fn run(&self) -> (Run, tempfile::TempDir) {
+        self.run_with(Bitext::new())
+    }
+
+    /// Run the case on `bitext` (its files added, its arguments after
+    /// those `bitext` has), which must be refused with its error.
+    #[track_caller]
+    pub fn run_with(&self, bitext: Bitext) -> (Run, tempfile::TempDir) {
+        let bitext = self
+            .fixtures
+            .iter()
+            .fold(bitext, |bitext, (name, fixture)| {
+                bitext.fixture(fixture, name)
+            });
+        bitext
+            .files(&self.files)
+            .args(&self.args)
+            .run_refused(&self.stderr)
+    }
+}
+
 /// A path under `tests/fixtures`.
 pub fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -223,46 +344,35 @@ pub fn python() -> PathBuf {
 /// Validate a TMX file against the TMX 1.4 DTD with xmllint. Panics (never
 /// skips) when xmllint is missing: CI installs libxml2-utils.
 pub fn assert_valid_tmx(path: &Path) {
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--dtdvalid"])
-        .arg(repo_path("tests/standards/tmx14.dtd"))
-        .arg(path)
-        .output()
-        .expect("xmllint is needed for the TMX tests: apt-get install libxml2-utils");
-    assert!(
-        out.status.success(),
-        "{} is not valid TMX 1.4:\n{}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "xmllint warned: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = xmllint(path, "--dtdvalid", "tmx14.dtd", "TMX 1.4");
+    assert!(stderr.is_empty(), "xmllint warned: {stderr}");
 }
 
 /// Validate an XLIFF file against the XLIFF 2.0 core schema with xmllint.
 /// Panics (never skips) when xmllint is missing: CI installs libxml2-utils.
 pub fn assert_valid_xliff(path: &Path) {
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(repo_path("tests/standards/xliff20/xliff_core_2.0.xsd"))
-        .arg(path)
-        .output()
-        .expect("xmllint is needed for the XLIFF tests: apt-get install libxml2-utils");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{} is not valid XLIFF 2.0:\n{stderr}",
-        path.display()
-    );
+    let stderr = xmllint(path, "--schema", "xliff20/xliff_core_2.0.xsd", "XLIFF 2.0");
     // xmllint reports success on stderr ("… validates"); anything else is a warning.
     let warnings: Vec<&str> = stderr
         .lines()
         .filter(|l| !l.ends_with(" validates"))
         .collect();
     assert!(warnings.is_empty(), "xmllint warned: {warnings:?}");
+}
+
+/// What xmllint says on its standard error when it validates `path` with
+/// `how` (`--dtdvalid`, `--schema`) against `schema` (a path under
+/// `tests/standards`); the file must be valid `format`.
+fn xmllint(path: &Path, how: &str, schema: &str, format: &str) -> String {
+    let out = checked_output(
+        Command::new("xmllint")
+            .args(["--noout", "--nonet", how])
+            .arg(repo_path(&format!("tests/standards/{schema}")))
+            .arg(path),
+        "xmllint is needed for the TMX and XLIFF tests: apt-get install libxml2-utils",
+        &format!("{} is not valid {format}", path.display()),
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Snapshot text with the run's temporary directory and timings filtered out.
@@ -418,41 +528,77 @@ pub fn chat_segments(request: &wiremock::Request) -> Vec<serde_json::Value> {
 /// with the test venv's Python, see [`python`]); a failing script fails
 /// the test with its standard error.
 pub fn python_json(script: &str, path: &Path) -> serde_json::Value {
-    let out = Command::new(python())
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "the Python check failed (its packages come from .ci/setup): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = checked_output(
+        Command::new(python()).args(["-c", script]).arg(path),
+        "python runs",
+        "the Python check failed (its packages come from .ci/setup)",
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A route of a mock server: `POST route`, to be answered with
+/// `.respond_with(…)` and mounted with [`serve`].
+pub fn post(route: &str) -> wiremock::MockBuilder {
+    use wiremock::matchers::{method, path};
+    wiremock::Mock::given(method("POST")).and(path(route))
+}
+
+/// A mock server on 127.0.0.1 with `mocks` mounted, in order.
+pub async fn serve(mocks: impl IntoIterator<Item = wiremock::Mock>) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    for mock in mocks {
+        mock.mount(&server).await;
+    }
+    server
+}
+
+/// An OpenAI-compatible chat server on 127.0.0.1 whose
+/// `/v1/chat/completions` answers every request with `responder`.
+pub async fn chat_server(responder: impl wiremock::Respond + 'static) -> wiremock::MockServer {
+    serve([post("/v1/chat/completions").respond_with(responder)]).await
 }
 
 /// An OpenAI-compatible chat server on 127.0.0.1 that answers every
 /// segment of a request by id with `EN <id>`, and records the requests.
 pub async fn echo_chat_server() -> wiremock::MockServer {
-    use wiremock::matchers::{method, path};
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &wiremock::Request| {
-            let answer: serde_json::Map<String, serde_json::Value> = chat_segments(request)
-                .iter()
-                .map(|s| {
-                    (
-                        s["id"].to_string(),
-                        serde_json::json!(format!("EN {}", s["id"])),
-                    )
-                })
-                .collect();
-            chat_reply(&serde_json::Value::Object(answer).to_string(), "stop")
-        })
-        .mount(&server)
-        .await;
-    server
+    chat_server(|request: &wiremock::Request| {
+        let answer: serde_json::Map<String, serde_json::Value> = chat_segments(request)
+            .iter()
+            .map(|s| {
+                (
+                    s["id"].to_string(),
+                    serde_json::json!(format!("EN {}", s["id"])),
+                )
+            })
+            .collect();
+        chat_reply(&serde_json::Value::Object(answer).to_string(), "stop")
+    })
+    .await
+}
+
+/// A chat reply to `request` that answers each of its segments, in order,
+/// as `{"translations": [{"id", "text"}]}` with the text `translate` gives
+/// its source.
+pub fn translations_reply(
+    request: &wiremock::Request,
+    translate: impl Fn(&str) -> String,
+) -> wiremock::ResponseTemplate {
+    let items: Vec<serde_json::Value> = chat_segments(request)
+        .iter()
+        .map(|s| serde_json::json!({"id": s["id"], "text": translate(s["text"].as_str().unwrap())}))
+        .collect();
+    chat_reply(
+        &serde_json::json!({ "translations": items }).to_string(),
+        "stop",
+    )
+}
+
+/// A chat server on 127.0.0.1 that translates each requested segment with
+/// `translate` (see [`translations_reply`]) and records what it is asked.
+pub async fn translating_server(
+    translate: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> wiremock::MockServer {
+    chat_server(move |request: &wiremock::Request| translations_reply(request, &translate)).await
 }
 
 /// An OpenAI-compatible chat reply whose message is `content`.
@@ -473,6 +619,14 @@ pub fn chat_reply(content: &str, finish_reason: &str) -> wiremock::ResponseTempl
 /// servers keep answering.
 pub async fn run_async(bitext: Bitext) -> (Run, tempfile::TempDir) {
     tokio::task::spawn_blocking(move || bitext.run())
+        .await
+        .unwrap()
+}
+
+/// [`Bitext::run_code`] on a blocking thread (see [`run_async`]): the run
+/// must exit with `code`.
+pub async fn run_async_code(bitext: Bitext, code: i32) -> (Run, tempfile::TempDir) {
+    tokio::task::spawn_blocking(move || bitext.run_code(code))
         .await
         .unwrap()
 }
@@ -500,13 +654,20 @@ pub fn fake_english(text: &str) -> String {
 /// A DeepL server on 127.0.0.1 whose `/v2/translate` answers every text,
 /// in order, with [`fake_english`].
 pub async fn deepl_server() -> wiremock::MockServer {
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path("/v2/translate"))
-        .respond_with(|request: &wiremock::Request| deepl_reply(request, fake_english))
-        .mount(&server)
-        .await;
-    server
+    serve([post("/v2/translate")
+        .respond_with(|request: &wiremock::Request| deepl_reply(request, fake_english))])
+    .await
+}
+
+/// DeepL's glossary list (`GET /v2/glossaries`), answered with `glossaries`.
+pub fn deepl_glossaries(glossaries: serde_json::Value) -> wiremock::Mock {
+    use wiremock::matchers::{method, path};
+    wiremock::Mock::given(method("GET"))
+        .and(path("/v2/glossaries"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "glossaries": glossaries })),
+        )
 }
 
 /// A DeepL `/v2/translate` reply to `request`: each of its texts, in order,

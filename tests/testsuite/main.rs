@@ -7,6 +7,7 @@
 
 mod cleared_env;
 mod harness;
+mod tool;
 
 mod align;
 mod backend;

@@ -50,8 +50,8 @@ fn memory(dir: &Path) {
 fn export(args: &[&str]) -> (Run, String) {
     let dir = tempfile::tempdir().unwrap();
     memory(dir.path());
-    let (run, _dir) = Bitext::in_dir(dir)
-        .args(["export-tm", "--cache", "tm.redb", "-o", "out.tmx"])
+    let (run, _dir) = Bitext::export_tm(dir)
+        .args(["-o", "out.tmx"])
         .args(args.iter().copied())
         .run_ok();
     assert_valid_tmx(&run.dir.join("out.tmx"));
@@ -105,10 +105,7 @@ fn export_tm_refuses_contradictory_or_pointless_filters() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         memory(dir.path());
-        let (run, _dir) = Bitext::in_dir(dir)
-            .args(["export-tm", "--cache", "tm.redb"])
-            .args(args.iter().copied())
-            .run();
+        let (run, _dir) = Bitext::export_tm(dir).args(args.iter().copied()).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "");
     }
@@ -176,9 +173,7 @@ fn export_tm_never_writes_dictionary_glosses_an_older_version_stored() {
         "丙。",
         "third word-salad",
     );
-    let (run, _dir) = Bitext::in_dir(dir)
-        .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run_ok();
+    let (run, _dir) = Bitext::export_tm(dir).args(["--all"]).run_ok();
     assert!(!run.stdout.contains("word-salad"));
     assert_contains(
         &run.stderr,
@@ -208,9 +203,7 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
         "from translation memory: 1 segment (1 reviewed)",
     );
     // ... and nothing was added to the memory.
-    let (export, _dir) = Bitext::in_dir(dir)
-        .args(["export-tm", "--cache", "tm.redb", "--all"])
-        .run_ok();
+    let (export, _dir) = Bitext::export_tm(dir).args(["--all"]).run_ok();
     assert_starts_with(
         &export.stderr,
         "exported 1 translation (0 machine, 1 reviewed) from",
@@ -219,9 +212,8 @@ fn the_dictionary_stores_no_gloss_in_an_explicit_memory() {
 
 #[test]
 fn the_dictionary_creates_no_memory_file() {
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", "中文测试。")
-        .args(["translate", "a.txt", "--cache", "tm.redb"])
+    let (run, _dir) = Bitext::translate("a.txt", "中文测试。")
+        .args(["--cache", "tm.redb"])
         .run();
     assert_ne!(run.code, 2, "{}", run.stderr);
     assert!(!run.dir.join("tm.redb").exists());

@@ -4,11 +4,11 @@
 //! estimates it). Every server is a mock on 127.0.0.1.
 
 use serde_json::{Value, json};
-use wiremock::{MockServer, Request};
+use wiremock::Request;
 
 use crate::harness::{
-    Bitext, assert_contains, assert_starts_with, chat_user, dead_port, deepl_server,
-    echo_chat_server, jsonl, received, run_async,
+    Bitext, Refusal, assert_contains, assert_starts_with, chat_user, dead_port, deepl_server,
+    echo_chat_server, jsonl, received, run_async, run_async_code,
 };
 
 fn system(request: &Request) -> String {
@@ -30,31 +30,30 @@ fn translate_a_txt(backend: &str, base: &str) -> Bitext {
     ])
 }
 
-/// Run `bitext` (against the chat server `server`), which must succeed: the
-/// requests the server received, and the system prompt of the first.
-async fn translated_through(server: &MockServer, bitext: Bitext) -> (Vec<Request>, String) {
-    let (run, _dir) = run_async(bitext).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let requests = received(server).await;
+/// `bitext translate a.txt` with `openai` through an echo chat server
+/// ([`echo_chat_server`]), with what `more` adds to it; it must succeed:
+/// the requests the server received, and the system prompt of the first.
+async fn translated_by_openai(more: impl FnOnce(Bitext) -> Bitext) -> (Vec<Request>, String) {
+    let server = echo_chat_server().await;
+    let base = format!("{}/v1", server.uri());
+    let (_, _dir) = run_async_code(more(translate_a_txt("openai", &base)), 0).await;
+    let requests = received(&server).await;
     let system = system(&requests[0]);
     (requests, system)
 }
 
 #[tokio::test]
 async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
-    let server = echo_chat_server().await;
-    let base = format!("{}/v1", server.uri());
     // The first request; the mock renders no term, so a repair follows.
-    let (requests, system) = translated_through(
-        &server,
-        translate_a_txt("openai", &base)
+    let (requests, system) = translated_by_openai(|bitext| {
+        bitext
             .file(
                 "prompt.txt",
                 "You render {{ source_lang }} as {{target_lang}} for a ministry.\n{{style}}\nGlossary:\n{{terms}}",
             )
             .file("style.md", "Use British spelling.\nNo Oxford comma.\n")
-            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"]),
-    )
+            .args(["--prompt", "prompt.txt", "--style", "style.md", "--temperature", "0.3"])
+    })
     .await;
     assert_starts_with(
         &system,
@@ -76,14 +75,11 @@ async fn a_custom_prompt_reaches_the_model_filled_in_with_the_style_guide() {
 
 #[tokio::test]
 async fn a_style_guide_without_a_template_follows_the_built_in_instructions() {
-    let server = echo_chat_server().await;
-    let base = format!("{}/v1", server.uri());
-    let (requests, system) = translated_through(
-        &server,
-        translate_a_txt("openai", &base)
+    let (requests, system) = translated_by_openai(|bitext| {
+        bitext
             .file("style.md", "Say \"the Ministry\" after the first mention.")
-            .args(["--style", "style.md"]),
-    )
+            .args(["--style", "style.md"])
+    })
     .await;
     assert_starts_with(
         &system,
@@ -111,8 +107,7 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
             "Translate {{source_lang}}.\nUse {{glossary}} here.\n",
         )
         .args(["--prompt", "prompt.txt"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
+        .run_code(2);
     assert_starts_with(
         &run.stderr,
         "error: prompt.txt:2: unknown variable {{glossary}}; ",
@@ -122,21 +117,12 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
     assert!(run.files("output").is_empty());
 
     // The same template named in the config file.
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", TEXT)
+    let (run, _dir) = Bitext::translate("a.txt", TEXT)
         .file("conf/p.txt", "{{examples}}\n\n{{ source }}\n")
         .file("conf/bitext.toml", "[backend.ollama]\nprompt = \"p.txt\"\n")
-        .args([
-            "translate",
-            "a.txt",
-            "--backend",
-            "ollama",
-            "--config",
-            "conf/bitext.toml",
-        ])
+        .args(["--backend", "ollama", "--config", "conf/bitext.toml"])
         .args(["--dry-run"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
+        .run_code(2);
     assert_starts_with(
         &run.stderr,
         "error: conf/p.txt:3: unknown variable {{source}}",
@@ -146,7 +132,7 @@ fn an_unknown_prompt_variable_fails_at_start_naming_the_file_and_line() {
 #[tokio::test]
 async fn formality_reaches_deepl() {
     let server = deepl_server().await;
-    let (run, _dir) = run_async(
+    let (_, _dir) = run_async_code(
         translate_a_txt("deepl", &server.uri())
             .env("DEEPL_AUTH_KEY", "k:fx")
             .args([
@@ -156,9 +142,9 @@ async fn formality_reaches_deepl() {
                 "--formality",
                 "less",
             ]),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let requests = received(&server).await;
     assert!(!requests.is_empty());
     for request in &requests {
@@ -169,7 +155,7 @@ async fn formality_reaches_deepl() {
 
     // In bitext.toml, and `prefer-more` into a language without formality.
     let server = deepl_server().await;
-    let (run, _dir) = run_async(
+    let (_, _dir) = run_async_code(
         translate_a_txt("deepl", &server.uri())
             .file(
                 "bitext.toml",
@@ -177,56 +163,27 @@ async fn formality_reaches_deepl() {
             )
             .env("DEEPL_AUTH_KEY", "k:fx")
             .args(["--no-glossary"]),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let body: Value = received(&server).await[0].body_json().unwrap();
     assert_eq!(body["formality"], "prefer_more");
 }
 
 #[test]
 fn model_controls_are_refused_where_the_backend_cannot_take_them() {
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["--backend", "openai", "--formality", "more"],
-            "error: --formality: the openai backend cannot set formality; drop --formality (deepl takes it)\n",
-        ),
-        (
-            &["--backend", "deepl", "--temperature", "0.5"],
-            "error: --temperature: the deepl backend has no temperature; drop --temperature (openai, ollama, llamacpp and command take it)\n",
-        ),
-        (
-            &["--backend", "google", "--style", "style.md"],
-            "error: --style: the google backend takes no style guide; drop --style (openai, ollama, llamacpp and command take it)\n",
-        ),
-        (
-            &["--backend", "dictionary", "--prompt", "style.md"],
-            "error: --prompt: the dictionary backend takes no prompt; drop --prompt (openai, ollama, llamacpp and command take it)\n",
-        ),
-        (
-            &["--backend", "deepl", "--formality", "more"],
-            "error: --formality more: DeepL sets formality only for de, es, fr, it, ja, nl, pl, pt, ru targets, not en-US; use prefer-more (applied where the language has it) or drop --formality\n",
-        ),
-        (
-            &["--backend", "ollama", "--temperature", "3"],
-            "error: --temperature 3: give one from 0 (the most likely words) to 2\n",
-        ),
-    ];
-    for (args, expected) in cases {
-        let (run, _dir) = Bitext::new()
-            .file("a.txt", TEXT)
-            .file("style.md", "Plain words.")
-            .env("DEEPL_AUTH_KEY", "k:fx")
-            .env("GOOGLE_API_KEY", "k")
-            .args(["translate", "a.txt", "--dry-run"])
-            .args(args.iter().copied())
-            .run();
-        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert_eq!(run.stderr, *expected, "{args:?}");
+    for case in Refusal::load("model-controls") {
+        let (run, _dir) = case.run_with(
+            Bitext::translate("a.txt", TEXT)
+                .file("style.md", "Plain words.")
+                .env("DEEPL_AUTH_KEY", "k:fx")
+                .env("GOOGLE_API_KEY", "k")
+                .args(["--dry-run"]),
+        );
         assert!(run.files("output").is_empty());
     }
 
-    let (run, _dir) = Bitext::new()
+    let (_, _dir) = Bitext::new()
         .file("a.txt", TEXT)
         .file(
             "bitext.toml",
@@ -234,12 +191,7 @@ fn model_controls_are_refused_where_the_backend_cannot_take_them() {
         )
         .env("GOOGLE_API_KEY", "k")
         .args(["translate", "a.txt", "--backend", "google", "--dry-run"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: bitext.toml:6: [backend.google] temperature: the google backend has no temperature; remove the key (openai, ollama, llamacpp and command take one)\n"
-    );
+        .run_refused("error: bitext.toml:6: [backend.google] temperature: the google backend has no temperature; remove the key (openai, ollama, llamacpp and command take one)\n");
 }
 
 #[tokio::test]
@@ -360,14 +312,14 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "--no-cache",
         "--no-glossary",
     ];
-    let (plan, _dir) = run_async(
+    let (plan, _dir) = run_async_code(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args)
             .args(["--dry-run"]),
+        0,
     )
     .await;
-    assert_eq!(plan.code, 0, "{}", plan.stderr);
     let line = plan
         .stdout
         .lines()
@@ -389,13 +341,13 @@ async fn the_dry_run_counts_the_prompt_characters_a_run_sends() {
         "a dry run sends nothing"
     );
 
-    let (run, _dir) = run_async(
+    let (_, _dir) = run_async_code(
         Bitext::new()
             .fixture("article.txt", "article.txt")
             .args(args),
+        0,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
     let sent: usize = received(&server)
         .await
         .iter()

@@ -116,10 +116,7 @@ fn segments_of(text: &str) -> Vec<String> {
 
 #[test]
 fn reference_article_outputs_are_valid_and_complete() {
-    let (run, _dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::translate_fixture("article.txt", "article.txt").run_ok();
     assert_valid_tmx(&run.dir.join("output/article.tmx"));
     let text = std::fs::read_to_string(fixture_path("article.txt")).unwrap();
     let sources = segments_of(&text);
@@ -146,9 +143,8 @@ fn hostile_text_keeps_every_output_valid() {
         "<!-- 注释 --> <div>块</div>.",
     ]
     .join("\n");
-    let (run, _dir) = Bitext::new()
-        .file("hostile.txt", &hostile)
-        .args(["translate", "hostile.txt", "--no-glossary"])
+    let (run, _dir) = Bitext::translate("hostile.txt", &hostile)
+        .args(["--no-glossary"])
         .run_ok();
     assert_valid_tmx(&run.dir.join("output/hostile.tmx"));
     let mut sources = segments_of(&hostile);
@@ -177,10 +173,7 @@ fn hostile_text_keeps_every_output_valid() {
 #[test]
 fn outputs_are_byte_identical_across_runs() {
     let run = |_: u8| {
-        let (run, dir) = Bitext::new()
-            .fixture("article.txt", "article.txt")
-            .args(["translate", "article.txt"])
-            .run();
+        let (run, dir) = Bitext::translate_fixture("article.txt", "article.txt").run();
         let files: Vec<Vec<u8>> = ["tmx", "md", "jsonl"]
             .iter()
             .map(|e| std::fs::read(run.dir.join(format!("output/article.{e}"))).unwrap())
@@ -198,10 +191,7 @@ fn outputs_are_byte_identical_across_runs() {
 fn committed_outputs_are_current() {
     // The outputs name the input by its path as given, as the command in
     // the message below gives it.
-    let (run, _dir) = Bitext::new()
-        .fixture("article.txt", "examples/article.txt")
-        .args(["translate", "examples/article.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::translate_fixture("article.txt", "examples/article.txt").run_ok();
     for ext in ["tmx", "md", "jsonl", "html"] {
         let fresh = run.read(&format!("output/article.{ext}"));
         let committed = std::fs::read_to_string(repo_path(&format!("output/article.{ext}")))

@@ -12,6 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::harness::checked_output;
+
 /// The running cluster.
 pub struct Cluster {
     port: u16,
@@ -177,17 +179,14 @@ impl Cluster {
         } else {
             PathBuf::from("psql")
         };
-        let out = Command::new(psql)
-            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d"])
-            .arg(self.url(name))
-            .args(["-c", sql])
-            .stdin(Stdio::null())
-            .output()
-            .expect("run psql");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = checked_output(
+            Command::new(psql)
+                .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d"])
+                .arg(self.url(name))
+                .args(["-c", sql])
+                .stdin(Stdio::null()),
+            "run psql",
+            &format!("psql {sql}"),
         );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }

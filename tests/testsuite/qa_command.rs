@@ -14,7 +14,9 @@ use std::process::Command;
 use bitext::check::CHECKS;
 use serde_json::Value;
 
-use crate::harness::{Bitext, assert_contains, assert_starts_with, fixture_path, jsonl, python};
+use crate::harness::{
+    Bitext, assert_contains, assert_starts_with, checked_output, fixture_path, jsonl, python,
+};
 
 /// `bitext qa ARGS --format json`: the exit code and the report.
 fn qa_json(args: &[&str]) -> (i32, Value) {
@@ -250,15 +252,12 @@ fn xliff_written_by_translate_toolkit_reads_without_error() {
         dir.path().join("article-1.1.xlf"),
         dir.path().join("article-1.2.xlf"),
     );
-    let out = Command::new(python())
-        .args(["-c", TOOLKIT_XLIFF])
-        .args([&good, &v11, &v12])
-        .output()
-        .expect("python with translate-toolkit (run .ci/setup)");
-    assert!(
-        out.status.success(),
-        "translate-toolkit: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let _out = checked_output(
+        Command::new(python())
+            .args(["-c", TOOLKIT_XLIFF])
+            .args([&good, &v11, &v12]),
+        "python with translate-toolkit (run .ci/setup)",
+        "translate-toolkit",
     );
     let rows = jsonl(&good);
     for (xlf, version) in [(&v11, "1.1"), (&v12, "1.2")] {
@@ -288,15 +287,12 @@ fn xliff_written_by_translate_toolkit_reads_without_error() {
     let po_path = dir.path().join("a.po");
     std::fs::write(&po_path, po).unwrap();
     let xlf = dir.path().join("a.xlf");
-    let out = Command::new(python())
-        .args(["-m", "translate.convert.po2xliff", "--progress=none"])
-        .args([&po_path, &xlf])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "po2xliff: {}",
-        String::from_utf8_lossy(&out.stderr)
+    checked_output(
+        Command::new(python())
+            .args(["-m", "translate.convert.po2xliff", "--progress=none"])
+            .args([&po_path, &xlf]),
+        "python with translate-toolkit (run .ci/setup)",
+        "po2xliff",
     );
     // po2xliff states the source language en-US, whatever the PO holds.
     let (_, report) = qa_json(&[path(&xlf)]);
@@ -478,8 +474,7 @@ fn exit_codes_follow_fail_on_and_unreadable_files_exit_2_naming_the_line() {
         assert_starts_with(&run.stderr, &format!("error: {message}"));
         assert_eq!(run.stdout, "");
     }
-    let (run, _dir) = Bitext::new().args(["qa", "missing.tmx"]).run();
-    assert_eq!(run.code, 2);
+    let (run, _dir) = Bitext::new().args(["qa", "missing.tmx"]).run_code(2);
     assert_contains(&run.stderr, "missing.tmx");
 }
 
@@ -491,8 +486,7 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
         .file("a.jsonl", text)
         .file("bitext.toml", toml)
         .args(["qa", "a.jsonl", "--format", "json"])
-        .run();
-    assert_eq!(run.code, 1, "{}", run.stderr);
+        .run_code(1);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
         report["by_check"],
@@ -529,15 +523,13 @@ fn checks_and_severities_come_from_the_qa_table_and_flags() {
             .file("a.jsonl", text)
             .file("bitext.toml", toml)
             .args(["qa", "a.jsonl"])
-            .run();
-        assert_eq!(run.code, 2, "{}", run.stderr);
+            .run_code(2);
         assert_starts_with(&run.stderr, &format!("error: {message}"));
     }
     let (run, _dir) = Bitext::new()
         .file("a.jsonl", text)
         .args(["qa", "a.jsonl", "--checks", "all,nope"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_contains(&run.stderr, "unknown check 'nope'");
 }
 
@@ -547,8 +539,7 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
     let glossary = fixture_path("qa/glossary.tsv");
     let (run, _dir) = Bitext::new()
         .args(["qa", path(&broken), "-g", path(&glossary)])
-        .run();
-    assert_eq!(run.code, 1);
+        .run_code(1);
     let shown = run.stdout.replace(path(&broken), "broken.tmx");
     assert_contains(
         &shown,
@@ -572,8 +563,7 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
             "-o",
             "qa.md",
         ])
-        .run();
-    assert_eq!(run.code, 1);
+        .run_code(1);
     assert_eq!(run.stdout, "");
     let md = std::fs::read_to_string(dir.path().join("qa.md")).unwrap();
     assert_starts_with(&md, "## bitext qa\n");
@@ -583,10 +573,7 @@ fn text_and_markdown_reports_group_by_check_with_file_and_line() {
 
 #[test]
 fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
-    let (_, dir) = Bitext::new()
-        .file("a.txt", "国土资源部召开会议.会议强调.\n")
-        .args(["translate", "a.txt"])
-        .run_ok();
+    let (_, dir) = Bitext::translate("a.txt", "国土资源部召开会议.会议强调.\n").run_ok();
     let md = dir.path().join("output/a.md");
     let (_, report) = qa_json(&[path(&md)]);
     assert_eq!(report["units"], 2);
@@ -596,8 +583,7 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
         .file("a.xlf", xliff2)
         .file("b.xliff", xliff12)
         .args(["qa", "a.xlf", "b.xliff", "--format", "json"])
-        .run();
-    assert_eq!(run.code, 1, "{}", run.stderr);
+        .run_code(1);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["units"], 5);
     let found: Vec<(String, String)> = report["findings"]
@@ -634,8 +620,7 @@ fn bitext_markdown_review_files_and_xliff_2_and_segmented_xliff_1_2_are_read() {
     let (run, _dir) = Bitext::new()
         .file("a.xlf", xliff2)
         .args(["qa", "a.xlf", "--source-lang", "ja"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_contains(
         &run.stderr,
         "a.xlf: the file is in zh-CN, but --source-lang says ja",

@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
-    Bitext, assert_contains, bitext_command, chat_reply, chat_segments, fixture_path,
-    memory_entries, memory_sources, run_async, wait_until,
+    Bitext, assert_contains, bitext_command, chat_reply, chat_segments, chat_server, fixture_path,
+    memory_entries, memory_sources, run_async, succeeded, translations_reply, wait_until,
 };
 
 /// The "translation" every mock gives: a function of the source alone, so a
@@ -88,53 +87,48 @@ async fn translate_article(server: &MockServer) -> (crate::harness::Run, tempfil
 
 #[tokio::test]
 async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
-    let server = MockServer::start().await;
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);
     // Faults are transient: the first time the server sees a set of
     // segments it fails in one of ten ways in turn (one in ten times it
     // answers well); the same set asked again is answered.
     let seen: Arc<std::sync::Mutex<std::collections::HashSet<Vec<String>>>> = Arc::default();
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let segs = segments(request);
-            let ids: Vec<String> = segs.iter().map(|(id, _)| id.to_string()).collect();
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let first = seen.lock().unwrap().insert(ids);
-            match if first { n % 10 } else { 9 } {
-                0 => ResponseTemplate::new(500),
-                1 => ResponseTemplate::new(502),
-                3 => ResponseTemplate::new(429).insert_header("Retry-After", "0"),
-                4 => ResponseTemplate::new(503),
-                5 => ResponseTemplate::new(200).set_body_string("<html>upstream error</html>"),
-                6 => chat("{\"translations\": [{\"id\": 1, \"te".into(), "length"),
-                7 => {
-                    // Two segments merged under the first id, the second
-                    // missing, and one the request never had.
-                    let mut items = good(&segs);
-                    if segs.len() > 1 {
-                        let merged =
-                            format!("{} {}", translation(&segs[0].1), translation(&segs[1].1));
-                        items[0] = json!({"id": segs[0].0, "text": merged});
-                        items.remove(1);
-                    }
-                    items.push(json!({"id": 99999, "text": "stray"}));
-                    items.reverse();
-                    chat(translations(items), "stop")
+    let server = chat_server(move |request: &Request| {
+        let segs = segments(request);
+        let ids: Vec<String> = segs.iter().map(|(id, _)| id.to_string()).collect();
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        let first = seen.lock().unwrap().insert(ids);
+        match if first { n % 10 } else { 9 } {
+            0 => ResponseTemplate::new(500),
+            1 => ResponseTemplate::new(502),
+            3 => ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+            4 => ResponseTemplate::new(503),
+            5 => ResponseTemplate::new(200).set_body_string("<html>upstream error</html>"),
+            6 => chat("{\"translations\": [{\"id\": 1, \"te".into(), "length"),
+            7 => {
+                // Two segments merged under the first id, the second
+                // missing, and one the request never had.
+                let mut items = good(&segs);
+                if segs.len() > 1 {
+                    let merged = format!("{} {}", translation(&segs[0].1), translation(&segs[1].1));
+                    items[0] = json!({"id": segs[0].0, "text": merged});
+                    items.remove(1);
                 }
-                8 => chat(
-                    format!(
-                        "Sure! Here you go:\n```json\n{}\n```",
-                        translations(good(&segs))
-                    ),
-                    "stop",
-                ),
-                _ => chat(translations(good(&segs)), "stop"),
+                items.push(json!({"id": 99999, "text": "stray"}));
+                items.reverse();
+                chat(translations(items), "stop")
             }
-        })
-        .mount(&server)
-        .await;
+            8 => chat(
+                format!(
+                    "Sure! Here you go:\n```json\n{}\n```",
+                    translations(good(&segs))
+                ),
+                "stop",
+            ),
+            _ => chat(translations(good(&segs)), "stop"),
+        }
+    })
+    .await;
     let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let units = units(&run);
@@ -164,21 +158,17 @@ async fn a_faulty_server_still_gets_every_segment_translated_and_aligned() {
 
 #[tokio::test]
 async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
-    let server = MockServer::start().await;
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let items: Vec<Value> = good(&segments(request))
-                .into_iter()
-                .filter(|item| item["id"] != 5)
-                .collect();
-            chat(translations(items), "stop")
-        })
-        .mount(&server)
-        .await;
+    let server = chat_server(move |request: &Request| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let items: Vec<Value> = good(&segments(request))
+            .into_iter()
+            .filter(|item| item["id"] != 5)
+            .collect();
+        chat(translations(items), "stop")
+    })
+    .await;
     let (run, _dir) = translate_article(&server).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_contains(&run.stdout, "1 segment has no translation");
@@ -201,15 +191,8 @@ async fn a_segment_that_never_translates_is_flagged_and_the_run_says_so() {
 
 /// A server that answers every request well, after `delay`.
 async fn slow_server(delay: Duration) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            chat(translations(good(&segments(request))), "stop").set_delay(delay)
-        })
-        .mount(&server)
-        .await;
-    server
+    chat_server(move |request: &Request| translations_reply(request, translation).set_delay(delay))
+        .await
 }
 
 /// Wait until `server` has received `n` requests; fail after ten seconds.
@@ -338,22 +321,18 @@ fn article_units(dir: &std::path::Path) -> Vec<Value> {
 /// carry placeholders (repairs) wait `repair_delay`. Counts the repair
 /// requests it received.
 async fn ignores_the_glossary(repair_delay: Duration) -> (MockServer, Arc<AtomicUsize>) {
-    let server = MockServer::start().await;
     let repairs = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&repairs);
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let reply = chat(translations(good(&segments(request))), "stop");
-            if asked(request).1 {
-                counter.fetch_add(1, Ordering::SeqCst);
-                reply.set_delay(repair_delay)
-            } else {
-                reply
-            }
-        })
-        .mount(&server)
-        .await;
+    let server = chat_server(move |request: &Request| {
+        let reply = chat(translations(good(&segments(request))), "stop");
+        if asked(request).1 {
+            counter.fetch_add(1, Ordering::SeqCst);
+            reply.set_delay(repair_delay)
+        } else {
+            reply
+        }
+    })
+    .await;
     (server, repairs)
 }
 
@@ -397,11 +376,7 @@ async fn a_run_killed_during_glossary_repairs_keeps_what_needed_none() {
     let out = tokio::task::spawn_blocking(move || rerun.output().unwrap())
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "the rerun failed");
     let first_pass: usize = server
         .received_requests()
         .await

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
     Bitext, Run, assert_contains, assert_valid_tmx, assert_valid_xliff, chat_segments,
-    fixture_path, jsonl, python, run_async,
+    fixture_path, jsonl, python, run_async_code, translating_server,
 };
 
 // ---------------------------------------------------------------- XLIFF
@@ -187,32 +187,6 @@ async fn human_openai() -> MockServer {
     .await
 }
 
-/// An OpenAI-compatible server that translates each requested segment
-/// with `translate` and records what it is asked.
-pub(crate) async fn translating_server(
-    translate: impl Fn(&str) -> String + Send + Sync + 'static,
-) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let translations: Vec<Value> = requested_segments(request)
-                .iter()
-                .map(|(id, text)| json!({"id": id, "text": translate(text)}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({
-                "id": "x", "object": "chat.completion", "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                    "role": "assistant",
-                    "content": json!({"translations": translations}).to_string(),
-                }}],
-            }))
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
 /// The segments (id, text) a chat request asks to translate (not its
 /// read-only context).
 pub(crate) fn requested_segments(request: &Request) -> Vec<(u64, String)> {
@@ -240,28 +214,40 @@ impl wiremock::Match for AsksFor {
 }
 
 /// Run `bitext` with `args` in `dir` (a fresh directory with the article
-/// when `None`), off the async runtime.
+/// when `None`), off the async runtime; it must exit with `code`.
 pub(crate) async fn bitext(
     dir: Option<tempfile::TempDir>,
     args: &[&str],
+    code: i32,
 ) -> (Run, tempfile::TempDir) {
     let command = match dir {
         Some(dir) => Bitext::in_dir(dir),
         None => Bitext::new().fixture("article.txt", "article.txt"),
     }
     .args(args.iter().copied());
-    run_async(command).await
+    run_async_code(command, code).await
 }
 
 /// `bitext import FILE --cache tm.redb` in `dir`: it must import three
 /// reviewed translations and find the article's 435 other rows unchanged.
 async fn import_three_edits(dir: tempfile::TempDir, file: &str) -> (Run, tempfile::TempDir) {
-    let (import, dir) = bitext(Some(dir), &["import", file, "--cache", "tm.redb"]).await;
-    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
-    assert_contains(
-        &import.stdout,
+    import_reviewed(
+        dir,
+        file,
         "imported 3 reviewed translations, 435 unchanged, 0 rejected",
-    );
+    )
+    .await
+}
+
+/// `bitext import FILE --cache tm.redb` in `dir`, off the async runtime:
+/// it must succeed and report `summary`.
+pub(crate) async fn import_reviewed(
+    dir: tempfile::TempDir,
+    file: &str,
+    summary: &str,
+) -> (Run, tempfile::TempDir) {
+    let (import, dir) = run_async_code(Bitext::import(dir, file), 0).await;
+    assert_contains(&import.stdout, summary);
     (import, dir)
 }
 
@@ -272,15 +258,28 @@ async fn translate_with(
     server: &MockServer,
     model: &str,
 ) -> (Run, tempfile::TempDir) {
+    translate_article(dir, server, model, "tmx,md,jsonl,xliff", 0).await
+}
+
+/// `translate --force` of the article in `dir` (see [`bitext`]) against the
+/// chat server `server` with `model`, into `formats`, the memory in
+/// `tm.redb`; it must exit with `code`.
+pub(crate) async fn translate_article(
+    dir: Option<tempfile::TempDir>,
+    server: &MockServer,
+    model: &str,
+    formats: &str,
+    code: i32,
+) -> (Run, tempfile::TempDir) {
     let base = format!("{}/v1", server.uri());
-    let (run, dir) = bitext(
+    bitext(
         dir,
         &[
             "translate",
             "article.txt",
             "--force",
             "--formats",
-            "tmx,md,jsonl,xliff",
+            formats,
             "--backend",
             "openai",
             "--base-url",
@@ -290,10 +289,9 @@ async fn translate_with(
             "--cache",
             "tm.redb",
         ],
+        code,
     )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    (run, dir)
+    .await
 }
 
 /// Replace the English cell of segment `id` in a Markdown review file.
@@ -480,15 +478,12 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
     assert_reviewed_everywhere(&rerun, &edits);
 
     // The rewritten Markdown imports as unchanged: nothing new to store.
-    let (again, dir) = bitext(
-        Some(dir),
-        &["import", "output/article.md", "--cache", "tm.redb"],
+    let (_, dir) = import_reviewed(
+        dir,
+        "output/article.md",
+        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
     )
     .await;
-    assert_contains(
-        &again.stdout,
-        "imported 0 reviewed translations, 438 unchanged, 0 rejected",
-    );
 
     // The whole memory as one TMX (--all): one machine entry per distinct
     // source and model (the second run had no need of the three reviewed
@@ -511,9 +506,9 @@ async fn markdown_round_trip_carries_three_edits_over_as_reviewed() {
             "tm.tmx",
             "--all",
         ],
+        0,
     )
     .await;
-    assert_eq!(export.code, 0, "{}", export.stderr);
     assert_contains(
         &export.stderr,
         &format!(
@@ -596,17 +591,16 @@ print(json.dumps({
 }))
 "#;
     let python = python();
-    let out = std::process::Command::new(&python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .expect("python3 is needed to check XLIFF with translate-toolkit: run .ci/setup");
-    assert!(
-        out.status.success(),
-        "translate-toolkit ({}) cannot read {} (run .ci/setup, which installs it in target/venv):\n{}",
-        python.display(),
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::harness::checked_output(
+        std::process::Command::new(&python)
+            .args(["-c", script])
+            .arg(path),
+        "python3 is needed to check XLIFF with translate-toolkit: run .ci/setup",
+        &format!(
+            "translate-toolkit ({}) cannot read {} (run .ci/setup, which installs it in target/venv)",
+            python.display(),
+            path.display()
+        ),
     );
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(seen["units"], 438);
@@ -621,10 +615,7 @@ print(json.dumps({
 /// (and stores nothing else there).
 #[test]
 fn reviewed_translations_stick_with_the_default_backend() {
-    let (first, dir) = Bitext::new()
-        .fixture("article.txt", "article.txt")
-        .args(["translate", "article.txt"])
-        .run_ok();
+    let (first, dir) = Bitext::translate_fixture("article.txt", "article.txt").run_ok();
     // Wherever the user's cache directory is (the harness puts it in the
     // run's directory), the dictionary backend creates no memory there.
     assert_eq!(first.find("tm.redb"), Vec::<PathBuf>::new());
@@ -743,10 +734,7 @@ fn unmatched_edits_are_reported_by_row() {
     std::fs::write(first.dir.join("output/article.md"), lines.join("\n") + "\n").unwrap();
     let line_of = |id: u32| at(&lines, id) + 1;
 
-    let (import, dir) = Bitext::in_dir(dir)
-        .args(["import", "output/article.md", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(import.code, 1, "{}", import.stderr);
+    let (import, dir) = Bitext::import(dir, "output/article.md").run_code(1);
     assert_contains(
         &import.stdout,
         "imported 1 reviewed translation, 435 unchanged, 5 rejected",
@@ -773,10 +761,7 @@ fn unmatched_edits_are_reported_by_row() {
         first.dir.join("output/article.md"),
     )
     .unwrap();
-    let (other, _dir) = Bitext::in_dir(dir)
-        .args(["import", "output/article.md", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(other.code, 1);
+    let (other, _dir) = Bitext::import(dir, "output/article.md").run_code(1);
     assert_contains(
         &other.stdout,
         "imported 0 reviewed translations, 0 unchanged, 438 rejected",
@@ -793,8 +778,7 @@ fn import_errors_say_what_to_do() {
         .file("old.xlf", r#"<?xml version="1.0"?><xliff version="1.2"><file original="a" source-language="zh" datatype="plaintext"><body/></file></xliff>"#)
         .file("broken.xlf", "<xliff version=\"2.0\"><file id=\"f\"><unit id=\"1\">")
         .args(["import", "notes.md", "old.xlf", "broken.xlf", "--cache", "tm.redb"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     let errors: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(
         errors,
@@ -807,14 +791,12 @@ fn import_errors_say_what_to_do() {
         run.stderr
     );
 
-    let (_, dir) = Bitext::new()
-        .file("a.txt", "他说.\n")
-        .args(["translate", "a.txt", "--formats", "md,jsonl"])
+    let (_, dir) = Bitext::translate("a.txt", "他说.\n")
+        .args(["--formats", "md,jsonl"])
         .run_ok();
     let (run, _dir) = Bitext::in_dir(dir)
         .args(["import", "output/a.md", "--target-lang", "en_GB"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run_code(2);
     assert_contains(
         &run.stderr,
         "error: output/a.md: the file is in en-US, but --target-lang says en-GB",

@@ -207,16 +207,12 @@ fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
                </languagerule></languagerules>\n\
                <maprules><languagemap languagepattern=\"zh.*\" languagerulename=\"zh\"/></maprules>\n\
                </body></srx>\n";
-    let (run, _dir) = Bitext::new()
-        .file("in.txt", "你好。再见。\n")
+    let (_, _dir) = Bitext::segment("in.txt", "你好。再见。\n")
         .file("rules.srx", srx)
-        .args(["segment", "in.txt", "--srx", "rules.srx"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: rules.srx:5: beforebreak `[。！？` cannot be used: unclosed character class\n"
-    );
+        .args(["--srx", "rules.srx"])
+        .run_refused(
+            "error: rules.srx:5: beforebreak `[。！？` cannot be used: unclosed character class\n",
+        );
 
     let (run, _dir) = Bitext::new()
         .file("in.txt", "你好。\n")
@@ -225,8 +221,7 @@ fn malformed_srx_is_a_one_line_error_naming_file_and_line() {
             "<srx version=\"2.0\">\n<header/>\n<body>\n</srx>\n",
         )
         .args(["segment", "in.txt", "--srx", "rules.srx"])
-        .run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
+        .run_code(2);
     assert_starts_with(&run.stderr, "error: rules.srx:4: not well-formed XML: ");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
@@ -283,9 +278,8 @@ fn chunked_reading_matches_whole_reading() {
             n += 1;
         }
     }
-    let (run, _dir) = Bitext::new()
-        .file("big.txt", &text)
-        .args(["segment", "big.txt", "--format", "jsonl"])
+    let (run, _dir) = Bitext::segment("big.txt", &text)
+        .args(["--format", "jsonl"])
         .run_ok();
     let doc = Segmenter::default().document("big.txt", "UTF-8", &text);
     let mut lines = run.stdout.lines();
@@ -498,10 +492,7 @@ fn long_paragraphs() -> (String, String) {
 fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
     let (split, whole) = long_paragraphs();
     let text = format!("{split}\n{whole}\n");
-    let (run, _dir) = Bitext::new()
-        .file("in.txt", &text)
-        .args(["segment", "in.txt"])
-        .run_ok();
+    let (run, _dir) = Bitext::segment("in.txt", &text).run_ok();
     let half = split.find('；').unwrap() + '；'.len_utf8();
     assert_eq!(
         run.stdout,
@@ -522,9 +513,8 @@ fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
         assert_eq!(run.stdout, format!("{split}\n\n{whole}\n"), "{limit}");
         assert_eq!(run.stderr, "", "{limit}");
     }
-    let (run, _dir) = Bitext::new()
-        .file("in.txt", &text)
-        .args(["segment", "in.txt", "--max-chars", "100"])
+    let (run, _dir) = Bitext::segment("in.txt", &text)
+        .args(["--max-chars", "100"])
         .run_ok();
     let lengths: Vec<usize> = run
         .stdout
@@ -543,9 +533,8 @@ fn issue11_a_long_segment_is_split_at_its_strongest_inner_boundary() {
 fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
     let (split, whole) = long_paragraphs();
     let text = format!("{split}\n{whole}\n");
-    let (run, _dir) = Bitext::new()
-        .file("in.txt", &text)
-        .args(["segment", "in.txt", "--format", "jsonl"])
+    let (run, _dir) = Bitext::segment("in.txt", &text)
+        .args(["--format", "jsonl"])
         .run_ok();
     let flags: Vec<serde_json::Value> = run
         .stdout
@@ -564,9 +553,8 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
         ]
     );
 
-    let (run, _dir) = Bitext::new()
-        .file("in.txt", &text)
-        .args(["translate", "in.txt", "--formats", "tmx,md,jsonl,xliff"])
+    let (run, _dir) = Bitext::translate("in.txt", &text)
+        .args(["--formats", "tmx,md,jsonl,xliff"])
         .run_ok();
     let flag = "long-segment: 321 characters (limit 300), nothing to split at";
     let units: Vec<serde_json::Value> = run
@@ -586,18 +574,13 @@ fn issue11_a_long_segment_with_no_boundary_is_flagged_in_every_output() {
         })
         .collect();
     assert_eq!(long, [false, false, true]);
-    assert!(
-        run.read("output/in.tmx")
-            .contains(&format!("<prop type=\"x-flag\">{flag}</prop>")),
-        "{}",
-        run.read("output/in.tmx")
+    assert_contains(
+        &run.read("output/in.tmx"),
+        &format!("<prop type=\"x-flag\">{flag}</prop>"),
     );
-    assert!(
-        run.read("output/in.xlf").contains(&format!(
-            "<note category=\"flag\" appliesTo=\"source\">{flag}</note>"
-        )),
-        "{}",
-        run.read("output/in.xlf")
+    assert_contains(
+        &run.read("output/in.xlf"),
+        &format!("<note category=\"flag\" appliesTo=\"source\">{flag}</note>"),
     );
     assert!(run.read("output/in.md").contains(flag));
     assert!(
@@ -786,29 +769,16 @@ mod srx_reference;
 #[test]
 fn segment_cuts_a_markdown_input_into_its_blocks_as_translate_does() {
     let markdown = "---\ntitle: 不切\n---\n# 标题一\n\n这是**重要**的第一句。这是第二句。\n\n```\n代码不切。也不分。\n```\n\n- 列表项一\n- 列表项二。还有一句。\n";
-    let (run, _dir) = Bitext::new()
-        .file("a.md", markdown)
-        .args(["segment", "a.md"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = Bitext::segment("a.md", markdown).run_ok();
     // Front matter and code are not text to translate; emphasis is an
     // inline code; each block is a paragraph.
     assert_eq!(
         run.stdout,
         "标题一\n\n这是⟨1⟩重要⟨/1⟩的第一句。\n这是第二句。\n\n列表项一\n\n列表项二。\n还有一句。\n"
     );
-    let (run, _dir) = Bitext::new()
-        .file("a.txt", markdown)
-        .args([
-            "segment",
-            "a.txt",
-            "--input-format",
-            "markdown",
-            "--format",
-            "jsonl",
-        ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (run, _dir) = Bitext::segment("a.txt", markdown)
+        .args(["--input-format", "markdown", "--format", "jsonl"])
+        .run_ok();
     let first: serde_json::Value =
         serde_json::from_str(run.stdout.lines().nth(1).unwrap()).unwrap();
     assert_eq!(first["text"], "这是⟨1⟩重要⟨/1⟩的第一句。");

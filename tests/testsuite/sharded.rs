@@ -10,14 +10,13 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request};
+use wiremock::{MockServer, Request};
 
 use bitext::memory::{Location, Memory};
 
 use crate::harness::{
-    assert_contains, bitext_command, chat_reply, chat_segments, jsonl, wait_until,
+    assert_contains, bitext_command, chat_segments, chat_server, checked_output, jsonl, succeeded,
+    translations_reply, wait_until,
 };
 use crate::pg;
 
@@ -34,19 +33,8 @@ fn translation(text: &str) -> String {
 
 /// A chat server that answers every segment after `delay`.
 async fn server(delay: Duration) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(move |request: &Request| {
-            let items: Vec<Value> = chat_segments(request)
-                .iter()
-                .map(|s| json!({"id": s["id"], "text": translation(s["text"].as_str().unwrap())}))
-                .collect();
-            chat_reply(&json!({ "translations": items }).to_string(), "stop").set_delay(delay)
-        })
-        .mount(&server)
-        .await;
-    server
+    chat_server(move |request: &Request| translations_reply(request, translation).set_delay(delay))
+        .await
 }
 
 /// What each test starts from: a database of its own, a chat server that
@@ -134,11 +122,7 @@ async fn finish(child: Child) {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "a worker failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out, "a worker failed");
 }
 
 /// The sources the shared memory holds now (none before a worker has
@@ -288,17 +272,14 @@ async fn a_reviewed_edit_imported_by_one_process_is_used_verbatim_by_a_later_wor
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let out = bitext_command(root)
-            .args(args)
-            .env("OPENAI_API_KEY", "test-key")
-            .env("BITEXT_CACHE", &memory)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = checked_output(
+            bitext_command(root)
+                .args(args)
+                .env("OPENAI_API_KEY", "test-key")
+                .env("BITEXT_CACHE", &memory)
+                .stdin(Stdio::null()),
+            "run bitext",
+            &format!("{args:?}"),
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };

@@ -6,10 +6,11 @@
 //! no segment may be flagged.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
-use crate::harness::{Bitext, chat_reply, chat_segments, run_async};
+use crate::harness::{
+    Bitext, deepl_glossaries, deepl_reply, post, run_async, serve, translating_server,
+};
 
 /// A translation that ignores the glossary: the article's numbers are
 /// rendered in English from [`NUMBERS`], every other Han character becomes
@@ -118,63 +119,36 @@ fn english_numbers(text: &str) -> String {
 }
 
 async fn openai() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|request: &Request| {
-            let translations: Vec<Value> = chat_segments(request)
-                .iter()
-                .map(|s| json!({"id": s["id"], "text": ignore_glossary(s["text"].as_str().unwrap())}))
-                .collect();
-            chat_reply(&json!({"translations": translations}).to_string(), "stop")
-        })
-        .mount(&server)
-        .await;
-    server
+    translating_server(ignore_glossary).await
 }
 
 async fn deepl() -> MockServer {
-    let server = MockServer::start().await;
     // A server that takes no glossaries: the backend falls back to placeholders.
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(
+    serve([
+        deepl_glossaries(json!([])),
+        post("/v2/glossaries").respond_with(
             ResponseTemplate::new(400)
                 .set_body_json(json!({"message": "Unsupported glossary language pair"})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(|request: &Request| crate::harness::deepl_reply(request, ignore_glossary))
-        .mount(&server)
-        .await;
-    server
+        ),
+        post("/v2/translate")
+            .respond_with(|request: &Request| deepl_reply(request, ignore_glossary)),
+    ])
+    .await
 }
 
 async fn libretranslate() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(|request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let q: Vec<String> = match &body["q"] {
-                Value::Array(items) => items
-                    .iter()
-                    .map(|t| ignore_glossary(t.as_str().unwrap()))
-                    .collect(),
-                other => vec![ignore_glossary(other.as_str().unwrap())],
-            };
-            ResponseTemplate::new(200).set_body_json(json!({"translatedText": q}))
-        })
-        .mount(&server)
-        .await;
-    server
+    serve([post("/translate").respond_with(|request: &Request| {
+        let body: Value = request.body_json().unwrap();
+        let q: Vec<String> = match &body["q"] {
+            Value::Array(items) => items
+                .iter()
+                .map(|t| ignore_glossary(t.as_str().unwrap()))
+                .collect(),
+            other => vec![ignore_glossary(other.as_str().unwrap())],
+        };
+        ResponseTemplate::new(200).set_body_json(json!({"translatedText": q}))
+    })])
+    .await
 }
 
 /// Translate the reference article with `backend` at `base`; return the
@@ -256,17 +230,12 @@ async fn glossary_holds_against_libretranslate() {
 #[tokio::test]
 async fn deepl_batches_do_not_wait_for_the_glossary_and_still_render_every_term() {
     use std::sync::{Arc, Mutex};
-    let server = MockServer::start().await;
     let entries: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
-    Mock::given(method("GET"))
-        .and(path("/v2/glossaries"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"glossaries": []})))
-        .mount(&server)
-        .await;
     let stored = Arc::clone(&entries);
-    Mock::given(method("POST"))
-        .and(path("/v2/glossaries"))
-        .respond_with(move |request: &Request| {
+    let applied = Arc::clone(&entries);
+    let server = serve([
+        deepl_glossaries(json!([])),
+        post("/v2/glossaries").respond_with(move |request: &Request| {
             let body: Value = request.body_json().unwrap();
             let mut entries = stored.lock().unwrap();
             for line in body["entries"].as_str().unwrap().lines() {
@@ -282,33 +251,25 @@ async fn deepl_batches_do_not_wait_for_the_glossary_and_still_render_every_term(
                     "source_lang": "zh", "target_lang": "en", "entry_count": entries.len()}),
                 )
                 .set_delay(std::time::Duration::from_millis(400))
-        })
-        .mount(&server)
-        .await;
-    let applied = Arc::clone(&entries);
-    Mock::given(method("POST"))
-        .and(path("/v2/translate"))
-        .respond_with(move |request: &Request| {
-            let body: Value = request.body_json().unwrap();
-            let glossary = body.get("glossary_id").is_some();
-            let texts: Vec<Value> = body["text"]
-                .as_array()
+        }),
+        post("/v2/translate").respond_with(move |request: &Request| {
+            let glossary = request
+                .body_json::<Value>()
                 .unwrap()
-                .iter()
-                .map(|t| {
-                    let mut text = t.as_str().unwrap().to_string();
-                    if glossary {
-                        for (s, target) in applied.lock().unwrap().iter() {
-                            text = text.replace(s.as_str(), &format!(" {target} "));
-                        }
+                .get("glossary_id")
+                .is_some();
+            deepl_reply(request, |text| {
+                let mut text = text.to_string();
+                if glossary {
+                    for (s, target) in applied.lock().unwrap().iter() {
+                        text = text.replace(s.as_str(), &format!(" {target} "));
                     }
-                    json!({"detected_source_language": "ZH", "text": ignore_glossary(&text)})
-                })
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({"translations": texts}))
-        })
-        .mount(&server)
-        .await;
+                }
+                ignore_glossary(&text)
+            })
+        }),
+    ])
+    .await;
     let units = translate("deepl", &server.uri(), &[("DEEPL_AUTH_KEY", "test-key:fx")]).await;
     for unit in &units {
         let misses: Vec<&Value> = unit["flags"]

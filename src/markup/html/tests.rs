@@ -3,13 +3,23 @@
 
 use super::*;
 use crate::markup::BlockKind;
+use crate::markup::Skeleton;
 use crate::markup::codes::strip;
+
+#[path = "../../../fuzz/common/blocks.rs"]
+mod blocks;
 
 fn texts(source: &str) -> Vec<(BlockKind, String)> {
     Html.blocks(source)
         .into_iter()
         .map(|b| (b.kind, b.text))
         .collect()
+}
+
+/// `block` rendered with the translation `text` is `expected`.
+#[track_caller]
+fn assert_renders(block: &Block, text: &str, expected: &str) {
+    assert_eq!(Html.render(block, text), expected);
 }
 
 /// The source rebuilt from its blocks' own texts: every block rendered
@@ -54,9 +64,10 @@ fn entities_are_decoded_and_escaped_again() {
     let src = "<p>甲&nbsp;乙 &lt;丙&gt; &amp 丁&#x4e2d;&#20013;</p>";
     let blocks = Html.blocks(src);
     assert_eq!(blocks[0].text, "甲\u{a0}乙 <丙> & 丁中中");
-    assert_eq!(
-        Html.render(&blocks[0], "a < b & \"c\" > d"),
-        "a &lt; b &amp; \"c\" &gt; d"
+    assert_renders(
+        &blocks[0],
+        "a < b & \"c\" > d",
+        "a &lt; b &amp; \"c\" &gt; d",
     );
 }
 
@@ -80,17 +91,15 @@ fn attributes_are_blocks_or_pairs() {
     assert_eq!(got[3].0, "⟨1⟩图二⟨/1⟩");
     assert_eq!(got[4].0, "说明");
     // Escaped for the attribute; an unquoted one gets quotes.
-    assert_eq!(
-        Html.render(&blocks[0], "an \"article\""),
-        "an &quot;article&quot;"
-    );
-    assert_eq!(Html.render(&blocks[1], "it's"), "it&#39;s");
-    assert_eq!(
-        Html.render(&blocks[2], "see the ⟨1⟩\"picture\"⟨/1⟩ here"),
-        "see the <img src=a.png alt=\"&quot;picture&quot;\"> here"
+    assert_renders(&blocks[0], "an \"article\"", "an &quot;article&quot;");
+    assert_renders(&blocks[1], "it's", "it&#39;s");
+    assert_renders(
+        &blocks[2],
+        "see the ⟨1⟩\"picture\"⟨/1⟩ here",
+        "see the <img src=a.png alt=\"&quot;picture&quot;\"> here",
     );
     // In a bilingual document, an image alone gets both alt texts.
-    let skeleton = crate::markup::Skeleton::parse(
+    let skeleton = Skeleton::parse(
         crate::markup::FormatKind::Html,
         "<p><img src=x alt=图></p>".into(),
     );
@@ -100,9 +109,10 @@ fn attributes_are_blocks_or_pairs() {
     );
     // A code put inside the alt text comes after the image.
     let p = Html.blocks("<p>看<img alt=\"图\" src=x>和<b>粗</b></p>");
-    assert_eq!(
-        Html.render(&p[0], "see ⟨1⟩pic ⟨2⟩bold⟨/2⟩⟨/1⟩ and"),
-        "see <img alt=\"pic bold\" src=x><b></b> and"
+    assert_renders(
+        &p[0],
+        "see ⟨1⟩pic ⟨2⟩bold⟨/2⟩⟨/1⟩ and",
+        "see <img alt=\"pic bold\" src=x><b></b> and",
     );
 }
 
@@ -150,14 +160,14 @@ fn misnested_and_stray_tags_stay_in_place() {
 #[test]
 fn documents_in_other_languages() {
     let src = "<!doctype html><html><head><meta charset=gbk></head><body><p lang=\"zh-CN\">中文</p><p lang=\"ja\">日本語</p></body></html>";
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let langs = Langs::new("zh", "en");
     let doc = skeleton.render(&["Chinese".into(), "Japanese".into()], &langs);
     assert_eq!(
         doc,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body><p lang=\"en\">Chinese</p><p lang=\"ja\">Japanese</p></body></html>"
     );
-    let declared = crate::markup::Skeleton::parse(
+    let declared = Skeleton::parse(
         crate::markup::FormatKind::Html,
         "<meta http-equiv=Content-Language content=zh-CN><p>中文</p>".into(),
     );
@@ -266,7 +276,7 @@ proptest::proptest! {
             pos = b.span.end;
         }
         // The document rendered with the source texts reads as the same blocks.
-        let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.clone());
+        let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.clone());
         let texts: Vec<String> = blocks.iter().map(|b| b.text.clone()).collect();
         let doc = skeleton.render(&texts, &Langs::new("zh", "zh"));
         let again: Vec<String> = Html.blocks(&doc).into_iter().map(|b| b.text).collect();
@@ -305,7 +315,7 @@ fn titles_inside_blocks_are_inner_blocks() {
         blocks[0].inner.iter().map(|i| i.block).collect::<Vec<_>>(),
         [1, 2]
     );
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let langs = Langs::new("zh", "en");
     let all = [
         "⟨1⟩About⟨/1⟩ and ⟨2⟩picture⟨/2⟩".to_string(),
@@ -340,7 +350,7 @@ fn form_texts_are_translated() {
     let src = "<form><label>搜索</label> <input placeholder=\"输入关键词\"><select><option>全部<option>公园</select></form>";
     let got: Vec<String> = Html.blocks(src).into_iter().map(|b| b.text).collect();
     assert_eq!(got, ["⟨1⟩搜索⟨/1⟩ ⟨2/⟩⟨3/⟩", "输入关键词", "全部", "公园"]);
-    let skeleton = crate::markup::Skeleton::parse(crate::markup::FormatKind::Html, src.into());
+    let skeleton = Skeleton::parse(crate::markup::FormatKind::Html, src.into());
     let all: Vec<String> = ["⟨1⟩Search⟨/1⟩ ⟨2/⟩⟨3/⟩", "Keywords", "All", "Parks"]
         .map(String::from)
         .into();
@@ -364,21 +374,8 @@ proptest::proptest! {
         src in "[<>/a-zA-Z\"'=&;#! \n中文题\\[\\]()*_`-]{0,80}"
     ) {
         for format in [crate::markup::FormatKind::Html, crate::markup::FormatKind::Markdown] {
-            let skeleton = crate::markup::Skeleton::parse(format, src.clone());
-            let inner: Vec<usize> = skeleton
-                .blocks
-                .iter()
-                .flat_map(|b| b.inner.iter().map(|i| i.block))
-                .collect();
-            let mut pos = 0;
-            for (k, b) in skeleton.blocks.iter().enumerate() {
-                proptest::prop_assert!(src.get(b.span.clone()).is_some());
-                if !inner.contains(&k) {
-                    proptest::prop_assert!(b.span.start >= pos, "{src:?}");
-                    pos = b.span.end;
-                }
-            }
-            let texts: Vec<String> = skeleton.blocks.iter().map(|b| b.text.clone()).collect();
+            let skeleton = Skeleton::parse(format, src.clone());
+            let texts = blocks::ordered_block_texts(&skeleton, &src);
             let langs = Langs::new("zh", "zh");
             let doc = skeleton.render(&texts, &langs);
             skeleton.bilingual(&texts, &langs);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::harness::{Bitext, fixture_path, repo_path};
+use crate::harness::{Bitext, checked_output, fixture_path, repo_path};
 
 /// The compiled reference, once per test run.
 fn reference_classes() -> &'static Path {
@@ -19,16 +19,13 @@ fn reference_classes() -> &'static Path {
     CLASSES.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("srx-reference");
         std::fs::create_dir_all(&dir).unwrap();
-        let out = Command::new("javac")
-            .arg("-d")
-            .arg(&dir)
-            .arg(repo_path("tests/tools/SrxReference.java"))
-            .output()
-            .expect("javac is needed for the SRX reference: apt-get install default-jdk-headless");
-        assert!(
-            out.status.success(),
-            "javac failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        checked_output(
+            Command::new("javac")
+                .arg("-d")
+                .arg(&dir)
+                .arg(repo_path("tests/tools/SrxReference.java")),
+            "javac is needed for the SRX reference: apt-get install default-jdk-headless",
+            "javac failed",
         );
         dir
     })
@@ -36,19 +33,16 @@ fn reference_classes() -> &'static Path {
 
 /// The reference's segmentation of `text` with the rules for `lang`.
 fn reference(srx: &Path, lang: &str, text: &Path) -> String {
-    let out = Command::new("java")
-        .arg("-cp")
-        .arg(reference_classes())
-        .arg("SrxReference")
-        .arg(srx)
-        .arg(lang)
-        .arg(text)
-        .output()
-        .expect("java");
-    assert!(
-        out.status.success(),
-        "SrxReference failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = checked_output(
+        Command::new("java")
+            .arg("-cp")
+            .arg(reference_classes())
+            .arg("SrxReference")
+            .arg(srx)
+            .arg(lang)
+            .arg(text),
+        "java",
+        "SrxReference failed",
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -68,8 +62,7 @@ fn bitext(srx: &Path, lang: &str, text: &str) -> String {
             "--max-chars",
             "0",
         ])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+        .run_ok();
     run.stdout
 }
 

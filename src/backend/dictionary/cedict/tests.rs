@@ -40,44 +40,55 @@ fn sample() -> Cedict {
     Cedict::from_text(SAMPLE.to_string()).expect("sample loads")
 }
 
+/// The sample dictionary glosses each word of `cases` as given.
+#[track_caller]
+fn assert_glosses(cases: &[(&str, Option<&str>)]) {
+    let d = sample();
+    for (word, gloss) in cases {
+        assert_eq!(d.gloss(word), *gloss, "{word}");
+    }
+}
+
 #[test]
 fn glosses_prefer_common_entries() {
-    let d = sample();
-    assert_eq!(d.gloss("徐"), Some("slowly"));
-    assert_eq!(d.gloss("史"), Some("history"));
-    assert_eq!(d.gloss("绍"), Some("continue"));
-    assert_eq!(
-        d.gloss("国土资源部"),
-        Some("Ministry of Land and Resources")
-    );
-    assert_eq!(d.gloss("不存在"), None);
+    assert_glosses(&[
+        ("徐", Some("slowly")),
+        ("史", Some("history")),
+        ("绍", Some("continue")),
+        ("国土资源部", Some("Ministry of Land and Resources")),
+        ("不存在", None),
+    ]);
 }
 
 #[test]
 fn glosses_are_cleaned() {
-    let d = sample();
-    assert_eq!(d.gloss("个"), Some("individual"));
-    assert_eq!(d.gloss("盐"), Some("salt"));
-    assert_eq!(d.gloss("矿物质"), Some("mineral"));
-    assert_eq!(d.gloss("着"), Some("wear"));
-    assert_eq!(d.gloss("帮助"), Some("help"));
-    assert_eq!(d.gloss("党建"), Some("party building"));
-    assert_eq!(d.gloss("一石二鸟"), Some("kill two birds with one stone"));
-    assert_eq!(d.gloss("出租"), Some("rent"));
-    // A sense that describes the word is skipped for one that translates
-    // it, and a word with only such senses glosses as nothing.
-    assert_eq!(d.gloss("的"), Some("of"));
-    assert_eq!(d.gloss("矣"), Some(""));
-    assert!(d.gloss("箫").is_some_and(|g| g.starts_with("xiao, ")));
-    // A literary sense translates: it is not passed over.
-    assert_eq!(d.gloss("雨"), Some("rain"));
+    assert_glosses(&[
+        ("个", Some("individual")),
+        ("盐", Some("salt")),
+        ("矿物质", Some("mineral")),
+        ("着", Some("wear")),
+        ("帮助", Some("help")),
+        ("党建", Some("party building")),
+        ("一石二鸟", Some("kill two birds with one stone")),
+        ("出租", Some("rent")),
+        // A sense that describes the word is skipped for one that
+        // translates it, and a word with only such senses glosses as
+        // nothing.
+        ("的", Some("of")),
+        ("矣", Some("")),
+        // A literary sense translates: it is not passed over.
+        ("雨", Some("rain")),
+    ]);
+    assert!(
+        sample()
+            .gloss("箫")
+            .is_some_and(|g| g.starts_with("xiao, "))
+    );
 }
 
 #[test]
 fn glosses_follow_references_and_last_resorts() {
-    let d = sample();
-    assert_eq!(d.gloss("蝴"), Some("butterfly"));
-    assert_eq!(d.gloss("咱"), Some("we"));
+    assert_glosses(&[("蝴", Some("butterfly")), ("咱", Some("we"))]);
 }
 
 #[test]
