@@ -276,9 +276,11 @@ impl Refusal {
         }
         let path = fixture_path(&format!("refused/{name}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
-        toml::from_str::<Cases>(&text)
+        let cases = toml::from_str::<Cases>(&text)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .case
+            .case;
+        assert!(!cases.is_empty(), "{}: no [[case]]", path.display());
+        cases
     }
 
     /// Run the case, which must be refused with its error.
