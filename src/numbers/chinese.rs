@@ -652,6 +652,14 @@ mod tests {
         find_numbers(text).iter().map(to_english).collect()
     }
 
+    /// Each text has one number, written as given.
+    #[track_caller]
+    fn finds(cases: &[(&str, &str)]) {
+        for &(text, want) in cases {
+            assert_eq!(one(text).0, want, "{text}");
+        }
+    }
+
     fn one(text: &str) -> (String, NumberMatch) {
         let found = find_numbers(text);
         assert_eq!(found.len(), 1, "{text}: {found:?}");
@@ -673,16 +681,12 @@ mod tests {
     #[test]
     fn parses_numbers() {
         for (text, want) in [
-            // Arabic
+            // Arabic, Chinese, Arabic with a Chinese magnitude.
             ("348", Some(348.0)),
             ("83.3", Some(83.3)),
             ("5,943", Some(5943.0)),
             ("１２３", Some(123.0)),
             ("１．５", Some(1.5)),
-            ("1,2345", None),
-            ("12a", None),
-            ("", None),
-            // Chinese
             ("三", Some(3.0)),
             ("十二", Some(12.0)),
             ("二十三", Some(23.0)),
@@ -697,15 +701,18 @@ mod tests {
             ("二〇一一", Some(2011.0)),
             ("三点五", Some(3.5)),
             ("壹佰贰拾", Some(120.0)),
-            ("十十", None),
-            ("万一", None),
-            ("统一", None),
-            // magnitudes
             ("1.05亿", Some(105_000_000.0)),
             ("1.2亿", Some(120_000_000.0)),
             ("3.5万", Some(35_000.0)),
             ("5千", Some(5_000.0)),
             ("2万亿", Some(2e12)),
+            // Not numbers.
+            ("1,2345", None),
+            ("12a", None),
+            ("", None),
+            ("十十", None),
+            ("万一", None),
+            ("统一", None),
         ] {
             assert_eq!(parse_number(text), want, "{text}");
         }
@@ -777,14 +784,12 @@ mod tests {
         let (s, m) = one("百分之三十的");
         assert_eq!(s, "30%");
         assert_eq!(m.span, 0.."百分之三十".len());
-        for (text, want) in [
+        finds(&[
             ("千分之五", "0.5%"),
             ("三分之一", "one third"),
             ("三分之二", "two thirds"),
             ("七分之三", "3/7"),
-        ] {
-            assert_eq!(one(text).0, want, "{text}");
-        }
+        ]);
     }
 
     #[test]
@@ -800,16 +805,14 @@ mod tests {
                 day: Some(26)
             }
         );
-        for (text, want) in [
+        finds(&[
             ("2010年4月.按照", "April 2010"),
             ("于4月26日召开", "April 26"),
             ("2010年", "2010"),
             ("二〇一一年四月二十六日", "April 26, 2011"),
             ("今年5月份", "May"),
             ("本月26日", "the 26th"),
-        ] {
-            assert_eq!(one(text).0, want, "{text}");
-        }
+        ]);
         // Not years: durations.
         assert_eq!(one("5年").0, "5");
         assert_eq!(one("两年多来").0, "two");
@@ -817,14 +820,12 @@ mod tests {
 
     #[test]
     fn finds_ordinals() {
-        for (text, want) in [
+        finds(&[
             ("第一", "first"),
             ("第三次", "third"),
             ("第十二届", "12th"),
             ("第21名", "21st"),
-        ] {
-            assert_eq!(one(text).0, want, "{text}");
-        }
+        ]);
         assert_eq!(one("第一").1.kind, NumberKind::Ordinal);
     }
 
