@@ -265,49 +265,7 @@ impl DeepL {
         }
         Err(reply.error())
     }
-}
 
-#[async_trait]
-impl ChunkedService for DeepL {
-    const MAX_TEXTS: usize = MAX_TEXTS;
-
-    /// One `/v2/translate` request of at most [`MAX_TEXTS`] segments that
-    /// all have (or all lack) markup.
-    async fn translate_chunk(
-        &self,
-        ctx: &TranslateContext,
-        chunk: &[&SegmentRequest],
-        markup: bool,
-    ) -> Result<Vec<SegmentReply>> {
-        let mut texts: Vec<String> = chunk.iter().map(|r| r.text.clone()).collect();
-        // Whether this request protects the terms itself, for want of the
-        // glossary that another batch is still setting up.
-        let mut protected = false;
-        let mut xml = markup;
-        if !markup && chunk.iter().any(|r| !r.terms.is_empty()) {
-            match self.glossary_use(ctx).await? {
-                GlossaryUse::Id(id) => {
-                    return self.send_chunk(ctx, chunk, texts, false, Some(id)).await;
-                }
-                GlossaryUse::Placeholders => {
-                    texts = chunk.iter().map(|r| protect(&r.text, &r.terms)).collect();
-                    protected = true;
-                    xml = true;
-                }
-                GlossaryUse::None => {}
-            }
-        }
-        let mut replies = self.send_chunk(ctx, chunk, texts, xml, None).await?;
-        if protected {
-            for (reply, request) in replies.iter_mut().zip(chunk) {
-                reply.text = restore(&reply.text, &request.terms).text;
-            }
-        }
-        Ok(replies)
-    }
-}
-
-impl DeepL {
     /// Send one `/v2/translate` request: `texts` stand for `chunk`, are XML
     /// with placeholder tags when `xml` is set, and use `glossary_id` if given.
     async fn send_chunk(
@@ -348,6 +306,46 @@ impl DeepL {
             .collect();
         // DeepL takes and returns XML (`tag_handling`), not HTML.
         super::chunk_replies(NAME, "DeepL", chunk, texts, false)
+    }
+}
+
+#[async_trait]
+impl ChunkedService for DeepL {
+    const MAX_TEXTS: usize = MAX_TEXTS;
+
+    /// One `/v2/translate` request of at most [`MAX_TEXTS`] segments that
+    /// all have (or all lack) markup.
+    async fn translate_chunk(
+        &self,
+        ctx: &TranslateContext,
+        chunk: &[&SegmentRequest],
+        markup: bool,
+    ) -> Result<Vec<SegmentReply>> {
+        let mut texts: Vec<String> = chunk.iter().map(|r| r.text.clone()).collect();
+        // Whether this request protects the terms itself, for want of the
+        // glossary that another batch is still setting up.
+        let mut protected = false;
+        let mut xml = markup;
+        if !markup && chunk.iter().any(|r| !r.terms.is_empty()) {
+            match self.glossary_use(ctx).await? {
+                GlossaryUse::Id(id) => {
+                    return self.send_chunk(ctx, chunk, texts, false, Some(id)).await;
+                }
+                GlossaryUse::Placeholders => {
+                    texts = chunk.iter().map(|r| protect(&r.text, &r.terms)).collect();
+                    protected = true;
+                    xml = true;
+                }
+                GlossaryUse::None => {}
+            }
+        }
+        let mut replies = self.send_chunk(ctx, chunk, texts, xml, None).await?;
+        if protected {
+            for (reply, request) in replies.iter_mut().zip(chunk) {
+                reply.text = restore(&reply.text, &request.terms).text;
+            }
+        }
+        Ok(replies)
     }
 }
 
