@@ -145,12 +145,8 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct MemoryArgs {
     /// Translation memory: a file, or a postgres://USER@HOST:PORT/DB URL shared by many workers (default: bitext/tm.redb in the user's cache directory, as for translate).
-    #[arg(
-        long,
-        value_name = "FILE|URL",
-        env = "BITEXT_CACHE",
-        hide_env_values = true
-    )]
+    #[arg(long, value_name = "FILE|URL")]
+    #[arg(env = "BITEXT_CACHE", hide_env_values = true)]
     pub cache: Option<PathBuf>,
 }
 

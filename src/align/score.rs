@@ -579,59 +579,61 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// One side of a bead, unit by unit (each pushed to `own` as its total
+    /// and matched content weight), and its sums: a token of a unit of
+    /// `units` (Chinese when `chinese`) is matched if any unit of `others`
+    /// on the other side has it.
+    fn coverage(
+        &mut self,
+        chinese: bool,
+        units: Range<usize>,
+        others: Range<usize>,
+        own: &mut Vec<(f32, f32)>,
+    ) -> (f32, f32) {
+        let (zh, en) = (self.zh, self.en);
+        let (this, weights, other) = if chinese {
+            (&zh.units, &zh.weight, &en.units)
+        } else {
+            (&en.units, &en.weight, &zh.units)
+        };
+        let (mut totals, mut matches) = (0.0, 0.0);
+        for u in units {
+            let toks = this.tokens(u);
+            let words = mask_words(toks.len());
+            self.scratch.clear();
+            self.scratch.resize(words, 0);
+            for o in others.clone() {
+                let other_words = mask_words(other.tokens(o).len());
+                let masks = if chinese {
+                    self.cache.masks(u, o, words, other_words).map(|(z, _)| z)
+                } else {
+                    self.cache.masks(o, u, other_words, words).map(|(_, e)| e)
+                };
+                for (s, m) in self.scratch.iter_mut().zip(masks.into_iter().flatten()) {
+                    *s |= m;
+                }
+            }
+            let weights = &weights[toks];
+            let total: f32 = weights.iter().sum();
+            let matched = weighted(&self.scratch, weights);
+            totals += total;
+            matches += matched;
+            own.push((total, matched));
+        }
+        (totals, matches)
+    }
+
     /// The cost of a bead from its content alone: type, lengths, lexical
     /// evidence.
     fn content(&mut self, zi: Range<usize>, ej: Range<usize>) -> Eval {
         let p = self.params;
         let (zh, en) = (self.zh, self.en);
-        let mut total_z = 0.0;
-        let mut total_e = 0.0;
-        let mut matched_z = 0.0;
-        let mut matched_e = 0.0;
         let merged = zi.len() + ej.len() > 2;
         let mut orphans = 0.0;
         let mut own: Vec<(f32, f32)> = Vec::new();
-        // Chinese side: a token matches if any English unit of the bead has it.
-        for i in zi.clone() {
-            let toks = zh.units.tokens(i);
-            let wz = mask_words(toks.len());
-            self.scratch.clear();
-            self.scratch.resize(wz, 0);
-            for j in ej.clone() {
-                let we = mask_words(en.units.tokens(j).len());
-                if let Some((mz, _)) = self.cache.masks(i, j, wz, we) {
-                    for (s, m) in self.scratch.iter_mut().zip(mz) {
-                        *s |= m;
-                    }
-                }
-            }
-            let weights = &zh.weight[toks];
-            let total: f32 = weights.iter().sum();
-            let matched = weighted(&self.scratch, weights);
-            total_z += total;
-            matched_z += matched;
-            own.push((total, matched));
-        }
-        for j in ej.clone() {
-            let toks = en.units.tokens(j);
-            let we = mask_words(toks.len());
-            self.scratch.clear();
-            self.scratch.resize(we, 0);
-            for i in zi.clone() {
-                let wz = mask_words(zh.units.tokens(i).len());
-                if let Some((_, me)) = self.cache.masks(i, j, wz, we) {
-                    for (s, m) in self.scratch.iter_mut().zip(me) {
-                        *s |= m;
-                    }
-                }
-            }
-            let weights = &en.weight[toks];
-            let total: f32 = weights.iter().sum();
-            let matched = weighted(&self.scratch, weights);
-            total_e += total;
-            matched_e += matched;
-            own.push((total, matched));
-        }
+        // A token matches if any unit of the bead's other side has it.
+        let (total_z, matched_z) = self.coverage(true, zi.clone(), ej.clone(), &mut own);
+        let (total_e, matched_e) = self.coverage(false, ej.clone(), zi.clone(), &mut own);
         let share = (matched_z + matched_e) / (total_z + total_e).max(1e-3);
         if merged {
             let n_z = zi.len();

@@ -507,25 +507,24 @@ fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Entry>> {
         entries.push(Entry {
             source: source.to_string(),
             target: if target.is_empty() { source } else { target }.to_string(),
-            variants: field(column("variants"))
-                .split(';')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect(),
+            variants: list(field(column("variants"))),
             note: field(column("note")).to_string(),
             case_sensitive: flag("case_sensitive")?,
             do_not_translate,
-            forbidden: field(column("forbidden"))
-                .split(';')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect(),
+            forbidden: list(field(column("forbidden"))),
             origin: format!("{}:{line}", path.display()),
         });
     }
     Ok(entries)
+}
+
+/// A `;`-separated cell (`variants`, `forbidden`) as its non-empty items.
+fn list(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn split_origin(origin: &str) -> (&str, usize) {

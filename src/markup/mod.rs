@@ -309,20 +309,25 @@ impl Skeleton {
     /// block's translation goes into its outer block's code, or into the
     /// source where the outer block has no translation.
     pub fn render(&self, translations: &[String], langs: &Langs) -> String {
-        let format = self.format.format();
         let edits = self
-            .blocks
+            .rendered(translations)
+            .map(|(b, rendered)| (b.span.clone(), rendered))
+            .chain(self.format.format().relabel(&self.source, langs, false));
+        apply(&self.source, edits)
+    }
+
+    /// The blocks that have a translation, each with its translation
+    /// rendered in the format (inner blocks' translations in its codes).
+    fn rendered<'s>(
+        &'s self,
+        translations: &'s [String],
+    ) -> impl Iterator<Item = (&'s Block, String)> + 's {
+        let format = self.format.format();
+        self.blocks
             .iter()
             .zip(translations)
             .filter(|(_, t)| !t.trim().is_empty())
-            .map(|(b, t)| {
-                (
-                    b.span.clone(),
-                    format.render(&self.with_inner(b, translations), t),
-                )
-            })
-            .chain(format.relabel(&self.source, langs, false));
-        apply(&self.source, edits)
+            .map(move |(b, t)| (b, format.render(&self.with_inner(b, translations), t)))
     }
 
     /// `block` with the translations of its inner blocks in its codes.
@@ -357,19 +362,13 @@ impl Skeleton {
     pub fn bilingual(&self, translations: &[String], langs: &Langs) -> String {
         let format = self.format.format();
         let edits = self
-            .blocks
-            .iter()
-            .zip(translations)
-            .filter_map(|(b, t)| {
-                if t.trim().is_empty() {
-                    return None;
-                }
-                let rendered = format.render(&self.with_inner(b, translations), t);
-                Some(match format.bilingual(&self.source, b, &rendered, langs) {
+            .rendered(translations)
+            .map(
+                |(b, rendered)| match format.bilingual(&self.source, b, &rendered, langs) {
                     Bilingual::After { at, text } => (at..at, text),
                     Bilingual::Replace(text) => (b.span.clone(), text),
-                })
-            })
+                },
+            )
             .chain(format.relabel(&self.source, langs, true));
         apply(&self.source, edits)
     }

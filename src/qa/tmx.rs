@@ -22,17 +22,7 @@ impl Reader for Tmx {
     }
 
     fn read(&self, ctx: &ReadContext<'_>) -> Result<BilingualFile> {
-        let root = xml::parse(ctx.path, ctx.text)?;
-        if root.name != "tmx" {
-            return Err(read_error(
-                ctx.path,
-                root.line,
-                format!(
-                    "the root element is <{}>, not <tmx>; is this a TMX file?",
-                    root.name
-                ),
-            ));
-        }
+        let root = xml::parse_as(ctx.path, ctx.text, "tmx", "a TMX")?;
         let header = root.child("header");
         let srclang = header
             .and_then(|h| h.attribute("srclang"))

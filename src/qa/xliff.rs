@@ -41,18 +41,7 @@ fn version(ctx: &ReadContext<'_>) -> Option<u8> {
 }
 
 fn root(ctx: &ReadContext<'_>) -> Result<Element> {
-    let root = xml::parse(ctx.path, ctx.text)?;
-    if root.name != "xliff" {
-        return Err(read_error(
-            ctx.path,
-            root.line,
-            format!(
-                "the root element is <{}>, not <xliff>; is this an XLIFF file?",
-                root.name
-            ),
-        ));
-    }
-    Ok(root)
+    xml::parse_as(ctx.path, ctx.text, "xliff", "an XLIFF")
 }
 
 impl Reader for Xliff12 {

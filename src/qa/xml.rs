@@ -64,6 +64,28 @@ impl Element {
     }
 }
 
+/// Parse `text` (the file `path`) into its root element, which must be
+/// `<name>`: an error asks whether the file is `what` (TMX, XLIFF).
+pub(super) fn parse_as(
+    path: &std::path::Path,
+    text: &str,
+    name: &str,
+    what: &str,
+) -> Result<Element> {
+    let root = parse(path, text)?;
+    if root.name != name {
+        return Err(read_error(
+            path,
+            root.line,
+            format!(
+                "the root element is <{}>, not <{name}>; is this {what} file?",
+                root.name
+            ),
+        ));
+    }
+    Ok(root)
+}
+
 /// Parse `text` (the file `path`) into its root element.
 pub(super) fn parse(path: &std::path::Path, text: &str) -> Result<Element> {
     let mut reader = quick_xml::Reader::from_str(text);

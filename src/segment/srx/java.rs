@@ -278,14 +278,9 @@ impl Translator {
                 self.code_point(value)?;
             }
             'x' => {
-                let value = if self.eat("{") {
-                    let hex = self.take_while(|c| c != '}');
-                    if !self.eat("}") {
-                        return Err("unclosed \\x{".into());
-                    }
-                    hex
-                } else {
-                    self.take_n(2)
+                let value = match self.braced("\\x")? {
+                    Some(hex) => hex,
+                    None => self.take_n(2),
                 };
                 let value = u32::from_str_radix(&value, 16)
                     .map_err(|_| format!("bad hexadecimal escape \\x{value}"))?;
@@ -333,6 +328,19 @@ impl Translator {
             c => self.literal(c),
         }
         Ok(())
+    }
+
+    /// After an escape such as `\x` or `\p`: the text of a following
+    /// `{…}`, `None` when no `{` follows.
+    fn braced(&mut self, escape: &str) -> std::result::Result<Option<String>, String> {
+        if !self.eat("{") {
+            return Ok(None);
+        }
+        let body = self.take_while(|c| c != '}');
+        if !self.eat("}") {
+            return Err(format!("unclosed {escape}{{"));
+        }
+        Ok(Some(body))
     }
 
     fn take_while(&mut self, f: impl Fn(char) -> bool) -> String {
@@ -386,14 +394,9 @@ impl Translator {
 
     /// `\p{…}`, `\P{…}`, `\pL`.
     fn property(&mut self, negate: bool) -> std::result::Result<(), String> {
-        let name = if self.eat("{") {
-            let name = self.take_while(|c| c != '}');
-            if !self.eat("}") {
-                return Err("unclosed \\p{".into());
-            }
-            name
-        } else {
-            self.next().ok_or("\\p needs a property name")?.to_string()
+        let name = match self.braced("\\p")? {
+            Some(name) => name,
+            None => self.next().ok_or("\\p needs a property name")?.to_string(),
         };
         let p = if negate { 'P' } else { 'p' };
         if let Some(body) = java_property(&name, self.flags.unicode_classes)? {
