@@ -1,7 +1,7 @@
 //! Validated configuration, built from the command-line arguments; it builds
 //! the pipeline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -110,15 +110,16 @@ pub struct ReadConfig {
 }
 
 impl ReadConfig {
-    /// Validate the reading arguments and expand the inputs.
-    pub fn from_args(inputs: &[PathBuf], args: &ReadArgs) -> Result<Self> {
+    /// Validate the reading arguments and expand the inputs; a directory
+    /// walk passes over the folder `skip` (the output folder).
+    pub fn from_args(inputs: &[PathBuf], args: &ReadArgs, skip: Option<&Path>) -> Result<Self> {
         let encoding = args
             .encoding
             .as_deref()
             .map(input::encoding_for_label)
             .transpose()?;
         Ok(ReadConfig {
-            inputs: input::expand(inputs)?,
+            inputs: input::expand(inputs, skip)?,
             punctuation: args.punctuation,
             encoding,
             srx: args.srx.as_deref().map(Srx::from_file).transpose()?,
@@ -186,7 +187,8 @@ impl TranslateConfig {
             fuzzy: args.fuzzy,
         };
         check_languages(&info, &options.source_lang, &options.target_lang)?;
-        let mut read = ReadConfig::from_args(&args.inputs, &args.common.read)?;
+        let mut read =
+            ReadConfig::from_args(&args.inputs, &args.common.read, Some(&options.output_dir))?;
         if let Some(shard) = args.shard {
             // Outputs that would collide in the unsharded run are refused
             // here too, though they may fall in different shards.
@@ -343,7 +345,7 @@ impl AlignConfig {
             .into());
         }
         let mut read =
-            ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.common.read)?;
+            ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.common.read, None)?;
         if read.inputs.len() != 2 {
             return Err(ErrorKind::Usage(
                 "bitext align takes two text files, ZH_FILE and EN_FILE, not directories"

@@ -93,11 +93,15 @@ impl Input {
 }
 
 /// Expand the command-line inputs: files stay, directories are walked
-/// (recursively, in name order) for `*.txt`, `*.md` and `*.markdown` files, `-` is standard input.
-/// A file named twice (or named and found in a directory) is read once, at
-/// its first place; `-` twice is an error, since standard input can be
-/// read only once.
-pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
+/// (recursively, in name order) for the files of an input format (`*.txt`,
+/// `*.md`, `*.markdown`, `*.html`, `*.htm`), `-` is standard input. The walk
+/// passes over hidden entries and over the folder `skip` (the output
+/// folder, whose files bitext wrote) when it meets it below a directory
+/// given. A file named twice (or named and found in a directory) is read
+/// once, at its first place; `-` twice is an error, since standard input
+/// can be read only once.
+pub fn expand(args: &[PathBuf], skip: Option<&Path>) -> Result<Vec<Input>> {
+    let skip = skip.and_then(|dir| std::fs::canonicalize(dir).ok());
     let mut inputs = Vec::new();
     let mut stdin = false;
     for arg in args {
@@ -114,7 +118,7 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
         let meta = std::fs::metadata(arg).map_err(|e| Error::read(arg, e))?;
         if meta.is_dir() {
             let before = inputs.len();
-            walk(arg, arg, &mut inputs)?;
+            walk(arg, arg, skip.as_deref(), &mut inputs)?;
             if inputs.len() == before {
                 return Err(ErrorKind::NoTextFiles { path: arg.clone() }.into());
             }
@@ -133,8 +137,9 @@ pub fn expand(args: &[PathBuf]) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
-/// Add the input files (`*.txt`, `*.md`, `*.markdown`, `*.html`, `*.htm`) below `dir` (found in `root`, the directory given).
-fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
+/// Add the input files below `dir` (found in `root`, the directory given),
+/// passing over the folder `skip` (canonical).
+fn walk(root: &Path, dir: &Path, skip: Option<&Path>, inputs: &mut Vec<Input>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::read(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -148,7 +153,10 @@ fn walk(root: &Path, dir: &Path, inputs: &mut Vec<Input>) -> Result<()> {
             continue;
         }
         if path.is_dir() {
-            walk(root, &path, inputs)?;
+            if skip.is_some_and(|skip| std::fs::canonicalize(&path).is_ok_and(|p| p == skip)) {
+                continue;
+            }
+            walk(root, &path, skip, inputs)?;
         } else if crate::markup::FormatKind::is_input(&path) {
             inputs.push(Input::Found {
                 path,

@@ -18,7 +18,7 @@ pub(super) fn glossary(command: &GlossaryCommand) -> Result<i32> {
             let glossary = GlossaryChoice::from_files(&files.glossaries)
                 .load(&source_lang, &target_lang)?
                 .unwrap_or_default();
-            let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+            let read = ReadConfig::from_args(&args.inputs, &args.read, None)?;
             let segmenter = read.segmenter(&source_lang)?;
             let mut documents = Vec::new();
             for input in &read.inputs {

@@ -29,7 +29,7 @@ pub(super) async fn run(args: &GlossaryExtractArgs) -> Result<i32> {
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    let read = ReadConfig::from_args(&args.inputs, &args.read)?;
+    let read = ReadConfig::from_args(&args.inputs, &args.read, None)?;
     let segmenter = read.segmenter(&source_lang)?;
     let known = GlossaryChoice::from_args(&args.glossary.glossaries, args.glossary.no_glossary)
         .load(&source_lang, &target_lang)?;

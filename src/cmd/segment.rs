@@ -12,7 +12,7 @@ use crate::markup::{FormatKind, Skeleton};
 use crate::segment::{Position, Segmenter};
 
 pub(super) fn segment(args: &SegmentArgs) -> Result<i32> {
-    let config = ReadConfig::from_args(&args.inputs, &args.read)?;
+    let config = ReadConfig::from_args(&args.inputs, &args.read, None)?;
     let lang = language_tag(&args.source_lang, "--source-lang")?;
     let segmenter = config.segmenter(&lang)?;
     let mut out = io::BufWriter::new(io::stdout().lock());

@@ -366,3 +366,29 @@ async fn a_fatal_error_in_one_input_leaves_no_half_outputs() {
     }
     assert_contains(&run.stdout, "2 more inputs not translated");
 }
+
+#[test]
+fn a_directory_walk_passes_over_the_output_folder_inside_it() {
+    let (_, dir) = Bitext::new()
+        .file("a.txt", "中文.测试.\n")
+        .file("doc/b.md", "# 标题\n\n正文。\n")
+        .args(["translate", ".", "--formats", "jsonl,md,html"])
+        .run_ok();
+    // The second run finds output/a.md, output/a.html and output/doc/b.md
+    // in the walk, and must not take them for inputs.
+    let (run, _dir) = Bitext::in_dir(dir)
+        .args(["translate", ".", "--formats", "jsonl,md,html", "--force"])
+        .run_ok();
+    assert_contains(&run.stdout, "2 files");
+    assert_eq!(
+        tree(&run, "output"),
+        [
+            "a.html",
+            "a.jsonl",
+            "a.md",
+            "doc/b.html",
+            "doc/b.jsonl",
+            "doc/b.md",
+        ]
+    );
+}
