@@ -128,6 +128,12 @@ impl ReadConfig {
         })
     }
 
+    /// The format `input` is read in: `--input-format`, or its extension's.
+    pub fn format_of(&self, input: &Input) -> crate::markup::FormatKind {
+        self.input_format
+            .unwrap_or_else(|| crate::markup::FormatKind::of_path(input.path()))
+    }
+
     /// The segmenter for text in language `lang` (a language tag such as
     /// `zh-CN`): the built-in rules, or the SRX rules that apply to `lang`.
     pub fn segmenter(&self, lang: &str) -> Result<Segmenter> {

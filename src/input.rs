@@ -370,6 +370,51 @@ pub struct Decoded {
     pub encoding: &'static str,
 }
 
+/// Read, decode and segment one whole input in `format` (in memory;
+/// [`paragraphs`] streams a text instead).
+pub fn document(
+    input: &Input,
+    encoding: Option<&'static Encoding>,
+    format: crate::markup::FormatKind,
+    segmenter: &crate::segment::Segmenter,
+) -> Result<crate::document::Document> {
+    let decoded = read(input, encoding)?;
+    Ok(crate::document::Document {
+        source: input.display(),
+        encoding: decoded.encoding.to_string(),
+        paragraphs: crate::markup::Skeleton::parse(format, decoded.text).paragraphs(segmenter),
+    })
+}
+
+/// The paragraphs of `input`, read in `format` and handed to `each` in
+/// order: a text streamed chunk by chunk, a document with structure
+/// (Markdown, HTML) read whole and cut into its translatable blocks first,
+/// as `translate` does (its segments' spans are then offsets in a block,
+/// not in the input). Returns how many there were.
+pub fn paragraphs(
+    input: &Input,
+    encoding: Option<&'static Encoding>,
+    format: crate::markup::FormatKind,
+    segmenter: &crate::segment::Segmenter,
+    mut each: impl FnMut(crate::document::Paragraph) -> Result<()>,
+) -> Result<usize> {
+    if format == crate::markup::FormatKind::Text {
+        let mut source = TextSource::open(input, encoding)?;
+        let mut position = crate::segment::Position::default();
+        while let Some(chunk) = source.next_chunk()? {
+            for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
+                each(paragraph)?;
+            }
+        }
+        return Ok(position.paragraphs);
+    }
+    let decoded = read(input, encoding)?;
+    let paragraphs = crate::markup::Skeleton::parse(format, decoded.text).paragraphs(segmenter);
+    let count = paragraphs.len();
+    paragraphs.into_iter().try_for_each(each)?;
+    Ok(count)
+}
+
 /// Read and decode a whole input. `encoding`, when given, overrides detection.
 pub fn read(input: &Input, encoding: Option<&'static Encoding>) -> Result<Decoded> {
     let source = TextSource::open(input, encoding)?;

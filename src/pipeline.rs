@@ -260,13 +260,8 @@ impl Pipeline {
     /// Read, decode and segment one whole input (in memory; [`Pipeline::run`]
     /// streams instead).
     pub fn segment(&self, input: &Input) -> Result<Document> {
-        let decoded = input::read(input, self.options.encoding)?;
-        let skeleton = Skeleton::parse(self.format_of(input), decoded.text);
-        Ok(Document {
-            source: input.display(),
-            encoding: decoded.encoding.to_string(),
-            paragraphs: skeleton.paragraphs(&self.segmenter),
-        })
+        let format = self.format_of(input);
+        input::document(input, self.options.encoding, format, &self.segmenter)
     }
 
     /// The format `input` is read in: `--input-format`, or its extension's.

@@ -6,7 +6,7 @@ use crate::cli::{CheckFormat, ExportFormat, GlossaryCommand, GlossaryFiles};
 use crate::config::{GlossaryChoice, ReadConfig, language_tag};
 use crate::error::{Error, Result};
 use crate::input;
-use crate::output::AtomicFile;
+use crate::output::{AtomicFile, GlossaryInfo};
 use crate::text::count;
 
 pub(super) fn glossary(command: &GlossaryCommand) -> Result<i32> {
@@ -22,20 +22,15 @@ pub(super) fn glossary(command: &GlossaryCommand) -> Result<i32> {
             let segmenter = read.segmenter(&source_lang)?;
             let mut documents = Vec::new();
             for input in &read.inputs {
-                let decoded = input::read(input, read.encoding)?;
-                let doc = segmenter.document(&input.display(), decoded.encoding, &decoded.text);
+                let format = read.format_of(input);
+                let doc = input::document(input, read.encoding, format, &segmenter)?;
                 documents.push(glossary.annotate_document(&doc));
             }
             let mut out = io::stdout().lock();
             let written = match args.format {
                 CheckFormat::Text => (|| {
-                    writeln!(
-                        out,
-                        "{}: {} entries, id {}",
-                        glossary.names().join(", "),
-                        glossary.len(),
-                        glossary.id()
-                    )?;
+                    let info = GlossaryInfo::of(&glossary);
+                    writeln!(out, "{}: {}", info.names.join(", "), info.size_and_id())?;
                     for doc in &documents {
                         write!(out, "{doc}")?;
                         let matches: usize = doc.segments.iter().map(|s| s.terms.len()).sum();

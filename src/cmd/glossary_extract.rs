@@ -51,7 +51,8 @@ pub(super) async fn run(args: &GlossaryExtractArgs) -> Result<i32> {
     };
     let mut corpus = Corpus::new();
     for input in &read.inputs {
-        corpus.read(input, read.encoding, &segmenter, glosser.jieba())?;
+        let format = read.format_of(input);
+        corpus.read(input, read.encoding, format, &segmenter, glosser.jieba())?;
     }
     let options = ExtractOptions::new(args.top as usize, args.min_freq);
     let mut candidates = extract::extract(&corpus, glosser, &options);

@@ -8,8 +8,8 @@ use crate::config::{ReadConfig, language_tag};
 use crate::document::Paragraph;
 use crate::error::Result;
 use crate::input;
-use crate::markup::{FormatKind, Skeleton};
-use crate::segment::{Position, Segmenter};
+use crate::markup::FormatKind;
+use crate::segment::Segmenter;
 
 pub(super) fn segment(args: &SegmentArgs) -> Result<i32> {
     let config = ReadConfig::from_args(&args.inputs, &args.read, None)?;
@@ -46,26 +46,11 @@ fn print_segments(
     out: &mut dyn Write,
 ) -> Result<()> {
     let name = input.display();
-    let kind = config
-        .input_format
-        .unwrap_or_else(|| FormatKind::of_path(input.path()));
-    let mut count = 0;
-    if kind == FormatKind::Text {
-        let mut source = input::TextSource::open(input, config.encoding)?;
-        let mut position = Position::default();
-        while let Some(chunk) = source.next_chunk()? {
-            for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
-                print_paragraph(segmenter, &name, &paragraph, true, format, out)?;
-            }
-        }
-        count = position.paragraphs;
-    } else {
-        let decoded = input::read(input, config.encoding)?;
-        for paragraph in Skeleton::parse(kind, decoded.text).paragraphs(segmenter) {
-            print_paragraph(segmenter, &name, &paragraph, false, format, out)?;
-            count += 1;
-        }
-    }
+    let kind = config.format_of(input);
+    let spans = kind == FormatKind::Text;
+    let count = input::paragraphs(input, config.encoding, kind, segmenter, |paragraph| {
+        print_paragraph(segmenter, &name, &paragraph, spans, format, out)
+    })?;
     if count == 0 {
         return Err(crate::ErrorKind::EmptyInput {
             path: input.path().to_path_buf(),

@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use super::{DocumentWriter, Started, Summary, WriteContext, Writer};
 use crate::document::{FuzzyMatch, Origin, Unit};
 use crate::glossary::TermReport;
-use crate::text::Change;
+use crate::text::{Change, count};
 
 /// Writes a title, a short summary (segments, backend, glossary, flags,
 /// reviewed segments), then one GFM table `| # | 中文 | English | Notes |` per
@@ -94,7 +94,7 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
         out,
         "- **Segments:** {} in {}",
         summary.segments,
-        crate::text::count(summary.paragraphs, "paragraph", "paragraphs")
+        count(summary.paragraphs, "paragraph", "paragraphs")
     )?;
     let model = ctx
         .model
@@ -107,10 +107,10 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
             let hits = terms.as_ref().map_or(0, TermReport::occurrences);
             writeln!(
                 out,
-                "- **Glossary:** {} ({} entries, id {}), {hits} term occurrences",
+                "- **Glossary:** {} ({}), {}",
                 escape(&g.names.join(", ")),
-                g.entries,
-                g.id
+                g.size_and_id(),
+                count(hits, "term occurrence", "term occurrences")
             )?;
         }
         (None, _) => writeln!(out, "- **Glossary:** none")?,
@@ -118,8 +118,8 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
     if summary.reviewed > 0 {
         writeln!(
             out,
-            "- **Reviewed:** {} segments from the translation memory",
-            summary.reviewed
+            "- **Reviewed:** {} from the translation memory",
+            count(summary.reviewed, "segment", "segments")
         )?;
     }
     if summary.flags.is_empty() {

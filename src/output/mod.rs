@@ -102,6 +102,13 @@ impl GlossaryInfo {
             id: glossary.id(),
         }
     }
+
+    /// Its size and id as the outputs give them after its names:
+    /// `1 entry, id 8d472f8d1e39ef00`.
+    pub fn size_and_id(&self) -> String {
+        let entries = crate::text::count(self.entries, "entry", "entries");
+        format!("{entries}, id {}", self.id)
+    }
 }
 
 impl WriteContext {

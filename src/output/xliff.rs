@@ -49,12 +49,8 @@ impl XmlFormat for Xliff {
         };
         xml.text_element("note", [("category", "backend")], &backend)?;
         if let Some(glossary) = &ctx.glossary {
-            let text = format!(
-                "{} ({} entries, id {})",
-                glossary.names.join(", "),
-                glossary.entries,
-                glossary.id
-            );
+            let names = glossary.names.join(", ");
+            let text = format!("{names} ({})", glossary.size_and_id());
             xml.text_element("note", [("category", "glossary")], &text)?;
         }
         xml.event(Event::End(BytesEnd::new("notes")))?;

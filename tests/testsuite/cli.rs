@@ -170,11 +170,30 @@ fn one_reviewed_translation_is_singular() {
     cells[2] = "Chinese, reviewed.";
     let edited = md.replacen(row, &cells.join(" | "), 1);
     std::fs::write(run.dir.join("output/a.md"), edited).unwrap();
-    let (import, _dir) = Bitext::import(dir, "output/a.md").run_ok();
+    let (import, dir) = Bitext::import(dir, "output/a.md").run_ok();
     assert_contains(
         &import.stdout,
         "imported 1 reviewed translation, 1 unchanged, 0 rejected",
     );
+    // The summaries count one of each in the singular.
+    let (rerun, _dir) = Bitext::in_dir(dir)
+        .file("g.tsv", "source\ttarget\n测试\ttest\n")
+        .args(["translate", "a.txt", "--cache", "tm.redb", "--force"])
+        .args(["-g", "g.tsv", "--formats", "md,html"])
+        .run_ok();
+    let md = rerun.read("output/a.md");
+    assert_contains(
+        &md,
+        "- **Reviewed:** 1 segment from the translation memory\n",
+    );
+    assert_contains(&md, "(1 entry, id ");
+    assert_contains(&md, "), 1 term occurrence\n");
+    assert_contains(&rerun.read("output/a.html"), "), 1 term occurrence</dd>");
+    let (check, _dir) = Bitext::new()
+        .file("g.tsv", "source\ttarget\n测试\ttest\n")
+        .args(["glossary", "check", "-g", "g.tsv"])
+        .run_ok();
+    assert_starts_with(&check.stdout, "g.tsv: 1 entry, id ");
 }
 
 /// Every subcommand's path (`["translate"]`, `["glossary", "check"]`, …).

@@ -184,6 +184,40 @@ fn glossary_check_cli_prints_each_match() {
     assert_eq!(json["glossary"]["entries"], 1);
 }
 
+/// `glossary check` reads a document in its format, as `translate` does:
+/// a term in a code block, a link's URL, a script or a comment is not text
+/// and is not counted; the same lines read as a text count it everywhere.
+#[test]
+fn glossary_check_reads_markdown_and_html_by_their_format() {
+    let markdown = "# 创先争优\n\n```\n创先争优\n```\n\n见[链接](http://x.cn/创先争优)。\n";
+    let html = "<p>创先争优活动</p>\n<script>var a = '创先争优';</script>\n<!-- 创先争优 -->\n";
+    let (run, _dir) = crate::harness::Bitext::new()
+        .file("a.md", markdown)
+        .file("a.txt", markdown)
+        .file("b.html", html)
+        .file("g.tsv", "source\ttarget\n创先争优\tStrive for Excellence\n")
+        .args([
+            "glossary", "check", "-g", "g.tsv", "a.md", "b.html", "a.txt",
+        ])
+        .args(["--format", "json"])
+        .run_ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let matches: Vec<usize> = json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|doc| {
+            doc["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["terms"].as_array().unwrap().len())
+                .sum()
+        })
+        .collect();
+    assert_eq!(matches, [1, 1, 3]);
+}
+
 proptest::proptest! {
     /// Every glossary term survives a placeholder round trip (issue 19):
     /// whatever the text around the terms holds (XML-special characters,

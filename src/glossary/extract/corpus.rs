@@ -7,7 +7,8 @@ use std::ops::Range;
 use jieba_rs::Jieba;
 
 use crate::error::{ErrorKind, Result};
-use crate::input::{Input, TextSource};
+use crate::input::Input;
+use crate::markup::FormatKind;
 use crate::segment::{Position, Segmenter};
 use crate::text::is_han;
 
@@ -55,25 +56,24 @@ impl Corpus {
         Ok(corpus)
     }
 
-    /// Add one input, read (and decoded) chunk by chunk and cut into
+    /// Add one input, read (and decoded) in `format` (a text chunk by chunk,
+    /// a document with structure by its translatable blocks) and cut into
     /// segments by `segmenter`. An input without text is an error.
     pub fn read(
         &mut self,
         input: &Input,
         encoding: Option<&'static encoding_rs::Encoding>,
+        format: FormatKind,
         segmenter: &Segmenter,
         jieba: &Jieba,
     ) -> Result<()> {
-        let mut source = TextSource::open(input, encoding)?;
-        let mut position = Position::default();
-        while let Some(chunk) = source.next_chunk()? {
-            for paragraph in segmenter.paragraphs(&chunk.text, &mut position) {
-                for segment in &paragraph.segments {
-                    self.push(&segment.text, jieba)?;
-                }
-            }
-        }
-        if position.paragraphs == 0 {
+        let count = crate::input::paragraphs(input, encoding, format, segmenter, |paragraph| {
+            paragraph
+                .segments
+                .iter()
+                .try_for_each(|segment| self.push(&segment.text, jieba))
+        })?;
+        if count == 0 {
             return Err(ErrorKind::EmptyInput {
                 path: input.path().to_path_buf(),
             }

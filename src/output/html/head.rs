@@ -29,14 +29,10 @@ impl Page<'_> {
 
     /// The glossary as the XLIFF file notes name it.
     fn glossary(&self) -> Option<String> {
-        self.ctx.glossary.as_ref().map(|g| {
-            format!(
-                "{} ({} entries, id {})",
-                g.names.join(", "),
-                g.entries,
-                g.id
-            )
-        })
+        self.ctx
+            .glossary
+            .as_ref()
+            .map(|g| format!("{} ({})", g.names.join(", "), g.size_and_id()))
     }
 
     /// Everything before the first paragraph.
@@ -82,8 +78,12 @@ impl Page<'_> {
         self.item(out, "Backend", &self.backend())?;
         let glossary = match (self.glossary(), &summary.terms) {
             (Some(g), terms) => format!(
-                "{g}, {} term occurrences",
-                terms.as_ref().map_or(0, |t| t.occurrences())
+                "{g}, {}",
+                crate::text::count(
+                    terms.as_ref().map_or(0, |t| t.occurrences()),
+                    "term occurrence",
+                    "term occurrences"
+                )
             ),
             (None, _) => "none".to_string(),
         };
