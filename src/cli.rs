@@ -96,8 +96,8 @@ pub struct QaArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The languages of files that do not state theirs.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub languages: FileLanguageArgs,
     /// A config file with a qa table [default: bitext.toml in the current directory, if any].
     #[arg(long, value_name = "FILE")]
@@ -132,11 +132,11 @@ pub struct ImportArgs {
     /// Reviewed files: Markdown (STEM.md) or XLIFF 2.0 (STEM.xlf) as translate wrote them, with translations edited; the STEM.jsonl beside each tells which rows changed.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The translation memory.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub memory: MemoryArgs,
+    /// The languages of files that do not state theirs.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub languages: FileLanguageArgs,
 }
 
@@ -168,8 +168,8 @@ pub struct ExportTmArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TmFormat::Tmx)]
     pub format: TmFormat,
+    /// The translation memory.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub memory: MemoryArgs,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -243,8 +243,8 @@ pub struct GlossaryFiles {
 /// Arguments of `bitext glossary check`.
 #[derive(Debug, Args)]
 pub struct GlossaryCheckArgs {
+    /// The glossaries and their languages.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub files: GlossaryFiles,
     /// Texts to match the glossary against (files, directories, or -).
     #[arg(value_name = "INPUT")]
@@ -252,8 +252,8 @@ pub struct GlossaryCheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// How the inputs are read.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub read: ReadArgs,
 }
 
@@ -269,8 +269,8 @@ pub enum CheckFormat {
 /// Arguments of `bitext glossary export`.
 #[derive(Debug, Args)]
 pub struct GlossaryExportArgs {
+    /// The glossaries and their languages.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub files: GlossaryFiles,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Tsv)]
@@ -316,11 +316,11 @@ pub struct GlossaryExtractArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// How the inputs are read.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub read: ReadArgs,
+    /// How the backend is reached.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub connect: Box<BackendArgs>,
 }
 
@@ -345,8 +345,8 @@ pub struct TranslateArgs {
     /// Translation backend; `bitext backends` lists them.
     #[arg(short, long, value_name = "NAME", default_value = "dictionary")]
     pub backend: String,
+    /// The glossary of the run.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub glossary: GlossaryArgs,
     /// Skip the inputs whose outputs all exist (to resume a batch); without it (or --force) a batch with existing outputs stops before it starts.
     #[arg(long)]
@@ -372,8 +372,8 @@ pub struct TranslateArgs {
     /// Send nothing and write nothing: print what would be sent (segments, those already in the translation memory, requests, characters) and an estimated cost. Needs no key.
     #[arg(long)]
     pub dry_run: bool,
+    /// What translate and align share.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub common: CommonArgs,
 }
 
@@ -392,8 +392,8 @@ pub struct AlignArgs {
     /// Also translate the Chinese side with this backend and use the translation as evidence (`bitext backends` lists them).
     #[arg(short, long, value_name = "NAME")]
     pub backend: Option<String>,
+    /// The glossary of the run.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub glossary: GlossaryArgs,
     /// Align sentences as one run even when both texts have paragraphs.
     #[arg(long)]
@@ -401,8 +401,8 @@ pub struct AlignArgs {
     /// Flag beads whose score (0–1) is below this for review.
     #[arg(long, value_name = "SCORE", default_value_t = 0.4)]
     pub min_score: f32,
+    /// What translate and align share.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub common: CommonArgs,
 }
 
@@ -428,17 +428,17 @@ pub struct GlossaryArgs {
 /// reading and the backend connection.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
+    /// The language pair.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub languages: LanguageArgs,
+    /// The outputs and how they are written.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub writing: WriteArgs,
+    /// How the inputs are read.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub read: ReadArgs,
+    /// How the backend is reached.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub connect: Box<BackendArgs>,
 }
 
@@ -499,8 +499,8 @@ pub struct SegmentArgs {
     /// Language tag of the inputs: selects the rules of an --srx file.
     #[arg(long, value_name = "TAG", default_value = "zh-CN")]
     pub source_lang: String,
+    /// How the inputs are read.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub read: ReadArgs,
 }
 

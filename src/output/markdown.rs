@@ -116,10 +116,10 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
         (None, _) => writeln!(out, "- **Glossary:** none")?,
     }
     if summary.reviewed > 0 {
+        let reviewed = count(summary.reviewed, "segment", "segments");
         writeln!(
             out,
-            "- **Reviewed:** {} from the translation memory",
-            count(summary.reviewed, "segment", "segments")
+            "- **Reviewed:** {reviewed} from the translation memory"
         )?;
     }
     if summary.flags.is_empty() {
