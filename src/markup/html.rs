@@ -14,6 +14,8 @@
 //! `title` attributes and the `content` of a `<meta name="description">`
 //! are blocks of their own; a `title` on a tag inside a block is an
 //! [inner](super::Block::inner) block, written back into the tag's code.
+//! A `noscript`'s content is read as markup (as a browser without scripts
+//! reads it, not as the tokenizer's raw text) and translated.
 //!
 //! `pre`, `script`, `style`, `textarea`, `template` and block elements with
 //! `translate="no"` (except what has `translate="yes"` inside them) are no

@@ -110,7 +110,6 @@ const OPAQUE: &[&str] = &[
     "template",
     "svg",
     "math",
-    "noscript",
     "iframe",
     "noembed",
     "noframes",
@@ -169,8 +168,61 @@ pub(super) struct Attr {
 }
 
 /// The tokens of `source`. Raw text elements (`script`, `style`,
-/// `textarea`, `title`, …) are one text token each.
+/// `textarea`, `title`, …) are one text token each, but for `noscript`,
+/// whose content is read as markup, as a browser without scripts reads it
+/// (its text is shown to those readers, and translated).
 pub(super) fn tokens(source: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut in_noscript = false;
+    for token in raw_tokens(source) {
+        match token {
+            Token::Text { span, .. } if in_noscript => {
+                let inner = tokens(&source[span.clone()]);
+                out.extend(inner.into_iter().map(|t| t.shifted(span.start)));
+                in_noscript = false;
+            }
+            token => {
+                in_noscript = matches!(&token, Token::Start { name, .. } if name == "noscript");
+                out.push(token);
+            }
+        }
+    }
+    out
+}
+
+impl Token {
+    /// The token of a source that starts `by` bytes into another, with its
+    /// spans in that other.
+    fn shifted(self, by: usize) -> Token {
+        let shift = |r: Range<usize>| r.start + by..r.end + by;
+        match self {
+            Token::Start { name, span, attrs } => Token::Start {
+                name,
+                span: shift(span),
+                attrs: attrs
+                    .into_iter()
+                    .map(|a| Attr {
+                        span: shift(a.span),
+                        ..a
+                    })
+                    .collect(),
+            },
+            Token::End { name, span } => Token::End {
+                name,
+                span: shift(span),
+            },
+            Token::Text { value, span } => Token::Text {
+                value,
+                span: shift(span),
+            },
+            Token::Other { span } => Token::Other { span: shift(span) },
+        }
+    }
+}
+
+/// The tokens of `source` as the tokenizer gives them: every raw text
+/// element one text token.
+fn raw_tokens(source: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start: Option<(String, usize)> = None;
     let mut attrs: Vec<Attr> = Vec::new();

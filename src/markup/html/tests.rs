@@ -386,3 +386,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn noscript_content_is_markup_and_translated() {
+    let src = "<head><noscript><link rel=\"stylesheet\" href=\"a.css\"><style>p{}</style></noscript></head>\n<body><noscript>请启用脚本。</noscript>\n<p>请<noscript>（需要脚本）</noscript>继续。</p>\n<div><noscript><p>没有&amp;脚本时显示。</p></noscript></div></body>\n";
+    assert_eq!(
+        texts(src),
+        [
+            (BlockKind::Other, "⟨1⟩请启用脚本。⟨/1⟩".to_string()),
+            (
+                BlockKind::Paragraph,
+                "请⟨1⟩（需要脚本）⟨/1⟩继续。".to_string()
+            ),
+            (BlockKind::Paragraph, "没有&脚本时显示。".to_string()),
+        ]
+    );
+    assert_eq!(round_trip(src), src);
+}
