@@ -170,15 +170,40 @@ pub(super) struct Attr {
 /// The tokens of `source`. Raw text elements (`script`, `style`,
 /// `textarea`, `title`, …) are one text token each, but for `noscript`,
 /// whose content is read as markup, as a browser without scripts reads it
-/// (its text is shown to those readers, and translated).
+/// (its text is shown to those readers, and translated). A `noscript` may
+/// not hold another: the content of one inside one is left alone, like a
+/// comment, so that no nesting makes the reading slow.
 pub(super) fn tokens(source: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    expand_noscript(
+        raw_tokens(source),
+        |span, out| {
+            let inner = raw_tokens(&source[span.clone()]).into_iter();
+            expand_noscript(
+                inner.map(|t| t.shifted(span.start)),
+                |span, out| {
+                    out.push(Token::Other { span });
+                },
+                out,
+            );
+        },
+        &mut out,
+    );
+    out
+}
+
+/// `tokens` into `out`, with the text of each `noscript` replaced by what
+/// `content` makes of its span.
+fn expand_noscript(
+    tokens: impl IntoIterator<Item = Token>,
+    mut content: impl FnMut(Range<usize>, &mut Vec<Token>),
+    out: &mut Vec<Token>,
+) {
     let mut in_noscript = false;
-    for token in raw_tokens(source) {
+    for token in tokens {
         match token {
             Token::Text { span, .. } if in_noscript => {
-                let inner = tokens(&source[span.clone()]);
-                out.extend(inner.into_iter().map(|t| t.shifted(span.start)));
+                content(span, out);
                 in_noscript = false;
             }
             token => {
@@ -187,7 +212,6 @@ pub(super) fn tokens(source: &str) -> Vec<Token> {
             }
         }
     }
-    out
 }
 
 impl Token {

@@ -402,4 +402,11 @@ fn noscript_content_is_markup_and_translated() {
         ]
     );
     assert_eq!(round_trip(src), src);
+    // One inside one (not allowed) is left alone, however deep.
+    let nested = format!(
+        "<p>甲</p><noscript><noscript><p>不译</p></noscript>{}",
+        "<noscript>".repeat(10_000)
+    );
+    assert_eq!(texts(&nested), [(BlockKind::Paragraph, "甲".to_string())]);
+    assert_eq!(round_trip(&nested), nested);
 }
