@@ -8,9 +8,10 @@
 //! codes (so link text and image alt text are translated, link targets are
 //! not; a link's or image's title is an [inner](super::Block::inner) block
 //! of its own, written back into the link's code), and inline code, inline HTML, hard breaks, footnote references and
-//! autolinks are standalone codes. Code blocks, HTML blocks, front matter
-//! and link reference definitions are no blocks at all: like all the source
-//! outside blocks, they come back byte for byte.
+//! autolinks are standalone codes. The title of a link reference definition
+//! is a block of its own, in its place. Code blocks, HTML blocks, front
+//! matter and the rest of link reference definitions are no blocks at all:
+//! like all the source outside blocks, they come back byte for byte.
 
 use std::ops::Range;
 
@@ -198,7 +199,7 @@ impl Run {
     /// A link's or image's `title` (decoded), at the end of the code
     /// `(kind, id)` whose markup is the source at `markup`: an inner block.
     fn title(&mut self, kind: CodeKind, id: u32, title: Option<String>, markup: Range<usize>) {
-        let Some(title) = title.filter(|t| t.chars().any(char::is_alphanumeric)) else {
+        let Some(title) = title else {
             return;
         };
         let Some(code) = self
@@ -214,15 +215,9 @@ impl Run {
         };
         let quote = code.markup[..raw.start].chars().next_back();
         let span = markup.start + raw.start..markup.start + raw.end;
-        let block = Block {
-            span,
-            kind: BlockKind::Other,
-            text: title.split_whitespace().collect::<Vec<_>>().join(" "),
-            codes: Vec::new(),
-            place: Some(Place::Attribute { quote }),
-            inner: Vec::new(),
-        };
-        self.inner.push((kind, id, raw, block));
+        if let Some(block) = title_block(&title, span, quote) {
+            self.inner.push((kind, id, raw, block));
+        }
     }
 
     fn standalone(&mut self, markup: &str) {
@@ -246,7 +241,8 @@ fn blocks(source: &str) -> Vec<Block> {
     // blocks, front matter, autolinks).
     let mut skip = 0usize;
     let mut autolink: Option<usize> = None;
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    let mut events = Parser::new_ext(source, options()).into_offset_iter();
+    for (event, range) in events.by_ref() {
         if let Some(start) = autolink {
             if let Event::End(TagEnd::Link) = event {
                 autolink = None;
@@ -379,7 +375,71 @@ fn blocks(source: &str) -> Vec<Block> {
         }
     }
     flush(&mut run, &containers, &mut blocks);
-    blocks
+    let definitions = events
+        .reference_definitions()
+        .iter()
+        .filter_map(|(_, def)| {
+            let title = def.title.as_deref()?;
+            let raw = trailing_title(source[def.span.clone()].trim_end())?;
+            let quote = source[def.span.start..def.span.start + raw.start]
+                .chars()
+                .next_back();
+            let span = def.span.start + raw.start..def.span.start + raw.end;
+            title_block(title, span, quote)
+        });
+    insert_in_order(blocks, definitions.collect())
+}
+
+/// A link's or image's title (decoded) whose source, between the delimiter
+/// `quote` and its mate, is at `span`: a block of its own, if it has text.
+fn title_block(title: &str, span: Range<usize>, quote: Option<char>) -> Option<Block> {
+    if !title.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    Some(Block {
+        span,
+        kind: BlockKind::Other,
+        text: title.split_whitespace().collect::<Vec<_>>().join(" "),
+        codes: Vec::new(),
+        place: Some(Place::Attribute { quote }),
+        inner: Vec::new(),
+    })
+}
+
+/// `blocks` with each of `extra` (blocks outside all others, such as the
+/// titles of link reference definitions) before the first block that is
+/// not an inner one and starts after it; inner blocks' indices follow.
+fn insert_in_order(blocks: Vec<Block>, mut extra: Vec<Block>) -> Vec<Block> {
+    if extra.is_empty() {
+        return blocks;
+    }
+    extra.sort_by_key(|b| b.span.start);
+    let is_inner: Vec<bool> = {
+        let mut flags = vec![false; blocks.len()];
+        for i in blocks.iter().flat_map(|b| &b.inner) {
+            flags[i.block] = true;
+        }
+        flags
+    };
+    let mut extra = extra.into_iter().peekable();
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len() + extra.len());
+    let mut index = Vec::with_capacity(blocks.len());
+    for (k, block) in blocks.into_iter().enumerate() {
+        if !is_inner[k] {
+            while let Some(e) = extra.next_if(|e| e.span.start < block.span.start) {
+                out.push(e);
+            }
+        }
+        index.push(out.len());
+        out.push(block);
+    }
+    out.extend(extra);
+    for block in &mut out {
+        for inner in &mut block.inner {
+            inner.block = index[inner.block];
+        }
+    }
+    out
 }
 
 /// End the run: a block if it holds text to translate.
@@ -428,7 +488,13 @@ fn flush(run: &mut Run, containers: &[BlockKind], blocks: &mut Vec<Block>) {
 /// The byte range of the title (without its delimiters) at the end of a
 /// link's closing markup (`](url "title")`), if it has one.
 fn title_span(markup: &str) -> Option<Range<usize>> {
-    let body = markup.trim_end().strip_suffix(')')?.trim_end();
+    trailing_title(markup.trim_end().strip_suffix(')')?.trim_end())
+}
+
+/// The byte range of the title (without its delimiters) that ends `body`
+/// (a link's destination and title, or a link reference definition), if
+/// it has one.
+fn trailing_title(body: &str) -> Option<Range<usize>> {
     let close = body.chars().next_back()?;
     let open = match close {
         '"' | '\'' => close,
@@ -531,6 +597,37 @@ mod tests {
         assert!(
             both.starts_with("看[链接](http://a.b \"链接 \\\"标题\\\" / link \\\"title\\\"\")"),
             "{both}"
+        );
+    }
+
+    #[test]
+    fn reference_definition_titles_are_blocks_in_their_place() {
+        use crate::markup::{FormatKind, Langs, Skeleton};
+        let src = "[a]: http://a.cn \"甲\\\"号\"\n\n看[链接](http://x.cn '内')和[甲][a]。\n\n> [q]: <http://q.cn> (乙)\n\n[u]: http://u.cn\n";
+        assert_eq!(
+            texts(src),
+            [
+                (BlockKind::Other, "甲\"号".to_string()),
+                (
+                    BlockKind::Paragraph,
+                    "看⟨1⟩链接⟨/1⟩和⟨2⟩甲⟨/2⟩。".to_string()
+                ),
+                (BlockKind::Other, "内".to_string()),
+                (BlockKind::Other, "乙".to_string()),
+            ]
+        );
+        let skeleton = Skeleton::parse(FormatKind::Markdown, src.to_string());
+        assert_eq!(skeleton.blocks[1].inner[0].block, 2);
+        let all = [
+            "A \"one\"",
+            "see ⟨1⟩link⟨/1⟩ and ⟨2⟩A⟨/2⟩.",
+            "in",
+            "B (two)",
+        ]
+        .map(String::from);
+        assert_eq!(
+            skeleton.render(&all, &Langs::new("zh", "en")),
+            "[a]: http://a.cn \"A \\\"one\\\"\"\n\nsee [link](http://x.cn 'in') and [A][a].\n\n> [q]: <http://q.cn> (B \\(two\\))\n\n[u]: http://u.cn\n"
         );
     }
 
