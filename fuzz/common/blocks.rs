@@ -1,6 +1,7 @@
 //! What holds for the blocks of any document, whatever its text: shared by
-//! the `documents` fuzz target and the property test of the HTML reader
-//! (`src/markup/html/tests.rs`), which both include this file by path.
+//! the `documents` fuzz target and the property tests of the HTML and
+//! Markdown readers (`src/markup/html/tests.rs`), which both include this
+//! file by path.
 //! The including module has `Skeleton` in scope.
 
 use super::Skeleton;
