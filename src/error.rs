@@ -115,14 +115,15 @@ pub enum ErrorKind {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A directory given as input holds no `*.txt`, `*.md` or `*.markdown` file.
-    #[error("{}: directory has no .txt, .md or .markdown files; pass input files or a directory that holds some", path.display())]
+    /// A directory given as input holds no input file (`*.txt`, `*.md`,
+    /// `*.markdown`, `*.html`, `*.htm`).
+    #[error("{}: directory has no {} files; pass input files or a directory that holds some", path.display(), crate::markup::FormatKind::input_extensions())]
     NoTextFiles {
         /// The directory.
         path: PathBuf,
     },
     /// An input holds no text.
-    #[error("{}: file is empty or only whitespace; nothing to translate", path.display())]
+    #[error("{}: no text to translate (the file is empty, white space, or only markup and code)", path.display())]
     EmptyInput {
         /// The file.
         path: PathBuf,

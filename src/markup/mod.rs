@@ -108,6 +108,16 @@ pub enum FormatKind {
     Html,
 }
 
+/// The file extensions (lower case) of the inputs a directory walk takes,
+/// with the format each is read in.
+const INPUT_EXTENSIONS: &[(&str, FormatKind)] = &[
+    ("txt", FormatKind::Text),
+    ("md", FormatKind::Markdown),
+    ("markdown", FormatKind::Markdown),
+    ("html", FormatKind::Html),
+    ("htm", FormatKind::Html),
+];
+
 impl FormatKind {
     /// The format of a file, by its extension.
     pub fn of_path(path: &Path) -> FormatKind {
@@ -115,11 +125,10 @@ impl FormatKind {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        match ext.as_str() {
-            "md" | "markdown" => FormatKind::Markdown,
-            "html" | "htm" => FormatKind::Html,
-            _ => FormatKind::Text,
-        }
+        INPUT_EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map_or(FormatKind::Text, |&(_, kind)| kind)
     }
 
     /// Whether a file found in a directory is an input of some format.
@@ -128,7 +137,21 @@ impl FormatKind {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm")
+        INPUT_EXTENSIONS.iter().any(|(e, _)| *e == ext)
+    }
+
+    /// The extensions a directory walk takes, as a message names them:
+    /// `.txt, .md, .markdown, .html or .htm`.
+    pub fn input_extensions() -> String {
+        let names: Vec<String> = INPUT_EXTENSIONS
+            .iter()
+            .map(|(e, _)| format!(".{e}"))
+            .collect();
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
     }
 
     /// The format itself.

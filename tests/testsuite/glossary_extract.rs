@@ -257,7 +257,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
         (
             "empty input",
             &["empty.txt"],
-            "error: empty.txt: file is empty or only whitespace; nothing to translate\n",
+            "error: empty.txt: no text to translate (the file is empty, white space, or only markup and code)\n",
         ),
         (
             "unknown backend",
