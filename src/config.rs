@@ -353,11 +353,18 @@ impl AlignConfig {
         let mut read =
             ReadConfig::from_args(&[args.zh.clone(), args.en.clone()], &args.common.read, None)?;
         if read.inputs.len() != 2 {
-            return Err(ErrorKind::Usage(
+            let message = if read.inputs.iter().all(Input::is_argument) {
+                // Two file arguments read once: the same file.
+                format!(
+                    "{} and {} are the same file; give the Chinese text and its English translation",
+                    args.zh.display(),
+                    args.en.display()
+                )
+            } else {
                 "bitext align takes two text files, ZH_FILE and EN_FILE, not directories"
-                    .to_string(),
-            )
-            .into());
+                    .to_string()
+            };
+            return Err(ErrorKind::Usage(message).into());
         }
         let en = read.inputs.pop().unwrap_or(Input::Stdin);
         let zh = read.inputs.pop().unwrap_or(Input::Stdin);

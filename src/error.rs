@@ -123,7 +123,7 @@ pub enum ErrorKind {
         path: PathBuf,
     },
     /// An input holds no text.
-    #[error("{}: no text to translate (the file is empty, white space, or only markup and code)", path.display())]
+    #[error("{}: no text in the file (it is empty, white space, or only markup and code); pass a file with text", path.display())]
     EmptyInput {
         /// The file.
         path: PathBuf,

@@ -58,7 +58,7 @@ fn a_bad_file_in_a_batch_does_not_stop_the_others() {
         run.stderr,
         "bitext: in/good.txt: 2 segments written\n\
          bitext: in/sub/more.txt: 1 segment written\n\
-         error: in/empty.txt: no text to translate (the file is empty, white space, or only markup and code)\n"
+         error: in/empty.txt: no text in the file (it is empty, white space, or only markup and code); pass a file with text\n"
     );
     assert_eq!(
         run.files("output"),

@@ -257,7 +257,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
         (
             "empty input",
             &["empty.txt"],
-            "error: empty.txt: no text to translate (the file is empty, white space, or only markup and code)\n",
+            "error: empty.txt: no text in the file (it is empty, white space, or only markup and code); pass a file with text\n",
         ),
         (
             "unknown backend",
