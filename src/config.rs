@@ -130,8 +130,7 @@ impl ReadConfig {
 
     /// The format `input` is read in: `--input-format`, or its extension's.
     pub fn format_of(&self, input: &Input) -> crate::markup::FormatKind {
-        self.input_format
-            .unwrap_or_else(|| crate::markup::FormatKind::of_path(input.path()))
+        crate::markup::FormatKind::of_input(self.input_format, input.path())
     }
 
     /// The segmenter for text in language `lang` (a language tag such as

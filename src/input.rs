@@ -408,8 +408,7 @@ pub fn paragraphs(
         }
         return Ok(position.paragraphs);
     }
-    let decoded = read(input, encoding)?;
-    let paragraphs = crate::markup::Skeleton::parse(format, decoded.text).paragraphs(segmenter);
+    let paragraphs = document(input, encoding, format, segmenter)?.paragraphs;
     let count = paragraphs.len();
     paragraphs.into_iter().try_for_each(each)?;
     Ok(count)

@@ -266,9 +266,7 @@ impl Pipeline {
 
     /// The format `input` is read in: `--input-format`, or its extension's.
     pub fn format_of(&self, input: &Input) -> FormatKind {
-        self.options
-            .input_format
-            .unwrap_or_else(|| FormatKind::of_path(input.path()))
+        FormatKind::of_input(self.options.input_format, input.path())
     }
 
     /// The paragraphs of `input`, chunk by chunk: read whole, with its

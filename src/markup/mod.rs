@@ -121,23 +121,27 @@ const INPUT_EXTENSIONS: &[(&str, FormatKind)] = &[
 impl FormatKind {
     /// The format of a file, by its extension.
     pub fn of_path(path: &Path) -> FormatKind {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        INPUT_EXTENSIONS
-            .iter()
-            .find(|(e, _)| *e == ext)
-            .map_or(FormatKind::Text, |&(_, kind)| kind)
+        Self::by_extension(path).unwrap_or(FormatKind::Text)
+    }
+
+    /// The format a file is read in: `forced` (`--input-format`), or its
+    /// extension's.
+    pub fn of_input(forced: Option<FormatKind>, path: &Path) -> FormatKind {
+        forced.unwrap_or_else(|| Self::of_path(path))
     }
 
     /// Whether a file found in a directory is an input of some format.
     pub fn is_input(path: &Path) -> bool {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        INPUT_EXTENSIONS.iter().any(|(e, _)| *e == ext)
+        Self::by_extension(path).is_some()
+    }
+
+    /// The format of an input extension (any case), if it is one.
+    fn by_extension(path: &Path) -> Option<FormatKind> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        INPUT_EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|&(_, kind)| kind)
     }
 
     /// The extensions a directory walk takes, as a message names them:

@@ -102,19 +102,8 @@ fn write_head(out: &mut dyn Write, ctx: &WriteContext, summary: &Summary) -> io:
         .map(|m| format!(" ({})", escape(m)))
         .unwrap_or_default();
     writeln!(out, "- **Backend:** {}{model}", escape(&ctx.backend))?;
-    match (&ctx.glossary, &summary.terms) {
-        (Some(g), terms) => {
-            let hits = terms.as_ref().map_or(0, TermReport::occurrences);
-            writeln!(
-                out,
-                "- **Glossary:** {} ({}), {}",
-                escape(&g.names.join(", ")),
-                g.size_and_id(),
-                count(hits, "term occurrence", "term occurrences")
-            )?;
-        }
-        (None, _) => writeln!(out, "- **Glossary:** none")?,
-    }
+    let glossary = summary.glossary_line(ctx.glossary.as_ref());
+    writeln!(out, "- **Glossary:** {}", escape(&glossary))?;
     if summary.reviewed > 0 {
         let reviewed = count(summary.reviewed, "segment", "segments");
         writeln!(

@@ -109,6 +109,11 @@ impl GlossaryInfo {
         let entries = crate::text::count(self.entries, "entry", "entries");
         format!("{entries}, id {}", self.id)
     }
+
+    /// How the outputs name it: `terms.tsv (1 entry, id 8d472f8d1e39ef00)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.names.join(", "), self.size_and_id())
+    }
 }
 
 impl WriteContext {
@@ -143,6 +148,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The glossary line of a summary: `terms.tsv (1 entry, id …), 3 term
+    /// occurrences`, or `none` without a glossary.
+    pub fn glossary_line(&self, glossary: Option<&GlossaryInfo>) -> String {
+        match glossary {
+            Some(g) => {
+                let hits = self.terms.as_ref().map_or(0, TermReport::occurrences);
+                let hits = crate::text::count(hits, "term occurrence", "term occurrences");
+                format!("{}, {hits}", g.label())
+            }
+            None => "none".to_string(),
+        }
+    }
+
     /// Count in the next units.
     pub fn add(&mut self, units: &[Unit]) {
         self.segments += units.len();

@@ -49,9 +49,7 @@ impl XmlFormat for Xliff {
         };
         xml.text_element("note", [("category", "backend")], &backend)?;
         if let Some(glossary) = &ctx.glossary {
-            let names = glossary.names.join(", ");
-            let text = format!("{names} ({})", glossary.size_and_id());
-            xml.text_element("note", [("category", "glossary")], &text)?;
+            xml.text_element("note", [("category", "glossary")], &glossary.label())?;
         }
         xml.event(Event::End(BytesEnd::new("notes")))?;
         Ok(())

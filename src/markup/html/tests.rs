@@ -1,5 +1,6 @@
 //! Tests of the HTML format: blocks, codes, entities, attributes, nesting,
-//! and any tag soup.
+//! and any tag soup; and the property tests of both document formats
+//! (Markdown's too), which share the block checks of the fuzz target.
 
 use super::*;
 use crate::markup::BlockKind;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::row::{explanation, write_script_json};
 use super::{Bead, CSS, JS, csp_hash, escape, text};
 use crate::input::Input;
-use crate::output::{Summary, WriteContext, safe_component};
+use crate::output::{GlossaryInfo, Summary, WriteContext, safe_component};
 
 /// What the head is made from.
 pub(super) struct Page<'a> {
@@ -29,10 +29,7 @@ impl Page<'_> {
 
     /// The glossary as the XLIFF file notes name it.
     fn glossary(&self) -> Option<String> {
-        self.ctx
-            .glossary
-            .as_ref()
-            .map(|g| format!("{} ({})", g.names.join(", "), g.size_and_id()))
+        self.ctx.glossary.as_ref().map(GlossaryInfo::label)
     }
 
     /// Everything before the first paragraph.
@@ -76,17 +73,7 @@ impl Page<'_> {
             ),
         )?;
         self.item(out, "Backend", &self.backend())?;
-        let glossary = match (self.glossary(), &summary.terms) {
-            (Some(g), terms) => format!(
-                "{g}, {}",
-                crate::text::count(
-                    terms.as_ref().map_or(0, |t| t.occurrences()),
-                    "term occurrence",
-                    "term occurrences"
-                )
-            ),
-            (None, _) => "none".to_string(),
-        };
+        let glossary = summary.glossary_line(ctx.glossary.as_ref());
         self.item(out, "Glossary", &glossary)?;
         let origins: Vec<String> = self
             .origins
