@@ -604,18 +604,13 @@ mod tests {
     fn reference_definition_titles_are_blocks_in_their_place() {
         use crate::markup::{FormatKind, Langs, Skeleton};
         let src = "[a]: http://a.cn \"甲\\\"号\"\n\n看[链接](http://x.cn '内')和[甲][a]。\n\n> [q]: <http://q.cn> (乙)\n\n[u]: http://u.cn\n";
-        assert_eq!(
-            texts(src),
-            [
-                (BlockKind::Other, "甲\"号".to_string()),
-                (
-                    BlockKind::Paragraph,
-                    "看⟨1⟩链接⟨/1⟩和⟨2⟩甲⟨/2⟩。".to_string()
-                ),
-                (BlockKind::Other, "内".to_string()),
-                (BlockKind::Other, "乙".to_string()),
-            ]
-        );
+        let expected = [
+            (BlockKind::Other, "甲\"号"),
+            (BlockKind::Paragraph, "看⟨1⟩链接⟨/1⟩和⟨2⟩甲⟨/2⟩。"),
+            (BlockKind::Other, "内"),
+            (BlockKind::Other, "乙"),
+        ];
+        crate::markup::assert_blocks(&Markdown, src, &expected);
         let skeleton = Skeleton::parse(FormatKind::Markdown, src.to_string());
         assert_eq!(skeleton.blocks[1].inner[0].block, 2);
         let all = [

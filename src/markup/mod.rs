@@ -428,3 +428,17 @@ pub fn joiner(lang: &str) -> &'static str {
         _ => " ",
     }
 }
+
+/// Asserts that `format` reads `source` as blocks of these kinds and texts,
+/// in order: for the formats' unit tests.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_blocks(
+    format: &dyn InputFormat,
+    source: &str,
+    expected: &[(BlockKind, &str)],
+) {
+    let blocks = format.blocks(source);
+    let got: Vec<(BlockKind, &str)> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+    assert_eq!(got, expected, "{source}");
+}

@@ -342,8 +342,7 @@ fn extract_reads_html_and_markdown_by_their_format() {
     let html = "<p>国土资源部发布通知。</p><p>国土资源部召开会议。</p><p>国土资源部表示支持。</p>\n<script>// 测试代码 测试代码 测试代码 测试代码\n</script>\n";
     let markdown = "国土资源部再次发言。\n\n```\n测试代码\n测试代码\n测试代码\n```\n";
     let (run, _dir) = Bitext::new()
-        .file("a.html", html)
-        .file("b.md", markdown)
+        .files([("a.html", html), ("b.md", markdown)])
         .args(["glossary", "extract", "a.html", "b.md", "--min-freq", "2"])
         .run_ok();
     assert_contains(&run.stdout, "国土资源部");
